@@ -1,0 +1,38 @@
+# Two commands do all setup on a fresh machine with Python 3.11 and make:
+#   make demo   simulated peers, a scheduler leader and the desk, on embedded defaults
+#   make test   the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench bench-quick e2e-tools clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ediops demo
+
+# tmux and sshd drive the end-to-end tests; installed from Debian when missing and root.
+e2e-tools:
+	@command -v tmux >/dev/null && [ -x /usr/sbin/sshd ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux openssh-server >/dev/null) \
+	      || echo "e2e-tools: apt-get failed; end-to-end tests will report it"; \
+	  else echo "e2e-tools: need tmux and openssh-server (not root, cannot install)"; fi; }
+
+test: $(STAMP) e2e-tools
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench --scale full
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --scale quick
+
+clean:
+	rm -rf $(VENV) .pytest_cache

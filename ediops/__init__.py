@@ -1,0 +1,1 @@
+"""ediops: the operations desk of the EDI centre (domain and engine; never imports textual)."""

@@ -1,0 +1,107 @@
+"""Configuration: the bundled `config/` TOML files, each replaced whole by a file of the
+same name in `--config DIR`. Tokens come from the environment or a token file, never TOML."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ediops.errors import InputError
+
+BUNDLED = Path(__file__).resolve().parent.parent / "config"
+
+
+def read_toml(name: str, config_dir: Path | None = None) -> dict:
+    """`name` from the override directory if it has it, else from the bundle."""
+    for folder in ([Path(config_dir)] if config_dir else []) + [BUNDLED]:
+        path = folder / name
+        if path.is_file():
+            try:
+                return tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise InputError(f"{path}: {exc}") from None
+    raise InputError(f"config file {name} not found in {config_dir or BUNDLED}")
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A peer the centre calls: base URL and where its bearer token comes from."""
+
+    name: str
+    url: str
+    token_env: str | None = None
+    token_file: str | None = None
+
+    def token(self) -> str:
+        if self.token_env and os.environ.get(self.token_env):
+            return os.environ[self.token_env].strip()
+        if self.token_file:
+            try:
+                return Path(self.token_file).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise InputError(f"peer {self.name}: cannot read token file {self.token_file}: {exc.strerror}") from None
+        raise InputError(f"peer {self.name}: no token (set {self.token_env or 'token_env or token_file'})")
+
+
+@dataclass(frozen=True)
+class Issuer(Peer):
+    code: str = ""
+    cutoff: str = "17:00"
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    directory: Path | None
+    customs: Peer | None
+    ministry: Peer | None
+    issuers: tuple[Issuer, ...]
+    units: dict[str, str]
+    windows: dict[str, dict]
+    settings: dict
+    roles: dict
+    bureaus: tuple[Peer, ...] = field(default_factory=tuple)
+
+    def issuer(self, code: str) -> Issuer | None:
+        return next((i for i in self.issuers if i.code == code), None)
+
+    def setting(self, name: str):
+        return self.settings[name]
+
+
+def _peer(name: str, table: dict, source: str) -> Peer:
+    if not isinstance(table, dict) or not table.get("url"):
+        raise InputError(f"{source}: peer {name} needs a url")
+    return Peer(name=name, url=str(table["url"]).rstrip("/"),
+                token_env=table.get("token_env"), token_file=table.get("token_file"))
+
+
+def load(config_dir: str | Path | None = None) -> Config:
+    config_dir = Path(config_dir) if config_dir else None
+    if config_dir is not None and not config_dir.is_dir():
+        raise InputError(f"--config {config_dir}: not a directory")
+    peers = read_toml("peers.toml", config_dir)
+    issuers = []
+    for i, table in enumerate(peers.get("issuers", []), 1):
+        code = table.get("code")
+        if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isupper()):
+            raise InputError(f"peers.toml: issuers entry {i}: code must be two capital letters")
+        base = _peer(f"issuer {code}", table, "peers.toml")
+        issuers.append(Issuer(name=base.name, url=base.url, token_env=base.token_env,
+                              token_file=base.token_file, code=code,
+                              cutoff=table.get("cutoff", "17:00"),
+                              display_name=table.get("name", code)))
+    bureaus = tuple(_peer(f"bureau {b.get('code')}", b, "peers.toml") for b in peers.get("bureaus", []))
+    units = read_toml("units.toml", config_dir).get("units", {})
+    return Config(
+        directory=config_dir,
+        customs=_peer("customs", peers["customs"], "peers.toml") if "customs" in peers else None,
+        ministry=_peer("ministry", peers["ministry"], "peers.toml") if "ministry" in peers else None,
+        issuers=tuple(issuers),
+        units={str(k): str(v) for k, v in units.items()},
+        windows=read_toml("windows.toml", config_dir).get("windows", {}),
+        settings=read_toml("settings.toml", config_dir),
+        roles=read_toml("roles.toml", config_dir),
+        bureaus=bureaus,
+    )

@@ -1,0 +1,55 @@
+"""Shared fixtures: a real SQLite file per test, and the `ediops` command in a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ediops import store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "ediops.db"
+
+
+@pytest.fixture
+def db(db_path):
+    database = store.connect(db_path)
+    yield database
+    database.close()
+
+
+class Cli:
+    """Runs the real `ediops` command (python main.py) on a temporary data file."""
+
+    def __init__(self, db_path: Path, now: str | None):
+        self.db_path = db_path
+        self.now = now
+
+    def __call__(self, *args: str, now: str | None = None, input: str | None = None,
+                 env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+        argv = [sys.executable, str(ROOT / "main.py"), "--db", str(self.db_path)]
+        if now or self.now:
+            argv += ["--now", now or self.now]
+        full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+        result = subprocess.run(argv + list(args), capture_output=True, text=True, input=input,
+                                env=full_env, cwd=ROOT, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"ediops {' '.join(args)} exited {result.returncode}: {result.stderr}")
+        return result
+
+    def json(self, *args: str, **kw):
+        result = self(*args, check=True, **kw)
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli(db_path) -> Cli:
+    return Cli(db_path, now="2000-10-09T18:00:00+08:00")
