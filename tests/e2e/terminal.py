@@ -1,0 +1,90 @@
+"""A real terminal for the end-to-end tests: one tmux server per test on its own socket.
+
+The pane keeps its last screen after its program exits (remain-on-exit), so a failed start
+shows its error and a clean exit shows its status."""
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+TMUX_CONF = """\
+set -g remain-on-exit on
+set -g default-terminal "tmux-256color"
+set -g status off
+set -g history-limit 2000
+"""
+
+
+class Tmux:
+    def __init__(self, workdir: Path, *, width: int = 100, height: int = 30, env: dict | None = None):
+        self.socket = f"ediops-e2e-{uuid.uuid4().hex[:12]}"
+        self.conf = workdir / "tmux.conf"
+        self.conf.write_text(TMUX_CONF)
+        self.size = (width, height)
+        self.env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "TMUX_PANE"}}
+        self.env.update(env or {})
+        self.target = "e2e:0.0"
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.conf), *args],
+                              capture_output=True, text=True, env=self.env, timeout=10, check=check)
+
+    def start(self, argv: list[str], cwd: Path | None = None) -> None:
+        """Runs argv (exec'd directly, no shell) as the pane's program."""
+        width, height = self.size
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height),
+                  *(["-c", str(cwd)] if cwd else []), "--", *argv)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.target).stdout
+
+    def query(self, fmt: str) -> str:
+        return self.tmux("display-message", "-p", "-t", self.target, fmt).stdout.strip()
+
+    def pane_pid(self) -> int:
+        return int(self.query("#{pane_pid}"))
+
+    def exit_status(self) -> int | None:
+        """The program's exit status once it has exited, else None."""
+        if self.query("#{pane_dead}") != "1":
+            return None
+        status = self.query("#{pane_dead_status}")
+        return int(status) if status else None
+
+    def send(self, *keys: str) -> None:
+        """tmux key names (`C-p`, `Enter`, `Escape`) or literal text."""
+        self.tmux("send-keys", "-t", self.target, *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", self.target, "-l", text)
+
+    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
+        """Polls the screen until it shows every one of `texts`; fails with the last screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if all(text in shown for text in texts):
+                return shown
+            if time.monotonic() > deadline:
+                missing = [t for t in texts if t not in shown]
+                raise AssertionError(f"after {timeout}s the screen lacks {missing}:\n{shown}")
+            time.sleep(0.1)
+
+    def wait_exit(self, timeout: float = 15.0) -> int | None:
+        """Polls until the pane's program has exited; returns its status (None: still running)."""
+        deadline = time.monotonic() + timeout
+        while self.query("#{pane_dead}") != "1":
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.1)
+        return self.exit_status()
+
+    def kill_pane(self) -> None:
+        """Closes the terminal: tmux hangs up the pane's program (SIGHUP)."""
+        self.tmux("kill-pane", "-t", self.target, check=False)
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
