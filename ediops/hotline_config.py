@@ -1,0 +1,95 @@
+"""The hotline's configuration: categories (`hotline.toml`: target time, starting priority,
+note template) and the routing directory (`contacts.toml`: roles and approved vendors with
+their numbers). Both are bundled and may be replaced through `--config DIR`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ediops.config import read_toml
+from ediops.errors import InputError
+
+CATEGORIES = ("not-received", "mismatch", "urgent", "writeoff", "return", "software", "other")
+PRIORITIES = ("low", "normal", "high", "urgent")
+PARTIES = ("licence-bureau", "customs", "issuer", "software-vendor")
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    target_minutes: int
+    priority: str
+    template: str
+
+    def note_for(self, licence_no: str | None) -> str:
+        """The proposed note, with the licence number filled in (left blank when none)."""
+        return self.template.replace("{licence}", licence_no or "").replace("  ", " ")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A role or an approved vendor a ticket can be routed to: never a person."""
+
+    id: str
+    name: str
+    phone: str
+    party: str
+    vendor: bool
+
+
+@dataclass(frozen=True)
+class HotlineConfig:
+    categories: dict[str, Category]
+    default_category: str
+    contacts: dict[str, Contact]
+
+    def contact(self, contact_id: str) -> Contact:
+        try:
+            return self.contacts[contact_id]
+        except KeyError:
+            known = ", ".join(self.contacts)
+            raise InputError(f"no routing role {contact_id!r} in contacts.toml (known: {known})") from None
+
+
+def _categories(data: dict) -> dict[str, Category]:
+    tables = data.get("categories", {})
+    found = {}
+    for name in CATEGORIES:
+        table = tables.get(name)
+        if not isinstance(table, dict):
+            raise InputError(f"hotline.toml: [categories.{name}] is missing")
+        minutes, priority = table.get("target_minutes"), table.get("priority", "normal")
+        if not isinstance(minutes, int) or minutes <= 0:
+            raise InputError(f"hotline.toml: [categories.{name}] target_minutes must be a positive integer")
+        if priority not in PRIORITIES:
+            raise InputError(f"hotline.toml: [categories.{name}] priority must be one of {', '.join(PRIORITIES)}")
+        found[name] = Category(name, minutes, priority, str(table.get("template", "")))
+    unknown = set(tables) - set(CATEGORIES)
+    if unknown:
+        raise InputError(f"hotline.toml: unknown categories {', '.join(sorted(unknown))}")
+    return found
+
+
+def _contacts(data: dict) -> dict[str, Contact]:
+    found: dict[str, Contact] = {}
+    for section, vendor in (("roles", False), ("vendors", True)):
+        for i, table in enumerate(data.get(section, []), 1):
+            where = f"contacts.toml: {section} entry {i}"
+            if not all(isinstance(table.get(k), str) and table[k].strip() for k in ("id", "name", "phone")):
+                raise InputError(f"{where}: needs id, name and phone")
+            if table.get("party") not in PARTIES:
+                raise InputError(f"{where}: party must be one of {', '.join(PARTIES)}")
+            if table["id"] in found:
+                raise InputError(f"{where}: id {table['id']!r} appears twice")
+            found[table["id"]] = Contact(table["id"], table["name"], table["phone"], table["party"], vendor)
+    return found
+
+
+def load(config_dir: str | Path | None = None) -> HotlineConfig:
+    """Reads and checks both files; a bad file raises InputError naming it."""
+    data = read_toml("hotline.toml", config_dir)
+    categories = _categories(data)
+    default = data.get("default_category", "other")
+    if default not in CATEGORIES:
+        raise InputError(f"hotline.toml: default_category must be one of {', '.join(CATEGORIES)}")
+    return HotlineConfig(categories, default, _contacts(read_toml("contacts.toml", config_dir)))
