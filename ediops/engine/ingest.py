@@ -1,0 +1,138 @@
+"""Ingesting what issuers send (contract §3-§5): licence batches, acknowledged record by
+record, and daily summaries. The same functions serve the poller and `ediops ingest`.
+
+A batch resent identically changes nothing and returns the ack already made. A licence
+already accepted is never overwritten: identical content is accepted again, different
+content is rejected DUPLICATE_CONFLICT."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from ediops import contract, findings, rules, store
+from ediops.clock import iso
+from ediops.engine import reconcile, writeoffs
+
+
+def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict:
+    """Validates and stores one batch; creates its ack row (fresh idempotency key) and returns
+    the §4 ack. Raises InputError only for a batch that cannot be acknowledged at all."""
+    batch_id = contract.batch_identity(batch)
+    at, raw = iso(now), store.dumps(batch)
+    with store.write(db):
+        known = db.execute("SELECT raw FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+        ack_row = db.execute("SELECT body FROM acks WHERE batch_id = ?", [batch_id]).fetchone()
+        if known and known[0] == raw and ack_row:
+            db.execute("UPDATE batches SET times_received = times_received + 1 WHERE batch_id = ?", [batch_id])
+            return json.loads(ack_row[0])
+        ack = _ingest_records(db, config, batch, batch_id, at=at, source=source)
+        _store_batch(db, batch, ack, raw=raw, at=at, source=source, resend=known is not None)
+        _store_ack(db, ack, at=at)
+    return ack
+
+
+def _ingest_records(db, config, batch: dict, batch_id: str, *, at: str, source: str) -> dict:
+    header = contract.validate_batch_header(batch)
+    issuer = batch["issuer"] if header else None
+    business_date = batch["business_date"] if header else None
+    urgent_batch = batch.get("kind") == "urgent"
+    accepted: list[str] = []
+    rejected: list[dict] = []
+    flagged: dict[str | None, list[dict]] = {}
+    new: list[str] = []
+    for position, record in enumerate(batch["records"], 1):
+        verdict, licence = contract.validate_licence(record, issuer=issuer, units=config.units)
+        reasons = sorted(set(header.reasons + verdict.reasons), key=contract.REASONS.index)
+        number = contract.licence_no_of(record)
+        if not reasons:
+            reasons = _accept(db, licence, batch_id=batch_id, business_date=business_date,
+                              urgent=urgent_batch, at=at, source=source, new=new)
+        if not reasons:
+            if number not in accepted:
+                accepted.append(number)
+            continue
+        problems = header.problems + verdict.problems or ["already accepted with different content"]
+        rejected.append({"licence_no": number, "reasons": reasons})
+        flagged.setdefault(number, []).append({"position": position, "reasons": reasons, "problems": problems})
+        db.execute("INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", [batch_id, position, number, store.dumps(reasons),
+                                                 store.dumps(record), at])
+    shown_issuer = batch.get("issuer") if isinstance(batch.get("issuer"), str) else None
+    for number, records in flagged.items():
+        findings.raise_cause(db, rules.record_rejected(batch_id=batch_id, issuer=shown_issuer,
+                                                       licence_no=number, rejected=records), at=at)
+        if number is not None:
+            findings.clear_cause(db, rules.MISSING_FROM_FEED, rules.licence_subject(number), at=at)
+    if new:
+        reconcile.check_summary(db, issuer, business_date, at=at)
+    for number in new:
+        if writeoffs.has_writeoffs(db, number):
+            writeoffs.reevaluate(db, config, number, at=at)
+    return {"batch_id": batch_id, "issuer": shown_issuer, "received_at": at,
+            "declared_count": contract.declared_count(batch), "received_count": len(batch["records"]),
+            "accepted": accepted, "rejected": rejected}
+
+
+def _accept(db, licence: contract.Licence, *, batch_id: str, business_date: str, urgent: bool,
+            at: str, source: str, new: list[str]) -> list[str]:
+    """Stores a valid licence unless already accepted (appending it to `new` when stored).
+    Returns [] or [DUPLICATE_CONFLICT]."""
+    number = licence.row["licence_no"]
+    existing = db.execute("SELECT content_hash FROM licences WHERE licence_no = ?", [number]).fetchone()
+    if existing:
+        return [] if existing[0] == licence.content_hash else [contract.DUPLICATE_CONFLICT]
+    row = {**licence.row, "batch_id": batch_id, "business_date": business_date, "received_at": at,
+           "content_hash": licence.content_hash, "urgent": int(urgent or licence.row["urgent"])}
+    db["licences"].insert(row)
+    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, 'received', ?, ?)",
+               [number, at, source, store.dumps({"batch_id": batch_id, "urgent": bool(row["urgent"])})])
+    subject = rules.licence_subject(number)
+    findings.clear_cause(db, rules.RECORD_REJECTED, subject, at=at)
+    findings.clear_cause(db, rules.MISSING_FROM_FEED, subject, at=at)
+    new.append(number)
+    return []
+
+
+def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, resend: bool) -> None:
+    """One row per batch_id: first receipt's issuer, date, kind and time; the latest content."""
+    counts = [ack["declared_count"], ack["received_count"], len(ack["accepted"]), len(ack["rejected"])]
+    if resend:
+        db.execute("UPDATE batches SET record_count = ?, received_count = ?, accepted_count = ?, "
+                   "rejected_count = ?, raw = ?, times_received = times_received + 1 WHERE batch_id = ?",
+                   [*counts, raw, ack["batch_id"]])
+    else:
+        text = lambda name: batch.get(name) if isinstance(batch.get(name), str) else None  # noqa: E731
+        db.execute("INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
+                   "accepted_count, rejected_count, sent_at, received_at, source, raw) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [ack["batch_id"], text("issuer"), text("business_date"), text("kind"), *counts,
+                    contract.instant_text(batch.get("sent_at")), at, source, raw])
+    issuer, business_date = ack["issuer"], batch.get("business_date")
+    findings.sync(db, rules.BATCH_COUNT_MISMATCH,
+                  rules.batch_count_mismatch(batch_id=ack["batch_id"], issuer=issuer,
+                                             declared=ack["declared_count"], received=ack["received_count"]),
+                  at=at, scope_sql="batch_id = ?", scope_args=[ack["batch_id"]])
+    if batch.get("kind") == "daily" and isinstance(issuer, str) and isinstance(business_date, str):
+        findings.clear_cause(db, rules.FEED_LATE, rules.issuer_subject(issuer, business_date), at=at)
+
+
+def _store_ack(db, ack: dict, *, at: str) -> None:
+    """The ack to send; a changed resend replaces it with a fresh key, to be delivered anew."""
+    db.execute(
+        "INSERT INTO acks (batch_id, issuer, body, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(batch_id) DO UPDATE SET issuer = excluded.issuer, body = excluded.body, "
+        "created_at = excluded.created_at, idempotency_key = excluded.idempotency_key, attempts = 0, "
+        "delivered_at = NULL, last_attempt_at = NULL, last_error = NULL",
+        [ack["batch_id"], ack["issuer"], store.dumps(ack), at, str(uuid.uuid4())])
+
+
+def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> None:
+    """Stores an issuer's daily summary (a resend replaces it) and reconciles that date."""
+    issuer, business_date, numbers = contract.validate_summary(summary)
+    at = iso(now)
+    with store.write(db):
+        db.execute("INSERT INTO summaries (issuer, business_date, licence_nos, received_at) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT(issuer, business_date) DO UPDATE SET licence_nos = excluded.licence_nos, "
+                   "received_at = excluded.received_at", [issuer, business_date, store.dumps(numbers), at])
+        reconcile.check_summary(db, issuer, business_date, at=at)
