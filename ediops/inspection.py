@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
-from ediops import config as config_mod
+from ediops import hotline_config
 from ediops import rules_inspection as rules
 from ediops import store
 from ediops.clock import iso, parse_instant
@@ -271,33 +271,17 @@ def load_reports(db, config, reports: Iterable, *, now: datetime, source: str) -
 
 # -- vendors (notice 四) -----------------------------------------------------------------------
 
-def approved_vendors(config) -> dict[str, dict]:
-    """Approved enterprise-software vendors from contacts.toml's `vendors`, by every key a
-    ticket's `routed_to` may hold (id, `vendor:<id>`, name). Absent section: none."""
-    try:
-        contacts = config_mod.read_toml("contacts.toml", getattr(config, "directory", None))
-    except InputError:
-        return {}
-    section = contacts.get("vendors", [])
-    entries = ([{"id": k, **v} for k, v in section.items() if isinstance(v, dict)]
-               if isinstance(section, dict) else [v for v in section if isinstance(v, dict)])
-    vendors = {}
-    for entry in entries:
-        if entry.get("approved", True) is False:
-            continue
-        ident = str(entry.get("id") or entry.get("code") or entry.get("name") or "")
-        for key in (ident, f"vendor:{ident}", str(entry.get("name") or "")):
-            if key:
-                vendors[key] = entry
-    return vendors
+def approved_vendors(config) -> dict[str, str]:
+    """Approved enterprise-software vendors of contacts.toml (the hotline's routing directory):
+    name by the id a routed ticket's `routed_to` holds."""
+    contacts = hotline_config.load(getattr(config, "directory", None)).contacts
+    return {c.id: c.name for c in contacts.values() if c.vendor}
 
 
 def check_vendor_tickets(db, config, *, now: datetime) -> dict:
     """VENDOR_SUPPORT_OVERDUE for every ticket routed to an approved vendor; closes the
     findings of tickets resolved since. Called by reconcile."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(tickets)").fetchall()}
-    routed_at = "routed_at" if "routed_at" in columns else "NULL AS routed_at"
-    tickets = _dicts(db.execute(f"SELECT id, status, routed_to, {routed_at}, opened_at FROM tickets "
+    tickets = _dicts(db.execute("SELECT id, status, routed_to, routed_at, opened_at FROM tickets "
                                 "WHERE routed_to IS NOT NULL"))
     vendors = approved_vendors(config)
     causes = [c for c in (rules.vendor_support_overdue(t, vendors, now) for t in tickets) if c]

@@ -101,12 +101,12 @@ def co_evisa_required(enterprise: str, month: str, certificates: Iterable[Mappin
                  enterprise=enterprise, period=month)
 
 
-def vendor_support_overdue(ticket: Mapping, vendors: Mapping[str, Mapping], now: datetime) -> Cause | None:
+def vendor_support_overdue(ticket: Mapping, vendors: Mapping[str, str], now: datetime) -> Cause | None:
     """Notice 四: approved enterprise-software vendors give 24-hour service.
 
     `ticket`: id, status, routed_to, routed_at (None: routed when opened), opened_at.
-    `vendors`: the approved vendors by the key `routed_to` holds. The 24 hours run from
-    the moment the ticket was handed to the vendor."""
+    `vendors`: the approved vendors' names by id. The 24 hours run from the moment the
+    ticket was handed to the vendor (its opening, for a ticket routed without a time)."""
     vendor = vendors.get(ticket.get("routed_to") or "")
     if vendor is None or ticket["status"] not in UNRESOLVED_TICKET_STATUSES:
         return None
@@ -114,7 +114,7 @@ def vendor_support_overdue(ticket: Mapping, vendors: Mapping[str, Mapping], now:
     if now - since < timedelta(hours=VENDOR_SERVICE_HOURS):
         return None
     return Cause("VENDOR_SUPPORT_OVERDUE", f"ticket:{ticket['id']}",
-                 detail={"vendor": ticket["routed_to"], "vendor_name": vendor.get("name"),
+                 detail={"vendor": ticket["routed_to"], "vendor_name": vendor,
                          "since": since.isoformat(),
                          "hours": int((now - since).total_seconds() // 3600)},
                  ticket_id=ticket["id"])

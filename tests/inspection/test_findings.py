@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from ediops import findings, inspection
+from ediops import findings, hotline, inspection
+from ediops.config import load as load_config
 from ediops.clock import iso
 
 from .reports import ENT, NOW, certificate, declaration, open_findings, report
@@ -138,29 +139,24 @@ def test_application_months_are_shanghai_months(db):
 
 # VENDOR_SUPPORT_OVERDUE: routed to an approved vendor, unresolved after 24 hours (notice 四)
 
-def _ticket(db, ticket_id, *, routed_to, opened_at, status="open", category="software"):
-    db["tickets"].insert({"id": ticket_id, "caller": "Li", "phone": "0574-1", "org": "Ningbo Textiles",
-                          "category": category, "priority": "normal", "status": status, "routed_to": routed_to,
-                          "text": "client software cannot sign", "opened_by": "bob", "opened_at": iso(opened_at),
-                          "updated_at": iso(opened_at)})
+def _routed_ticket(db, *, to, routed_at, category="software"):
+    ticket_id = hotline.open_ticket(db, caller="Li", phone="0574-8800", org="Ningbo Textiles", category=category,
+                                    priority=None, text="client software cannot sign", actor="bob",
+                                    now=routed_at - timedelta(hours=2))
+    hotline.route_ticket(db, ticket_id, to=to, actor="bob", now=routed_at)
+    return ticket_id
 
 
-@pytest.fixture
-def vendor_config(tmp_path):
-    (tmp_path / "contacts.toml").write_text(
-        '[[vendors]]\nid = "jiucheng"\nname = "Beijing Jiucheng Digital"\nphone = "010-1"\n', encoding="utf-8")
-    from ediops import config
-    return config.load(tmp_path)
-
-
-def test_vendor_ticket_opens_at_24_hours_and_closes_when_resolved(db, vendor_config):
-    _ticket(db, "T-1", routed_to="jiucheng", opened_at=NOW - timedelta(hours=24))
-    _ticket(db, "T-2", routed_to="jiucheng", opened_at=NOW - timedelta(hours=23, minutes=59, seconds=59))
-    _ticket(db, "T-3", routed_to="some-unapproved-shop", opened_at=NOW - timedelta(days=3))
-    _ticket(db, "T-4", routed_to="jiucheng", opened_at=NOW - timedelta(days=3), status="resolved")
-    assert inspection.check_vendor_tickets(db, vendor_config, now=NOW) == {"routed": 4, "overdue": 1}
+def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db):
+    config = load_config()
+    late = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(hours=24))
+    _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=23, minutes=59, seconds=59))
+    _routed_ticket(db, to="customs-hotline", routed_at=NOW - timedelta(days=3), category="not-received")
+    done = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(days=3))
+    hotline.resolve_ticket(db, done, note="vendor reinstalled the client", actor="bob", now=NOW)
+    assert inspection.check_vendor_tickets(db, config, now=NOW) == {"routed": 4, "overdue": 1}
     assert db.execute("SELECT subject, ticket_id FROM findings WHERE status = 'open'").fetchall() == [
-        ("ticket:T-1", "T-1")]
-    db.execute("UPDATE tickets SET status = 'resolved' WHERE id = 'T-1'")
-    inspection.check_vendor_tickets(db, vendor_config, now=NOW)
+        (f"ticket:{late}", late)]
+    hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
+    inspection.check_vendor_tickets(db, config, now=NOW)
     assert open_findings(db) == []
