@@ -1,0 +1,5 @@
+"""Benchmarks at national scale (issue 6): every figure is a ratio against a baseline
+measured in the same run, or a median over repeated runs, because the machines are shared.
+
+`python -m bench --scale quick|full` (make bench-quick / make bench) writes
+`bench/results.json` and `bench/results.md`."""

@@ -1,0 +1,29 @@
+"""The goals of issue 6, each read from one field of the results."""
+from __future__ import annotations
+
+# (label, path in results, comparison, goal)
+GOALS = [
+    ("ingest ratio", ("ingest", "ratio"), ">=", 0.25),
+    ("forward ratio", ("forward", "ratio"), ">=", 0.8),
+    ("desk first-frame ratio", ("desk", "first_frame_ratio"), "<=", 1.5),
+    ("dashboard refresh p95 (ms)", ("dashboard", "refresh_ms_p95"), "<=", 20),
+    ("desk RSS (MB)", ("desk", "rss_mb"), "<=", 200),
+    ("sync (ms)", ("sync_ms",), "<=", 1000),
+]
+
+
+def value(results: dict, path: tuple):
+    for key in path:
+        if not isinstance(results, dict) or key not in results:
+            return None
+        results = results[key]
+    return results
+
+
+def check(results: dict) -> list[dict]:
+    out = []
+    for label, path, op, goal in GOALS:
+        got = value(results, path)
+        met = None if got is None else (got >= goal if op == ">=" else got <= goal)
+        out.append({"goal": label, "field": ".".join(path), "value": got, "target": f"{op} {goal}", "met": met})
+    return out
