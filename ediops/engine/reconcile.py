@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date, datetime, time, timedelta
 
-from ediops import findings, rules, store
+from ediops import findings, inspection, rules, store
 from ediops.clock import SHANGHAI, iso, parse_instant
 
 SUMMARY_LOOKBACK_DAYS = 7
@@ -48,6 +48,7 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
         _customs_unacked(db, now=now, deadline=minutes("customs_unacked_minutes"), at=at)
         _ack_undelivered(db, now=now, grace=minutes("ack_grace_minutes"), at=at)
         _feed_unreachable(db, now=now, grace=minutes("feed_grace_minutes"), at=at)
+        inspection.check_vendor_tickets(db, config, now=now)  # 2002 notice 四: VENDOR_SUPPORT_OVERDUE
     codes = (rules.MISSING_FROM_FEED, rules.NOT_IN_SUMMARY, rules.FEED_LATE, rules.URGENT_OVERDUE,
              rules.CUSTOMS_UNACKED, rules.ACK_UNDELIVERED, rules.FEED_UNREACHABLE)
     open_counts = dict(db.execute(

@@ -160,3 +160,10 @@ def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db)
     hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
     inspection.check_vendor_tickets(db, config, now=NOW)
     assert open_findings(db) == []
+
+
+def test_reconcile_checks_vendor_tickets(db):
+    from ediops.engine.reconcile import reconcile
+    late = _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=30))
+    reconcile(db, load_config(), now=NOW)
+    assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
