@@ -242,7 +242,7 @@ def writeoff_causes(licence_no: str, licence: dict | None, records: list[dict], 
 
 def _declaration(code: str, licence_no: str, declaration_no: str, detail, enterprise: str | None = None) -> Cause:
     return Cause(code, declaration_subject(declaration_no), detail, licence_no=licence_no,
-                 declaration_no=declaration_no, enterprise=enterprise)
+                 declaration_no=declaration_no, enterprise=enterprise, issuer=licence_no[3:5])
 
 
 def _slot_causes(licence: dict, release: Release, max_releases: int) -> list[Cause]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from ediops import contract, findings, rules, store
 from ediops.clock import iso
 from ediops.engine import reconcile, writeoffs
+from ediops.licence_view import add_event
 
 
 def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict:
@@ -85,8 +86,8 @@ def _accept(db, licence: contract.Licence, *, batch_id: str, business_date: str,
     row = {**licence.row, "batch_id": batch_id, "business_date": business_date, "received_at": at,
            "content_hash": licence.content_hash, "urgent": int(urgent or licence.row["urgent"])}
     db["licences"].insert(row)
-    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, 'received', ?, ?)",
-               [number, at, source, store.dumps({"batch_id": batch_id, "urgent": bool(row["urgent"])})])
+    add_event(db, number, "received", at=at, actor=source,
+              detail={"batch_id": batch_id, "urgent": bool(row["urgent"])})
     subject = rules.licence_subject(number)
     findings.clear_cause(db, rules.RECORD_REJECTED, subject, at=at)
     findings.clear_cause(db, rules.MISSING_FROM_FEED, subject, at=at)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ediops import contract, findings, rules, store
 from ediops.clock import iso
+from ediops.licence_view import add_event
 
 
 def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: str) -> dict:
@@ -49,8 +50,7 @@ def _store(db, record: dict, *, at: str, source: str) -> bool:
         return False
     event = {"release": "released", "amend": "amended", "cancel": "cancelled"}[record["action"]]
     detail = {k: record.get(k) for k in ("declaration_no", "customs_code", "quantity", "unit", "released_on")}
-    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
-               [record["licence_no"], at, event, f"customs {record['customs_code']}", store.dumps(detail)])
+    add_event(db, record["licence_no"], event, at=at, actor=f"customs {record['customs_code']}", detail=detail)
     return True
 
 
