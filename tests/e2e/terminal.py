@@ -5,10 +5,13 @@ shows its error and a clean exit shows its status."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 import uuid
 from pathlib import Path
+
+from tests.e2e import procs
 
 TMUX_CONF = """\
 set -g remain-on-exit on
@@ -24,8 +27,9 @@ class Tmux:
         self.conf = workdir / "tmux.conf"
         self.conf.write_text(TMUX_CONF)
         self.size = (width, height)
+        self.marker = f"EDIOPS_E2E_TERMINAL={self.socket}"  # inherited by all that runs in it
         self.env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "TMUX_PANE"}}
-        self.env.update(env or {})
+        self.env.update(env or {}, EDIOPS_E2E_TERMINAL=self.socket)
         self.target = "e2e:0.0"
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -47,8 +51,11 @@ class Tmux:
     def pane_pid(self) -> int:
         return int(self.query("#{pane_pid}"))
 
+    def server_pid(self) -> int:
+        return int(self.query("#{pid}"))
+
     def exit_status(self) -> int | None:
-        """The program's exit status once it has exited, else None."""
+        """The program's exit status once it has exited (None: running, or ended by a signal)."""
         if self.query("#{pane_dead}") != "1":
             return None
         status = self.query("#{pane_dead_status}")
@@ -63,18 +70,22 @@ class Tmux:
 
     def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
         """Polls the screen until it shows every one of `texts`; fails with the last screen."""
+        return self._poll(lambda shown: all(t in shown for t in texts), timeout, f"{list(texts)}")
+
+    def wait_match(self, pattern: re.Pattern, timeout: float = 20.0) -> re.Match:
+        """Polls the screen until `pattern` matches; returns the match."""
+        return pattern.search(self._poll(pattern.search, timeout, f"a match of {pattern.pattern!r}"))
+
+    def _poll(self, shows, timeout: float, wanted: str) -> str:
         deadline = time.monotonic() + timeout
-        while True:
-            shown = self.screen()
-            if all(text in shown for text in texts):
-                return shown
+        while not shows(shown := self.screen()):
             if time.monotonic() > deadline:
-                missing = [t for t in texts if t not in shown]
-                raise AssertionError(f"after {timeout}s the screen lacks {missing}:\n{shown}")
+                raise AssertionError(f"after {timeout}s the screen lacks {wanted}:\n{shown}")
             time.sleep(0.1)
+        return shown
 
     def wait_exit(self, timeout: float = 15.0) -> int | None:
-        """Polls until the pane's program has exited; returns its status (None: still running)."""
+        """Polls until the pane's program has exited; returns `exit_status()` (None on timeout)."""
         deadline = time.monotonic() + timeout
         while self.query("#{pane_dead}") != "1":
             if time.monotonic() > deadline:
@@ -86,5 +97,11 @@ class Tmux:
         """Closes the terminal: tmux hangs up the pane's program (SIGHUP)."""
         self.tmux("kill-pane", "-t", self.target, check=False)
 
+    def started(self) -> list[procs.Proc]:
+        """Every live process that runs with this terminal's environment, the tmux server too."""
+        return procs.matching(lambda p: procs.environ_has(p.pid, self.marker))
+
     def close(self) -> None:
+        """Kills the tmux server, then whatever it started that outlived it."""
         self.tmux("kill-server", check=False)
+        procs.kill_all(self.started())

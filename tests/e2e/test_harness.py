@@ -43,6 +43,7 @@ def test_login_runs_the_forced_command_with_a_terminal(terminal, ssh_server, use
     assert f"user={desk_account.pw_name}" in shown
     assert "tty=/dev/pts/" in shown
     assert running, "the forced command is not among the processes"
+    assert term.pane_pid() in [p.pid for p in term.started()], "the terminal's marker is not inherited"
 
 
 def test_killing_the_client_ends_the_session(terminal, ssh_server, user_rundir, desk_account):
