@@ -13,6 +13,7 @@ from apscheduler.triggers.cron import CronTrigger
 from ediops import audit, lease
 from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
+from ediops.licence_view import add_event
 from ediops.store import write
 
 WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile")
@@ -102,8 +103,7 @@ def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | Non
             raise EdiopsError(f"forwarding licence {licence_no} was already requested by {pending[0]} at {pending[1]}")
         db.execute("INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) "
                    "VALUES ('forward-customs', ?, ?, ?, ?, ?)", [FORWARD_LICENCE, licence_no, actor, at, reason])
-        db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, 'forward_requested', ?, ?)",
-                   [licence_no, at, actor, reason])
+        add_event(db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None)
         audit.record(db, "licence.forward", f"licence:{licence_no}", at=at, actor=actor, reason=reason)
 
 

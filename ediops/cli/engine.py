@@ -1,0 +1,109 @@
+"""Commands of the transmission engine (contract §8): `windows`, `run`, `pause`, `resume`,
+`daemon`, `simulate`."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from ediops import scheduler
+from ediops.errors import EdiopsError
+from ediops.text import json_line
+
+
+def _windows(ctx, args) -> int:
+    now = ctx.clock.now()
+    rows = scheduler.window_status(ctx.db, ctx.config, now=now)
+    if args.json:
+        print(json_line(rows))
+        return 0
+    leader = scheduler.leader_status(ctx.db, now=now)
+    ctx.out(f"leader: {leader['holder']} (token {leader['token']}, until {leader['expires_at']})"
+            if leader["healthy"] else "leader: none (no process holds the lease)")
+    ctx.out(f"{'WINDOW':<16} {'NEXT RUN':<26} {'LAST RUN':<26} OUTCOME")
+    for row in rows:
+        outcome = row["outcome"] or "-"
+        if row["detail"]:
+            outcome += f": {row['detail']}"
+        if row["paused"]:
+            outcome = f"PAUSED by {row['paused_by']} ({row['paused_reason'] or 'no reason'}); last {outcome}"
+        ctx.out(f"{row['window']:<16} {row['next_run'] or '-':<26} {row['last_run'] or '-':<26} {outcome}")
+    return 0
+
+
+def _run(ctx, args) -> int:
+    from ediops.daemon import run_here
+
+    command_id = scheduler.request_run(ctx.db, args.window, actor=ctx.actor, reason=args.reason, now=ctx.clock.now())
+    leader = scheduler.leader_status(ctx.db, now=ctx.clock.now())
+    outcome = None
+    if not leader["healthy"]:
+        outcome = run_here(ctx, command_id)
+    if outcome is None:
+        ctx.out(f"{args.window}: queued as command {command_id} for the leader")
+        deadline = time.monotonic() + args.wait
+        while time.monotonic() < deadline:
+            status = scheduler.command_status(ctx.db, command_id)
+            if status["done_at"]:
+                outcome = status["outcome"]
+                break
+            time.sleep(0.5)
+        else:
+            ctx.out(f"{args.window}: not finished within {args.wait:g} s; see `ediops windows`")
+            return 0
+    ctx.out(f"{args.window}: {outcome}")
+    return 1 if outcome.startswith(("failed", "not run")) else 0
+
+
+def _pause(ctx, args) -> int:
+    scheduler.set_paused(ctx.db, args.window, args.command == "pause", actor=ctx.actor, reason=args.reason,
+                         now=ctx.clock.now())
+    ctx.out(f"{args.window}: {'paused' if args.command == 'pause' else 'resumed'}")
+    return 0
+
+
+def _daemon(ctx, args) -> int:
+    from ediops.daemon import run_daemon
+
+    return run_daemon(ctx)
+
+
+def _simulate(ctx, args) -> int:
+    from ediops.daemon import setup_logging
+    from ediops.simulator.run import simulate, with_port_base
+
+    if args.scale <= 0:
+        raise EdiopsError("--scale must be greater than 0")
+    setup_logging()
+    config = with_port_base(ctx.config, args.port_base) if args.port_base else ctx.config
+    return simulate(config, ctx.clock, seed=args.seed, scale=args.scale, faults=args.fault, host=args.host)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("windows", parents=[common], help="transmission windows: next run, last run, outcome")
+    p.add_argument("--json", action="store_true", help="one JSON array of windows")
+    p.set_defaults(func=_windows)
+
+    p = sub.add_parser("run", parents=[common], help="ask the scheduler leader to run a window now")
+    p.add_argument("window", choices=scheduler.WINDOWS)
+    p.add_argument("--reason", help="why (audited)")
+    p.add_argument("--wait", type=float, default=120.0, help="seconds to wait for the leader's outcome")
+    p.set_defaults(func=_run)
+
+    for name, verb in (("pause", "pause"), ("resume", "resume")):
+        p = sub.add_parser(name, parents=[common], help=f"{verb} a window's scheduled runs (audited)")
+        p.add_argument("window", choices=scheduler.WINDOWS)
+        p.add_argument("--reason", help="why (audited)")
+        p.set_defaults(func=_pause)
+
+    p = sub.add_parser("daemon", parents=[common], help="the scheduler leader and poller without a screen")
+    p.set_defaults(func=_daemon)
+
+    from ediops.simulator.run import FAULT_HELP
+
+    p = sub.add_parser("simulate", parents=[common], help="simulated issuers, customs and ministry on loopback")
+    p.add_argument("--seed", type=int, default=2000, help="seed of the simulated traffic (same seed, same day)")
+    p.add_argument("--scale", type=float, default=1.0, help="multiplies the issuers' daily volumes")
+    p.add_argument("--fault", action="append", default=[], metavar="SWITCH", help=FAULT_HELP)
+    p.add_argument("--host", help="listen on this address instead of the peers' URL hosts")
+    p.add_argument("--port-base", type=int, help="customs on BASE+1, ministry BASE+2, issuers BASE+10")
+    p.set_defaults(func=_simulate)

@@ -1,0 +1,117 @@
+"""Polling issuers' feeds (contract §3, §10): `GET /batches?after=CURSOR`, each page ingested
+by the foundation's `ingest_batch` in one transaction with the cursor move, then every new
+acknowledgement POSTed at once. Daily summaries are fetched for reconciliation."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from ediops.config import Issuer
+from ediops.engine import acks
+from ediops.engine.ingest import ingest_batch, ingest_summary
+from ediops.engine.runtime import Engine, cursor, log, peer_failed, peer_ok, set_cursor
+from ediops.errors import InputError
+from ediops.peers import PeerError
+from ediops.store import write
+
+MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy one
+
+
+def _page(issuer: Issuer, answer) -> tuple[list, str]:
+    if (not isinstance(answer, dict) or not isinstance(answer.get("batches"), list)
+            or not isinstance(answer.get("next"), (str, int))):
+        raise PeerError(issuer.name, 'GET /batches: answer is not {"batches": [...], "next": CURSOR}',
+                        transient=False)
+    return answer["batches"], str(answer["next"])
+
+
+def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str) -> list[str]:
+    """Ingests a page and moves the cursor past it, atomically. Returns the batch ids to ack."""
+    ids = []
+    with write(engine.db):
+        for position, batch in enumerate(batches, 1):
+            try:
+                ack = ingest_batch(engine.db, engine.config, batch, now=engine.clock.now(),
+                                   source=f"feed {issuer.code}")
+            except InputError as exc:
+                log.warning("issuer %s: batch %d of the page cannot be acknowledged: %s", issuer.code, position, exc)
+                continue
+            ids.append(ack["batch_id"])
+        set_cursor(engine, issuer.name, next_cursor)
+    return ids
+
+
+async def poll_issuer(engine: Engine, issuer: Issuer) -> dict:
+    """Everything new from one issuer. Never raises: a failing feed is logged and recorded."""
+    counts = {"batches": 0, "acked": 0, "ok": True}
+    async with engine.locks[issuer.name]:
+        try:
+            for _ in range(MAX_PAGES):
+                after = cursor(engine, issuer.name)
+                answer = await engine.client.get(issuer, "/batches", params={"after": after} if after else None)
+                batches, next_cursor = _page(issuer, answer)
+                ids = _ingest_page(engine, issuer, batches, next_cursor) if batches or next_cursor != after else []
+                counts["batches"] += len(batches)
+                for batch_id in ids:
+                    counts["acked"] += await acks.deliver(engine, batch_id)
+                if not batches or next_cursor == after:
+                    break
+        except PeerError as exc:
+            peer_failed(engine, issuer.name, exc)
+            counts["ok"] = False
+            return counts
+    peer_ok(engine, issuer.name)
+    return counts
+
+
+async def _each_issuer(engine: Engine, work) -> list:
+    limit = asyncio.Semaphore(int(engine.setting("peer_concurrency")))
+
+    async def one(issuer):
+        async with limit:
+            return await work(engine, issuer)
+
+    return await asyncio.gather(*(one(i) for i in engine.config.issuers))
+
+
+async def poll_all(engine: Engine) -> tuple[str, str]:
+    results = await _each_issuer(engine, poll_issuer)
+    failed = [i.code for i, r in zip(engine.config.issuers, results) if not r["ok"]]
+    batches = sum(r["batches"] for r in results)
+    detail = f"{batches} batches from {len(results)} issuers"
+    if failed:
+        detail += f"; unreachable or bad answer: {', '.join(failed[:10])}{'...' if len(failed) > 10 else ''}"
+    return ("partial" if failed else "ok"), detail
+
+
+async def fetch_summary(engine: Engine, issuer: Issuer, business_date: str) -> bool:
+    """GET one daily summary (404: not yet published). True when it was stored."""
+    try:
+        answer = await engine.client.get(issuer, f"/summaries/{business_date}", missing_ok=True)
+    except PeerError as exc:
+        log.warning("issuer %s: summary %s: %s", issuer.code, business_date, exc)
+        return False
+    if answer is None:
+        return False
+    try:
+        ingest_summary(engine.db, engine.config, answer, now=engine.clock.now(), source=f"feed {issuer.code}")
+    except InputError as exc:
+        log.warning("issuer %s: summary %s rejected: %s", issuer.code, business_date, exc)
+        return False
+    return True
+
+
+async def fetch_summaries(engine: Engine) -> int:
+    """Summaries of today and yesterday not yet stored, from every issuer."""
+    today = engine.clock.now().date()
+    days = [(today - timedelta(days=n)).isoformat() for n in (1, 0)]
+
+    async def missing(engine, issuer):
+        stored = 0
+        for day in days:
+            if not engine.db.execute("SELECT 1 FROM summaries WHERE issuer = ? AND business_date = ?",
+                                     [issuer.code, day]).fetchone():
+                stored += await fetch_summary(engine, issuer, day)
+        return stored
+
+    return sum(await _each_issuer(engine, missing))

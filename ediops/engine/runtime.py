@@ -1,0 +1,77 @@
+"""What every piece of engine work needs: the store, config, clock and the one peer client,
+plus the record of each peer's health that FEED_UNREACHABLE is judged from."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ediops.clock import Clock, iso
+from ediops.config import Config
+from ediops.peers import PeerClient
+from ediops.store import write
+
+log = logging.getLogger("ediops.engine")
+
+# Engine settings (settings.toml) and their defaults.
+DEFAULTS = {
+    "feed_poll_seconds": 5,        # how often the leader polls feeds, so urgent licences go at once
+    "forward_batch_size": 500,     # licences per POST to customs
+    "relay_batch_size": 500,       # write-off records per POST to the ministry
+    "peer_concurrency": 8,         # issuers polled at the same time
+    "peer_attempts": 4,            # tries per call on timeouts, connection errors and 5xx
+}
+
+
+@dataclass
+class Engine:
+    db: object
+    config: Config
+    clock: Clock
+    client: PeerClient
+    locks: dict = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    in_flight: set = field(default_factory=set)
+
+    def setting(self, name: str):
+        return self.config.settings.get(name, DEFAULTS.get(name))
+
+    def at(self) -> str:
+        return iso(self.clock.now())
+
+
+def client_for(config: Config) -> PeerClient:
+    return PeerClient(attempts=int(config.settings.get("peer_attempts", DEFAULTS["peer_attempts"])))
+
+
+def peer_ok(engine: Engine, peer: str) -> None:
+    at = engine.at()
+    with write(engine.db):
+        engine.db.execute(
+            "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
+            "ON CONFLICT (peer) DO UPDATE SET last_ok_at = excluded.last_ok_at, failing_since = NULL",
+            [peer, at])
+
+
+def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
+    """Logs the failure and starts (or continues) the peer's failing period."""
+    log.warning("peer call failed: %s", error)
+    at = engine.at()
+    with write(engine.db):
+        engine.db.execute(
+            "INSERT INTO peer_health (peer, last_error_at, last_error, failing_since) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (peer) DO UPDATE SET last_error_at = excluded.last_error_at, "
+            "last_error = excluded.last_error, failing_since = COALESCE(peer_health.failing_since, excluded.failing_since)",
+            [peer, at, str(error), at])
+
+
+def cursor(engine: Engine, peer: str) -> str | None:
+    row = engine.db.execute("SELECT cursor FROM cursors WHERE peer = ?", [peer]).fetchone()
+    return row[0] if row else None
+
+
+def set_cursor(engine: Engine, peer: str, value: str) -> None:
+    """Call inside the write that stored what the cursor moves past."""
+    engine.db.execute("INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+                      [peer, value, engine.at()])
