@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ediops.errors import InputError
+from ediops.rules import exact
 from ediops.store import dumps
 
 # §4 rejection reasons, in the order they are reported.
@@ -38,7 +39,6 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BATCH_KINDS = ("daily", "urgent")
 DIRECTIONS = ("import", "export")
 ACTIONS = ("release", "amend", "cancel")
-THOUSANDTH = Decimal("0.001")
 
 
 @dataclass
@@ -71,9 +71,6 @@ def quantity(value) -> Decimal:
     return amount
 
 
-def canonical_quantity(amount: Decimal) -> str:
-    """One spelling per value ("1200.5" and "1200.500" are the same quantity)."""
-    return format(amount.quantize(THOUSANDTH), "f")
 
 
 def parse_date(value) -> date:
@@ -219,7 +216,7 @@ def validate_licence(record, *, issuer: str | None, units) -> tuple[Verdict, Lic
     content = {
         "licence_no": number, "direction": direction, "issued_on": issued_on.isoformat(),
         "trader": trader, "party": party, "commodity": {"hs_code": hs_code, "name": name},
-        "quantity": canonical_quantity(amount), "unit": unit, "country": country,
+        "quantity": exact(amount), "unit": unit, "country": country,
         "trade_mode": trade_mode, "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat(),
         "port": port, "one_batch": one_batch, "remarks": remarks, "agents": agents,
     }

@@ -40,6 +40,11 @@ WRITEOFF_CODES = (UNKNOWN_LICENCE, UNIT_MISMATCH, PORT_MISMATCH, OUTSIDE_VALIDIT
 MAX_RELEASES = 12  # notice clause 8(5)
 
 
+def exact(amount: Decimal) -> str:
+    """A quantity as shown: three decimals, the contract's precision ("1050.000")."""
+    return format(amount.quantize(Decimal("0.001")), "f")
+
+
 def licence_subject(licence_no: str) -> str:
     return f"licence:{licence_no}"
 
@@ -183,7 +188,7 @@ class Tally:
         return self.licensed - self.used
 
     def as_dict(self) -> dict:
-        return {"licensed": str(self.licensed), "used": str(self.used), "remaining": str(self.remaining),
+        return {"licensed": exact(self.licensed), "used": exact(self.used), "remaining": exact(self.remaining),
                 "unit": self.unit, "uses": self.uses, "max_uses": self.max_uses}
 
 
@@ -301,6 +306,6 @@ def over_quantity(licence_no: str, issuer: str | None, tally: Tally) -> list[Cau
     if tally.used <= tally.licensed:
         return []
     return [Cause(OVER_QUANTITY, licence_subject(licence_no),
-                  {"licensed": str(tally.licensed), "used": str(tally.used), "unit": tally.unit},
+                  {"licensed": exact(tally.licensed), "used": exact(tally.used), "unit": tally.unit},
                   licence_no=licence_no, issuer=issuer)]
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ediops import contract
+from ediops import contract, rules
 from ediops.errors import InputError
 
 
@@ -45,5 +45,5 @@ def test_quantity_refuses_everything_else(value):
         contract.quantity(value)
 
 
-def test_canonical_quantity():
-    assert contract.canonical_quantity(Decimal("1200.5")) == contract.canonical_quantity(Decimal("1200.500"))
+def test_exact_spelling_of_a_quantity():
+    assert rules.exact(Decimal("1200.5")) == rules.exact(Decimal("1200.500")) == "1200.500"

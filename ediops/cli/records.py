@@ -1,0 +1,177 @@
+"""The commands of contract §8 that need no network: ingest, summary, writeoffs, reconcile,
+findings (and `findings resolve`), licence.
+
+Every file is parsed and checked before anything is stored, so a bad file changes nothing
+and exits 1 with one stderr line naming the file and line (or array item)."""
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+
+from ediops import contract, findings, store
+from ediops.engine.ingest import ingest_batch, ingest_summary
+from ediops.engine.reconcile import reconcile
+from ediops.engine.writeoffs import apply_writeoffs
+from ediops.errors import EdiopsError, InputError
+from ediops.licence_view import licence_view
+from ediops.text import clean, json_line
+
+FINDING_FIELDS = ("id", "code", "status", "subject", "licence_no", "batch_id", "issuer", "declaration_no",
+                  "enterprise", "period", "ticket_id", "detail", "opened_at", "closed_at", "closed_by", "note")
+
+
+def _load_all(paths) -> list[tuple[str, str, object]]:
+    """(file, location, value) for every record of every file; InputError on the first bad file."""
+    return [(str(path), where, value) for path in paths for where, value in contract.load_records(path)]
+
+
+def _ingest(ctx, args) -> int:
+    loaded = _load_all(args.files)
+    for _, where, batch in loaded:
+        contract.batch_identity(batch, where)
+    for path, _, batch in loaded:
+        print(json_line(ingest_batch(ctx.db, ctx.config, batch, now=ctx.clock.now(), source=f"file {path}")))
+    return 0
+
+
+def _summary(ctx, args) -> int:
+    loaded = _load_all(args.files)
+    checked = [contract.validate_summary(summary, where) for _, where, summary in loaded]
+    for (path, _, summary), (issuer, business_date, numbers) in zip(loaded, checked):
+        ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
+        print(json_line({"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}))
+    return 0
+
+
+def _writeoffs(ctx, args) -> int:
+    loaded = _load_all(args.files)
+    for _, where, record in loaded:
+        verdict = contract.validate_writeoff(record, units=ctx.config.units)
+        if not verdict:
+            declaration = record.get("declaration_no") if isinstance(record, dict) else None
+            name = f"write-off {declaration}" if isinstance(declaration, str) else "write-off"
+            raise InputError(f"{where}: {name}: {'; '.join(verdict.problems)}")
+    counts = apply_writeoffs(ctx.db, ctx.config, [record for _, _, record in loaded],
+                             now=ctx.clock.now(), source="file " + ", ".join(map(str, args.files)))
+    print(json_line(counts))
+    return 0
+
+
+def _reconcile(ctx, args) -> int:
+    print(json_line(reconcile(ctx.db, ctx.config, now=ctx.clock.now(), business_date=args.date)))
+    return 0
+
+
+def list_findings(db, *, open_only: bool = False, code: str | None = None) -> list[dict]:
+    """Findings as §8 shows them (absent subjects as null), newest first."""
+    sql = f"SELECT {', '.join(FINDING_FIELDS)} FROM findings WHERE 1"
+    params = []
+    if open_only:
+        sql += " AND status = 'open'"
+    if code:
+        sql += " AND code = ?"
+        params.append(code)
+    cursor = db.execute(sql + " ORDER BY id DESC", params)
+    rows = [dict(zip(FINDING_FIELDS, row)) for row in cursor.fetchall()]
+    for row in rows:
+        row["detail"] = None if row["detail"] is None else json.loads(row["detail"])
+    return rows
+
+
+def _findings(ctx, args) -> int:
+    if args.action == "resolve":
+        with store.write(ctx.db):
+            findings.resolve(ctx.db, args.id, note=args.note, at=ctx.clock.iso(), actor=ctx.actor)
+        print(f"finding {args.id} resolved")
+        return 0
+    rows = list_findings(ctx.db, open_only=args.open, code=args.code)
+    if args.json:
+        print(json_line(rows))
+        return 0
+    for row in rows:
+        detail = "" if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False)
+        ctx.out(f"{row['id']:>5}  {row['status']:<8}  {row['code']:<24}  {clean(row['subject'])}  {clean(detail)}")
+    return 0
+
+
+def _licence(ctx, args) -> int:
+    view = licence_view(ctx.db, args.number, now=ctx.clock.now())
+    if view is None:
+        raise EdiopsError(f"licence {clean(args.number)}: not known to the centre (never accepted)")
+    if args.json:
+        print(json_line(view))
+        return 0
+    for line in licence_text(view):
+        ctx.out(clean(line))
+    return 0
+
+
+def licence_text(view: dict) -> list[str]:
+    """The licence as plain lines; each outside string is cleaned by the caller's `clean`."""
+    lic, tally = view["licence"], view["tally"]
+    party = f"{lic['party_code']} {lic['party_name']}" if lic["party_code"] else "-"
+    lines = [
+        f"Licence {lic['licence_no']}  {lic['direction']}  state {lic['state']}" + ("  URGENT" if lic["urgent"] else ""),
+        f"  issuer {lic['issuer']}  batch {lic['batch_id']}  business date {lic['business_date']}  "
+        f"issued on {lic['issued_on']}",
+        f"  trader: {lic['trader_code']} {lic['trader_name']}",
+        f"  party: {party}",
+        f"  commodity: {lic['hs_code']} {lic['commodity_name']}",
+        f"  quantity: {lic['quantity']} {lic['unit']}  country {lic['country']}  trade mode {lic['trade_mode']}",
+        f"  valid {lic['valid_from']} to {lic['valid_to']}  port {lic['port']}  "
+        f"one batch: {'yes' if lic['one_batch'] else 'no'}",
+        f"  remarks: {lic['remarks'] or '-'}",
+        f"  agents: {', '.join(lic['agents']) or '-'}",
+        f"Tally: used {tally['used']} of {tally['licensed']} {tally['unit']}, remaining {tally['remaining']}; "
+        f"uses {tally['uses']} of {tally['max_uses']}",
+        "Releases:",
+    ]
+    lines += [f"  slot {r['slot']:>2}  {r['declaration_no']}  {r['quantity'] or '-'} {r['unit'] or ''}  "
+              f"customs {r['customs_code']}  on {r['released_on']}  by {r['operating_unit_code']}  {r['status']}"
+              for r in view["releases"]] or ["  none"]
+    lines.append("Lifecycle:")
+    lines += [f"  {e['at']}  {e['event']}  {e['actor'] or ''}  "
+              f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}" for e in view["events"]]
+    lines.append("Findings:")
+    lines += [f"  #{f['id']}  {f['status']}  {f['code']}  {f['subject']}" for f in view["findings"]] or ["  none"]
+    lines.append("Tickets:")
+    lines += [f"  {t['id']}  {t['status']}  {t['category']}  {t['caller']}" for t in view["tickets"]] or ["  none"]
+    return lines
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def register(sub, common) -> None:
+    files = dict(nargs="+", metavar="FILE", help="JSON object, JSON array or JSON Lines")
+    p = sub.add_parser("ingest", parents=[common], help="licence batches from files; one ack per batch (JSON Lines)")
+    p.add_argument("files", **files)
+    p.set_defaults(func=_ingest)
+    p = sub.add_parser("summary", parents=[common], help="issuer daily summaries from files")
+    p.add_argument("files", **files)
+    p.set_defaults(func=_summary)
+    p = sub.add_parser("writeoffs", parents=[common], help="customs write-off records from files")
+    p.add_argument("files", **files)
+    p.set_defaults(func=_writeoffs)
+    p = sub.add_parser("reconcile", parents=[common],
+                       help="summaries, late feeds, overdue urgent licences, unacked forwards and acks")
+    p.add_argument("--date", type=_day, default=None, help="business date (default: today, Asia/Shanghai)")
+    p.set_defaults(func=_reconcile)
+    p = sub.add_parser("findings", parents=[common], help="lists findings; `findings resolve ID --note T`")
+    p.add_argument("--open", action="store_true", help="open findings only")
+    p.add_argument("--code", help="only this code")
+    p.add_argument("--json", action="store_true", help="one JSON array")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    resolve = actions.add_parser("resolve", parents=[common], help="resolve a finding with a note (audited)")
+    resolve.add_argument("id", type=int)
+    resolve.add_argument("--note", required=True)
+    p.set_defaults(func=_findings)
+    p = sub.add_parser("licence", parents=[common], help="one licence: fields, lifecycle, releases, tally")
+    p.add_argument("number", metavar="NO")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_licence)
