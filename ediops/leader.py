@@ -116,7 +116,8 @@ class Leader:
         return task
 
     def _renew(self) -> None:
-        token = lease.acquire(self.db, self.holder, at=self.clock.iso())
+        token = lease.acquire(self.db, self.holder, at=self.clock.iso(),
+                              ttl=float(self.engine.setting("lease_seconds")))
         if token is not None and self.token != token:
             log.info("leader: %s took the lease (token %s)", self.holder, token)
             self.token = token

@@ -21,6 +21,7 @@ DEFAULTS = {
     "relay_batch_size": 500,       # write-off records per POST to the ministry
     "peer_concurrency": 8,         # issuers polled at the same time
     "peer_attempts": 4,            # tries per call on timeouts, connection errors and 5xx
+    "lease_seconds": 15,           # a leader that stops renewing is replaced after this
 }
 
 

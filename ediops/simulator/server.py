@@ -95,6 +95,7 @@ class Peers:
         burst = applies(faults.errors, peer)
         if burst and faults.errors[burst] > 0:
             faults.errors[burst] -= 1
+            self.sim.refused.setdefault(peer, []).append(request.headers.get("idempotency-key"))
             return _json({"error": "service unavailable (simulated burst)"}, 503)
         response = await self.dispatch(request, peer, kind, path)
         slow = applies(faults.slow, peer)

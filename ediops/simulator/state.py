@@ -93,6 +93,7 @@ class Simulator:
         self.ministry_keys: dict[str, int] = {}
         self.ministry_posts = 0
         self.ministry_records: dict[str, list[str]] = {}  # content hash -> keys
+        self.refused: dict[str, list[str]] = {}         # peer -> idempotency keys answered 503
         self.tokens = self._tokens()
 
     def _tokens(self) -> dict[str, str]:
@@ -231,6 +232,7 @@ class Simulator:
                 "records": len(self.ministry_records),
                 "records_under_several_keys": sum(1 for keys in self.ministry_records.values() if len(keys) > 1),
             },
+            "refused_keys": self.refused,
             "faults": self.faults.as_dict(),
         }
         if detail:

@@ -1,0 +1,45 @@
+"""Fixtures that start real processes and always stop them."""
+from __future__ import annotations
+
+import pytest
+
+from tests.engine import harness
+
+
+class World:
+    """A temp config dir with free ports and tokens, a data file, and every process started."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.db_path = folder / "ediops.db"
+        self.procs: list[harness.Proc] = []
+        self.config_dir = None
+        self.env: dict = {}
+
+    def configure(self, **kw) -> None:
+        self.config_dir, self.env = harness.make_config(self.folder / "config", **kw)
+
+    def simulator(self, **kw) -> harness.Simulator:
+        sim = harness.Simulator(self.folder, self.config_dir, self.env, **kw)
+        self.procs.append(sim)
+        return sim
+
+    def daemon(self, name: str = "daemon", *, now: str) -> harness.Proc:
+        proc = harness.Proc(name, ["daemon", "--db", str(self.db_path), "--config", str(self.config_dir),
+                                   "--now", now], env=self.env, folder=self.folder)
+        self.procs.append(proc)
+        return proc
+
+    def ediops(self, name: str, *args: str, now: str) -> harness.Proc:
+        proc = harness.Proc(name, [*args, "--db", str(self.db_path), "--config", str(self.config_dir), "--now", now],
+                            env=self.env, folder=self.folder)
+        self.procs.append(proc)
+        return proc
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = World(tmp_path)
+    yield w
+    for proc in reversed(w.procs):
+        proc.kill()
