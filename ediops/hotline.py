@@ -4,11 +4,11 @@ transaction that checks the ticket's status first, so when two operators act on 
 ticket the second is told instead of overwriting; every change is audited."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from ediops import audit, store
 from ediops.clock import SHANGHAI, iso
+from ediops.contract import LICENCE_NO
 from ediops.errors import EdiopsError, InputError
 from ediops.hotline_config import CATEGORIES, PARTIES, PRIORITIES, HotlineConfig, load
 from ediops.text import clean
@@ -16,7 +16,6 @@ from ediops.text import clean
 ORG_KINDS = ("port-customs", "company", "issuer", "other")
 STATUSES = ("open", "waiting", "resolved", "closed")
 ACTIVE = ("open", "waiting")
-LICENCE_NO = re.compile(r"\d{2}-[A-Z]{2}-\d{6}")
 LIMITS = {"caller": 200, "phone": 40, "org": 200, "text": 4000, "note": 4000, "batch_id": 100, "assignee": 100}
 
 _COLUMNS = ("id", "caller", "phone", "org", "org_kind", "category", "priority", "licence_no",

@@ -107,3 +107,14 @@ def test_bundled_directory_lists_roles_and_the_two_approved_vendors():
     assert {"licence-bureau", "edi-centre", "customs-hotline", "duty-phone"} <= set(contacts)
     vendors = sorted(c.name for c in contacts.values() if c.vendor)
     assert vendors == ["北京中榕基科技发展有限公司", "北京九城数码科技有限公司"]
+
+
+def test_licence_story_of_a_licence_never_received_but_rejected(db):
+    from ediops.hotline_lookup import licence_story
+    with store.write(db):
+        db.execute("INSERT INTO rejections (batch_id, licence_no, reasons, received_at) VALUES "
+                   "('AA-1', '00-AA-000009', '[\"VALIDITY_RANGE\"]', '2000-10-09T16:00:00+08:00')")
+    ticket(db, licence_no="00-aa-000009")
+    story = licence_story(db, "00-aa-000009 ", now=NOW)
+    assert story == {"licence_no": "00-AA-000009", "found": False, "open_findings": [], "tickets": 1,
+                     "rejected": {"reasons": '["VALIDITY_RANGE"]', "at": "2000-10-09T16:00:00+08:00"}}
