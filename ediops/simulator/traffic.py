@@ -96,7 +96,7 @@ def licence(rng: random.Random, number: str, day: date, *, urgent: bool, hostile
     direction = rng.choice(directions)
     port = rng.choice(PORTS)
     trader = _enterprise(rng, port)
-    if hostile and rng.random() < 0.5:
+    if hostile and rng.random() < 0.1:
         trader["name"] = rng.choice(HOSTILE)
     record = {
         "licence_no": number, "direction": direction, "issued_on": day.isoformat(), "trader": trader,
@@ -166,12 +166,13 @@ def day(seed: int, issuer: str, cutoff: str, business_date: date, shape: Shape) 
 
 
 def _shape_faults(rng: random.Random, result: Day, shape: Shape) -> None:
+    """Data faults hit about one issuer-day in four, as a real network's would."""
     daily = [b for b in result.batches if b.kind == "daily" and len(b.records) > 2]
-    if shape.truncated and daily:
+    if shape.truncated and daily and rng.random() < 0.25:
         batch = daily[0]
         lost = max(1, len(batch.records) // 10)
         batch.records = batch.records[:-lost]          # record_count still says the full number
-    if shape.conflicting_resends and daily:
+    if shape.conflicting_resends and daily and rng.random() < 0.25:
         batch = daily[-1]
         changed = [dict(r) for r in batch.records]
         changed[0]["quantity"] = str(Decimal(changed[0]["quantity"]) + 1)

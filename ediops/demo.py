@@ -1,0 +1,91 @@
+"""`ediops demo`: simulated peers and a scheduler leader around the desk, on a fresh data
+file (or the one `--db` names), with random peer tokens; everything started here is
+stopped on exit. The children log to files next to the data file, not to the screen."""
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+from ediops.errors import EdiopsError
+
+DEMO_FAULTS = ("hostile-text", "truncated", "conflicting-resends", "writeoff-anomalies")
+READY_SECONDS = 20
+
+
+def _tokens(config) -> None:
+    """A random bearer token for every peer read from the environment, for this demo only."""
+    peers = [config.customs, config.ministry, *config.issuers]
+    for peer in peers:
+        if peer is not None and peer.token_env and not os.environ.get(peer.token_env):
+            os.environ[peer.token_env] = secrets.token_urlsafe(16)
+
+
+def _start(name: str, args: list[str], ctx, folder: Path) -> tuple[subprocess.Popen, Path]:
+    argv = [sys.executable, "-m", "main", *args]
+    if ctx.config_dir:
+        argv += ["--config", str(ctx.config_dir)]
+    if ctx.clock.replayed:
+        argv += ["--now", ctx.clock.iso()]
+    log = folder / f"{name}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
+    return proc, log
+
+
+def _wait_for(proc: subprocess.Popen, log: Path, text: str, what: str, *, required: bool) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if text in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    if required:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        raise EdiopsError(f"demo: the {what} did not start ({' / '.join(tail) or 'no output'}); log: {log}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@contextlib.contextmanager
+def demo_session(ctx) -> Iterator[Path]:
+    """Starts the simulator and a leader for the desk; yields the data file; stops both."""
+    scratch = None
+    if ctx.db_path is None:
+        scratch = Path(tempfile.mkdtemp(prefix="ediops-demo-"))
+        ctx.db_path = scratch / "ediops.db"
+    folder = scratch or ctx.db_path.parent
+    _tokens(ctx.config)
+    started: list[subprocess.Popen] = []
+    try:
+        faults = [arg for fault in DEMO_FAULTS for arg in ("--fault", fault)]
+        sim, sim_log = _start("demo-simulator", ["simulate", *faults], ctx, folder)
+        started.append(sim)
+        _wait_for(sim, sim_log, "simulator ready", "simulator", required=True)
+        leader, leader_log = _start("demo-daemon", ["daemon", "--db", str(ctx.db_path)], ctx, folder)
+        started.append(leader)
+        _wait_for(leader, leader_log, "took the lease", "scheduler leader", required=False)
+        yield ctx.db_path
+    finally:
+        for proc in reversed(started):
+            _stop(proc)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
