@@ -11,6 +11,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ediops import store
+
 from bench import machine, report, scale_store
 from bench.context import Context
 from bench.goals import check
@@ -67,6 +69,7 @@ def run(argv: list[str] | None = None) -> int:
 
         base = scale_store.cached(args.scratch, scale.name, scale.licences, scale.releases,
                                   progress=lambda done, total: progress.update(step, total=total, completed=done))
+        store.connect(base).close()  # later migrations run here, never inside a measured process
         work = scale_store.working_copy(base, args.scratch / f"work-{scale.name}.db")
         results["scale"] = {"name": scale.name, **scale_store.counts(work)}
         progress.advance(overall)

@@ -40,6 +40,25 @@ def _at(day, hour: int, second: int = 0) -> str:
     return f"{day.isoformat()}T{hour:02d}:{second // 60 % 60:02d}:{second % 60:02d}+08:00"
 
 
+def licence_row(rec: dict, bat: dict, received_at: str) -> dict:
+    """The licences row ingest stores for an accepted record, still waiting to be forwarded."""
+    return {
+        "licence_no": rec["licence_no"], "issuer": bat["issuer"], "batch_id": bat["batch_id"],
+        "business_date": bat["business_date"], "direction": rec["direction"],
+        "issued_on": rec["issued_on"], "trader_code": rec["trader"]["code"],
+        "trader_name": rec["trader"]["name"], "party_code": rec["party"]["code"],
+        "party_name": rec["party"]["name"], "hs_code": rec["commodity"]["hs_code"],
+        "commodity_name": rec["commodity"]["name"], "quantity": rec["quantity"],
+        "unit": rec["unit"], "country": rec["country"], "trade_mode": rec["trade_mode"],
+        "valid_from": rec["valid_from"], "valid_to": rec["valid_to"], "port": rec["port"],
+        "one_batch": int(rec["one_batch"]), "remarks": rec["remarks"],
+        "agents": dumps(rec["agents"]), "urgent": int(bool(rec.get("urgent"))),
+        "content_hash": _hash(dumps(rec)), "record": dumps(rec), "received_at": received_at,
+        "state": "received", "forward_key": None, "forwarded_at": None,
+        "customs_answer": None, "customs_answered_at": None,
+    }
+
+
 class _Builder:
     """Accumulates the rows of one chunk of licences, then flushes them table by table."""
 
@@ -52,23 +71,6 @@ class _Builder:
         self.releases = 0
         self.serials = {i: 0 for i in issuers}
         self.rows: dict[str, list[dict]] = {t: [] for t in LOADED}
-
-    def licence_row(self, rec: dict, bat: dict, received_at: str) -> dict:
-        return {
-            "licence_no": rec["licence_no"], "issuer": bat["issuer"], "batch_id": bat["batch_id"],
-            "business_date": bat["business_date"], "direction": rec["direction"],
-            "issued_on": rec["issued_on"], "trader_code": rec["trader"]["code"],
-            "trader_name": rec["trader"]["name"], "party_code": rec["party"]["code"],
-            "party_name": rec["party"]["name"], "hs_code": rec["commodity"]["hs_code"],
-            "commodity_name": rec["commodity"]["name"], "quantity": rec["quantity"],
-            "unit": rec["unit"], "country": rec["country"], "trade_mode": rec["trade_mode"],
-            "valid_from": rec["valid_from"], "valid_to": rec["valid_to"], "port": rec["port"],
-            "one_batch": int(rec["one_batch"]), "remarks": rec["remarks"],
-            "agents": dumps(rec["agents"]), "urgent": int(bool(rec.get("urgent"))),
-            "content_hash": _hash(dumps(rec)), "record": dumps(rec), "received_at": received_at,
-            "state": "received", "forward_key": None, "forwarded_at": None,
-            "customs_answer": None, "customs_answered_at": None,
-        }
 
     def event(self, licence_no: str, at: str, event: str, detail=None) -> None:
         self.rows["licence_events"].append({"licence_no": licence_no, "at": at, "event": event,
@@ -105,7 +107,7 @@ class _Builder:
                 "licence_count": len(recs), "attempts": 1, "status": "answered",
                 "last_attempt_at": _at(nxt, 9), "answered_at": _at(nxt, 9, 40)})
         for rec in recs:
-            row = self.licence_row(rec, bat, received)
+            row = licence_row(rec, bat, received)
             self.rows["licences"].append(row)
             self.event(rec["licence_no"], received, "received")
             if forward_key:

@@ -6,6 +6,7 @@ everything asked for. Captures poll every POLL seconds (the same for every app m
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 import uuid
@@ -21,6 +22,7 @@ class Terminal:
         self.conf = scratch / "bench-tmux.conf"
         self.conf.write_text(CONF)
         self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        self.launched: list[int] = []
         self._tmux("new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height),
                    "--", "sleep", "86400")
 
@@ -35,19 +37,23 @@ class Terminal:
         out = self._tmux("new-window", "-d", "-P", "-F", "#{window_id} #{pane_pid}", "-t", "bench",
                          *extra, "--", *argv)
         target, pid = out.split()
+        self.launched.append(int(pid))
         return target, int(pid), started
 
     def screen(self, target: str) -> str:
         return self._tmux("capture-pane", "-p", "-t", target, check=False)
 
-    def wait_for(self, target: str, texts: list[str], timeout: float) -> float:
-        """Polls until the window shows every one of `texts`; returns perf_counter() then."""
+    def wait_for(self, target: str, texts: list[str], timeout: float, pid: int | None = None) -> float:
+        """Polls until the window shows every one of `texts`; returns perf_counter() then.
+        Fails at once when the program (`pid`) has exited."""
         deadline = time.perf_counter() + timeout
         while True:
             shown = self.screen(target)
             now = time.perf_counter()
             if all(t in shown for t in texts):
                 return now
+            if pid is not None and not alive(pid):
+                raise RuntimeError(f"{pid} exited before showing {texts}:\n{shown}")
             if now > deadline:
                 missing = [t for t in texts if t not in shown]
                 raise TimeoutError(f"after {timeout}s the screen lacks {missing}:\n{shown}")
@@ -57,11 +63,25 @@ class Terminal:
         """Hangs up the window's program (SIGHUP, as a dropped terminal) and waits for it to go."""
         self._tmux("kill-window", "-t", target, check=False)
         deadline = time.monotonic() + timeout
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        while alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
+        if alive(pid):  # a program that ignores the hang-up is still ours to stop
+            os.kill(pid, signal.SIGKILL)
 
     def close(self) -> None:
         self._tmux("kill-server", check=False)
+        for pid in self.launched:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    """True while the process runs (a zombie counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
