@@ -26,7 +26,7 @@ from ediops.engine.windows import WORK, feed_pass
 from ediops.store import write
 
 log = logging.getLogger("ediops.leader")
-RENEW_SECONDS = 2.0
+RENEW_SECONDS = 5.0  # renewing writes; desks refresh on every write, so not every second
 COMMAND_SECONDS = 1.0
 
 
@@ -66,10 +66,13 @@ class Leader:
         """Bids for the lease every couple of seconds until `stop`; leads while it holds it."""
         self._start_scheduler()
         try:
-            next_feed = 0.0
+            next_feed = next_renew = 0.0
             loop = asyncio.get_running_loop()
+            renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
-                self._renew()
+                if loop.time() >= next_renew:
+                    self._renew()
+                    next_renew = loop.time() + renew_every
                 if self.token is not None:
                     self._take_commands()
                     if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
@@ -180,6 +183,9 @@ class Leader:
 
     def _take_commands(self) -> None:
         """Operators' requests: taken under the lease, each run as its own task."""
+        if not self.db.execute("SELECT 1 FROM commands WHERE done_at IS NULL AND (taken_by IS NULL OR taken_by != ?) "
+                               "LIMIT 1", [self.holder]).fetchone():
+            return
         at = self.clock.iso()
         with write(self.db):
             try:

@@ -6,13 +6,15 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from ediops.clock import Clock, iso
+from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
 from ediops.peers import PeerClient
 from ediops.store import write
 
 log = logging.getLogger("ediops.engine")
+OK_REFRESH = timedelta(minutes=1)
 
 # Engine settings (settings.toml) and their defaults.
 DEFAULTS = {
@@ -46,7 +48,13 @@ def client_for(config: Config) -> PeerClient:
 
 
 def peer_ok(engine: Engine, peer: str) -> None:
-    at = engine.at()
+    """Records a good call; a healthy peer's row is refreshed once a minute, not on every poll,
+    since each write makes every desk refresh."""
+    now = engine.clock.now()
+    row = engine.db.execute("SELECT last_ok_at, failing_since FROM peer_health WHERE peer = ?", [peer]).fetchone()
+    if row and row[0] and row[1] is None and now - parse_instant(row[0]) < OK_REFRESH:
+        return
+    at = iso(now)
     with write(engine.db):
         engine.db.execute(
             "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
