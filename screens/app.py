@@ -1,0 +1,186 @@
+"""DeskApp: the duty officer's terminal desk. Screens live in their own modules; the app only
+holds what they share: the store path, config, clock, operator and role, the refresh loop,
+navigation, toasts, and the terminal's hang-up and crash handling."""
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ediops import audit, dashboard, store
+from ediops.clock import Clock
+from screens import roles
+from screens.base import DeskScreen
+from screens.palette import DeskCommands
+from screens.safe import safe
+from screens.terminal import HangupDriver, write_crash_log
+
+SLOW_REFRESH_SECONDS = 5.0  # ages and countdowns move even when nobody commits
+
+
+class DeskApp(App):
+    TITLE = "ediops desk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    MODES = {"home": lambda: __import__("screens.home", fromlist=["HomeScreen"]).HomeScreen()}
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="desk.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="desk.quit_now"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="desk.ctrl_c"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="desk.palette"),
+        Binding("question_mark", "keys", "Keys", id="desk.keys"),
+        Binding("h", "home", "Home", show=False, id="desk.home"),
+        Binding("u", "open('urgent')", "Urgent", show=False, id="desk.urgent"),
+        Binding("m", "open('findings')", "Findings", show=False, id="desk.findings"),
+        Binding("w", "open('windows')", "Windows", show=False, id="desk.windows"),
+        Binding("a", "open('audit')", "Audit", show=False, id="desk.audit"),
+        Binding("b", "open('browser')", "Licences", show=False, id="desk.browser"),
+        Binding("t", "open('tickets')", "Tickets", show=False, id="desk.tickets"),
+    ]
+
+    def __init__(self, *, db_path: Path, config, clock: Clock, actor: str | None = None,
+                 role: str | None = None, poll_seconds: float = 0.75):
+        super().__init__(driver_class=HangupDriver)
+        self.db_path = Path(db_path)
+        self.config = config
+        self.clock = clock
+        self.actor = actor or audit.current_actor()
+        self.role = role or roles.role_for(config.roles, self.actor)
+        self.poll_seconds = poll_seconds
+        self._version: int | None = None
+        self._last_refresh = 0.0
+        self._alert_marks: tuple[str, str] | None = None
+
+    # -- start, refresh, leave -------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.actor} ({self.role})"
+        self._watch = store.connect(self.db_path, migrate=False)
+        self._version = store.data_version(self._watch)
+        self._last_refresh = time.monotonic()
+        self.set_interval(self.poll_seconds, self._poll)
+        self._check_alerts()
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.hang_up)
+
+    def on_unmount(self) -> None:
+        self._watch.close()
+
+    def _poll(self) -> None:
+        """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
+        version = store.data_version(self._watch)
+        if version != self._version or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS:
+            self._version = version
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self._last_refresh = time.monotonic()
+        if isinstance(self.screen, DeskScreen):
+            self.screen.reload()
+        self._check_alerts()
+
+    def hang_up(self) -> None:
+        """The terminal went away (SIGHUP, stdin at EOF): leave at once, nothing to save."""
+        self.exit(return_code=129)
+
+    def _fatal_error(self) -> None:
+        """Crash details go to a log file; the terminal gets one short line."""
+        path = write_crash_log()
+        self.panic(Text(f"ediops desk stopped on an internal error; details in {path}"))
+
+    # -- toasts ----------------------------------------------------------------------------
+
+    def _check_alerts(self) -> None:
+        self.run_worker(self._alerts, thread=True, exclusive=True, group="alerts")
+
+    def _alerts(self) -> None:
+        db = store.connect(self.db_path, migrate=False)
+        try:
+            marks = self._alert_marks or dashboard.alert_marks(db)
+            urgent = dashboard.new_urgent_since(db, marks[0])
+            failed = dashboard.failed_runs_since(db, marks[1])
+        finally:
+            db.close()
+        self._alert_marks = (max([marks[0], *(r["received_at"] for r in urgent)]),
+                             max([marks[1], *(r["finished_at"] for r in failed)]))
+        for row in urgent:
+            self.call_from_thread(self.notify, safe(f"{row['licence_no']} from issuer {row['issuer']}"),
+                                  title="New urgent licence", severity="warning", timeout=15)
+        for row in failed:
+            self.call_from_thread(self.notify, safe(f"{row['window']}: {row['outcome']} {row['detail'] or ''}"),
+                                  title="Window failed", severity="error", timeout=30)
+
+    # -- roles, navigation -----------------------------------------------------------------
+
+    def refuse(self, action: str) -> bool:
+        """True (and the operator is told) when this desk's role may not do `action`."""
+        if roles.may(self.role, action):
+            return False
+        self.notify(f"role {self.role} may not {action}: this desk is read-only for it",
+                    title="Not allowed", severity="warning")
+        return True
+
+    def action_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_open(self, name: str) -> None:
+        from screens import registry
+        screen = registry.screen(name)
+        if screen is not None:
+            self.push_screen(screen)
+        else:
+            self.notify(f"the {name} screen is not installed yet", severity="warning")
+
+    def open_item(self, kind: str, context: dict) -> None:
+        from screens import registry
+        screen = registry.item_screen(kind, context)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def open_licence(self, licence_no: str) -> None:
+        self.open_item("licence", {"licence_no": licence_no})
+
+    def open_browser(self, start: str) -> None:
+        from screens.licence_browser import LicenceBrowserScreen
+        self.push_screen(LicenceBrowserScreen(query=start))
+
+    def action_new_ticket(self) -> None:
+        if isinstance(self.screen, DeskScreen):
+            self.screen.action_new_ticket()
+        elif not self.refuse("ticket"):
+            self.open_ticket_form()
+
+    def open_ticket_form(self, licence_no: str | None = None, finding_id: int | None = None) -> None:
+        from screens import registry
+        form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id)
+        if form is None:
+            self.notify("the hotline's ticket form is not installed yet", severity="warning")
+        else:
+            self.push_screen(form)
+
+    # -- nothing that writes files on the server -------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("screenshots are disabled on the desk", severity="warning")

@@ -1,0 +1,108 @@
+"""The desk screen: data fetched by a worker on its own short-lived connection, shown by the
+handler through keyed table diffs; reloaded by the app when the store changes."""
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+from textual.worker import get_current_worker
+
+from ediops import store
+from screens.operator import OperatorActions
+from screens.widgets import FilterBar, KeyedTable
+
+
+class DeskScreen(OperatorActions, Screen):
+    """Subclasses write `compose_body`, `fetch(db, now)` (worker thread, plain data) and
+    `show(data)` (main thread)."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="desk.filter"),
+        Binding("f", "forward", "Forward", id="desk.forward"),
+        Binding("p", "phone", "Phoned", id="desk.phone"),
+        Binding("e", "escalate", "Escalate", id="desk.escalate"),
+        Binding("r", "resolve", "Resolve", id="desk.resolve"),
+        Binding("n", "new_ticket", "Ticket", id="desk.new_ticket"),
+        Binding("escape", "back", "Back", id="desk.back"),
+    ]
+
+    class Fetched(Message):
+        def __init__(self, data: Any):
+            super().__init__()
+            self.data = data
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_body()
+        yield FilterBar()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._fetch_worker()
+
+    def fetch(self, db, now) -> Any:
+        raise NotImplementedError
+
+    def show(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def _fetch_worker(self) -> None:
+        self.run_worker(self._fetch, thread=True, exclusive=True, group="fetch")
+
+    def _fetch(self) -> None:
+        worker = get_current_worker()
+        db = store.connect(self.app.db_path, migrate=False)
+        try:
+            data = self.fetch(db, self.app.clock.now())
+        finally:
+            db.close()
+        if not worker.is_cancelled:
+            self.post_message(self.Fetched(data))
+
+    def on_desk_screen_fetched(self, message: Fetched) -> None:
+        self.show(message.data)
+
+    def current_table(self) -> KeyedTable | None:
+        if isinstance(self.focused, KeyedTable):
+            return self.focused
+        return next(iter(self.query(KeyedTable)), None)
+
+    def selection(self) -> dict:
+        table = self.current_table()
+        return table.selected_context() if table is not None else {}
+
+    def action_filter(self) -> None:
+        table = self.current_table()
+        if table is not None:
+            self.query_one(FilterBar).open_for(table)
+
+    def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
+        self.filter_changed(message.table, message.text)
+
+    def filter_changed(self, table: KeyedTable, text: str) -> None:
+        table.set_filter(text)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if isinstance(event.data_table, KeyedTable):
+            self.app.open_item(event.data_table.kind, event.data_table.selected_context())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "back":
+            return len(self.app.screen_stack) > 1
+        return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

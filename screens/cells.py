@@ -1,0 +1,60 @@
+"""How values look in the desk's cells: ages, times, sparklines, colours by urgency.
+
+Outside text still goes through `safe`; these only format our own values."""
+from __future__ import annotations
+
+from rich.text import Text
+
+from ediops.clock import parse_instant
+from screens.safe import safe
+
+BARS = " ▁▂▃▄▅▆▇█"
+STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}
+PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
+WARN_SECONDS = 5 * 60
+
+
+def duration(seconds: int) -> str:
+    """Compact signed duration: 4:05, 1h05, 3d."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
+    if seconds < 3600:
+        return f"{sign}{seconds // 60}:{seconds % 60:02d}"
+    if seconds < 86400:
+        return f"{sign}{seconds // 3600}h{seconds % 3600 // 60:02d}"
+    return f"{sign}{seconds // 86400}d"
+
+
+def clock_time(value: str | None, fmt: str = "%H:%M") -> Text:
+    """A stored instant as HH:MM (the desk works within a day), or in `fmt`; "-" when absent."""
+    if not value:
+        return Text("-", style="dim")
+    try:
+        return Text(parse_instant(value).strftime(fmt))
+    except ValueError:
+        return safe(value)
+
+
+def stamp(value: str | None) -> Text:
+    """Date and time of a stored instant, to the second."""
+    return clock_time(value, "%Y-%m-%d %H:%M:%S")
+
+
+def sparkline(counts: list[int], width: int = 12) -> Text:
+    """The day's volume in `width` bars (hours pooled evenly)."""
+    size = max(1, len(counts) // width)
+    pooled = [sum(counts[i:i + size]) for i in range(0, len(counts), size)][:width]
+    top = max(pooled, default=0)
+    if not top:
+        return Text(" " * len(pooled), style="dim")
+    return Text("".join(BARS[0 if not n else max(1, round(n * 8 / top))] for n in pooled), style="cyan")
+
+
+def deadline_style(seconds_left: int, settled: bool) -> str:
+    """Colour of an urgent licence as its deadline nears."""
+    if settled:
+        return "dim green"
+    if seconds_left < 0:
+        return "bold red"
+    if seconds_left <= WARN_SECONDS:
+        return "yellow"
+    return ""

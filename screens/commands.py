@@ -1,0 +1,36 @@
+"""The desk's commands: `ediops desk` (one per operator, e.g. over SSH) and `ediops demo`
+(simulated peers and a scheduler leader around a desk)."""
+from __future__ import annotations
+
+LONG_RUNNING = {"desk", "demo"}
+
+
+def _run_desk(ctx) -> int:
+    from ediops import store
+    from screens.app import DeskApp
+
+    path = ctx.db_path or store.default_path()
+    store.connect(path).close()  # migrate before the screen opens
+    app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor)
+    app.run()
+    return 0 if app.return_code in (None, 0, 129) else app.return_code
+
+
+def desk(ctx, args) -> int:
+    return _run_desk(ctx)
+
+
+def demo(ctx, args) -> int:
+    from ediops.demo import demo_session
+
+    with demo_session(ctx):
+        return _run_desk(ctx)
+
+
+def register(sub, common) -> None:
+    sub.add_parser("desk", parents=[common], help="the terminal desk (one per operator, e.g. over SSH)",
+                   description="The operations desk. Keys: ? shows them all; q quits.").set_defaults(func=desk)
+    sub.add_parser("demo", parents=[common],
+                   help="simulated peers, a scheduler leader and the desk on a fresh data file",
+                   description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
+                               "and stops all it started on exit.").set_defaults(func=demo)

@@ -1,0 +1,79 @@
+"""The home screen's header line: Shanghai time, next window and its countdown, scheduler
+leader and its health, peer reachability."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ediops.clock import SHANGHAI, parse_instant
+from screens.cells import duration
+from screens.safe import safe
+
+SEP = " │ "
+
+
+def _instant(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return parse_instant(str(value))
+
+
+def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
+    """The soonest scheduled run among windows that are not paused."""
+    upcoming = [(_instant(w.get("next_run")), w["window"]) for w in windows
+                if w.get("next_run") and not w.get("paused")]
+    if not upcoming:
+        return None
+    when, window = min(upcoming)
+    return window, when
+
+
+def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
+    line = Text(now.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S CST"), style="bold")
+    status = status or {}
+    upcoming = next_window(status.get("windows") or [])
+    line.append(SEP)
+    if upcoming:
+        window, when = upcoming
+        line.append("next ")
+        line.append(safe(window, "bold"))
+        line.append(f" {when.astimezone(SHANGHAI):%H:%M} in {duration(max(0, int((when - now).total_seconds())))}")
+    else:
+        line.append("no window scheduled", style="dim")
+    line.append(SEP)
+    leader = status.get("leader")
+    if not leader or not leader.get("holder"):
+        line.append("no leader", style="bold red")
+    else:
+        line.append("leader ")
+        line.append(safe(leader["holder"]))
+        line.append(" ok" if leader.get("healthy") else " STALE", style="green" if leader.get("healthy") else "bold red")
+    line.append(SEP)
+    if not peers or not peers["known"]:
+        line.append("peers: no contact yet", style="dim")
+    elif peers["failing"]:
+        line.append(f"peers {peers['known'] - len(peers['failing'])}/{peers['known']} ok", style="yellow")
+        line.append(" (failing: ")
+        line.append(safe(", ".join(peers["failing"]), "bold red"))
+        line.append(")")
+    else:
+        line.append(f"peers {peers['known']}/{peers['known']} ok", style="green")
+    return line
+
+
+class HeaderLine(Static):
+    """Redrawn every second from the last fetched status, so the countdown moves between fetches."""
+
+    def on_mount(self) -> None:
+        self.status: dict | None = None
+        self.peers: dict | None = None
+        self.set_interval(1.0, self.redraw)
+
+    def show(self, status: dict, peers: dict) -> None:
+        self.status, self.peers = status, peers
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.update(header_text(self.app.clock.now(), self.status, self.peers))

@@ -1,0 +1,58 @@
+"""Which screen opens for a name or an item. Imports are lazy so the desk starts fast, and the
+hotline's ticket screens are optional until they are installed."""
+from __future__ import annotations
+
+import importlib
+
+from textual.screen import Screen
+
+
+def _optional(module: str, name: str):
+    """A class from a module that may not exist yet (the hotline's screens)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def screen(name: str) -> Screen | None:
+    if name == "urgent":
+        from screens.urgent_queue import UrgentQueueScreen
+        return UrgentQueueScreen()
+    if name == "findings":
+        from screens.findings import FindingsScreen
+        return FindingsScreen()
+    if name == "windows":
+        from screens.windows import WindowsScreen
+        return WindowsScreen()
+    if name == "audit":
+        from screens.audit_log import AuditLogScreen
+        return AuditLogScreen()
+    if name == "browser":
+        from screens.licence_browser import LicenceBrowserScreen
+        return LicenceBrowserScreen()
+    if name == "tickets":
+        cls = _optional("screens.ticket_list", "TicketListScreen")
+        return cls() if cls else None
+    raise ValueError(f"no screen named {name}")
+
+
+def item_screen(kind: str, context: dict) -> Screen | None:
+    """The detail screen of a table row, by the row's kind."""
+    if context.get("licence_no") and kind in ("licence", "finding"):
+        from screens.licence_detail import LicenceDetailScreen
+        return LicenceDetailScreen(context["licence_no"])
+    if kind in ("issuer", "finding") and context.get("issuer"):
+        from screens.issuer_detail import IssuerDetailScreen
+        return IssuerDetailScreen(context["issuer"])
+    if kind == "ticket" and context.get("ticket_id"):
+        cls = _optional("screens.ticket_detail", "TicketDetailScreen")
+        return cls(context["ticket_id"]) if cls else None
+    return None
+
+
+def ticket_form(*, licence_no: str | None, finding_id: int | None) -> Screen | None:
+    cls = _optional("screens.ticket_form", "TicketFormScreen")
+    return cls(licence_no=licence_no, finding_id=finding_id) if cls else None

@@ -1,0 +1,26 @@
+"""Desk roles from config/roles.toml: what each role's action keys may do.
+
+The audited actor is always the OS user; the role only decides which keys work."""
+from __future__ import annotations
+
+from ediops.errors import InputError
+
+ACTIONS = frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window"})
+ROLES: dict[str, frozenset[str]] = {
+    "duty": frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window"}),
+    "hotline": frozenset({"ticket", "phone"}),
+    "supervisor": ACTIONS,
+    "viewer": frozenset(),
+}
+
+
+def role_for(roles_config: dict, user: str) -> str:
+    """The user's role: `[users]` entry, else `default`, else viewer (read-only is the safe side)."""
+    role = (roles_config.get("users") or {}).get(user, roles_config.get("default", "viewer"))
+    if role not in ROLES:
+        raise InputError(f"roles.toml: unknown role {role!r} (known: {', '.join(sorted(ROLES))})")
+    return role
+
+
+def may(role: str, action: str) -> bool:
+    return action in ROLES[role]

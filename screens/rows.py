@@ -1,0 +1,60 @@
+"""Table rows of the desk's panes, built from dashboard data; every outside value through `safe`."""
+from __future__ import annotations
+
+from rich.text import Text
+
+from screens.cells import (PRIORITY_STYLE, STATUS_STYLE, clock_time, deadline_style, duration,
+                           sparkline)
+from screens.safe import safe
+from screens.widgets import Row
+
+FEED_COLUMNS = [("issuer", "Iss", 3), ("status", "Status", 12), ("batches", "Bat", 3),
+                ("licences", "Lic", 4), ("contact", "Last", 5), ("volume", "Volume", 12),
+                ("name", "Name", 30)]
+URGENT_COLUMNS = [("licence", "Licence", 12), ("age", "Age", 5), ("left", "Left", 5),
+                  ("state", "State", 10), ("trader", "Trader", 30)]
+FINDING_COLUMNS = [("code", "Code", 17), ("subject", "Subject", 14), ("opened", "Opened", 6)]
+TICKET_COLUMNS = [("priority", "Pri", 6), ("age", "Age", 5), ("id", "Ticket", 9),
+                  ("category", "Category", 12), ("org", "Caller", 30)]
+
+
+def feed_row(feed: dict) -> Row:
+    style = STATUS_STYLE[feed["status"]]
+    return Row(feed["issuer"], [
+        safe(feed["issuer"], "bold"), Text(feed["status"], style=style), Text(str(feed["batches"])),
+        Text(str(feed["licences"])), clock_time(feed["last_contact"]), sparkline(feed["hourly"]),
+        safe(feed["name"]),
+    ], {"issuer": feed["issuer"]})
+
+
+def urgent_row(row: dict) -> Row:
+    style = deadline_style(row["seconds_left"], row["settled"])
+    state = row["display_state"] + ("!" if row.get("escalated_at") else "")
+    left = "done" if row["settled"] else duration(row["seconds_left"])
+    return Row(row["licence_no"], [
+        safe(row["licence_no"], style), Text(duration(row["age_seconds"]), style=style),
+        Text(left, style=style), Text(state, style=style), safe(row["trader_name"]),
+    ], {"licence_no": row["licence_no"], "issuer": row["issuer"]})
+
+
+def subject_text(finding: dict) -> Text:
+    """The finding's subject as the operator reads it: the licence, batch, issuer or declaration."""
+    for field in ("licence_no", "declaration_no", "batch_id", "enterprise", "issuer", "ticket_id"):
+        if finding.get(field):
+            return safe(finding[field])
+    return safe(finding["subject"])
+
+
+def finding_row(finding: dict) -> Row:
+    return Row(str(finding["id"]), [
+        safe(finding["code"], "bold"), subject_text(finding), clock_time(finding["opened_at"]),
+    ], {"finding_id": finding["id"], "licence_no": finding.get("licence_no"),
+        "issuer": finding.get("issuer"), "code": finding["code"]})
+
+
+def ticket_row(ticket: dict, age_seconds: int) -> Row:
+    return Row(str(ticket["id"]), [
+        safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")), Text(duration(age_seconds)),
+        safe(ticket["id"]), safe(ticket["category"]),
+        safe(f"{ticket['caller']} ({ticket['org']})"),
+    ], {"ticket_id": ticket["id"], "licence_no": ticket.get("licence_no")})

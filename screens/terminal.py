@@ -1,0 +1,61 @@
+"""The desk over SSH: leave when the terminal goes away, and keep crash details off the screen.
+
+Textual's input thread treats stdin at EOF as "no input yet" and loops on it, so a desk whose
+SSH connection dropped would spin; `HangupDriver` reads the same way but leaves on EOF or EIO.
+SIGHUP and SIGTERM end the desk the same way (see `DeskApp.on_mount`)."""
+from __future__ import annotations
+
+import os
+import selectors
+import traceback
+from codecs import getincrementaldecoder
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual._xterm_parser import XTermParser
+from textual.drivers.linux_driver import LinuxDriver
+
+
+class HangupDriver(LinuxDriver):
+    """Linux terminal driver that tells the app `hang_up` when its terminal is gone."""
+
+    def run_input_thread(self) -> None:
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        parser = XTermParser(self._debug)
+        decode = getincrementaldecoder("utf-8")().decode
+        try:
+            while not self.exit_event.is_set():
+                for _key, mask in selector.select(0.1):
+                    if not mask & selectors.EVENT_READ:
+                        continue
+                    try:
+                        data = os.read(self.fileno, 4096)
+                    except OSError:  # EIO: the pseudo-terminal was hung up
+                        data = b""
+                    if not data:
+                        self._app.call_later(self._app.hang_up)
+                        return
+                    for event in parser.feed(decode(data)):
+                        self.process_message(event)
+                for event in parser.tick():
+                    self.process_message(event)
+        finally:
+            selector.close()
+
+
+def crash_log_path() -> Path:
+    """`$EDIOPS_LOG_DIR/desk-crash.log`, else under `$XDG_STATE_HOME/ediops` (~/.local/state)."""
+    folder = os.environ.get("EDIOPS_LOG_DIR") or Path(
+        os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "ediops"
+    return Path(folder) / "desk-crash.log"
+
+
+def write_crash_log() -> Path:
+    """Appends the exception being handled, with the time, to the crash log."""
+    path = crash_log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as log:
+        log.write(f"--- {datetime.now(timezone.utc).isoformat()} pid {os.getpid()}\n")
+        log.write(traceback.format_exc())
+    return path

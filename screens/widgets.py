@@ -1,0 +1,147 @@
+"""Widgets shared by the desk's screens: the keyed table and the filter bar."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Input
+
+
+@dataclass
+class Row:
+    """One table row: a stable key, its cells (Text only), and what an action needs to know."""
+
+    key: str
+    cells: list[Text]
+    context: dict = field(default_factory=dict)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Text) and isinstance(b, Text):
+        return a.plain == b.plain and str(a.style) == str(b.style) and a.spans == b.spans
+    return a == b
+
+
+class KeyedTable(DataTable):
+    """A DataTable refreshed by keyed row diffs, never cleared and refilled, so the cursor and
+    scroll position survive every refresh. Cells are `Text` only (built by `screens.safe`);
+    `/` narrows the rows to those containing the filter text."""
+
+    DEFAULT_CSS = "KeyedTable { height: 1fr; }"
+
+    def __init__(self, columns: list[tuple[str, str, int | None]], *, kind: str, title: str = "",
+                 id: str | None = None):
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
+        self.kind = kind
+        self.filter_text = ""
+        self._all: list[Row] = []
+        self._row_context: dict[str, dict] = {}
+        self.pane_title = title
+        self.border_title = title
+        for key, label, width in columns:  # one blank cell between columns, none at the edges
+            self.add_column(Text(label, style="bold"), key=key, width=width and width + 1)
+
+    def show_rows(self, rows: list[Row], *, note: str = "") -> None:
+        """Replaces the working set; only rows that changed touch the table."""
+        self._all = rows
+        self._row_context = {row.key: row.context for row in rows}
+        self._pane_note = note
+        self._apply()
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._apply()
+
+    def visible_rows(self) -> list[Row]:
+        needle = self.filter_text.casefold()
+        if not needle:
+            return self._all
+        return [r for r in self._all if any(needle in c.plain.casefold() for c in r.cells)]
+
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def selected_context(self) -> dict:
+        key = self.selected_key()
+        return dict(self._row_context.get(key, {})) if key is not None else {}
+
+    def _apply(self) -> None:
+        rows = self.visible_rows()
+        selected = self.selected_key()
+        wanted = {row.key: row for row in rows}
+        with self.app.batch_update():
+            for row_key in list(self.rows):
+                if row_key.value not in wanted:
+                    self.remove_row(row_key)
+            for row in rows:
+                if row.key in self.rows:
+                    for column, old, new in zip(self.columns, self.get_row(row.key), row.cells):
+                        if not _same(old, new):
+                            self.update_cell(row.key, column, new)
+                else:
+                    self.add_row(*row.cells, key=row.key)
+            self._put_in_order([row.key for row in rows])
+            if selected in wanted:
+                self.move_cursor(row=self.get_row_index(selected), animate=False)
+        self._subtitle(len(rows))
+
+    def _put_in_order(self, keys: list[str]) -> None:
+        """Puts rows in the order of `keys`, as `DataTable.sort` does, without re-adding any."""
+        if [row.key.value for row in self.ordered_rows] == keys:
+            return
+        by_value = {row_key.value: row_key for row_key in self.rows}
+        self._row_locations = TwoWayDict({by_value[k]: i for i, k in enumerate(keys)})
+        self._update_count += 1
+        self.refresh()
+
+    def _subtitle(self, shown: int) -> None:
+        parts = [getattr(self, "_pane_note", "")]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text} ({shown}/{len(self._all)})")
+        self.border_subtitle = Text(" · ".join(p for p in parts if p))
+
+
+class FilterBar(Input):
+    """The `/` filter of the focused table: narrows as you type; enter keeps it, escape clears it."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
+
+    class Changed(Message):
+        def __init__(self, table: KeyedTable, text: str, done: bool):
+            super().__init__()
+            self.table, self.text, self.done = table, text, done
+
+    def __init__(self):
+        super().__init__(placeholder="filter rows containing…", id="filter-bar", classes="hidden")
+        self.cursor_blink = False
+        self.target: KeyedTable | None = None
+
+    def open_for(self, table: KeyedTable) -> None:
+        self.target = table
+        self.value = table.filter_text
+        self.remove_class("hidden")
+        self.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.target is not None:
+            self.post_message(self.Changed(self.target, event.value, done=False))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._close(event.value)
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self._close("")
+
+    def _close(self, text: str) -> None:
+        self.add_class("hidden")
+        if self.target is not None:
+            self.post_message(self.Changed(self.target, text, done=True))
+            self.target.focus()

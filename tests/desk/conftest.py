@@ -1,0 +1,31 @@
+"""Desk fixtures: a populated store file, and a DeskApp on it at a fixed instant."""
+from __future__ import annotations
+
+import pytest
+
+from ediops import config as config_mod
+from ediops.clock import Clock
+from tests.desk.fixtures import NOW, populate
+
+
+@pytest.fixture
+def desk_db(db):
+    populate(db)
+    return db
+
+
+@pytest.fixture
+def make_app(db_path):
+    from screens.app import DeskApp
+
+    def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None):
+        return DeskApp(db_path=db_path, config=config or config_mod.load(), clock=Clock(NOW, frozen=True),
+                       actor=actor, role=role, poll_seconds=poll_seconds)
+    return make
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Lets fetch workers finish and their messages land."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -1,0 +1,95 @@
+"""Fixture data for the desk's tests, written straight into the core schema at a fixed instant."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from ediops import store
+from ediops.clock import iso, parse_instant
+
+NOW = parse_instant("2000-10-09T18:00:00+08:00")
+TORTURE = "[/] [bold]x[/bold] [link=http://evil]y[/link] \x1b]0;pwned\x07\x1b[31mred\u202etxet\x9b2J"
+
+
+def at(minutes_ago: float) -> str:
+    return iso(NOW - timedelta(minutes=minutes_ago))
+
+
+def add_batch(db, batch_id: str, issuer: str, *, kind="daily", minutes_ago=120, count=1,
+              date="2000-10-09") -> None:
+    db.execute("INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
+               "accepted_count, rejected_count, sent_at, received_at, source) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+               [batch_id, issuer, date, kind, count, count, count, 0, at(minutes_ago), at(minutes_ago), "test"])
+
+
+def add_licence(db, licence_no: str, *, batch_id: str, urgent=False, minutes_ago=120, state="received",
+                trader="Acme Trading Co", phoned=False, escalated=False, quantity="100.000") -> None:
+    issuer = licence_no[3:5]
+    received = at(minutes_ago)
+    record = {"licence_no": licence_no}
+    db.execute(
+        "INSERT INTO licences (licence_no, issuer, batch_id, business_date, direction, issued_on, trader_code, "
+        "trader_name, party_code, party_name, hs_code, commodity_name, quantity, unit, country, trade_mode, "
+        "valid_from, valid_to, port, one_batch, remarks, urgent, content_hash, record, received_at, state, "
+        "phoned_at, phoned_by, escalated_at, escalated_by) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [licence_no, issuer, batch_id, received[:10], "export", "2000-10-09", "4403120001", trader,
+         None, None, "1005901000", "Maize", quantity, "TNE", "JP", "General trade", "2000-10-09",
+         "2000-12-31", "5300", 0, None, int(urgent), "h-" + licence_no, store.dumps(record), received, state,
+         received if phoned else None, "alice" if phoned else None,
+         received if escalated else None, "alice" if escalated else None])
+    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?,?,?,?,?)",
+               [licence_no, received, "received", None, batch_id])
+
+
+def add_finding(db, code: str, subject: str, *, minutes_ago=30, **fields) -> int:
+    names = ", ".join(fields)
+    cursor = db.execute(
+        f"INSERT INTO findings (code, subject, status, opened_at, updated_at, detail{', ' + names if names else ''}) "
+        f"VALUES (?, ?, 'open', ?, ?, ?{', ?' * len(fields)})",
+        [code, subject, at(minutes_ago), at(minutes_ago), json.dumps({"note": "fixture"}), *fields.values()])
+    return cursor.lastrowid
+
+
+def add_ticket(db, ticket_id: str, *, priority="normal", minutes_ago=45, caller="Wang Wei",
+               org="Port customs 5300", licence_no=None, category="not-received") -> None:
+    db.execute("INSERT INTO tickets (id, caller, phone, org, category, priority, licence_no, status, text, "
+               "opened_by, opened_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+               [ticket_id, caller, "010-1234", org, category, priority, licence_no, "open", "call",
+                "alice", at(minutes_ago), at(minutes_ago)])
+
+
+def populate(db, *, torture: bool = False) -> dict:
+    """A small desk's worth: three issuers with batches, urgent licences at every stage of the
+    deadline, findings of three codes, tickets of three priorities, one failing peer."""
+    name = TORTURE if torture else None
+    with store.write(db):
+        add_batch(db, "AA-20001009-01", "AA", minutes_ago=150, count=3)
+        add_batch(db, "AA-20001009-U1", "AA", kind="urgent", minutes_ago=20, count=1)
+        add_batch(db, "AB-20001009-U1", "AB", kind="urgent", minutes_ago=8, count=2)
+        add_licence(db, "00-AA-000001", batch_id="AA-20001009-01", trader=name or "Acme Trading Co")
+        add_licence(db, "00-AA-000002", batch_id="AA-20001009-01", trader="Beta Grain [Import] Ltd")
+        add_licence(db, "00-AA-000003", batch_id="AA-20001009-01", state="accepted")
+        add_licence(db, "00-AA-000010", batch_id="AA-20001009-U1", urgent=True, minutes_ago=20,
+                    trader=name or "Cathay Metals", escalated=True)
+        add_licence(db, "00-AB-000011", batch_id="AB-20001009-U1", urgent=True, minutes_ago=12,
+                    trader="Delta Textiles", phoned=True)
+        add_licence(db, "00-AB-000012", batch_id="AB-20001009-U1", urgent=True, minutes_ago=2,
+                    trader="Eastern Oils", state="forwarded")
+        add_finding(db, "RECORD_REJECTED", "licence:00-AA-000009", licence_no="00-AA-000009",
+                    batch_id="AA-20001009-01", issuer="AA")
+        add_finding(db, "URGENT_OVERDUE", "licence:00-AA-000010", licence_no="00-AA-000010", issuer="AA",
+                    minutes_ago=5)
+        add_finding(db, "FEED_LATE", "issuer:AC:2000-10-09", issuer="AC", period="2000-10-09", minutes_ago=90)
+        add_finding(db, "PORT_MISMATCH", "declaration:" + (name or "D-0001"), declaration_no=name or "D-0001",
+                    licence_no="00-AA-000001", minutes_ago=15)
+        add_ticket(db, "T-000001", priority="urgent", minutes_ago=10, licence_no="00-AA-000010",
+                   caller=name or "Wang Wei")
+        add_ticket(db, "T-000002", priority="normal", minutes_ago=60)
+        add_ticket(db, "T-000003", priority="high", minutes_ago=30, org="Beta Grain [Import] Ltd")
+        db.execute("INSERT INTO peer_health (peer, last_ok_at, last_error_at, last_error, failing_since) "
+                   "VALUES ('issuer AD', ?, ?, ?, ?)", [at(95), at(1), name or "connection refused", at(90)])
+        db.execute("INSERT INTO peer_health (peer, last_ok_at) VALUES ('customs', ?)", [at(1)])
+        db.execute("INSERT INTO audit (at, actor, action, subject, reason) VALUES (?,?,?,?,?)",
+                   [at(40), "alice", "finding.resolve", "finding:99", name or "checked with issuer"])
+    return {"now": NOW}
