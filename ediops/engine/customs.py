@@ -89,13 +89,19 @@ async def send(engine: Engine, key: str) -> bool:
         engine.in_flight.discard(key)
 
 
-async def send_pending(engine: Engine, *, urgent_only: bool = False, keys: list[str] | None = None) -> tuple[int, int]:
-    """Sends the given forwards, and every unanswered one that is due. Returns (answered, tried)."""
+async def send_pending(engine: Engine, *, urgent_only: bool = False, keys: list[str] | None = None,
+                       include_failed: bool = False) -> tuple[int, int]:
+    """Sends the given forwards, and every unanswered one that is due. Returns (answered, tried).
+
+    A forward customs refused outright (4xx, a malformed answer) is not retried on its own;
+    the `forward-customs` window (`include_failed`) tries it again, same key, once the cause
+    (a token, customs' software) may have been fixed. CUSTOMS_UNACKED flags it meanwhile."""
+    statuses = "('pending', 'failed')" if include_failed else "('pending')"
     rows = engine.db.execute(
-        "SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status = 'pending' "
+        f"SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status IN {statuses} "
         + ("AND urgent = 1 " if urgent_only else "") + "ORDER BY urgent DESC, created_at").fetchall()
     fresh = set(keys or ())
-    due = [k for k, attempts, last in rows if k in fresh or _due(engine, attempts, last)]
+    due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
     answered = 0
     for key in due:
         answered += await send(engine, key)
@@ -112,7 +118,7 @@ async def forward_urgent(engine: Engine) -> int:
 async def forward_customs(engine: Engine) -> tuple[str, str]:
     """The `forward-customs` window: every accepted licence not yet forwarded, plus retries."""
     keys = _queue(engine, "state = 'received' AND forward_key IS NULL", [], urgent=False)
-    answered, tried = await send_pending(engine, keys=keys)
+    answered, tried = await send_pending(engine, keys=keys, include_failed=True)
     queued = sum(r[0] for r in engine.db.execute(
         f"SELECT licence_count FROM forwards WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys)) if keys else 0
     detail = f"{queued} licences in {len(keys)} new forwards; {answered} of {tried} forwards answered"

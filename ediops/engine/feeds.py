@@ -4,15 +4,18 @@ acknowledgement POSTed at once. Daily summaries are fetched for reconciliation."
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import timedelta
 
+from ediops import findings, rules
+from ediops.contract import BAD_VALUE
 from ediops.config import Issuer
 from ediops.engine import acks
 from ediops.engine.ingest import ingest_batch, ingest_summary
 from ediops.engine.runtime import Engine, cursor, log, peer_failed, peer_ok, set_cursor
 from ediops.errors import InputError
 from ediops.peers import PeerError
-from ediops.store import write
+from ediops.store import dumps, write
 
 MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy one
 
@@ -34,11 +37,26 @@ def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str
                 ack = ingest_batch(engine.db, engine.config, batch, now=engine.clock.now(),
                                    source=f"feed {issuer.code}")
             except InputError as exc:
-                log.warning("issuer %s: batch %d of the page cannot be acknowledged: %s", issuer.code, position, exc)
+                _unreadable(engine, issuer, position, batch, exc)
                 continue
             ids.append(ack["batch_id"])
         set_cursor(engine, issuer.name, next_cursor)
     return ids
+
+
+def _unreadable(engine: Engine, issuer: Issuer, position: int, batch, exc: InputError) -> None:
+    """A batch that cannot be acknowledged at all: kept as received in `rejections` and
+    flagged RECORD_REJECTED on the batch, so the desk can phone the issuer."""
+    log.warning("issuer %s: batch %d of the page cannot be acknowledged: %s", issuer.code, position, exc)
+    raw = dumps(batch)
+    shown = batch.get("batch_id") if isinstance(batch, dict) else None
+    batch_id = shown if isinstance(shown, str) and shown.strip() else \
+        f"unreadable:{issuer.code}:{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+    problem = {"position": position, "reasons": [BAD_VALUE], "problems": [str(exc)]}
+    engine.db.execute("INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+                      "VALUES (?, ?, NULL, ?, ?, ?)", [batch_id, position, dumps([BAD_VALUE]), raw, engine.at()])
+    findings.raise_cause(engine.db, rules.record_rejected(batch_id=batch_id, issuer=issuer.code, licence_no=None,
+                                                          rejected=[problem]), at=engine.at())
 
 
 async def poll_issuer(engine: Engine, issuer: Issuer) -> dict:

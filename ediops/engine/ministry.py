@@ -72,11 +72,14 @@ async def _send(engine: Engine, key: str) -> bool:
 
 
 async def relay(engine: Engine) -> tuple[int, int]:
-    """Passes every write-off not yet delivered to the ministry. Returns (delivered, tried) relays."""
+    """Passes every write-off not yet delivered to the ministry, each relay under its own key
+    however often it is tried (a refused one too, once its cause may be fixed).
+    Returns (delivered, tried) relays."""
     if engine.config.ministry is None:
         return 0, 0
     _queue(engine)
-    keys = [r[0] for r in engine.db.execute("SELECT idempotency_key FROM relays WHERE status = 'pending' ORDER BY created_at")]
+    keys = [r[0] for r in engine.db.execute(
+        "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at")]
     delivered = 0
     for key in keys:
         delivered += await _send(engine, key)

@@ -1,0 +1,65 @@
+"""One issuer's poll (`feeds.poll_issuer`) against a scripted peer (httpx.MockTransport): the
+page is ingested with the cursor, acks go out at once, unreadable batches are kept and flagged."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import httpx
+import pytest
+
+from ediops import config as config_mod
+from ediops.clock import Clock, parse_instant
+from ediops.engine import feeds
+from ediops.engine.runtime import Engine
+from ediops.peers import PeerClient
+from ediops.simulator import traffic
+
+NOW = parse_instant("2000-10-09T23:00:00+08:00")
+
+
+@pytest.fixture
+def engine_with(db, monkeypatch):
+    config = config_mod.load()
+    issuer = config.issuer("AA")
+    monkeypatch.setenv(issuer.token_env, "t")
+    day = traffic.day(1, "AA", issuer.cutoff, date(2000, 10, 9), traffic.Shape(scale=0.05))
+    good = day.batches[0].body(day.business_date)
+    seen = []
+
+    def build(pages):
+        def handler(request: httpx.Request):
+            seen.append(request)
+            if request.url.path.endswith("/acks"):
+                return httpx.Response(200, json={"received": True})
+            after = request.url.params.get("after")
+            return httpx.Response(200, json=pages.get(after, {"batches": [], "next": after}))
+        client = PeerClient(transport=httpx.MockTransport(handler), max_wait=0.01)
+        return Engine(db, config, Clock(NOW), client), issuer
+    return build, good, seen
+
+
+async def test_a_page_is_ingested_acked_and_unreadable_batches_flagged(db, engine_with):
+    build, good, seen = engine_with
+    engine, issuer = build({None: {"batches": [good, "garbage", {"batch_id": "AA-X"}], "next": "3"}})
+    counts = await feeds.poll_issuer(engine, issuer)
+    assert counts == {"batches": 3, "acked": 1, "ok": True}
+    assert db.execute("SELECT cursor FROM cursors WHERE peer = 'issuer AA'").fetchone()[0] == "3"
+    acks = [r for r in seen if r.method == "POST"]
+    assert len(acks) == 1 and json.loads(acks[0].content)["batch_id"] == good["batch_id"]
+    assert acks[0].headers["Idempotency-Key"] == db.execute("SELECT idempotency_key FROM acks").fetchone()[0]
+    kept = db.execute("SELECT batch_id, record FROM rejections WHERE licence_no IS NULL ORDER BY id").fetchall()
+    assert kept[0][0].startswith("unreadable:AA:") and kept[0][1] == '"garbage"'
+    assert kept[1][0] == "AA-X"
+    flagged = db.execute("SELECT subject FROM findings WHERE code = 'RECORD_REJECTED' ORDER BY id").fetchall()
+    assert [s for (s,) in flagged] == [f"batch:{kept[0][0]}", "batch:AA-X"]
+    again = await feeds.poll_issuer(engine, issuer)
+    assert again["batches"] == 0 and seen[-1].url.params["after"] == "3"
+
+
+async def test_a_malformed_page_marks_the_feed_failing(db, engine_with):
+    build, _, _ = engine_with
+    engine, issuer = build({None: {"items": []}})
+    assert (await feeds.poll_issuer(engine, issuer))["ok"] is False
+    error, since = db.execute("SELECT last_error, failing_since FROM peer_health").fetchone()
+    assert "answer is not" in error and since == "2000-10-09T23:00:00+08:00"
