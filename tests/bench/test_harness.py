@@ -1,0 +1,42 @@
+"""The benchmark harness at a toy scale fills every field of results.json (issue 6).
+
+Benchmarks are not tests: nothing here asserts a timing, only that each figure was produced
+by the real code paths (real store file, real desk in tmux, real simulator process)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIELDS = {
+    "scale": ["name", "licences", "releases"],
+    "ingest": ["licences_per_s", "raw_executemany_per_s", "ratio"],
+    "writeoffs": ["releases_per_s"],
+    "forward": ["licences_per_s", "raw_httpx_per_s", "ratio"],
+    "dashboard": ["refresh_ms_p95"],
+    "desk": ["first_frame_s", "bare_textual_first_frame_s", "first_frame_ratio", "rss_mb"],
+    "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
+}
+
+
+def test_toy_run_produces_every_field(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "bench", "--scale", "toy", "--out", str(tmp_path),
+                          "--scratch", str(tmp_path / "scratch")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    for section, names in FIELDS.items():
+        assert section in results, f"{section} missing: {results.get(section)}"
+        for name in names:
+            assert results[section].get(name) is not None, f"{section}.{name} missing: {results[section]}"
+    assert isinstance(results["sync_ms"], (int, float))
+    assert results["scale"] == {"name": "toy", "licences": 400, "releases": results["scale"]["releases"]}
+    assert results["scale"]["releases"] > 0
+    assert {g["field"] for g in results["goals"]} == {
+        "ingest.ratio", "forward.ratio", "desk.first_frame_ratio", "dashboard.refresh_ms_p95",
+        "desk.rss_mb", "sync_ms"}
+    report = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "scale `toy`" in report and "Machine:" in report
