@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import secrets
+import socket
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ediops.errors import EdiopsError
 from ediops.simulator.state import Simulator, applies
 
 log = logging.getLogger("ediops.simulator")
@@ -152,12 +154,19 @@ class Peers:
     async def _start(self, endpoint: Endpoint) -> None:
         config = uvicorn.Config(self.app(endpoint), host=endpoint.host, port=endpoint.port, log_level="warning",
                                 access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((endpoint.host, endpoint.port))
+        except OSError as exc:
+            listener.close()
+            raise EdiopsError(f"simulator: cannot listen on {endpoint.host}:{endpoint.port}: {exc.strerror}") from None
+        listener.listen(128)
         endpoint.server = _QuietServer(config)
-        endpoint.task = asyncio.create_task(endpoint.server.serve())
+        endpoint.task = asyncio.create_task(endpoint.server.serve(sockets=[listener]))
         while not endpoint.server.started:
             if endpoint.task.done():
-                endpoint.task.result()
-                raise OSError(f"simulator: could not listen on {endpoint.host}:{endpoint.port}")
+                raise EdiopsError(f"simulator: could not serve on {endpoint.host}:{endpoint.port}")
             await asyncio.sleep(0.02)
 
     async def _stop(self, endpoint: Endpoint) -> None:
