@@ -10,15 +10,20 @@ from ediops.engine.runtime import Engine, log
 from ediops.peers import PeerError
 from ediops.store import write
 
+FEED = "feed "  # batches.source of a polled batch: "feed AA"
+
 
 async def deliver(engine: Engine, batch_id: str) -> bool:
     """POSTs one undelivered ack. True when the issuer took it (now or before)."""
     db = engine.db
-    row = db.execute("SELECT issuer, body, idempotency_key FROM acks WHERE batch_id = ? AND delivered_at IS NULL",
+    row = db.execute("SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
+                     "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
                      [batch_id]).fetchone()
     if row is None:
         return True
-    code, body, key = row
+    code, body, key, source = row
+    if source and source.startswith(FEED):        # back to the feed it came from, whatever it claims
+        code = source[len(FEED):]
     issuer = engine.config.issuer(code) if code else None
     at = engine.at()
     with write(db):

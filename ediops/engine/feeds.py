@@ -35,7 +35,7 @@ def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str
         for position, batch in enumerate(batches, 1):
             try:
                 ack = ingest_batch(engine.db, engine.config, batch, now=engine.clock.now(),
-                                   source=f"feed {issuer.code}")
+                                   source=f"{acks.FEED}{issuer.code}")
             except InputError as exc:
                 _unreadable(engine, issuer, position, batch, exc)
                 continue

@@ -63,3 +63,13 @@ async def test_a_malformed_page_marks_the_feed_failing(db, engine_with):
     assert (await feeds.poll_issuer(engine, issuer))["ok"] is False
     error, since = db.execute("SELECT last_error, failing_since FROM peer_health").fetchone()
     assert "answer is not" in error and since == "2000-10-09T23:00:00+08:00"
+
+
+async def test_an_ack_goes_back_to_the_feed_the_batch_came_from(db, engine_with):
+    build, good, seen = engine_with
+    stray = {**good, "issuer": "AB", "batch_id": "AB-STRAY"}
+    engine, issuer = build({None: {"batches": [stray], "next": "1"}})
+    await feeds.poll_issuer(engine, issuer)
+    posted = [r for r in seen if r.method == "POST"]
+    assert len(posted) == 1 and str(posted[0].url) == f"{issuer.url}/acks"
+    assert json.loads(posted[0].content)["issuer"] == "AB"
