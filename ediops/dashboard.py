@@ -244,3 +244,10 @@ def scheduler_status(db, config, *, now: datetime) -> dict:
     """Windows (next run, last outcome, paused) and the leader's lease, from the engine."""
     return {"windows": scheduler.window_status(db, config, now=now),
             "leader": scheduler.leader_status(db, now=now)}
+
+
+def recent_runs(db, *, limit: int = 50) -> list[dict]:
+    """The run ledger, newest first: which occurrence ran, who ran it, how it ended."""
+    return _rows(db, """
+        SELECT window, occurrence, holder, started_at, finished_at, outcome, detail FROM window_runs
+        ORDER BY started_at DESC LIMIT ?""", [limit])

@@ -19,7 +19,7 @@ from ediops.clock import Clock
 from screens import roles
 from screens.base import DeskScreen
 from screens.palette import DeskCommands
-from screens.safe import safe
+from screens.safe import plain
 from screens.terminal import HangupDriver, write_crash_log
 
 SLOW_REFRESH_SECONDS = 5.0  # ages and countdowns move even when nobody commits
@@ -114,13 +114,18 @@ class DeskApp(App):
         self._alert_marks = (max([marks[0], *(r["received_at"] for r in urgent)]),
                              max([marks[1], *(r["finished_at"] for r in failed)]))
         for row in urgent:
-            self.call_from_thread(self.notify, safe(f"{row['licence_no']} from issuer {row['issuer']}"),
+            self.call_from_thread(self.notify, f"{row['licence_no']} from issuer {row['issuer']}",
                                   title="New urgent licence", severity="warning", timeout=15)
         for row in failed:
-            self.call_from_thread(self.notify, safe(f"{row['window']}: {row['outcome']} {row['detail'] or ''}"),
+            self.call_from_thread(self.notify, f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
                                   title="Window failed", severity="error", timeout=30)
 
     # -- roles, navigation -----------------------------------------------------------------
+
+    def notify(self, message, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Toasts carry outside text (licence numbers, errors, window details): never markup."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
 
     def refuse(self, action: str) -> bool:
         """True (and the operator is told) when this desk's role may not do `action`."""

@@ -30,6 +30,9 @@ class DeskScreen(OperatorActions, Screen):
         Binding("escape", "back", "Back", id="desk.back"),
     ]
 
+    ITEM_ACTIONS: frozenset[str] = frozenset({"forward", "phone", "escalate", "resolve", "new_ticket"})
+    """The item keys that make sense on this screen; the others are hidden and do nothing."""
+
     class Fetched(Message):
         def __init__(self, data: Any):
             super().__init__()
@@ -101,6 +104,8 @@ class DeskScreen(OperatorActions, Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "back":
             return len(self.app.screen_stack) > 1
+        if action in {"forward", "phone", "escalate", "resolve", "new_ticket"}:
+            return action in self.ITEM_ACTIONS
         return True
 
     def action_back(self) -> None:

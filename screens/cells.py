@@ -39,6 +39,15 @@ def stamp(value: str | None) -> Text:
     return clock_time(value, "%Y-%m-%d %H:%M:%S")
 
 
+def detail_text(detail) -> Text:
+    """A stored detail (JSON object, list or text) as one readable line of safe text."""
+    if isinstance(detail, dict):
+        return safe(", ".join(f"{k}: {v}" for k, v in detail.items()))
+    if isinstance(detail, list):
+        return safe(", ".join(map(str, detail)))
+    return safe(detail or "")
+
+
 def sparkline(counts: list[int], width: int = 12) -> Text:
     """The day's volume in `width` bars (hours pooled evenly)."""
     size = max(1, len(counts) // width)

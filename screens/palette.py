@@ -27,6 +27,7 @@ class DeskCommands(Provider):
             ("Licence browser", "every licence, paged", partial(app.action_open, "browser")),
             ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
             ("New ticket", "log a hotline call", app.action_new_ticket),
+            ("Inspection (2002 notice)", "bureaus' e-declaration and e-visa shares", partial(app.action_open, "inspection")),
         ]
         for window in app.config.windows:
             commands += [

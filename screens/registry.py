@@ -33,6 +33,9 @@ def screen(name: str) -> Screen | None:
     if name == "browser":
         from screens.licence_browser import LicenceBrowserScreen
         return LicenceBrowserScreen()
+    if name == "inspection":
+        from screens.inspection import InspectionScreen
+        return InspectionScreen()
     if name == "tickets":
         cls = _optional("screens.ticket_list", "TicketListScreen")
         return cls() if cls else None

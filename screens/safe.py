@@ -16,6 +16,12 @@ def safe(value: object, style: str = "", *, multiline: bool = False) -> Text:
     return Text(clean(value, multiline=multiline), style=style, end="")
 
 
+def plain(value: object) -> str:
+    """Outside text for places that take a plain str (toasts): controls stripped; the caller
+    must also turn markup off (DeskApp.notify always does)."""
+    return clean(value)
+
+
 def join(*parts: Text | str, separator: str = " ") -> Text:
     """Joins cells already made safe (or literal strings of ours) into one Text."""
     out = Text(end="")

@@ -29,3 +29,21 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def crash_log_dir(tmp_path, monkeypatch):
+    """Crash logs of the tests' desks go to the test's own folder."""
+    monkeypatch.setenv("EDIOPS_LOG_DIR", str(tmp_path / "logs"))
+    return tmp_path / "logs"
+
+
+def messages(app) -> list[str]:
+    """The toasts the app has shown (title and text)."""
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def press_and_settle(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)

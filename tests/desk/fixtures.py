@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from ediops import store
+from ediops import lease, store
 from ediops.clock import iso, parse_instant
+from ediops.licence_view import add_event
 
 NOW = parse_instant("2000-10-09T18:00:00+08:00")
 TORTURE = "[/] [bold]x[/bold] [link=http://evil]y[/link] \x1b]0;pwned\x07\x1b[31mred\u202etxet\x9b2J"
@@ -38,8 +39,7 @@ def add_licence(db, licence_no: str, *, batch_id: str, urgent=False, minutes_ago
          "2000-12-31", "5300", 0, None, int(urgent), "h-" + licence_no, store.dumps(record), received, state,
          received if phoned else None, "alice" if phoned else None,
          received if escalated else None, "alice" if escalated else None])
-    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?,?,?,?,?)",
-               [licence_no, received, "received", None, batch_id])
+    add_event(db, licence_no, "received", at=received, detail={"batch_id": batch_id})
 
 
 def add_finding(db, code: str, subject: str, *, minutes_ago=30, **fields) -> int:
@@ -92,4 +92,17 @@ def populate(db, *, torture: bool = False) -> dict:
         db.execute("INSERT INTO peer_health (peer, last_ok_at) VALUES ('customs', ?)", [at(1)])
         db.execute("INSERT INTO audit (at, actor, action, subject, reason) VALUES (?,?,?,?,?)",
                    [at(40), "alice", "finding.resolve", "finding:99", name or "checked with issuer"])
+        for slot, (decl, status) in enumerate([("D-0001", "active"), ("D-0002", "cancelled")], 1):
+            db.execute("INSERT INTO releases (declaration_no, licence_no, customs_code, quantity, unit, released_on, "
+                       "operating_unit_code, status, slot, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       [decl, "00-AA-000001", "5300", "40.500", "TNE", "2000-10-09", "4403120001", status, slot, at(10)])
+        db.execute("INSERT INTO window_runs (window, occurrence, token, holder, started_at, finished_at, outcome, detail) "
+                   "VALUES ('poll-feeds', ?, 1, 'host-a:4242', ?, ?, 'ok', '3 batches')", [at(5), at(5), at(5)])
+        db.execute("INSERT INTO window_runs (window, occurrence, token, holder, started_at, finished_at, outcome, detail) "
+                   "VALUES ('forward-customs', ?, 1, 'host-a:4242', ?, ?, 'failed', ?)",
+                   [at(30), at(30), at(29), name or "customs 503"])
+        db.execute("INSERT INTO window_state (window, paused, changed_by, changed_at, reason) "
+                   "VALUES ('reconcile', 1, 'bob', ?, 'maintenance')", [at(60)])
+        db.execute("INSERT INTO lease (name, holder, token, expires_at, renewed_at) VALUES (?, 'host-a:4242', 7, ?, ?)",
+                   [lease.NAME, 4.0e9, at(0)])
     return {"now": NOW}
