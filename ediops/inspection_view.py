@@ -24,6 +24,11 @@ def month_of(now: datetime) -> str:
     return now.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
+def configured_bureaus(config) -> tuple[str, ...]:
+    """The codes of the bureau peers in peers.toml (peer names are `bureau <code>`)."""
+    return tuple(peer.name.split()[-1] for peer in getattr(config, "bureaus", ()))
+
+
 def share(part: int, whole: int) -> int | None:
     """Whole percent, rounded down; None when there is nothing to share."""
     return part * 100 // whole if whole else None
@@ -78,7 +83,8 @@ def summary_of(code: str, detail: dict) -> str:
     if code == "CO_EVISA_REQUIRED":
         return f"{detail.get('applications')} applications, {detail.get('paper')} on paper"
     if code == "PRE_ENTRY_SELF_DECLARER":
-        return f"{detail.get('pre_entry_batches')} batches keyed in by a third party"
+        n = detail.get("pre_entry_batches")
+        return f"{n} batch{'' if n == 1 else 'es'} keyed in by a third party (pre-entry)"
     if code == "PLATFORM_FEE_CHARGED":
         return f"charged {detail.get('total')} platform fee"
     return ""
