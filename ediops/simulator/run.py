@@ -8,7 +8,6 @@ import signal
 from urllib.parse import urlsplit, urlunsplit
 
 from ediops.errors import InputError
-from ediops.simulator.server import Peers
 from ediops.simulator.state import FLAG_FAULTS, PEER_FAULTS, SHAPE_FAULTS, Faults, Simulator
 from ediops.simulator.traffic import Shape
 
@@ -59,6 +58,10 @@ def simulate(config, clock, *, seed: int, scale: float, faults: list[str], host:
 
 
 async def _serve(sim: Simulator, host: str | None) -> int:
+    # Imported here: uvicorn and starlette cost every `ediops` command ~50 ms at start-up
+    # (the CLI imports this module for its --fault help), and only the simulator needs them.
+    from ediops.simulator.server import Peers
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
