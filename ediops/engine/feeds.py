@@ -12,20 +12,10 @@ from ediops.contract import BAD_VALUE
 from ediops.config import Issuer
 from ediops.engine import acks
 from ediops.engine.ingest import ingest_batch, ingest_summary
-from ediops.engine.runtime import Engine, cursor, log, peer_failed, peer_ok, set_cursor
+from ediops.engine.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.errors import InputError
 from ediops.peers import PeerError
 from ediops.store import dumps, write
-
-MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy one
-
-
-def _page(issuer: Issuer, answer) -> tuple[list, str]:
-    if (not isinstance(answer, dict) or not isinstance(answer.get("batches"), list)
-            or not isinstance(answer.get("next"), (str, int))):
-        raise PeerError(issuer.name, 'GET /batches: answer is not {"batches": [...], "next": CURSOR}',
-                        transient=False)
-    return answer["batches"], str(answer["next"])
 
 
 def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str) -> list[str]:
@@ -62,18 +52,15 @@ def _unreadable(engine: Engine, issuer: Issuer, position: int, batch, exc: Input
 async def poll_issuer(engine: Engine, issuer: Issuer) -> dict:
     """Everything new from one issuer. Never raises: a failing feed is logged and recorded."""
     counts = {"batches": 0, "acked": 0, "ok": True}
+
+    async def store(batches: list, next_cursor: str) -> None:
+        counts["batches"] += len(batches)
+        for batch_id in _ingest_page(engine, issuer, batches, next_cursor):
+            counts["acked"] += await acks.deliver(engine, batch_id)
+
     async with engine.locks[issuer.name]:
         try:
-            for _ in range(MAX_PAGES):
-                after = cursor(engine, issuer.name)
-                answer = await engine.client.get(issuer, "/batches", params={"after": after} if after else None)
-                batches, next_cursor = _page(issuer, answer)
-                ids = _ingest_page(engine, issuer, batches, next_cursor) if batches or next_cursor != after else []
-                counts["batches"] += len(batches)
-                for batch_id in ids:
-                    counts["acked"] += await acks.deliver(engine, batch_id)
-                if not batches or next_cursor == after:
-                    break
+            await follow(engine, issuer, "/batches", "batches", issuer.name, store)
         except PeerError as exc:
             peer_failed(engine, issuer.name, exc)
             counts["ok"] = False

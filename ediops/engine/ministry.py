@@ -6,34 +6,26 @@ from __future__ import annotations
 import json
 import uuid
 
-from ediops.engine.runtime import Engine, cursor, log, peer_failed, peer_ok, set_cursor
+from ediops.engine.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.engine.writeoffs import apply_writeoffs
 from ediops.peers import PeerError
 from ediops.store import write
 
-MAX_PAGES = 1000
+CURSOR = "customs writeoffs"
 
 
 async def pull(engine: Engine) -> dict:
     """Everything new from customs. Raises PeerError when customs fails."""
-    customs, totals = engine.config.customs, {"received": 0, "stored": 0, "duplicates": 0, "invalid": 0}
-    for _ in range(MAX_PAGES):
-        after = cursor(engine, "customs writeoffs")
-        answer = await engine.client.get(customs, "/writeoffs", params={"after": after} if after else None)
-        if (not isinstance(answer, dict) or not isinstance(answer.get("records"), list)
-                or not isinstance(answer.get("next"), (str, int))):
-            raise PeerError(customs.name, 'GET /writeoffs: answer is not {"records": [...], "next": CURSOR}',
-                            transient=False)
-        records, next_cursor = answer["records"], str(answer["next"])
-        if not records and next_cursor == after:
-            break
+    totals = {"received": 0, "stored": 0, "duplicates": 0, "invalid": 0}
+
+    async def store(records: list, next_cursor: str) -> None:
         with write(engine.db):
             counts = apply_writeoffs(engine.db, engine.config, records, now=engine.clock.now(), source="customs")
-            set_cursor(engine, "customs writeoffs", next_cursor)
+            set_cursor(engine, CURSOR, next_cursor)
         for name in totals:
             totals[name] += counts.get(name, 0)
-        if not records:
-            break
+
+    await follow(engine, engine.config.customs, "/writeoffs", "records", CURSOR, store)
     return totals
 
 

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
-from ediops.peers import PeerClient
+from ediops.peers import PeerClient, PeerError
 from ediops.store import write
 
 log = logging.getLogger("ediops.engine")
 OK_REFRESH = timedelta(minutes=1)
+MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy one
 
 # Engine settings (settings.toml) and their defaults.
 DEFAULTS = {
@@ -84,3 +85,25 @@ def set_cursor(engine: Engine, peer: str, value: str) -> None:
     engine.db.execute("INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
                       "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
                       [peer, value, engine.at()])
+
+
+async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store) -> list:
+    """Pages a `GET path?after=CURSOR` feed (contract §10) to its end. `await store(items, next)`
+    must keep the items and move the cursor in one write; its results are returned.
+    Raises PeerError for a failing peer or an answer that is not `{field: [...], "next": ...}`."""
+    results = []
+    for _ in range(MAX_PAGES):
+        after = cursor(engine, cursor_name)
+        answer = await engine.client.get(peer, path, params={"after": after} if after else None)
+        if (not isinstance(answer, dict) or not isinstance(answer.get(field), list)
+                or not isinstance(answer.get("next"), (str, int))):
+            raise PeerError(peer.name, f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}',
+                            transient=False)
+        items, next_cursor = answer[field], str(answer["next"])
+        if not items and next_cursor == after:
+            break
+        results.append(await store(items, next_cursor))
+        if not items:
+            break
+    return results
+
