@@ -2,7 +2,6 @@
 `daemon`, `simulate`."""
 from __future__ import annotations
 
-import argparse
 import time
 
 from ediops import scheduler

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ediops.errors import EdiopsError
+from ediops.simulator import bureaus
 from ediops.simulator.state import Simulator, applies
 
 log = logging.getLogger("ediops.simulator")
@@ -57,6 +58,7 @@ class Peers:
         config = sim.config
         named = [("customs", "customs", config.customs), ("ministry", "ministry", config.ministry)]
         named += [(i.code, "issuer", i) for i in config.issuers]
+        named += bureaus.mount(sim)   # inspection bureaus of the 2002 notice
         for name, kind, peer in named:
             if peer is None:
                 continue
@@ -142,6 +144,8 @@ class Peers:
                 return _json(sim.take_licences(key, body))
             if method == "GET" and path == "/writeoffs":
                 return _json(sim.writeoff_page(request.query_params.get("after")))
+        elif kind == "bureau" and method == "GET" and path == "/reports":
+            return _json(sim.bureaus.page(peer, request.query_params.get("after")))
         elif kind == "ministry" and method == "POST" and path == "/writeoffs":
             return _json(sim.take_writeoffs(key, body))
         return _json({"error": f"no {method} {path} at {peer}"}, 404)

@@ -1,6 +1,10 @@
 """Fixtures that start real processes and always stop them."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.engine import harness
@@ -30,11 +34,12 @@ class World:
         self.procs.append(proc)
         return proc
 
-    def ediops(self, name: str, *args: str, now: str) -> harness.Proc:
-        proc = harness.Proc(name, [*args, "--db", str(self.db_path), "--config", str(self.config_dir), "--now", now],
-                            env=self.env, folder=self.folder)
-        self.procs.append(proc)
-        return proc
+    def cli(self, *args: str, now: str) -> subprocess.CompletedProcess:
+        """One `ediops` command on this world's data file and config, run to its end."""
+        argv = [sys.executable, str(harness.ROOT / "main.py"), *args, "--db", str(self.db_path),
+                "--config", str(self.config_dir), "--now", now]
+        return subprocess.run(argv, capture_output=True, text=True, cwd=harness.ROOT, timeout=120,
+                              env={**os.environ, "PYTHONIOENCODING": "utf-8", **self.env})
 
 
 @pytest.fixture

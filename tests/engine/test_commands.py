@@ -2,23 +2,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from ediops import scheduler, store
 from ediops.clock import parse_instant
-from tests.engine.harness import ROOT
 
 EVENING = "2000-10-09T23:00:00+08:00"
 
 
-def _ediops(world, *args, now=EVENING):
-    argv = [sys.executable, str(ROOT / "main.py"), *args, "--db", str(world.db_path),
-            "--config", str(world.config_dir), "--now", now]
-    return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=60,
-                          env={**__import__("os").environ, **world.env})
+def _ediops(world, *args):
+    return world.cli(*args, now=EVENING)
 
 
 def test_windows_json_lists_every_window(world):

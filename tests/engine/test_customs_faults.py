@@ -64,13 +64,13 @@ def test_customs_401_is_not_retried_at_once_and_the_window_resends_the_same_key(
     world.configure(issuers=3, windows={})
     sim = world.simulator(now=EVENING, faults=("unauthorized=customs",))
     for window in ("poll-feeds", "forward-customs"):
-        world.ediops(window, "run", window, now=EVENING).proc.wait(60)
+        assert world.cli("run", window, now=EVENING).returncode == 0
     forwards = _rows(world.db_path, "SELECT idempotency_key, status, attempts, last_error FROM forwards")
     assert forwards and all(status == "failed" and "HTTP 401" in error for _, status, _, error in forwards)
     assert all(attempts <= 2 for _, _, attempts, _ in forwards)       # once per pass, no retry storm
     assert sim.stats()["customs"]["posts"] == 0
     sim.control(unauthorized=[])
-    world.ediops("again", "run", "forward-customs", now=EVENING).proc.wait(60)
+    assert world.cli("run", "forward-customs", now=EVENING).returncode == 0
     assert _all_answered(world)
     stats = sim.stats(detail=True)["customs"]
     assert set(stats["by_key"]) == {key for key, *_ in forwards}

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 
 import httpx
@@ -13,16 +11,12 @@ from ediops import store
 from ediops.simulator import traffic
 from ediops.simulator.run import parse_faults
 from ediops.errors import InputError
-from tests.engine.harness import ROOT
 
 EVENING = "2000-10-09T23:00:00+08:00"
 
 
 def _run(world, window: str) -> str:
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "run", window, "--db", str(world.db_path),
-                             "--config", str(world.config_dir), "--now", EVENING],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120,
-                            env={**__import__("os").environ, **world.env})
+    result = world.cli("run", window, now=EVENING)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
