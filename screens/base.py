@@ -91,7 +91,7 @@ class DeskScreen(OperatorActions, Screen):
         if table is not None:
             self.query_one(FilterBar).open_for(table)
 
-    def on_filter_bar_changed(self, message: FilterBar.Changed) -> None:
+    def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
         self.filter_changed(message.table, message.text)
 
     def filter_changed(self, table: KeyedTable, text: str) -> None:

@@ -111,7 +111,7 @@ class FilterBar(Input):
 
     BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
 
-    class Changed(Message):
+    class Applied(Message):
         def __init__(self, table: KeyedTable, text: str, done: bool):
             super().__init__()
             self.table, self.text, self.done = table, text, done
@@ -130,7 +130,7 @@ class FilterBar(Input):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         if self.target is not None:
-            self.post_message(self.Changed(self.target, event.value, done=False))
+            self.post_message(self.Applied(self.target, event.value, done=False))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -143,5 +143,5 @@ class FilterBar(Input):
     def _close(self, text: str) -> None:
         self.add_class("hidden")
         if self.target is not None:
-            self.post_message(self.Changed(self.target, text, done=True))
+            self.post_message(self.Applied(self.target, text, done=True))
             self.target.focus()
