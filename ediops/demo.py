@@ -23,7 +23,7 @@ READY_SECONDS = 20
 
 def _tokens(config) -> None:
     """A random bearer token for every peer read from the environment, for this demo only."""
-    peers = [config.customs, config.ministry, *config.issuers]
+    peers = [config.customs, config.ministry, *config.issuers, *config.bureaus]
     for peer in peers:
         if peer is not None and peer.token_env and not os.environ.get(peer.token_env):
             os.environ[peer.token_env] = secrets.token_urlsafe(16)

@@ -2,7 +2,7 @@
 urgent licences on within seconds. Each returns (outcome, detail) for the run ledger."""
 from __future__ import annotations
 
-from ediops.engine import acks, customs, feeds, ministry
+from ediops.engine import acks, bureaus, customs, feeds, ministry
 from ediops.engine.reconcile import reconcile
 from ediops.engine.runtime import Engine
 
@@ -16,8 +16,10 @@ async def poll_feeds(engine: Engine) -> tuple[str, str]:
     (FEED_UNREACHABLE, ACK_UNDELIVERED, URGENT_OVERDUE...) so they never wait for `reconcile`."""
     outcome, detail = await feeds.poll_all(engine)
     urgent = await customs.forward_urgent(engine)
+    inspection_outcome, inspection_detail = await bureaus.poll_bureaus(engine)  # 2002 notice, contract §11
     _reconcile_now(engine)
-    return outcome, f"{detail}; {urgent} urgent forwards answered"
+    outcome = outcome if inspection_outcome == "ok" else "partial"
+    return outcome, f"{detail}; {urgent} urgent forwards answered; {inspection_detail}"
 
 
 async def reconcile_window(engine: Engine) -> tuple[str, str]:

@@ -39,14 +39,16 @@ def parse_faults(specs: list[str]) -> tuple[dict, dict]:
 
 
 def with_port_base(config, base: int):
-    """Moves the peers to base+1 (customs), base+2 (ministry), base+10 (issuers), keeping paths."""
+    """Moves the peers to base+1 (customs), base+2 (ministry), base+10 (issuers), base+20
+    (inspection bureaus), keeping paths."""
     def move(peer, port):
         url = urlsplit(peer.url)
         return dataclasses.replace(peer, url=urlunsplit((url.scheme, f"{url.hostname}:{port}", url.path, "", "")))
     return dataclasses.replace(
         config, customs=config.customs and move(config.customs, base + 1),
         ministry=config.ministry and move(config.ministry, base + 2),
-        issuers=tuple(move(i, base + 10) for i in config.issuers))
+        issuers=tuple(move(i, base + 10) for i in config.issuers),
+        bureaus=tuple(move(b, base + 20) for b in config.bureaus))
 
 
 def simulate(config, clock, *, seed: int, scale: float, faults: list[str], host: str | None = None) -> int:

@@ -50,13 +50,18 @@ def populate(db_path) -> None:
     db.close()
 
 
-def make_app(db_path, tmp_path):
-    from screens.app import DeskApp
+def config_with_bureaus(tmp_path):
+    """The bundled config with bureaus 3100, 4700 and 5100 in place of the bundled ones."""
     folder = tmp_path / "config"
     folder.mkdir(exist_ok=True)
     bundled = (config_mod.BUNDLED / "peers.toml").read_text(encoding="utf-8")
     (folder / "peers.toml").write_text(bundled.split("[[bureaus]]")[0] + BUREAUS, encoding="utf-8")
-    return DeskApp(db_path=db_path, config=config_mod.load(folder), clock=Clock(NOW, frozen=True),
+    return config_mod.load(folder)
+
+
+def make_app(db_path, tmp_path):
+    from screens.app import DeskApp
+    return DeskApp(db_path=db_path, config=config_with_bureaus(tmp_path), clock=Clock(NOW, frozen=True),
                    actor="alice", role="duty", poll_seconds=3600)
 
 
