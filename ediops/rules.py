@@ -69,7 +69,8 @@ def record_rejected(*, batch_id: str, issuer: str | None, licence_no: str | None
     rejected record is flagged with its reasons. `rejected` holds {position, reasons,
     problems}; a record that shows no licence number is flagged on its batch."""
     subject = licence_subject(licence_no) if licence_no is not None else batch_subject(batch_id)
-    return Cause(RECORD_REJECTED, subject, {"batch_id": batch_id, "records": rejected},
+    reasons = sorted({reason for record in rejected for reason in record["reasons"]})
+    return Cause(RECORD_REJECTED, subject, {"batch_id": batch_id, "reasons": reasons, "records": rejected},
                  licence_no=licence_no, batch_id=batch_id, issuer=issuer)
 
 

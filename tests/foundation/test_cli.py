@@ -45,7 +45,7 @@ def test_findings_json_shape_and_filters(cli, tmp_path):
     assert all(FIELDS <= set(row) for row in rows)
     [rejected] = cli.json("findings", "--json", "--code", "RECORD_REJECTED")
     assert rejected["licence_no"] == "00-AA-000002" and rejected["declaration_no"] is None
-    assert rejected["detail"]["records"][0]["reasons"] == ["BAD_VALUE"]
+    assert rejected["detail"]["reasons"] == rejected["detail"]["records"][0]["reasons"] == ["BAD_VALUE"]
     [count] = cli.json("findings", "--json", "--code", "BATCH_COUNT_MISMATCH")
     assert count["batch_id"] == "AA-20001009-01" and count["detail"] == {"declared_count": 5, "received_count": 2}
 
