@@ -44,6 +44,7 @@ class DeskApp(App):
         Binding("a", "open('audit')", "Audit", show=False, id="desk.audit"),
         Binding("b", "open('browser')", "Licences", show=False, id="desk.browser"),
         Binding("t", "open('tickets')", "Tickets", show=False, id="desk.tickets"),
+        Binding("i", "open('inspection')", "Inspection", show=False, id="desk.inspection"),
     ]
 
     def __init__(self, *, db_path: Path, config, clock: Clock, actor: str | None = None,

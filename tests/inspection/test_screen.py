@@ -102,3 +102,12 @@ async def test_the_command_palette_opens_the_screen_from_the_desk(db_path, tmp_p
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
+
+
+async def test_key_i_opens_the_screen_from_home(db_path, tmp_path):
+    populate(db_path)
+    app = make_app(db_path, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, InspectionScreen)
