@@ -1,0 +1,227 @@
+"""The new-ticket form: one key from anywhere, the phone number first (a returning caller's
+name and organisation fill in from earlier tickets), the licence's story shown as its number
+is typed, the category's note proposed, ctrl+s to save."""
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from ediops import hotline, hotline_config, store
+from ediops.contract import LICENCE_NO
+from ediops.errors import EdiopsError
+from ediops.hotline_lookup import licence_story
+from ediops.text import clean
+from screens.roles import may
+from screens.safe import join, safe
+
+
+def story_text(story: dict | None) -> Text:
+    """A licence's story in a few short lines the operator can read out."""
+    if story is None:
+        return Text("type a licence number (YY-XX-NNNNNN) to see its story", style="dim")
+    head = safe(story["licence_no"], "bold")
+    if not story["found"]:
+        rejected = story.get("rejected")
+        lines = [join(head, Text("NOT RECEIVED by the EDI centre", style="bold red"))]
+        if rejected:
+            lines.append(join(Text("came at"), safe(_hhmm(rejected["at"])), Text("and was rejected:"),
+                              safe(", ".join(json.loads(rejected["reasons"])), "yellow")))
+        lines.append(Text(f"call issuer {story['licence_no'][3:5]} to send it again", style="italic"))
+    else:
+        steps = [Text(f"received {_hhmm(story['received_at'])}", style="green"),
+                 Text(f"forwarded {_hhmm(story['forwarded_at'])}", style="green") if story["forwarded_at"]
+                 else Text("not forwarded yet", style="yellow"), _customs(story)]
+        uses = Text(f"releases {story['uses']}/{story['max_uses']}, remaining ")
+        uses.append_text(join(safe(story["remaining"]), safe(story["unit"])))
+        flags = [Text("URGENT", style="bold magenta")] if story["urgent"] else []
+        lines = [join(head, *flags, Text("trader"), safe(story["trader_name"])),
+                 join(*steps, separator=" · "),
+                 join(uses, Text("· port"), safe(story["port"]), Text("· valid to"), safe(story["valid_to"]))]
+    extra = []
+    if story["open_findings"]:
+        extra.append(join(Text("open:"), *(safe(c, "red") for c in story["open_findings"])))
+    if story["tickets"]:
+        extra.append(Text(f"{story['tickets']} earlier ticket(s)", style="dim"))
+    if extra:
+        lines.append(join(*extra, separator=" · "))
+    return Text("\n", end="").join(lines)
+
+
+def _customs(story: dict) -> Text:
+    if story["state"] == "accepted":
+        return Text("accepted by customs", style="green")
+    if story["state"] == "rejected":
+        return join(Text("REJECTED by customs:", style="bold red"), safe(story["customs_reason"]))
+    return Text("customs: no answer yet", style="yellow") if story["forwarded_at"] else Text("")
+
+
+def _hhmm(value: str | None) -> str:
+    return value[5:16].replace("T", " ") if value else "?"
+
+
+ENTER_NEXT = {"phone": "caller", "caller": "org", "org": "licence", "licence": "text"}
+
+
+class PhoneSuggester(Suggester):
+    """Completes a phone number from earlier tickets, newest first."""
+
+    def __init__(self, screen: "TicketFormScreen"):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.form = screen
+
+    async def get_suggestion(self, value: str) -> str | None:
+        found = hotline.caller_for_phone(self.form.db, value) if len(value) >= 3 else None
+        return clean(found["phone"]) if found else None
+
+
+class TicketFormScreen(Screen[str | None]):
+    """Logs a hotline call; dismisses with the new ticket id (None when cancelled)."""
+
+    CSS_PATH = "ticket_form.tcss"
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="ticket_form.save", priority=True),
+                Binding("escape", "cancel", "Cancel", id="ticket_form.cancel")]
+
+    def __init__(self, licence_no: str | None = None, finding_id: int | None = None):
+        super().__init__()
+        self.licence_no, self.finding_id = licence_no, finding_id
+        self.settings = None
+        self.db = None
+        self._proposed = ""  # the note last proposed from a template: replaced until edited
+
+    def compose(self) -> ComposeResult:
+        self.settings = hotline_config.load(getattr(self.app.config, "directory", None))
+        self.db = store.connect(self.app.db_path)
+        category = self.settings.default_category
+        with Vertical(id="form"):
+            yield Static(self._title(), id="form-title")
+            with Horizontal(classes="row"):
+                yield Label("Phone", classes="label")
+                yield Input(id="phone", compact=True, max_length=40, suggester=PhoneSuggester(self))
+                yield Label("Caller", classes="label")
+                yield Input(id="caller", compact=True, max_length=200)
+            with Horizontal(classes="row"):
+                yield Label("Org", classes="label")
+                yield Select([(k, k) for k in hotline.ORG_KINDS], id="org_kind", compact=True,
+                             allow_blank=False, value="port-customs")
+                yield Input(id="org", compact=True, max_length=200, placeholder="name or customs/enterprise code")
+            with Horizontal(classes="row"):
+                yield Label("Category", classes="label")
+                yield Select([(c, c) for c in hotline_config.CATEGORIES], id="category", compact=True,
+                             allow_blank=False, value=category)
+                yield Label("Priority", classes="label")
+                yield Select([(p, p) for p in hotline_config.PRIORITIES], id="priority", compact=True,
+                             allow_blank=False, value=self.settings.categories[category].priority)
+            with Horizontal(classes="row"):
+                yield Label("Licence", classes="label")
+                yield Input(self.licence_no or "", id="licence", compact=True, max_length=12,
+                            restrict=r"[0-9A-Za-z-]*", placeholder="00-AA-012345")
+                yield Static(self._link(), id="link")
+            yield Static(story_text(None), id="story")
+            with Horizontal(classes="row"):
+                yield Label("Note", classes="label")
+                yield Input(id="text", compact=True, max_length=4000)
+            yield Static(Text("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save",
+                              style="dim"), id="form-status")
+        yield Footer()
+
+    def _title(self) -> Text:
+        now = self.app.clock.now()
+        return join(Text("New hotline ticket", style="bold"), Text(f"{now:%Y-%m-%d %H:%M}"),
+                    safe(self.app.actor, "dim"), separator="  ")
+
+    def _link(self) -> Text:
+        return Text(f"finding #{self.finding_id}", style="dim") if self.finding_id is not None else Text("")
+
+    def on_mount(self) -> None:
+        self._propose()
+        if self.licence_no:
+            self._show_story(self.licence_no)
+        self.query_one("#phone", Input).focus()
+
+    def on_unmount(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def _propose(self) -> None:
+        """Fills the note from the category's template unless the operator wrote their own."""
+        note = self.query_one("#text", Input)
+        if note.value and note.value != self._proposed:
+            return
+        category = self.query_one("#category", Select).value
+        self._proposed = self.settings.categories[category].note_for(self._value("licence").upper() or None)
+        note.value = self._proposed
+
+    def _show_story(self, licence_no: str) -> None:
+        licence_no = licence_no.strip().upper()
+        story = (licence_story(self.db, licence_no, now=self.app.clock.now())
+                 if LICENCE_NO.fullmatch(licence_no) else None)
+        self.query_one("#story", Static).update(story_text(story))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "licence":
+            self._show_story(event.value)
+            self._propose()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "category":
+            self.query_one("#priority", Select).value = self.settings.categories[event.value].priority
+            self._propose()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter goes to the next field worth typing (the choices keep their defaults; tab
+        reaches them), and saves from the note."""
+        event.stop()
+        field = event.input.id
+        if field == "text":
+            self.action_save()
+            return
+        if field == "phone" and self._fill_caller(event.value):
+            field = "org"  # caller and organisation are known: on to the licence
+        self.query_one(f"#{ENTER_NEXT[field]}", Input).focus()
+
+    def _fill_caller(self, phone: str) -> bool:
+        """A number seen before fills caller and organisation; True when they are complete."""
+        found = hotline.caller_for_phone(self.db, phone) if phone.strip() else None
+        if found is None or clean(found["phone"]) != phone:
+            return False
+        # An input shows its value as typed: only cleaned text goes in (and is then saved).
+        self.query_one("#caller", Input).value = clean(found["caller"])
+        self.query_one("#org", Input).value = clean(found["org"])
+        if found["org_kind"] in hotline.ORG_KINDS:
+            self.query_one("#org_kind", Select).value = found["org_kind"]
+        self._status(join(Text("known caller:"), safe(found["caller"]), safe(found["org"]), separator=" "))
+        return True
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#form-status", Static).update(text)
+
+    def action_save(self) -> None:
+        if not may(self.app.role, "ticket"):
+            self._status(Text("your role cannot log tickets (read-only)", style="bold red"))
+            return
+        try:
+            ticket_id = hotline.open_ticket(
+                self.db, caller=self._value("caller"), phone=self._value("phone"), org=self._value("org"),
+                org_kind=self.query_one("#org_kind", Select).value,
+                category=self.query_one("#category", Select).value,
+                priority=self.query_one("#priority", Select).value, text=self._value("text"),
+                licence_no=self._value("licence") or None, finding_id=self.finding_id,
+                actor=self.app.actor, now=self.app.clock.now(), settings=self.settings)
+        except EdiopsError as exc:
+            self._status(safe(exc, "bold red"))
+            return
+        self.app.notify(f"{ticket_id} logged", timeout=4)
+        self.dismiss(ticket_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

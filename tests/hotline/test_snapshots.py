@@ -1,0 +1,40 @@
+"""How the hotline looks at 80x24 (pytest-textual-snapshot; `--snapshot-update` after a
+deliberate change of layout)."""
+from ediops import hotline, store
+from tests.hotline.desk import NOW, desk
+from tests.hotline.test_screens import seed_licence, type_text
+
+
+def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
+    seed_licence(db_path)
+    db = store.connect(db_path)
+    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
+                        org_kind="port-customs", category="other", priority=None, text="earlier call",
+                        actor="op2", now=NOW.replace(hour=9))
+    db.close()
+
+    async def log_call(pilot):
+        await pilot.press("n", *"0411", "minus", *"8262", "enter")
+        await type_text(pilot, "00-AA-012345")
+        await pilot.pause()
+
+    assert snap_compare(desk(db_path), terminal_size=(80, 24), run_before=log_call)
+
+
+def test_ticket_list_with_late_waiting_and_hostile_rows(db_path, snap_compare):
+    db = store.connect(db_path)
+    calls = [("Li Ming", "0755-8000", "not-received", "00-AA-012345", 16),
+             ("[red]Wang[/] \x1b[31m", "021-6323", "software", None, 17),
+             ("Zhao", "0411-8262", "mismatch", "00-AB-000042", 17)]
+    ids = [hotline.open_ticket(db, caller=caller, phone=phone, org="5300", category=category, priority=None,
+                               text="x", licence_no=licence, actor="op2", now=NOW.replace(hour=hour))
+           for caller, phone, category, licence, hour in calls]
+    hotline.route_ticket(db, ids[1], to="vendor-jiucheng", actor="op2", now=NOW)
+    hotline.close_ticket(db, ids[2], note="answered", actor="op2", now=NOW)
+    db.close()
+
+    async def open_list(pilot):
+        await pilot.press("t")
+        await pilot.pause(0.3)
+
+    assert snap_compare(desk(db_path), terminal_size=(80, 24), run_before=open_list)
