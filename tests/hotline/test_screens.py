@@ -224,3 +224,46 @@ async def test_new_caller_with_enter_between_fields(db_path):
     ticket = hotline.list_tickets(store.connect(db_path))[0]
     assert (ticket["caller"], ticket["org"], ticket["org_kind"], ticket["licence_no"]) == (
         "Chen", "5300", "port-customs", "00-AC-000001")
+
+
+async def test_phone_suggester_completes_a_known_number(db_path):
+    """With the suggestion accepted (right arrow) the typical call takes 20 keys here."""
+    db = store.connect(db_path)
+    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
+                        org_kind="port-customs", category="other", priority=None, text="earlier call",
+                        actor="op2", now=NOW.replace(hour=9))
+    app = desk(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"0411")
+        await pilot.pause(0.2)
+        await pilot.press("right", "enter")
+        assert app.screen.query_one("#phone", Input).value == "0411-8262"
+        assert app.screen.query_one("#caller", Input).value == "Zhang Hua"
+        await type_text(pilot, "00-AA-012345")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert [t["caller"] for t in hotline.list_tickets(db)] == ["Zhang Hua", "Zhang Hua"]
+
+
+async def test_status_views_and_closing_from_the_list(db_path):
+    db = store.connect(db_path)
+    first, second = (hotline.open_ticket(db, caller=c, phone="021-6323", org="5300", category="other",
+                                         priority=None, text="x", actor="op2", now=NOW) for c in ("A", "B"))
+    hotline.close_ticket(db, first, note="done", actor="op2", now=NOW)
+    app = desk(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t")
+        await pilot.pause(0.3)
+        table = app.screen.query_one("#tickets", KeyedTable)
+        assert [r.key.value for r in table.ordered_rows] == [second]
+        await pilot.press("v")  # active -> all
+        await pilot.pause(0.3)
+        assert sorted(r.key.value for r in table.ordered_rows) == sorted([first, second])
+        table.move_cursor(row=table.get_row_index(second))
+        await pilot.press("c", *"answered", "enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if hotline.get_ticket(db, second)["status"] == "closed":
+                break
+        assert hotline.get_ticket(db, second)["notes"] == [
+            {"by": "op1", "at": "2000-10-09T18:00:00+08:00", "text": "answered"}]
