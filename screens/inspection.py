@@ -20,8 +20,9 @@ from screens.widgets import KeyedTable, Row
 BUREAU_COLUMNS = [("bureau", "Bur", 4), ("edecl", "E-declared", 13), ("batches", "Bat", 5),
                   ("evisa", "E-visas", 13), ("certs", "CO", 4), ("pre", "Pre", 3), ("fees", "Fees", 8),
                   ("daily", "Daily e-%", 10)]
-ATTENTION_COLUMNS = [("what", "What", 10), ("who", "Enterprise", 15), ("name", "Name", 16),
-                     ("period", "Period", 10), ("detail", "Why", 40)]
+NAME_WIDTH = 16
+ATTENTION_COLUMNS = [("what", "What", 10), ("who", "Enterprise", 15), ("name", "Name", NAME_WIDTH),
+                     ("period", "Period", 10), ("detail", "Why", None)]
 WHAT = {"EDECL_REQUIRED": ("must move", "bold red"), "CO_EVISA_REQUIRED": ("e-visa", "bold red"),
         "PRE_ENTRY_SELF_DECLARER": ("pre-entry", "yellow"), "PLATFORM_FEE_CHARGED": ("fee", "yellow")}
 SHADES = "░"
@@ -55,6 +56,13 @@ def shift_month(month: str, step: int) -> str:
     return date(year, number + 1, 1).strftime("%Y-%m")
 
 
+def fitted(value: object, width: int) -> Text:
+    """Outside text cut to `width` cells (wide CJK characters count two) with an ellipsis."""
+    text = safe(value)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def bureau_row(b: dict) -> Row:
     return Row(b["bureau"], [
         safe(b["bureau"], "bold"), share_bar(b["edecl_share"]), Text(str(b["batches"])),
@@ -67,13 +75,14 @@ def bureau_row(b: dict) -> Row:
 def finding_row(f: dict) -> Row:
     label, style = WHAT[f["code"]]
     return Row(f"finding:{f['id']}", [
-        Text(label, style=style), safe(f["enterprise"]), safe(f["name"]), safe(f["period"]), safe(f["summary"]),
+        Text(label, style=style), safe(f["enterprise"]), fitted(f["name"], NAME_WIDTH), safe(f["period"]),
+        safe(f["summary"]),
     ], {"finding_id": f["id"], "enterprise": f["enterprise"], "month": f["period"][:7], "code": f["code"]})
 
 
 def ticket_row(t: dict) -> Row:
     return Row(f"ticket:{t['id']}", [
-        Text("vendor 24h", style="bold red"), safe(t["id"]), safe(t["vendor_name"]),
+        Text("vendor 24h", style="bold red"), safe(t["id"]), fitted(t["vendor_name"], NAME_WIDTH),
         Text(f"{t['hours']}h", style="bold red"),
         join(safe(t["org"]), Text(f"waiting on the vendor since {t['since'][:16].replace('T', ' ')}", style="dim"),
              separator=" · "),
