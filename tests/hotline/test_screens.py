@@ -35,6 +35,15 @@ def seed_licence(db_path):
     db.close()
 
 
+def seed_known_caller(db_path):
+    """Zhang Hua of Dalian customs called this morning from 0411-8262."""
+    db = store.connect(db_path)
+    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
+                        org_kind="port-customs", category="other", priority=None, text="earlier call",
+                        actor="op2", now=NOW.replace(hour=9))
+    return db
+
+
 def plain(app, selector) -> str:
     return app.screen.query_one(selector, Static).render().plain
 
@@ -70,10 +79,7 @@ async def test_unknown_licence_says_not_received(db_path):
 
 async def test_typical_not_received_call_from_a_known_caller(db_path):
     """The keystroke count in the issue note: n, the phone number, enter, the licence, ctrl+s."""
-    db = store.connect(db_path)
-    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
-                        org_kind="port-customs", category="other", priority=None, text="earlier call",
-                        actor="op2", now=NOW.replace(hour=9))
+    db = seed_known_caller(db_path)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         keys = ["n", *"0411", "minus", *"8262", "enter", *"00", "minus", *"AA", "minus", *"012345", "ctrl+s"]
@@ -228,10 +234,7 @@ async def test_new_caller_with_enter_between_fields(db_path):
 
 async def test_phone_suggester_completes_a_known_number(db_path):
     """With the suggestion accepted (right arrow) the typical call takes 20 keys here."""
-    db = store.connect(db_path)
-    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
-                        org_kind="port-customs", category="other", priority=None, text="earlier call",
-                        actor="op2", now=NOW.replace(hour=9))
+    db = seed_known_caller(db_path)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"0411")

@@ -2,16 +2,12 @@
 deliberate change of layout)."""
 from ediops import hotline, store
 from tests.hotline.desk import NOW, desk
-from tests.hotline.test_screens import seed_licence, type_text
+from tests.hotline.test_screens import seed_known_caller, seed_licence, type_text
 
 
 def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
     seed_licence(db_path)
-    db = store.connect(db_path)
-    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
-                        org_kind="port-customs", category="other", priority=None, text="earlier call",
-                        actor="op2", now=NOW.replace(hour=9))
-    db.close()
+    seed_known_caller(db_path).close()
 
     async def log_call(pilot):
         await pilot.press("n", *"0411", "minus", *"8262", "enter")
