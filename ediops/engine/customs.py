@@ -70,6 +70,9 @@ async def send(engine: Engine, key: str) -> bool:
     """POSTs one forward (same key as ever) and records customs' answer. True when answered."""
     if key in engine.in_flight or engine.config.customs is None:
         return False
+    status = engine.db.execute("SELECT status FROM forwards WHERE idempotency_key = ?", [key]).fetchone()
+    if status is None or status[0] == "answered":
+        return status is not None         # answered meanwhile (by another pass)
     engine.in_flight.add(key)
     try:
         records = _mark_sent(engine, key)
