@@ -117,24 +117,26 @@ def _declaration(obj, where: str, field: str) -> dict:
             "batches": batches, "platform_fee": fee}
 
 
-def _certificate(obj, where: str, field: str) -> dict:
+def _certificate(obj, where: str, field: str, business_date: str) -> dict:
+    """A certificate application; one without `submitted_at` counts in its report's month."""
     if not isinstance(obj, dict):
         _fail(where, field, "must be an object")
     code, name = _enterprise(obj, where, f"{field}.enterprise")
-    submitted = _instant(obj.get("submitted_at"), where, f"{field}.submitted_at")
+    submitted = obj.get("submitted_at")
+    submitted = None if submitted is None else iso(_instant(submitted, where, f"{field}.submitted_at"))
     issued = obj.get("issued_at")
     return {"certificate_no": _text(obj, "certificate_no", where, f"{field}.certificate_no"),
             "enterprise": code, "enterprise_name": name, "agent": _agent(obj, where, f"{field}.agent"),
             "channel": _channel(obj, rules.CERTIFICATE_CHANNELS, where, f"{field}.channel"),
-            "submitted_at": iso(submitted), "month": iso(submitted)[:7],
+            "submitted_at": submitted, "month": (submitted or business_date)[:7],
             "issued_at": None if issued is None else iso(_instant(issued, where, f"{field}.issued_at"))}
 
 
-def _rows(obj: dict, key: str, where: str, parse) -> tuple[dict, ...]:
+def _rows(obj: dict, key: str, where: str, parse, *extra) -> tuple[dict, ...]:
     value = obj.get(key, [])
     if not isinstance(value, list):
         _fail(where, key, "must be a list")
-    return tuple(parse(item, where, f"{key}[{i}]") for i, item in enumerate(value))
+    return tuple(parse(item, where, f"{key}[{i}]", *extra) for i, item in enumerate(value))
 
 
 def validate_report(obj, where: str) -> Report:
@@ -143,10 +145,10 @@ def validate_report(obj, where: str) -> Report:
         raise InputError(f"{where}: a bureau report must be a JSON object")
     if "declarations" not in obj and "certificates" not in obj:
         raise InputError(f"{where}: not a bureau report (needs declarations or certificates)")
-    return Report(bureau=_text(obj, "bureau", where, "bureau", pattern=_BUREAU),
-                  business_date=_date(obj, "business_date", where, "business_date"),
+    business_date = _date(obj, "business_date", where, "business_date")
+    return Report(bureau=_text(obj, "bureau", where, "bureau", pattern=_BUREAU), business_date=business_date,
                   declarations=_rows(obj, "declarations", where, _declaration),
-                  certificates=_rows(obj, "certificates", where, _certificate),
+                  certificates=_rows(obj, "certificates", where, _certificate, business_date),
                   raw=obj)
 
 

@@ -22,13 +22,13 @@ STATEMENTS = [
     """CREATE INDEX inspection_declarations_enterprise ON inspection_declarations(enterprise, month)""",
     """CREATE INDEX inspection_declarations_report ON inspection_declarations(bureau, business_date)""",
     """CREATE INDEX inspection_declarations_month ON inspection_declarations(month, bureau)""",
-    # `month`: of submitted_at in Asia/Shanghai, so an application reported again when issued
-    # counts once, in the month it was made.
+    # `month`: of submitted_at in Asia/Shanghai (else of the report's business date), so an
+    # application reported again when issued counts once, in the month it was made.
     """CREATE TABLE inspection_certificates (
         id INTEGER PRIMARY KEY, bureau TEXT NOT NULL, business_date TEXT NOT NULL,
         position INTEGER NOT NULL, certificate_no TEXT NOT NULL,
         enterprise TEXT NOT NULL, enterprise_name TEXT NOT NULL, agent INTEGER NOT NULL,
-        channel TEXT NOT NULL, submitted_at TEXT NOT NULL, issued_at TEXT, month TEXT NOT NULL,
+        channel TEXT NOT NULL, submitted_at TEXT, issued_at TEXT, month TEXT NOT NULL,
         FOREIGN KEY (bureau, business_date) REFERENCES bureau_reports(bureau, business_date)
             ON DELETE CASCADE)""",
     """CREATE INDEX inspection_certificates_no ON inspection_certificates(bureau, certificate_no)""",

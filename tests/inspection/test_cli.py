@@ -78,3 +78,25 @@ def test_a_missing_file_exits_1_and_no_file_is_wrong_usage(cli, tmp_path):
     missing = cli("inspection", str(tmp_path / "nope.json"), now=NOW)
     assert missing.returncode == 1 and "nope.json" in missing.stderr
     assert cli("inspection", now=NOW).returncode == 2
+
+
+def test_findings_json_names_enterprise_and_period(cli, tmp_path):
+    fee = report("2002-07-02", [declaration("pre_entry", 1, fee="5.00")])
+    cli("inspection", _write(tmp_path / "r.jsonl", json.dumps(GOOD) + "\n" + json.dumps(fee)), now=NOW, check=True)
+    found = {(f["code"], f["period"]): f for f in cli.json("findings", "--json", "--open", now=NOW)}
+    assert set(found) == {("EDECL_REQUIRED", "2002-07"), ("PRE_ENTRY_SELF_DECLARER", "2002-07"),
+                          ("PLATFORM_FEE_CHARGED", "2002-07-02")}
+    assert all(f["enterprise"] == ENT and f["licence_no"] is None and f["ticket_id"] is None
+               for f in found.values())
+
+
+def test_reconcile_opens_vendor_support_overdue_a_day_after_routing(cli):
+    ticket = cli("ticket", "new", "--caller", "Li", "--phone", "0574-8800", "--org", "Ningbo Textiles",
+                 "--category", "software", "--text", "client cannot sign", now="2002-07-20T09:00:00+08:00",
+                 check=True).stdout.strip()
+    cli("ticket", "route", ticket, "--to", "vendor-jiucheng", now="2002-07-20T10:00:00+08:00", check=True)
+    cli("reconcile", now="2002-07-21T09:59:00+08:00", check=True)
+    assert cli.json("findings", "--json", "--code", "VENDOR_SUPPORT_OVERDUE", now=NOW) == []
+    cli("reconcile", now="2002-07-21T10:00:00+08:00", check=True)
+    [finding] = cli.json("findings", "--json", "--code", "VENDOR_SUPPORT_OVERDUE", now=NOW)
+    assert (finding["ticket_id"], finding["status"]) == (ticket, "open")

@@ -167,3 +167,9 @@ def test_reconcile_checks_vendor_tickets(db):
     late = _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=30))
     reconcile(db, load_config(), now=NOW)
     assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
+
+
+def test_an_application_without_submission_time_counts_in_its_reports_month(db):
+    undated = [{k: v for k, v in certificate(f"U{i}", "paper").items() if k != "submitted_at"} for i in range(5)]
+    load(db, report("2002-08-01", certificates=undated))
+    assert open_findings(db) == [("CO_EVISA_REQUIRED", f"enterprise:{ENT}:2002-08")]
