@@ -26,19 +26,18 @@ def _day_bounds(now: datetime) -> tuple[str, str]:
 
 
 def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
-    """One row per configured issuer: today's batches and licences, last contact, feed status
-    (failing / late / no batch yet / on time) and licences received per hour today."""
+    """One row per configured issuer: today's batches and accepted licences, last contact, feed
+    status (failing / late / no batch yet / on time) and licences accepted per hour today."""
     today = now.astimezone(SHANGHAI).date().isoformat()
     day_start, day_end = _day_bounds(now)
+    # From batches, not licences: a day has a few dozen batches but may have many thousand licences.
     batches = {r["issuer"]: r for r in _rows(db, """
-        SELECT issuer, count(*) AS batches, sum(kind = 'daily') AS daily, max(received_at) AS last_batch
+        SELECT issuer, count(*) AS batches, sum(kind = 'daily') AS daily, sum(accepted_count) AS licences
         FROM batches WHERE business_date = ? GROUP BY issuer""", [today])}
-    licences = {r["issuer"]: r["n"] for r in _rows(db, """
-        SELECT issuer, count(*) AS n FROM licences WHERE business_date = ? GROUP BY issuer""", [today])}
     hourly: dict[str, list[int]] = {}
     for r in _rows(db, """
-            SELECT issuer, CAST(substr(received_at, 12, 2) AS INTEGER) AS hour, count(*) AS n
-            FROM licences WHERE received_at >= ? AND received_at < ? GROUP BY issuer, hour""",
+            SELECT issuer, CAST(substr(received_at, 12, 2) AS INTEGER) AS hour, sum(accepted_count) AS n
+            FROM batches WHERE received_at >= ? AND received_at < ? GROUP BY issuer, hour""",
                    [day_start, day_end]):
         hourly.setdefault(r["issuer"], [0] * 24)[r["hour"]] = r["n"]
     last_seen = {r["issuer"]: r["at"] for r in _rows(db, """
@@ -60,7 +59,7 @@ def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
         else:
             status = "no batch yet"
         rows.append({"issuer": issuer.code, "name": issuer.display_name, "cutoff": issuer.cutoff,
-                     "batches": b.get("batches", 0), "licences": licences.get(issuer.code, 0),
+                     "batches": b.get("batches", 0), "licences": b.get("licences") or 0,
                      "last_contact": contact, "status": status,
                      "last_error": peer.get("last_error") if status == "failing" else None,
                      "hourly": hourly.get(issuer.code, [0] * 24)})
@@ -169,16 +168,16 @@ def issuer_detail(db, config, code: str, *, now: datetime, limit: int = 100) -> 
 def licence_page(db, *, query: str = "", after: str | None = None, before: str | None = None,
                  at_or_after: str | None = None, limit: int = 100) -> list[dict]:
     """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
-    a million rows costs an index seek. `query`: a licence-number prefix, else part of a
+    a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
     trader's name."""
     clauses, args = [], []
     if query:
         if query[:2].isdigit():
             clauses.append("licence_no >= ? AND licence_no < ?")
             args += [query.upper(), query.upper() + "\uffff"]
-        else:
-            clauses.append("instr(lower(trader_name), ?) > 0")
-            args.append(query.lower())
+        else:  # the start of a trader's name, any case (seeks licences_trader_nocase)
+            clauses.append("trader_name LIKE ? ESCAPE '\\'")
+            args.append(query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     order = "ASC"
     if after is not None:
         clauses.append("licence_no > ?")

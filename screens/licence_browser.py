@@ -1,6 +1,6 @@
 """Licence browser: every licence in number order, one page at a time from SQL by keyset
 (never OFFSET, never the whole table in memory), so it stays quick with a million licences.
-`]` next page, `[` previous, `g` first; `/` a number prefix or part of a trader's name."""
+`]` next page, `[` previous, `g` first; `/` a number prefix or the start of a trader's name."""
 from __future__ import annotations
 
 from rich.text import Text

@@ -24,7 +24,7 @@ def make_app(db_path):
     return make
 
 
-async def settle(pilot, rounds: int = 3) -> None:
+async def settle(pilot, rounds: int = 2) -> None:
     """Lets fetch workers finish and their messages land."""
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
