@@ -100,11 +100,17 @@ def _licence(ctx, args) -> int:
     if view is None:
         raise EdiopsError(f"licence {clean(args.number)}: not known to the centre (never accepted)")
     if args.json:
-        print(json_line(view))
+        print(json_line(licence_json(view)))
         return 0
     for line in licence_text(view):
         ctx.out(clean(line))
     return 0
+
+
+def licence_json(view: dict) -> dict:
+    """§8's "fields, lifecycle, releases and tally": the licence's fields at the top level."""
+    return {**view["licence"], "record": view["record"], "lifecycle": view["events"], "releases": view["releases"],
+            "tally": view["tally"], "findings": view["findings"], "tickets": view["tickets"]}
 
 
 def licence_text(view: dict) -> list[str]:

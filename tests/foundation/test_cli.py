@@ -71,7 +71,7 @@ def test_hostile_text_is_printed_without_control_characters(cli, tmp_path):
     assert not has_controls(cli("findings", check=True).stdout.replace("\n", ""))
     raw = cli("licence", "00-AA-000001", "--json", check=True).stdout
     assert not has_controls(raw.strip())
-    assert json.loads(raw)["licence"]["trader_name"] == HOSTILE
+    assert json.loads(raw)["trader_name"] == HOSTILE
 
 
 def test_licence_shows_fields_lifecycle_releases_and_tally(cli, tmp_path):
@@ -82,7 +82,8 @@ def test_licence_shows_fields_lifecycle_releases_and_tally(cli, tmp_path):
     assert "used 30.000 of 100.000 TNE, remaining 70.000; uses 2 of 12" in text
     assert "received" in text and "released" in text and "cancelled" in text
     view = cli.json("licence", "00-AA-000001", "--json")
-    assert [e["event"] for e in view["events"]] == ["received", "released", "released", "cancelled"]
+    assert (view["licence_no"], view["quantity"], view["state"]) == ("00-AA-000001", "100", "received")
+    assert [e["event"] for e in view["lifecycle"]] == ["received", "released", "released", "cancelled"]
     assert [(r["declaration_no"], r["status"], r["slot"]) for r in view["releases"]] == [
         ("D1", "active", 1), ("D2", "cancelled", 2)]
 
