@@ -1,7 +1,6 @@
 """`ediops ticket ...` as a script runs it: the real command in a subprocess on a real file."""
 import csv
 import io
-import json
 import re
 
 import pytest

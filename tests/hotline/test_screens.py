@@ -1,9 +1,6 @@
 """The hotline on the real desk, driven by Pilot: one key to the form, the licence's story as
 its number is typed, a returning caller filled from the phone number, save, the list of
 another desk updating, search, detail with notes, and hostile text shown harmlessly."""
-import sqlite3
-
-import pytest
 from textual.widgets import Input, Static
 
 from ediops import hotline, hotline_config, store
