@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import socket
+import sqlite3
 import uuid
 from datetime import datetime, timedelta
 
@@ -70,14 +71,17 @@ class Leader:
             loop = asyncio.get_running_loop()
             renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
-                if loop.time() >= next_renew:
-                    self._renew()
-                    next_renew = loop.time() + renew_every
-                if self.token is not None:
-                    self._take_commands()
-                    if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
-                        self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
-                        next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
+                try:
+                    if loop.time() >= next_renew:
+                        self._renew()
+                        next_renew = loop.time() + renew_every
+                    if self.token is not None:
+                        self._take_commands()
+                        if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
+                            self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
+                            next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
+                except sqlite3.OperationalError as exc:   # store busy past its timeout: try again shortly
+                    log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), COMMAND_SECONDS)
         finally:
