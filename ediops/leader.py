@@ -60,6 +60,7 @@ class Leader:
         self.triggers = {w: scheduler.trigger(config, w) for w in scheduler.WINDOWS}
         self.scheduler: AsyncIOScheduler | None = None
         self._feed_task: asyncio.Task | None = None
+        self._standing_by = False
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -134,6 +135,10 @@ class Leader:
             log.warning("leader: %s lost the lease", self.holder)
             self.token = None
             self.scheduler.pause()
+        elif token is None and not self._standing_by:
+            holder = self.db.execute("SELECT holder FROM lease WHERE name = ?", [lease.NAME]).fetchone()
+            log.info("standing by: the lease is held by %s", holder[0] if holder else "another process")
+        self._standing_by = token is None
 
     # ---------------------------------------------------------------- windows
 
