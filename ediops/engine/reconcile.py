@@ -40,14 +40,10 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
     number of open findings per code it manages."""
     at = iso(now)
     day = date.fromisoformat(str(business_date)) if business_date else now.astimezone(SHANGHAI).date()
-    minutes = lambda name: timedelta(minutes=float(config.settings[name]))  # noqa: E731
     with store.write(db):
         _summaries(db, day, exact=business_date is not None, at=at)
         _feed_late(db, config, day, now=now, at=at)
-        _urgent_overdue(db, now=now, deadline=minutes("urgent_deadline_minutes"), at=at)
-        _customs_unacked(db, now=now, deadline=minutes("customs_unacked_minutes"), at=at)
-        _ack_undelivered(db, now=now, grace=minutes("ack_grace_minutes"), at=at)
-        _feed_unreachable(db, now=now, grace=minutes("feed_grace_minutes"), at=at)
+        check_deadlines(db, config, now=now)
         inspection.check_vendor_tickets(db, config, now=now)  # 2002 notice 四: VENDOR_SUPPORT_OVERDUE
     codes = (rules.MISSING_FROM_FEED, rules.NOT_IN_SUMMARY, rules.FEED_LATE, rules.URGENT_OVERDUE,
              rules.CUSTOMS_UNACKED, rules.ACK_UNDELIVERED, rules.FEED_UNREACHABLE)
@@ -55,6 +51,19 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
         f"SELECT code, count(*) FROM findings WHERE status = 'open' AND code IN ({', '.join('?' * len(codes))}) "
         "GROUP BY code", list(codes)).fetchall())
     return {"business_date": day.isoformat(), "open": {code: open_counts.get(code, 0) for code in codes}}
+
+
+def check_deadlines(db, config, *, now: datetime) -> None:
+    """The cheap clock-only checks (URGENT_OVERDUE, CUSTOMS_UNACKED, ACK_UNDELIVERED,
+    FEED_UNREACHABLE): a 15-minute deadline needs checking far more often than the
+    reconcile window runs, so the engine may call this after every window."""
+    at = iso(now)
+    minutes = lambda name: timedelta(minutes=float(config.settings[name]))  # noqa: E731
+    with store.write(db):
+        _urgent_overdue(db, now=now, deadline=minutes("urgent_deadline_minutes"), at=at)
+        _customs_unacked(db, now=now, deadline=minutes("customs_unacked_minutes"), at=at)
+        _ack_undelivered(db, now=now, grace=minutes("ack_grace_minutes"), at=at)
+        _feed_unreachable(db, now=now, grace=minutes("feed_grace_minutes"), at=at)
 
 
 def _summaries(db, day: date, *, exact: bool, at: str) -> None:

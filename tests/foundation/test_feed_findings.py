@@ -6,7 +6,7 @@ from ediops import findings, rules
 from ediops.clock import iso
 from ediops.engine.customs_answers import record_customs_answer
 from ediops.engine.ingest import ingest_batch, ingest_summary
-from ediops.engine.reconcile import reconcile
+from ediops.engine.reconcile import check_deadlines, reconcile
 
 from .helpers import NOW, batch, licence
 
@@ -172,3 +172,10 @@ def test_every_code_has_its_test():
     from . import test_writeoff_findings
     names = set(globals()) | set(vars(test_writeoff_findings))
     assert {f"test_{code}" for code in rules.CODES} <= names
+
+
+def test_check_deadlines_flags_overdue_urgent_licences_without_a_full_reconcile(db, config):
+    ingest_batch(db, config, batch(licence(), kind="urgent"), now=NOW, source="test")
+    check_deadlines(db, config, now=NOW + 16 * MINUTE)
+    assert _open(db, "URGENT_OVERDUE") == ["licence:00-AA-000001"]
+    assert _open(db, "FEED_LATE") == []
