@@ -117,7 +117,7 @@ def licence(rng: random.Random, number: str, day: date, *, urgent: bool, hostile
 
 
 def _at(day: date, clock_time: time, minutes: float) -> datetime:
-    return datetime.combine(day, clock_time, SHANGHAI) + timedelta(minutes=minutes)
+    return datetime.combine(day, clock_time, SHANGHAI) + timedelta(seconds=round(minutes * 60))
 
 
 def daily_volume(seed: int, issuer: str, day: date, scale: float) -> int:
@@ -138,8 +138,8 @@ def day(seed: int, issuer: str, cutoff: str, business_date: date, shape: Shape) 
     stamp = business_date.strftime("%Y%m%d")
 
     urgent_count = sum(rng.random() < 0.5 * min(shape.scale, 1.0) + 0.1 for _ in range(3))
-    for u in range(urgent_count):
-        sent = _at(business_date, time(8, 30), rng.uniform(0, 9 * 60))
+    urgent_times = sorted(_at(business_date, time(8, 30), rng.uniform(0, 9 * 60)) for _ in range(urgent_count))
+    for u, sent in enumerate(urgent_times):
         records = []
         for _ in range(rng.choice((1, 1, 1, 2))):
             serial += 1
