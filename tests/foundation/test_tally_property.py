@@ -1,11 +1,20 @@
-"""Property: the tally of `rules.writeoff_causes` equals a simple oracle over any sequence of
-release / amend / cancel records, in exact decimals."""
+"""Property: the tally of `rules.writeoff_causes`, and of the store, equals a simple oracle
+over any sequence of release / amend / cancel records, in exact decimals."""
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ediops import rules
+import tempfile
+from pathlib import Path
+
+from ediops import config as config_mod
+from ediops import rules, store
+from ediops.engine.ingest import ingest_batch
+from ediops.engine.writeoffs import apply_writeoffs
+from ediops.licence_view import licence_view
+
+from .helpers import NOW, batch, licence, writeoff
 
 LICENCE = {"licence_no": "00-AA-000001", "issuer": "AA", "quantity": "10.000", "unit": "TNE", "port": "5300",
            "valid_from": "2000-01-01", "valid_to": "2000-12-31", "one_batch": False, "direction": "import",
@@ -45,3 +54,24 @@ def test_tally_matches_oracle(sequence):
     assert tally.remaining == Decimal("10") - expected
     assert any(c.code == rules.OVER_QUANTITY for c in causes) == (expected > Decimal("10"))
     assert tally.uses == len({d for action, d, _, _ in sequence if action == "release"})
+
+
+@settings(max_examples=40, deadline=None)
+@given(records)
+@example([("release", "D1", Decimal(1), "TNE"), ("amend", "D1", Decimal(2), "TNE"),
+          ("amend", "D1", Decimal(11), "TNE"), ("amend", "D1", Decimal(2), "TNE")])
+def test_store_tally_and_finding_match_oracle(sequence):
+    """The same property through the store, three records a page. The store keeps a record
+    sent twice once (content hash), so the oracle sees each distinct record once."""
+    config = config_mod.load()
+    with tempfile.TemporaryDirectory() as folder:
+        db = store.connect(Path(folder) / "p.db")
+        ingest_batch(db, config, batch(licence(quantity="10", valid_to="2000-12-31")), now=NOW, source="test")
+        records = [writeoff(d, action, quantity=str(amount), unit=unit) for action, d, amount, unit in sequence]
+        for start in range(0, len(records), 3):
+            apply_writeoffs(db, config, records[start:start + 3], now=NOW, source="test")
+        expected = oracle(list(dict.fromkeys(sequence)))
+        assert licence_view(db, "00-AA-000001", now=NOW)["tally"]["used"] == rules.exact(expected)
+        over = db.execute("SELECT count(*) FROM findings WHERE code = 'OVER_QUANTITY' AND status = 'open'").fetchone()
+        assert over == (int(expected > 10),)
+        db.close()
