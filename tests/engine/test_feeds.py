@@ -3,7 +3,7 @@ page is ingested with the cursor, acks go out at once, unreadable batches are ke
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from ediops import config as config_mod
 from ediops.clock import Clock, parse_instant
 from ediops.engine import feeds
+from ediops.engine.reconcile import reconcile
 from ediops.engine.runtime import Engine
 from ediops.peers import PeerClient
 from ediops.simulator import traffic
@@ -27,11 +28,11 @@ def engine_with(db, monkeypatch):
     good = day.batches[0].body(day.business_date)
     seen = []
 
-    def build(pages):
+    def build(pages, ack_status: int = 200):
         def handler(request: httpx.Request):
             seen.append(request)
             if request.url.path.endswith("/acks"):
-                return httpx.Response(200, json={"received": True})
+                return httpx.Response(ack_status, json={"received": ack_status == 200})
             after = request.url.params.get("after")
             return httpx.Response(200, json=pages.get(after, {"batches": [], "next": after}))
         client = PeerClient(transport=httpx.MockTransport(handler), max_wait=0.01)
@@ -73,3 +74,17 @@ async def test_an_ack_goes_back_to_the_feed_the_batch_came_from(db, engine_with)
     posted = [r for r in seen if r.method == "POST"]
     assert len(posted) == 1 and str(posted[0].url) == f"{issuer.url}/acks"
     assert json.loads(posted[0].content)["issuer"] == "AB"
+
+
+async def test_an_ack_the_issuer_does_not_take_is_kept_and_flagged_after_the_grace(db, engine_with):
+    build, good, seen = engine_with
+    engine, issuer = build({None: {"batches": [good], "next": "1"}}, ack_status=503)
+    assert (await feeds.poll_issuer(engine, issuer))["acked"] == 0
+    posts = [r for r in seen if r.method == "POST"]
+    key, attempts, error = db.execute("SELECT idempotency_key, attempts, last_error FROM acks").fetchone()
+    assert len(posts) == engine.client.attempts and {p.headers["Idempotency-Key"] for p in posts} == {key}
+    assert attempts == 1 and "HTTP 503" in error
+    later = NOW + timedelta(minutes=int(engine.config.settings["ack_grace_minutes"]) + 1)
+    reconcile(db, engine.config, now=later)
+    assert db.execute("SELECT batch_id FROM findings WHERE code = 'ACK_UNDELIVERED' AND status = 'open'").fetchone() \
+        == (good["batch_id"],)
