@@ -267,3 +267,21 @@ async def test_status_views_and_closing_from_the_list(db_path):
                 break
         assert hotline.get_ticket(db, second)["notes"] == [
             {"by": "op1", "at": "2000-10-09T18:00:00+08:00", "text": "answered"}]
+
+
+async def test_form_opened_from_a_finding_links_it_and_shows_the_licence(db_path):
+    seed_licence(db_path)
+    db = store.connect(db_path)
+    with store.write(db):
+        db.execute("INSERT INTO findings (code, subject, status, licence_no, opened_at, updated_at) VALUES "
+                   "('CUSTOMS_UNACKED', '00-AA-012345', 'open', '00-AA-012345', 'x', 'x')")
+    app = desk(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(TicketFormScreen(licence_no="00-AA-012345", finding_id=1))
+        await pilot.pause()
+        assert "open: CUSTOMS_UNACKED" in plain(app, "#story") and "finding #1" in plain(app, "#link")
+        await pilot.press(*"021", "minus", *"6323", "enter", *"Li", "enter", *"5300", "ctrl+s")
+        await pilot.pause()
+    ticket = hotline.list_tickets(db)[0]
+    assert (ticket["finding_id"], ticket["licence_no"]) == (1, "00-AA-012345")
+    assert db.execute("SELECT ticket_id FROM findings WHERE id = 1").fetchone()[0] == ticket["id"]
