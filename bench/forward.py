@@ -49,14 +49,15 @@ def peer_config(scratch: Path) -> Path:
     folder = scratch / "bench-config"
     folder.mkdir(parents=True, exist_ok=True)
     text = (config_mod.BUNDLED / "peers.toml").read_text(encoding="utf-8")
-    for old in ("8601", "8602", "8610"):
-        text = re.sub(rf"127\.0\.0\.1:{old}\b", f"127.0.0.1:{_free_port()}", text)
+    moved: dict[str, int] = {}
+    text = re.sub(r"127\.0\.0\.1:(\d+)",
+                  lambda m: f"127.0.0.1:{moved.setdefault(m.group(1), _free_port())}", text)
     (folder / "peers.toml").write_text(text, encoding="utf-8")
     return folder
 
 
 def token_env(cfg) -> dict:
-    peers = [cfg.customs, cfg.ministry, *cfg.issuers]
+    peers = [cfg.customs, cfg.ministry, *cfg.issuers, *getattr(cfg, "bureaus", ())]
     return {p.token_env: TOKEN for p in peers if p is not None and p.token_env}
 
 

@@ -19,7 +19,7 @@ from ediops.store import dumps
 
 from bench import records
 
-VERSION = 1                    # bump when the shape of the rows changes: cached stores rebuild
+VERSION = 2                    # bump when the shape of the rows changes: cached stores rebuild
 CHUNK = 20_000                 # licences per executemany round
 LOADED = ("licences", "licence_events", "batches", "acks", "forwards", "forward_items",
           "writeoffs", "releases", "findings", "tickets")
@@ -37,7 +37,9 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
 
 
 def _at(day, hour: int, second: int = 0) -> str:
-    return f"{day.isoformat()}T{hour:02d}:{second // 60 % 60:02d}:{second % 60:02d}+08:00"
+    """`day` at `hour` plus `second` seconds, Shanghai time (stays within the day)."""
+    total = min(hour * 3600 + second, 86_399)
+    return f"{day.isoformat()}T{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}+08:00"
 
 
 def licence_row(rec: dict, bat: dict, received_at: str) -> dict:
@@ -84,14 +86,14 @@ class _Builder:
         recs = [records.licence(issuer, s, day, self.rng, urgent=today and n == 0 and issuer in self.issuers[:12])
                 for n, s in enumerate(serials)]
         bat = records.batch(issuer, day, 1, recs, kind="daily")
-        received = _at(day, 17, self.rng.randrange(600))
-        envelope = {k: v for k, v in bat.items() if k != "records"}
+        # Past days' batches came in before the cutoff; today's so far, before the measured NOW.
+        received = _at(day, 9, self.rng.randrange(5 * 3600)) if today else _at(day, 16, self.rng.randrange(3600))
         self.rows["batches"].append({
             "batch_id": bat["batch_id"], "issuer": issuer, "business_date": bat["business_date"],
             "kind": "daily", "record_count": len(recs), "received_count": len(recs),
             "accepted_count": len(recs), "rejected_count": 0, "sent_at": bat["sent_at"],
             "received_at": received, "source": f"poll:{issuer}", "times_received": 1,
-            "raw": dumps(envelope)})
+            "raw": dumps(bat)})
         ack = {"batch_id": bat["batch_id"], "issuer": issuer, "received_at": received,
                "declared_count": len(recs), "received_count": len(recs),
                "accepted": [r["licence_no"] for r in recs], "rejected": []}
@@ -172,7 +174,7 @@ class _Builder:
                 open_ = i >= len(self.days) - 15
                 at = _at(day, 10 + k * 4)
                 self.rows["tickets"].append({
-                    "id": f"T-{day:%Y%m%d}-{k + 1:03d}", "caller": f"Port officer {i}-{k}",
+                    "id": f"T-{day:%Y%m%d}-{k + 1:04d}", "caller": f"Port officer {i}-{k}",
                     "phone": f"010-6519{i % 10000:04d}", "org": f"{records.PORTS[i % 20]} customs",
                     "org_kind": "customs", "category": ("not-received", "mismatch", "writeoff")[i % 3],
                     "priority": ("normal", "high", "urgent", "low")[(i + k) % 4],

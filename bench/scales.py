@@ -22,7 +22,7 @@ class Scale:
 
 SCALES = {
     "full": Scale("full", licences=1_000_000, releases=5_000_000, ingest_licences=10_000,
-                  batch_size=200, writeoff_records=10_000, forward_licences=10_000, rounds=3,
+                  batch_size=200, writeoff_records=10_000, forward_licences=10_000, rounds=5,
                   dashboard_refreshes=200, desk_runs=5, sync_runs=5),
     "quick": Scale("quick", licences=20_000, releases=100_000, ingest_licences=2_000,
                    batch_size=200, writeoff_records=2_000, forward_licences=2_000, rounds=3,
