@@ -31,7 +31,7 @@ def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
 
 
 def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
-    line = Text(now.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S CST"), style="bold")
+    line = Text(now.astimezone(SHANGHAI).strftime("%H:%M:%S CST"), style="bold")
     status = status or {}
     upcoming = next_window(status.get("windows") or [])
     line.append(SEP)
@@ -39,7 +39,7 @@ def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
         window, when = upcoming
         line.append("next ")
         line.append(safe(window, "bold"))
-        line.append(f" {when.astimezone(SHANGHAI):%H:%M} in {duration(max(0, int((when - now).total_seconds())))}")
+        line.append(f" in {duration(max(0, int((when - now).total_seconds())))}")
     else:
         line.append("no window scheduled", style="dim")
     line.append(SEP)
