@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from dataclasses import dataclass, field
@@ -99,3 +100,9 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`ediops ... | head`): say so once, and keep Python from
+        # failing again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"ediops {args.command}: output closed early (broken pipe)", file=sys.stderr)
+        return 1
