@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sqlite3
 import time
 from pathlib import Path
 from typing import Iterable
@@ -105,13 +106,16 @@ class DeskApp(App):
         self.run_worker(self._alerts, thread=True, exclusive=True, group="alerts")
 
     def _alerts(self) -> None:
-        db = store.connect(self.db_path, migrate=False)
         try:
-            marks = self._alert_marks or dashboard.alert_marks(db)
-            urgent = dashboard.new_urgent_since(db, marks[0])
-            failed = dashboard.failed_runs_since(db, marks[1])
-        finally:
-            db.close()
+            db = store.connect(self.db_path, migrate=False)
+            try:
+                marks = self._alert_marks or dashboard.alert_marks(db)
+                urgent = dashboard.new_urgent_since(db, marks[0])
+                failed = dashboard.failed_runs_since(db, marks[1])
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return  # the screen's own fetch says the store cannot be read
         self._alert_marks = (max([marks[0], *(r["received_at"] for r in urgent)]),
                              max([marks[1], *(r["finished_at"] for r in failed)]))
         for row in urgent:

@@ -2,6 +2,7 @@
 handler through keyed table diffs; reloaded by the app when the store changes."""
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from textual.app import ComposeResult
@@ -66,11 +67,15 @@ class DeskScreen(OperatorActions, Screen):
 
     def _fetch(self) -> None:
         worker = get_current_worker()
-        db = store.connect(self.app.db_path, migrate=False)
         try:
-            data = self.fetch(db, self.app.clock.now())
-        finally:
-            db.close()
+            db = store.connect(self.app.db_path, migrate=False)
+            try:
+                data = self.fetch(db, self.app.clock.now())
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # e.g. the disk went away: say so, try again at the next poll
+            self.app.call_from_thread(self.app.notify, f"cannot read the store: {exc}", severity="error")
+            return
         if not worker.is_cancelled:
             self.post_message(self.Fetched(data))
 

@@ -23,7 +23,8 @@ def desk(ctx, args) -> int:
 def demo(ctx, args) -> int:
     from ediops.demo import demo_session
 
-    with demo_session(ctx):
+    with demo_session(ctx) as path:
+        ctx.db_path = path
         return _run_desk(ctx)
 
 

@@ -2,6 +2,7 @@
 runs the audited store action in a worker; the outcome (or who acted first) comes back as a toast."""
 from __future__ import annotations
 
+import sqlite3
 from typing import Callable
 
 from ediops import actions, store
@@ -16,7 +17,7 @@ def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
         db = store.connect(app.db_path, migrate=False)
         try:
             fn(db, *args, actor=app.actor, now=app.clock.now(), **kwargs)
-        except EdiopsError as exc:
+        except (EdiopsError, sqlite3.Error) as exc:
             app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
         else:
             app.call_from_thread(app.notify, done, title="Done")

@@ -84,3 +84,14 @@ async def test_the_desk_holds_no_read_transaction(desk_db, db_path, make_app):
         busy, log, checkpointed = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         other.close()
         assert busy == 0 and log == checkpointed
+
+
+async def test_an_unreadable_store_is_a_toast_not_a_crash(desk_db, db_path, make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        desk_db.execute("ALTER TABLE tickets RENAME TO tickets_gone")
+        app.refresh_data()
+        await settle(pilot)
+        assert app.is_running
+        assert any("cannot read the store" in m for m in messages(app))
