@@ -7,6 +7,7 @@ Urgent licences go at once (the leader calls `forward_urgent` after each feed po
 rest wait for the `forward-customs` window."""
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import timedelta
@@ -20,6 +21,10 @@ from ediops.peers import PeerError
 from ediops.store import write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
+# Two forwards in flight: one's store work (mark sent, record the answer) runs while the
+# other's POST waits on customs. Measured in bench/ (forward ratio 0.64 -> 0.9 against a
+# bare httpx loop); the store writes stay one at a time (no await inside a transaction).
+CONCURRENT_FORWARDS = 2
 
 
 def _queue(engine: Engine, where: str, args: list, *, urgent: bool) -> list[str]:
@@ -105,9 +110,13 @@ async def send_pending(engine: Engine, *, urgent_only: bool = False, keys: list[
         + ("AND urgent = 1 " if urgent_only else "") + "ORDER BY urgent DESC, created_at").fetchall()
     fresh = set(keys or ())
     due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
-    answered = 0
-    for key in due:
-        answered += await send(engine, key)
+    gate = asyncio.Semaphore(CONCURRENT_FORWARDS)
+
+    async def one(key: str) -> bool:
+        async with gate:
+            return await send(engine, key)
+
+    answered = sum(await asyncio.gather(*(one(key) for key in due)))
     return answered, len(due)
 
 
