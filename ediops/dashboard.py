@@ -123,8 +123,8 @@ def findings_of(db, *, status: str | None = "open", code: str | None = None, lim
         args.append(code)
     where = " AND ".join(clauses) or "1"
     return _rows(db, f"""
-        SELECT id, code, subject, status, licence_no, batch_id, issuer, declaration_no, detail,
-               opened_at, closed_at, closed_by, note
+        SELECT id, code, subject, status, licence_no, batch_id, issuer, declaration_no, enterprise, period,
+               detail, opened_at, closed_at, closed_by, note
         FROM findings WHERE {where} ORDER BY code, opened_at DESC, id DESC LIMIT ?""", [*args, limit])
 
 

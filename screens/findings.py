@@ -27,7 +27,8 @@ def finding_cells(f: dict) -> Row:
         Text(str(f["id"])), safe(f["code"], "bold"), subject_text(f),
         Text(f["status"], style="dim" if closed else "yellow"), stamp(f["opened_at"]),
         safe(f.get("closed_by") or ("engine" if closed else "-")), safe(f.get("note") or f.get("detail") or ""),
-    ], {"finding_id": f["id"], "licence_no": f.get("licence_no"), "issuer": f.get("issuer"), "code": f["code"]})
+    ], {"finding_id": f["id"], "licence_no": f.get("licence_no"), "issuer": f.get("issuer"), "code": f["code"],
+        "enterprise": f.get("enterprise"), "period": f.get("period")})
 
 
 class FindingsScreen(DeskScreen):

@@ -22,7 +22,7 @@ BUREAU_COLUMNS = [("bureau", "Bur", 4), ("edecl", "E-declared", 13), ("batches",
                   ("daily", "Daily e-%", 10)]
 NAME_WIDTH = 16
 ATTENTION_COLUMNS = [("what", "What", 10), ("who", "Enterprise", 15), ("name", "Name", NAME_WIDTH),
-                     ("period", "Period", 10), ("detail", "Why", None)]
+                     ("period", "Period", 10), ("detail", "Why", 64)]
 WHAT = {"EDECL_REQUIRED": ("must move", "bold red"), "CO_EVISA_REQUIRED": ("e-visa", "bold red"),
         "PRE_ENTRY_SELF_DECLARER": ("pre-entry", "yellow"), "PLATFORM_FEE_CHARGED": ("fee", "yellow")}
 SHADES = "░"

@@ -16,7 +16,7 @@ from screens.inspection import WHAT, share_bar, shift_month
 from screens.safe import safe
 from screens.widgets import KeyedTable, Row
 
-FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", None)]
+FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", 64)]
 DECLARATION_COLUMNS = [("date", "Date", 10), ("bureau", "Bur", 4), ("channel", "Channel", 9),
                        ("batches", "Bat", 4), ("agent", "Agent", 5), ("fee", "Fee", 8)]
 CERTIFICATE_COLUMNS = [("no", "Certificate", 16), ("bureau", "Bur", 4), ("channel", "Channel", 10),

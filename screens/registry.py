@@ -6,6 +6,8 @@ import importlib
 
 from textual.screen import Screen
 
+from ediops.inspection_view import ENTERPRISE_CODES as INSPECTION_CODES
+
 
 def _optional(module: str, name: str):
     """A class from a module that may not exist yet (the hotline's screens)."""
@@ -50,6 +52,9 @@ def item_screen(kind: str, context: dict) -> Screen | None:
     if kind in ("issuer", "finding") and context.get("issuer"):
         from screens.issuer_detail import IssuerDetailScreen
         return IssuerDetailScreen(context["issuer"])
+    if kind == "finding" and context.get("code") in INSPECTION_CODES and context.get("enterprise"):
+        from screens.inspection_enterprise import InspectionEnterpriseScreen
+        return InspectionEnterpriseScreen(context["enterprise"], context["period"][:7])
     if kind == "ticket" and context.get("ticket_id"):
         cls = _optional("screens.ticket_detail", "TicketDetailScreen")
         return cls(context["ticket_id"]) if cls else None

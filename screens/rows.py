@@ -49,7 +49,8 @@ def finding_row(finding: dict) -> Row:
     return Row(str(finding["id"]), [
         safe(finding["code"], "bold"), subject_text(finding), clock_time(finding["opened_at"]),
     ], {"finding_id": finding["id"], "licence_no": finding.get("licence_no"),
-        "issuer": finding.get("issuer"), "code": finding["code"]})
+        "issuer": finding.get("issuer"), "code": finding["code"],
+        "enterprise": finding.get("enterprise"), "period": finding.get("period")})
 
 
 def ticket_row(ticket: dict, age_seconds: int) -> Row:

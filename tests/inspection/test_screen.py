@@ -111,3 +111,17 @@ async def test_key_i_opens_the_screen_from_home(db_path, tmp_path):
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(app.screen, InspectionScreen)
+
+
+async def test_enter_on_an_inspection_finding_in_the_findings_screen_opens_the_enterprise_month(db_path, tmp_path):
+    from screens.findings import FindingsScreen
+    populate(db_path)
+    app = make_app(db_path, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(FindingsScreen(code="EDECL_REQUIRED"))
+        await settle(pilot)
+        app.screen.query_one("#findings", KeyedTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InspectionEnterpriseScreen)
+        assert (app.screen.enterprise, app.screen.month) == (ENT, "2002-06")  # newest first
