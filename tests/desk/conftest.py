@@ -43,6 +43,12 @@ def messages(app) -> list[str]:
     return [f"{n.title}: {n.message}" for n in app._notifications]
 
 
+async def type_text(pilot, text: str) -> None:
+    """Types `text` as keys (space as "space"), then lets the app catch up once."""
+    await pilot.press(*[c if c != " " else "space" for c in text])
+    await settle(pilot)
+
+
 async def press_and_settle(pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ediops import dashboard, store
 from screens.licence_browser import PAGE
 from screens.widgets import KeyedTable
-from tests.desk.conftest import press_and_settle, settle
+from tests.desk.conftest import press_and_settle, settle, type_text
 from tests.desk.fixtures import add_batch, add_licence
 
 
@@ -43,9 +43,13 @@ async def test_search_by_number_prefix_and_trader_name(db, make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await press_and_settle(pilot, "b", "slash", *"00-ae-00012", "enter")
+        await press_and_settle(pilot, "b", "slash")
+        await type_text(pilot, "00-ae-00012")
+        await press_and_settle(pilot, "enter")
         assert _keys(app) == [f"00-AE-{i:06d}" for i in range(120, 130)]
-        await press_and_settle(pilot, "slash", "escape", "slash", *"trader 3", "enter")
+        await press_and_settle(pilot, "slash", "escape", "slash")
+        await type_text(pilot, "trader 3")
+        await press_and_settle(pilot, "enter")
         assert _keys(app) and all(int(k[-6:]) % 7 == 3 for k in _keys(app))
 
 

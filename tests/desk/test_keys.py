@@ -10,7 +10,7 @@ from textual.widgets import HelpPanel
 
 from screens.app import DeskApp
 from screens.widgets import FilterBar, KeyedTable
-from tests.desk.conftest import messages, press_and_settle, settle
+from tests.desk.conftest import messages, press_and_settle, settle, type_text
 
 DESK_MODULES = ["app", "base", "home", "urgent_queue", "findings", "windows", "audit_log", "licence_browser",
                 "licence_detail", "issuer_detail", "dialogs", "widgets"]
@@ -77,7 +77,7 @@ async def test_slash_filters_the_focused_table_and_escape_clears(desk_db, make_a
         await settle(pilot)
         await press_and_settle(pilot, "3", "slash")
         assert isinstance(app.focused, FilterBar)
-        await press_and_settle(pilot, *"feed_late")
+        await type_text(pilot, "feed_late")
         table = app.screen.query_one("#mismatches", KeyedTable)
         assert [table.get_row(r.key)[0].plain for r in table.ordered_rows] == ["FEED_LATE"]
         assert "filter: feed_late (1/4)" in table.border_subtitle
@@ -120,10 +120,8 @@ async def test_ctrl_q_quits_even_from_a_dialog(desk_db, make_app):
 
 async def _palette(pilot, query: str) -> list[str]:
     await press_and_settle(pilot, "ctrl+p")
-    for ch in query:
-        await pilot.press(ch if ch != " " else "space")
+    await type_text(pilot, query)
     await pilot.pause(0.3)
-    await settle(pilot)
     from textual.command import CommandList
     options = pilot.app.screen.query_one(CommandList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
@@ -202,5 +200,7 @@ async def test_audit_log_search_goes_to_the_store(desk_db, make_app):
         await press_and_settle(pilot, "a")
         table = app.screen.query_one(KeyedTable)
         assert table.row_count == 1
-        await press_and_settle(pilot, "slash", *"nothing-like-this", "enter")
+        await press_and_settle(pilot, "slash")
+        await type_text(pilot, "nothing-like-this")
+        await press_and_settle(pilot, "enter")
         assert table.row_count == 0
