@@ -70,23 +70,16 @@ def test_bars_and_months():
     assert (shift_month("2002-01", -1), shift_month("2002-12", 1)) == ("2001-12", "2003-01")
 
 
-@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-def test_inspection_screen_snapshot(snap_compare, db_path, tmp_path, size):
+SCREENS = {"bureaus": InspectionScreen, "enterprise": lambda: InspectionEnterpriseScreen(ENT, "2002-07")}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+@pytest.mark.parametrize("screen", sorted(SCREENS))
+def test_snapshot(snap_compare, db_path, tmp_path, screen, size):
     populate(db_path)
 
     async def open_screen(pilot):
-        pilot.app.push_screen(InspectionScreen())
-        await settle(pilot)
-
-    assert snap_compare(make_app(db_path, tmp_path), terminal_size=size, run_before=open_screen)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
-def test_enterprise_month_snapshot(snap_compare, db_path, tmp_path, size):
-    populate(db_path)
-
-    async def open_screen(pilot):
-        pilot.app.push_screen(InspectionEnterpriseScreen(ENT, "2002-07"))
+        pilot.app.push_screen(SCREENS[screen]())
         await settle(pilot)
 
     assert snap_compare(make_app(db_path, tmp_path), terminal_size=size, run_before=open_screen)
