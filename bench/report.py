@@ -1,4 +1,4 @@
-"""`results.md`: the latest run, readable, and the last full-scale run kept beside it."""
+"""`results.md`: the latest run, readable, with the last full-scale and quick runs kept beside it."""
 from __future__ import annotations
 
 import json
@@ -32,17 +32,23 @@ def _section(heading: str, results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(out: Path, results: dict, notes: str = "") -> None:
-    """Writes results.json (this run) and results.md; a full run is also kept in results-full.json."""
+KEPT = ("full", "quick")        # each scale's last run is kept beside the latest
+
+
+def write(out: Path, results: dict) -> None:
+    """Writes results.json (this run) and results.md; the last full and quick runs are kept in
+    results-full.json and results-quick.json and shown after the latest."""
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     (out / "results.json").write_text(text + "\n", encoding="utf-8")
-    full_path = out / "results-full.json"
-    if results["scale"]["name"] == "full":
-        full_path.write_text(text + "\n", encoding="utf-8")
+    name = results["scale"]["name"]
+    if name in KEPT:
+        (out / f"results-{name}.json").write_text(text + "\n", encoding="utf-8")
     parts = [TITLE, _section("Latest run", results)]
-    if results["scale"]["name"] != "full" and full_path.exists():
-        parts.append(_section("Last full-scale run", json.loads(full_path.read_text(encoding="utf-8"))))
+    for other in KEPT:
+        kept = out / f"results-{other}.json"
+        if other != name and kept.exists():
+            parts.append(_section(f"Last {other}-scale run", json.loads(kept.read_text(encoding="utf-8"))))
     notes_path = out / "NOTES.md"
     if notes_path.exists():
         parts.append(notes_path.read_text(encoding="utf-8"))
