@@ -68,7 +68,10 @@ def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
 
 
 def urgent_state(row: dict) -> str:
-    """received, phoned, forwarded, accepted or rejected, as the duty officer reads it."""
+    """received, phoned, requested (forward asked of the leader), forwarded, accepted or
+    rejected, as the duty officer reads it."""
+    if row["state"] == "received" and row.get("forward_pending"):
+        return "requested"
     if row["state"] == "received" and row.get("phoned_at"):
         return "phoned"
     return row["state"]
@@ -80,7 +83,9 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
     day_start, _ = _day_bounds(now)
     rows = _rows(db, """
         SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
-               escalated_at, escalated_by, forwarded_at, customs_answered_at
+               escalated_at, escalated_by, forwarded_at, customs_answered_at,
+               EXISTS (SELECT 1 FROM commands WHERE action = 'forward-licence' AND subject = licence_no
+                       AND done_at IS NULL) AS forward_pending
         FROM licences
         WHERE urgent = 1 AND (state IN ('received', 'forwarded')
                               OR (state IN ('accepted', 'rejected') AND received_at >= ?))

@@ -41,6 +41,7 @@ async def test_forward_now_queues_the_licence_for_the_leader_audited(desk_db, ma
             ("forward-licence", "00-AA-000010", "alice", "issuer phoned")]
         assert _audit(desk_db, "licence.forward") == [("alice", "licence:00-AA-000010", "issuer phoned")]
         assert any("forward of 00-AA-000010 requested" in m for m in messages(app))
+        assert app.screen.query_one("#urgent", KeyedTable).get_row("00-AA-000010")[3].plain == "requested!"
 
 
 async def test_forward_of_a_licence_already_being_forwarded_is_refused(desk_db, make_app):
