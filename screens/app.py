@@ -118,9 +118,8 @@ class DeskApp(App):
             return  # the screen's own fetch says the store cannot be read
         self._alert_marks = (max([marks[0], *(r["received_at"] for r in urgent)]),
                              max([marks[1], *(r["finished_at"] for r in failed)]))
-        for row in urgent:
-            self.call_from_thread(self.notify, f"{row['licence_no']} from issuer {row['issuer']}",
-                                  title="New urgent licence", severity="warning", timeout=15)
+        for message, title in urgent_toasts(urgent):
+            self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=15)
         for row in failed:
             self.call_from_thread(self.notify, f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
                                   title="Window failed", severity="error", timeout=30)
@@ -194,3 +193,19 @@ class DeskApp(App):
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify("screenshots are disabled on the desk", severity="warning")
+
+
+URGENT_TOASTS_MAX = 3
+
+
+def urgent_toasts(rows: list[dict]) -> list[tuple[str, str]]:
+    """One toast per new urgent licence, but a burst (a feed catching up) is one toast that
+    counts them, so toasts never bury the panes."""
+    if len(rows) <= URGENT_TOASTS_MAX:
+        return [(f"{r['licence_no']} from issuer {r['issuer']}", "New urgent licence") for r in rows]
+    shown = ", ".join(r["licence_no"] for r in rows[:URGENT_TOASTS_MAX])
+    issuers = len({r["issuer"] for r in rows})
+    source = "one issuer" if issuers == 1 else f"{issuers} issuers"
+    return [(f"{shown} and {len(rows) - URGENT_TOASTS_MAX} more from {source}; see the urgent queue (u)",
+             f"{len(rows)} new urgent licences")]
+

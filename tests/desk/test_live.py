@@ -95,3 +95,21 @@ async def test_an_unreadable_store_is_a_toast_not_a_crash(desk_db, db_path, make
         await settle(pilot)
         assert app.is_running
         assert any("cannot read the store" in m for m in messages(app))
+
+
+async def test_a_burst_of_urgent_licences_is_one_toast(desk_db, db_path, make_app):
+    """A feed catching up delivers many urgent licences at once: one counting toast, not a wall."""
+    app = make_app(poll_seconds=0.1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = len(messages(app))
+        other = store.connect(db_path)
+        with store.write(other):
+            add_batch(other, "AC-20001009-U2", "AC", kind="urgent", minutes_ago=0.5)
+            for n in range(30, 36):
+                add_licence(other, f"00-AC-0000{n}", batch_id="AC-20001009-U2", urgent=True, minutes_ago=0.5)
+        other.close()
+        await _until(pilot, lambda: any("6 new urgent licences" in m for m in messages(app)))
+        new = messages(app)[before:]
+        assert len([m for m in new if "urgent licence" in m]) == 1
+        assert "00-AC-000030" in new[-1] and "3 more from one issuer" in new[-1]
