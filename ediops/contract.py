@@ -82,22 +82,24 @@ def parse_date(value) -> date:
         raise ValueError("not a calendar date") from None
 
 
+_ABSENT = (None, "", [], {})
+
+
 def _present(value) -> bool:
-    return value is not None and value != "" and value != [] and value != {}
+    return value not in _ABSENT
 
 
 def _check(verdict: Verdict, record: dict, name: str, test, *, required: bool = True, label: str | None = None):
     """Checks one field: MISSING_FIELD when absent (and required), BAD_VALUE when `test` fails."""
-    label = label or name
     value = record.get(name)
-    if not _present(value):
+    if value in _ABSENT:
         if required:
-            verdict.add(MISSING_FIELD, f"{label}: missing")
+            verdict.add(MISSING_FIELD, f"{label or name}: missing")
         return None
     try:
         return test(value)
     except (ValueError, TypeError, InvalidOperation) as exc:
-        verdict.add(BAD_VALUE, f"{label}: {exc}")
+        verdict.add(BAD_VALUE, f"{label or name}: {exc}")
         return None
 
 
@@ -137,6 +139,15 @@ def _unit(units):
     return test
 
 
+# Built once: validation runs per record, tens of thousands a feed poll (bench/NOTES.md).
+_LICENCE_NO = _pattern(LICENCE_NO, "YY-XX-NNNNNN")
+_ENTERPRISE = _pattern(ENTERPRISE_CODE, "a ten-character enterprise code")
+_HS_CODE = _pattern(HS_CODE, "an 8 or 10 digit HS code")
+_COUNTRY = _pattern(COUNTRY, "an ISO 3166-1 alpha-2 code")
+_CUSTOMS_CODE = _pattern(CUSTOMS_CODE, "a four-digit customs code")
+_DIRECTION = _one_of(DIRECTIONS)
+
+
 def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
     """A `{code, name}` pair (trader, party, operating unit)."""
     value = record.get(name)
@@ -147,8 +158,7 @@ def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
     if not isinstance(value, dict):
         verdict.add(BAD_VALUE, f"{name}: not an object with code and name")
         return None
-    code = _check(verdict, value, "code", _pattern(ENTERPRISE_CODE, "a ten-character enterprise code"),
-                  label=f"{name}.code")
+    code = _check(verdict, value, "code", _ENTERPRISE, label=f"{name}.code")
     label = _check(verdict, value, "name", _text, label=f"{name}.name")
     return {"code": code, "name": label} if code is not None and label is not None else None
 
@@ -170,17 +180,18 @@ def licence_no_of(record) -> str | None:
     return None
 
 
-def validate_licence(record, *, issuer: str | None, units) -> tuple[Verdict, Licence | None]:
+def validate_licence(record, *, issuer: str | None, units, text: str | None = None) -> tuple[Verdict, Licence | None]:
     """Checks one licence record of a batch from `issuer`. Returns the verdict, and the
-    normalised licence when it passed every check but DUPLICATE_CONFLICT (the store's)."""
+    normalised licence when it passed every check but DUPLICATE_CONFLICT (the store's).
+    `text` is `dumps(record)` when the caller has made it already (the stored record)."""
     verdict = Verdict()
     if not isinstance(record, dict):
         verdict.add(BAD_VALUE, "record: not a JSON object")
         return verdict, None
-    number = _check(verdict, record, "licence_no", _pattern(LICENCE_NO, "YY-XX-NNNNNN"))
+    number = _check(verdict, record, "licence_no", _LICENCE_NO)
     if number and issuer and LICENCE_NO.fullmatch(number).group(2) != issuer:
         verdict.add(ISSUER_MISMATCH, f"licence_no: issuer code {number[3:5]} is not the batch's {issuer}")
-    direction = _check(verdict, record, "direction", _one_of(DIRECTIONS))
+    direction = _check(verdict, record, "direction", _DIRECTION)
     issued_on = _check(verdict, record, "issued_on", parse_date)
     trader = _party(verdict, record, "trader", required=True)
     party = _party(verdict, record, "party", required=False)
@@ -191,16 +202,15 @@ def validate_licence(record, *, issuer: str | None, units) -> tuple[Verdict, Lic
     elif not isinstance(commodity, dict):
         verdict.add(BAD_VALUE, "commodity: not an object with hs_code and name")
     else:
-        hs_code = _check(verdict, commodity, "hs_code", _pattern(HS_CODE, "an 8 or 10 digit HS code"),
-                         label="commodity.hs_code")
+        hs_code = _check(verdict, commodity, "hs_code", _HS_CODE, label="commodity.hs_code")
         name = _check(verdict, commodity, "name", _text, label="commodity.name")
     amount = _check(verdict, record, "quantity", quantity)
     unit = _check(verdict, record, "unit", _unit(units))
-    country = _check(verdict, record, "country", _pattern(COUNTRY, "an ISO 3166-1 alpha-2 code"))
+    country = _check(verdict, record, "country", _COUNTRY)
     trade_mode = _check(verdict, record, "trade_mode", _text)
     valid_from = _check(verdict, record, "valid_from", parse_date)
     valid_to = _check(verdict, record, "valid_to", parse_date)
-    port = _check(verdict, record, "port", _pattern(CUSTOMS_CODE, "a four-digit customs code"))
+    port = _check(verdict, record, "port", _CUSTOMS_CODE)
     one_batch = _check(verdict, record, "one_batch", _flag)
     remarks = _check(verdict, record, "remarks", _text, required=False)
     agents = _check(verdict, record, "agents", _agents, required=False) or []
@@ -227,7 +237,8 @@ def validate_licence(record, *, issuer: str | None, units) -> tuple[Verdict, Lic
         "hs_code": hs_code, "commodity_name": name, "quantity": record["quantity"], "unit": unit,
         "country": country, "trade_mode": trade_mode, "valid_from": content["valid_from"],
         "valid_to": content["valid_to"], "port": port, "one_batch": int(one_batch), "remarks": remarks,
-        "agents": dumps(agents), "urgent": int(urgent), "record": dumps(record),
+        "agents": dumps(agents) if agents else "[]", "urgent": int(urgent),
+        "record": dumps(record) if text is None else text,
     }
     return verdict, Licence(row=row, content_hash=content_hash(content))
 
@@ -299,8 +310,8 @@ def validate_writeoff(record, *, units) -> Verdict:
     if not isinstance(record, dict):
         verdict.add(BAD_VALUE, "record: not a JSON object")
         return verdict
-    _check(verdict, record, "licence_no", _pattern(LICENCE_NO, "YY-XX-NNNNNN"))
-    _check(verdict, record, "customs_code", _pattern(CUSTOMS_CODE, "a four-digit customs code"))
+    _check(verdict, record, "licence_no", _LICENCE_NO)
+    _check(verdict, record, "customs_code", _CUSTOMS_CODE)
     _check(verdict, record, "declaration_no", _pattern(re.compile(r"[A-Za-z0-9-]{1,40}"), "a declaration number"))
     action = _check(verdict, record, "action", _one_of(ACTIONS))
     needs_amount = action != "cancel"

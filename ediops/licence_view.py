@@ -16,10 +16,22 @@ EVENTS = ("received", "phoned", "escalated", "forward_requested", "forwarded", "
 
 def add_event(db, licence_no: str, event: str, *, at: str, actor: str | None = None, detail=None) -> None:
     """Appends one lifecycle event (see EVENTS); call inside the write it belongs to."""
+    add_events(db, event, [(licence_no, detail)], at=at, actor=actor)
+
+
+def add_events(db, event: str, items: list[tuple[str, object]], *, at: str, actor: str | None = None) -> None:
+    """`add_event` for many (licence_no, detail) pairs in one executemany (the engine's batch paths)."""
     if event not in EVENTS:
         raise ValueError(f"unknown licence event {event!r}")
-    db.execute("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
-               [licence_no, at, event, actor, None if detail is None else dumps(detail)])
+    texts: dict[int, str | None] = {}  # a detail object shared by many items is dumped once
+
+    def text(detail) -> str | None:
+        if id(detail) not in texts:
+            texts[id(detail)] = None if detail is None else dumps(detail)
+        return texts[id(detail)]
+
+    db.conn.executemany("INSERT INTO licence_events (licence_no, at, event, actor, detail) VALUES (?, ?, ?, ?, ?)",
+                        [(licence_no, at, event, actor, text(detail)) for licence_no, detail in items])
 
 
 def _rows(db, sql: str, args) -> list[dict]:

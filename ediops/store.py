@@ -88,6 +88,23 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
     return done
 
 
+IN_CHUNK = 500  # values per `IN (...)`, well under SQLite's variable limit
+
+
+def rows_in(db, sql: str, values: list) -> list[tuple]:
+    """Rows of `sql` whose `IN ({})` takes `values`, run in chunks: one query per few
+    hundred keys instead of one per key (the engine's batch paths)."""
+    found: list[tuple] = []
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        found.extend(db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
+    return found
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(value) -> str:
-    """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received.
+    One encoder for the process (json.dumps builds one per call: ingest dumps every record)."""
+    return _ENCODER.encode(value)

@@ -102,5 +102,8 @@ def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
     return tally
 
 
-def has_writeoffs(db, licence_no: str) -> bool:
-    return db.execute("SELECT 1 FROM writeoffs WHERE licence_no = ? LIMIT 1", [licence_no]).fetchone() is not None
+def with_writeoffs(db, numbers: list[str]) -> list[str]:
+    """Those of `numbers` (in their order) that have write-off records: one query for a batch."""
+    found = {r[0] for r in store.rows_in(db, "SELECT DISTINCT licence_no FROM writeoffs WHERE licence_no IN ({})",
+                                         numbers)}
+    return [n for n in numbers if n in found]
