@@ -19,6 +19,13 @@ from textual.drivers.linux_driver import LinuxDriver
 class HangupDriver(LinuxDriver):
     """Linux terminal driver that tells the app `hang_up` when its terminal is gone."""
 
+    def _sigcont_application(self, *args) -> None:
+        """Resumes only after a suspension of our own (SIGTSTP). The kernel sends SIGCONT with
+        the SIGHUP of every hang-up; Textual's handler then restarts application mode inside
+        the signal handler, and the desk never finishes shutting down (tests/e2e)."""
+        if self._must_signal_resume:
+            super()._sigcont_application(*args)
+
     def run_input_thread(self) -> None:
         selector = selectors.SelectSelector()
         selector.register(self.fileno, selectors.EVENT_READ)

@@ -18,6 +18,7 @@ PROC = Path("/proc")
 class Proc:
     pid: int
     ppid: int
+    uid: int
     start: int
     state: str
     cmdline: str
@@ -28,13 +29,14 @@ class Proc:
 
 def _read(pid: int) -> Proc | None:
     try:
+        uid = (PROC / str(pid)).stat().st_uid
         stat = (PROC / str(pid) / "stat").read_text()
         raw = (PROC / str(pid) / "cmdline").read_bytes()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
     fields = stat[stat.rindex(")") + 2:].split()  # comm may hold spaces and parentheses
     cmdline = raw.rstrip(b"\0").replace(b"\0", b" ").decode(errors="replace")
-    return Proc(pid=pid, ppid=int(fields[1]), start=int(fields[19]), state=fields[0], cmdline=cmdline)
+    return Proc(pid=pid, ppid=int(fields[1]), uid=uid, start=int(fields[19]), state=fields[0], cmdline=cmdline)
 
 
 def processes() -> list[Proc]:

@@ -21,19 +21,20 @@ from tests.e2e import procs
 SSHD = Path("/usr/sbin/sshd")
 PRIVSEP_DIR = Path("/run/sshd")  # sshd refuses to start without it; systemd usually makes it
 USER = "ediops-e2e"
+HOST_ALIAS = "ediops-e2e-sshd"  # the name the client checks the host key under, whatever the port
 
 
 def ensure_user(name: str = USER) -> pwd.struct_passwd:
-    """The test's login, created once: a real shell (sshd runs ForceCommand through it) and a
-    password field of `*` (no password, but not locked: with UsePAM no, sshd refuses locked ones)."""
+    """The test's login, created once: bash as in docs/ssh.md (sshd runs ForceCommand through
+    it; `bash -c` execs the desk, which then gets the hang-up itself) and a password field of `*`
+    (no password, but not locked: with UsePAM no, sshd refuses locked accounts)."""
     try:
         pwd.getpwnam(name)
     except KeyError:
-        created = subprocess.run(["useradd", "--create-home", "--user-group", "--shell", "/bin/sh", name],
-                                 capture_output=True, text=True)
+        created = subprocess.run(["useradd", "--create-home", "--user-group", name], capture_output=True, text=True)
         if created.returncode != 0 and "already exists" not in created.stderr:
             raise RuntimeError(f"useradd {name}: {created.stderr.strip()}")
-    subprocess.run(["usermod", "-p", "*", name], check=True, capture_output=True)
+    subprocess.run(["usermod", "--password", "*", "--shell", "/bin/bash", name], check=True, capture_output=True)
     return pwd.getpwnam(name)
 
 
@@ -122,7 +123,7 @@ class SshServer:
         give(authorized, account, 0o600)
         host_pub = (workdir / "host_ed25519_key.pub").read_text().split()[:2]
         self.known_hosts = workdir / "known_hosts"
-        self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {' '.join(host_pub)}\n")
+        self.known_hosts.write_text(f"{HOST_ALIAS} {' '.join(host_pub)}\n")
         self.config = workdir / "sshd_config"
         self.config.write_text(sshd_config(
             port=self.port, workdir=workdir, user=self.user, authorized_keys=authorized,
@@ -152,11 +153,13 @@ class SshServer:
     def log_text(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else "(no log)"
 
-    def client_argv(self) -> list[str]:
-        """`ssh -tt` as duty staff would log in: a terminal, the host key checked, no agent or config."""
-        return ["ssh", "-tt", "-F", "/dev/null", "-i", str(self.client_key), "-p", str(self.port),
+    def client_argv(self, port: int | None = None) -> list[str]:
+        """`ssh -tt` as duty staff would log in: a terminal, the host key checked, no agent or
+        config; `port` reaches the server through a relay."""
+        return ["ssh", "-tt", "-F", "/dev/null", "-i", str(self.client_key), "-p", str(port or self.port),
                 "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes",
-                "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "LogLevel=ERROR",
+                "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", f"HostKeyAlias={HOST_ALIAS}",
+                "-o", "LogLevel=ERROR",
                 f"{self.user}@127.0.0.1"]
 
     def sessions(self) -> list[procs.Proc]:

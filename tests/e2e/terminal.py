@@ -1,11 +1,12 @@
 """A real terminal for the end-to-end tests: one tmux server per test on its own socket.
 
 The pane keeps its last screen after its program exits (remain-on-exit), so a failed start
-shows its error and a clean exit shows its status."""
+still shows its error."""
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import time
 import uuid
@@ -26,6 +27,7 @@ class Tmux:
         self.socket = f"ediops-e2e-{uuid.uuid4().hex[:12]}"
         self.conf = workdir / "tmux.conf"
         self.conf.write_text(TMUX_CONF)
+        self.status_file = workdir / f"{self.socket}.status"
         self.size = (width, height)
         self.marker = f"EDIOPS_E2E_TERMINAL={self.socket}"  # inherited by all that runs in it
         self.env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "TMUX_PANE"}}
@@ -42,6 +44,12 @@ class Tmux:
         self.tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height),
                   *(["-c", str(cwd)] if cwd else []), "--", *argv)
 
+    def start_keeping_status(self, argv: list[str], cwd: Path | None = None) -> None:
+        """Like `start`, under a shell that writes argv's exit status to a file for `wait_exit`
+        (tmux 3.3 was seen to leave a dead pane's process unreaped, its status unknown)."""
+        self.status_file.unlink(missing_ok=True)
+        self.start(["/bin/sh", "-c", f'"$@"; echo "$?" > {shlex.quote(str(self.status_file))}', "sh", *argv], cwd)
+
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.target).stdout
 
@@ -55,11 +63,11 @@ class Tmux:
         return int(self.query("#{pid}"))
 
     def exit_status(self) -> int | None:
-        """The program's exit status once it has exited (None: running, or ended by a signal)."""
-        if self.query("#{pane_dead}") != "1":
+        """The exit status of a program started with `start_keeping_status`, once it has ended."""
+        try:
+            return int(self.status_file.read_text())
+        except (FileNotFoundError, ValueError):
             return None
-        status = self.query("#{pane_dead_status}")
-        return int(status) if status else None
 
     def send(self, *keys: str) -> None:
         """tmux key names (`C-p`, `Enter`, `Escape`) or literal text."""
@@ -85,17 +93,20 @@ class Tmux:
         return shown
 
     def wait_exit(self, timeout: float = 15.0) -> int | None:
-        """Polls until the pane's program has exited; returns `exit_status()` (None on timeout)."""
+        """Polls until the pane's program has ended; returns `exit_status()` (None on timeout)."""
         deadline = time.monotonic() + timeout
-        while self.query("#{pane_dead}") != "1":
-            if time.monotonic() > deadline:
-                return None
+        while (status := self.exit_status()) is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        return self.exit_status()
+        return status
 
     def kill_pane(self) -> None:
         """Closes the terminal: tmux hangs up the pane's program (SIGHUP)."""
         self.tmux("kill-pane", "-t", self.target, check=False)
+
+    def pane_processes(self) -> list[procs.Proc]:
+        """The pane's program and its descendants, as they are now."""
+        pid = self.pane_pid()
+        return procs.matching(lambda p: p.pid == pid)
 
     def started(self) -> list[procs.Proc]:
         """Every live process that runs with this terminal's environment, the tmux server too."""
