@@ -56,8 +56,11 @@ class PeerClient:
 
     async def post(self, peer: Peer, path: str, body: dict, *, key: str):
         """POST JSON with its Idempotency-Key; the same key on every retry."""
-        content = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        return await self._retrying(peer, "POST", path, content=content, key=key)
+        return await self.post_text(peer, path, json.dumps(body, ensure_ascii=False), key=key)
+
+    async def post_text(self, peer: Peer, path: str, text: str, *, key: str):
+        """`post` of a JSON text made already (e.g. from records stored as JSON text)."""
+        return await self._retrying(peer, "POST", path, content=text.encode("utf-8"), key=key)
 
     async def _retrying(self, peer: Peer, method: str, path: str, **kw):
         retrying = AsyncRetrying(stop=stop_after_attempt(self.attempts), reraise=True,

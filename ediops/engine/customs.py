@@ -8,7 +8,6 @@ rest wait for the `forward-customs` window."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from ediops.clock import parse_instant
 from ediops.engine.customs_answers import record_customs_answer
 from ediops.engine.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
-from ediops.licence_view import add_event
+from ediops.licence_view import add_events
 from ediops.peers import PeerError
 from ediops.store import write
 
@@ -54,8 +53,10 @@ def _due(engine: Engine, attempts: int, last_attempt_at: str | None) -> bool:
     return engine.clock.now() - parse_instant(last_attempt_at) >= wait
 
 
-def _mark_sent(engine: Engine, key: str) -> list[dict]:
-    """Before the POST: counts the attempt, marks the licences forwarded; returns their records."""
+def _mark_sent(engine: Engine, key: str) -> str:
+    """Before the POST: counts the attempt, marks the licences forwarded; returns the body,
+    `{"licences": [...]}` made of the records' stored JSON text as is (parsing and dumping
+    them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
     with write(db):
         db.execute("UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
@@ -64,11 +65,12 @@ def _mark_sent(engine: Engine, key: str) -> list[dict]:
             "SELECT licence_no FROM licences WHERE forward_key = ? AND state IN ('received', 'rejected')", [key])]
         db.conn.executemany("UPDATE licences SET state = 'forwarded', forwarded_at = ? WHERE licence_no = ?",
                        [(at, n) for n in fresh])
-        for number in fresh:
-            add_event(db, number, "forwarded", at=at, actor="engine", detail={"key": key})
-    return [json.loads(r[0]) for r in db.execute(
+        detail = {"key": key}
+        add_events(db, "forwarded", [(number, detail) for number in fresh], at=at, actor="engine")
+    records = [r[0] for r in db.execute(
         "SELECT l.record FROM forward_items f JOIN licences l USING (licence_no) WHERE f.idempotency_key = ? "
         "ORDER BY l.licence_no", [key])]
+    return '{"licences":[' + ",".join(records) + "]}"
 
 
 async def send(engine: Engine, key: str) -> bool:
@@ -80,9 +82,9 @@ async def send(engine: Engine, key: str) -> bool:
         return status is not None         # answered meanwhile (by another pass)
     engine.in_flight.add(key)
     try:
-        records = _mark_sent(engine, key)
+        body = _mark_sent(engine, key)
         try:
-            answer = await engine.client.post(engine.config.customs, "/licences", {"licences": records}, key=key)
+            answer = await engine.client.post_text(engine.config.customs, "/licences", body, key=key)
             record_customs_answer(engine.db, key, answer, now=engine.clock.now())
         except (PeerError, InputError) as exc:
             permanent = not getattr(exc, "transient", False)
