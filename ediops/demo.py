@@ -65,6 +65,12 @@ def _stop(proc: subprocess.Popen) -> None:
             proc.wait(5)
 
 
+def _leave(signum, frame) -> None:
+    """The terminal closed (SIGHUP) or SIGTERM came before the desk was up: unwind, so the
+    `finally` below stops the children (they run in sessions of their own)."""
+    raise SystemExit(128 + signum)
+
+
 @contextlib.contextmanager
 def demo_session(ctx) -> Iterator[Path]:
     """Starts the simulator and a leader for the desk; yields the data file; stops both."""
@@ -75,6 +81,7 @@ def demo_session(ctx) -> Iterator[Path]:
     folder = scratch or ctx.db_path.parent
     _tokens(ctx.config)
     started: list[subprocess.Popen] = []
+    previous = {sig: signal.signal(sig, _leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:
         faults = [arg for fault in DEMO_FAULTS for arg in ("--fault", fault)]
         sim, sim_log = _start("demo-simulator", ["simulate", *faults], ctx, folder)
@@ -85,7 +92,11 @@ def demo_session(ctx) -> Iterator[Path]:
         _wait_for(leader, leader_log, "took the lease", "scheduler leader", required=False)
         yield ctx.db_path
     finally:
+        for sig in previous:  # leaving anyway: nothing may cut the clean-up short
+            signal.signal(sig, signal.SIG_IGN)
         for proc in reversed(started):
             _stop(proc)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -33,6 +33,7 @@ class Tmux:
         self.env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "TMUX_PANE"}}
         self.env.update(env or {}, EDIOPS_E2E_TERMINAL=self.socket)
         self.target = "e2e:0.0"
+        self.server_pid: int | None = None
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.conf), *args],
@@ -43,6 +44,7 @@ class Tmux:
         width, height = self.size
         self.tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height),
                   *(["-c", str(cwd)] if cwd else []), "--", *argv)
+        self.server_pid = int(self.query("#{pid}"))
 
     def start_keeping_status(self, argv: list[str], cwd: Path | None = None) -> None:
         """Like `start`, under a shell that writes argv's exit status to a file for `wait_exit`
@@ -58,9 +60,6 @@ class Tmux:
 
     def pane_pid(self) -> int:
         return int(self.query("#{pane_pid}"))
-
-    def server_pid(self) -> int:
-        return int(self.query("#{pid}"))
 
     def exit_status(self) -> int | None:
         """The exit status of a program started with `start_keeping_status`, once it has ended."""
@@ -109,8 +108,8 @@ class Tmux:
         return procs.matching(lambda p: p.pid == pid)
 
     def started(self) -> list[procs.Proc]:
-        """Every live process that runs with this terminal's environment, the tmux server too."""
-        return procs.matching(lambda p: procs.environ_has(p.pid, self.marker))
+        """Every live process that runs with this terminal's environment, but the tmux server."""
+        return procs.matching(lambda p: p.pid != self.server_pid and procs.environ_has(p.pid, self.marker))
 
     def close(self) -> None:
         """Kills the tmux server, then whatever it started that outlived it."""

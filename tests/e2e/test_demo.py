@@ -47,6 +47,38 @@ def _config_on_free_ports(folder: Path) -> Path:
     return folder
 
 
+def _demo(terminal, tmp_path):
+    term = terminal(width=100, height=30)
+    config = _config_on_free_ports(tmp_path / "config")
+    term.start_keeping_status([str(ediops_bin()), "--db", str(tmp_path / "demo.db"), "--config", str(config), "demo"],
+                              cwd=tmp_path)
+    return term
+
+
+def _left_running(term) -> list[procs.Proc]:
+    """What still runs, GONE_WITHIN seconds on, of all the terminal ran."""
+    return procs.wait_gone(term.started(), timeout=GONE_WITHIN)
+
+
+def test_closing_the_terminal_while_the_demo_starts_stops_the_simulator(terminal, tmp_path):
+    """The operator closes the window before the desk is up: the demo's children run in their
+    own sessions, so nothing but the demo itself can stop them."""
+    term = _demo(terminal, tmp_path)
+    deadline = time.monotonic() + 30
+    while not any(" simulate" in p.cmdline for p in term.pane_processes()):
+        assert time.monotonic() < deadline, "the demo started no simulator"
+        time.sleep(0.05)
+    term.kill_pane()
+    assert _left_running(term) == []
+
+
+def test_closing_the_terminal_stops_all_the_demo_started(terminal, tmp_path):
+    term = _demo(terminal, tmp_path)
+    term.wait_for(*PANE_TITLES, timeout=45)
+    term.kill_pane()
+    assert _left_running(term) == []
+
+
 def test_demo_acts_on_an_urgent_licence_and_stops_all_it_started(terminal, tmp_path):
     db = tmp_path / "demo.db"
     config = _config_on_free_ports(tmp_path / "config")
@@ -77,4 +109,4 @@ def test_demo_acts_on_an_urgent_licence_and_stops_all_it_started(terminal, tmp_p
     assert status == 0, f"exit status {status}; still running: {[str(p) for p in started if procs.alive(p)]}"
     survivors = procs.wait_gone(started, timeout=GONE_WITHIN)
     assert survivors == [], "left running after the demo quit: " + "; ".join(map(str, survivors))
-    assert [p for p in term.started() if p.pid != term.server_pid()] == []
+    assert term.started() == []
