@@ -45,9 +45,9 @@ def terminal(tmp_path):
     """Factory of tmux terminals; every server is killed at the end of the test."""
     made: list[Tmux] = []
 
-    def make(width: int = 100, height: int = 30, env: dict | None = None) -> Tmux:
+    def make(width: int = 100, height: int = 30) -> Tmux:
         need(tmux=True)
-        term = Tmux(tmp_path, width=width, height=height, env=env)
+        term = Tmux(tmp_path, width=width, height=height)
         made.append(term)
         return term
 

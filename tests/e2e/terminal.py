@@ -23,7 +23,7 @@ set -g history-limit 2000
 
 
 class Tmux:
-    def __init__(self, workdir: Path, *, width: int = 100, height: int = 30, env: dict | None = None):
+    def __init__(self, workdir: Path, *, width: int = 100, height: int = 30):
         self.socket = f"ediops-e2e-{uuid.uuid4().hex[:12]}"
         self.conf = workdir / "tmux.conf"
         self.conf.write_text(TMUX_CONF)
@@ -31,7 +31,7 @@ class Tmux:
         self.size = (width, height)
         self.marker = f"EDIOPS_E2E_TERMINAL={self.socket}"  # inherited by all that runs in it
         self.env = {k: v for k, v in os.environ.items() if k not in {"TMUX", "TMUX_PANE"}}
-        self.env.update(env or {}, EDIOPS_E2E_TERMINAL=self.socket)
+        self.env["EDIOPS_E2E_TERMINAL"] = self.socket
         self.target = "e2e:0.0"
         self.server_pid: int | None = None
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import procs
 from ediops.config import BUNDLED
+from tests.e2e import procs
 from tests.e2e.conftest import ediops_bin
 from tests.e2e.sshd import free_port
 from tests.e2e.test_desk_ssh import PANE_TITLES
@@ -55,6 +55,15 @@ def _demo(terminal, tmp_path):
     return term
 
 
+def _demo_processes(term) -> list[procs.Proc]:
+    """The demo, its simulator and its leader, as they run under the desk."""
+    started = term.pane_processes()
+    commands = [p.cmdline for p in started]
+    assert any(" simulate" in c for c in commands), f"no simulator among {commands}"
+    assert any(" daemon" in c for c in commands), f"no scheduler leader among {commands}"
+    return started
+
+
 def _left_running(term) -> list[procs.Proc]:
     """What still runs, GONE_WITHIN seconds on, of all the terminal ran."""
     return procs.wait_gone(term.started(), timeout=GONE_WITHIN)
@@ -75,21 +84,17 @@ def test_closing_the_terminal_while_the_demo_starts_stops_the_simulator(terminal
 def test_closing_the_terminal_stops_all_the_demo_started(terminal, tmp_path):
     term = _demo(terminal, tmp_path)
     term.wait_for(*PANE_TITLES, timeout=45)
+    _demo_processes(term)
     term.kill_pane()
     assert _left_running(term) == []
 
 
 def test_demo_acts_on_an_urgent_licence_and_stops_all_it_started(terminal, tmp_path):
     db = tmp_path / "demo.db"
-    config = _config_on_free_ports(tmp_path / "config")
-    term = terminal(width=100, height=30)
-    term.start_keeping_status([str(ediops_bin()), "--db", str(db), "--config", str(config), "demo"], cwd=tmp_path)
+    term = _demo(terminal, tmp_path)
     term.wait_for(*PANE_TITLES, timeout=45)
 
-    started = term.pane_processes()
-    commands = [p.cmdline for p in started]
-    assert any(" simulate" in c for c in commands), f"no simulator among {commands}"
-    assert any(" daemon" in c for c in commands), f"no scheduler leader among {commands}"
+    started = _demo_processes(term)
 
     term.send("C-p")
     term.wait_for("Urgent queue", "Findings")

@@ -18,7 +18,7 @@ from tests.e2e.sshd import give
 pytestmark = pytest.mark.e2e
 
 PANE_TITLES = ("Issuer feeds", "Urgent licences", "Mismatches", "Hotline tickets")
-GONE_WITHIN = 10  # seconds; the keepalive of the test server gives up on a frozen client in about 3
+GONE_WITHIN = 10  # seconds: "gone within seconds", with room for a loaded machine
 
 
 def _crash_log(home: str) -> str:
@@ -64,7 +64,7 @@ def test_desk_exits_when_the_terminal_is_closed(desk_over_ssh):
     _assert_gone(desk_over_ssh, "terminal closed")
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "OpenSSH 9.2 sends a ClientAlive probe only after ClientAliveInterval seconds with no traffic "
     "either way, and the desk redraws its header clock every second, so sshd never probes a silent "
     "client and the desk outlives a cut network (measured: a script writing every 0.3 s is never "
