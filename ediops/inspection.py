@@ -9,6 +9,7 @@ certificate application in the month of its `submitted_at`, once however often i
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from ediops.clock import iso, parse_instant
 from ediops.errors import InputError
 from ediops.findings import Cause, clear_cause, raise_cause, sync
 
+log = logging.getLogger("ediops.inspection")
 _BUREAU = re.compile(r"\d{4}")
 _ENTERPRISE = re.compile(r"[0-9A-Za-z]{10}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -273,10 +275,15 @@ def load_reports(db, config, reports: Iterable, *, now: datetime, source: str) -
 
 # -- vendors (notice 四) -----------------------------------------------------------------------
 
-def approved_vendors(config) -> dict[str, str]:
+def approved_vendors(config) -> dict[str, str] | None:
     """Approved enterprise-software vendors of contacts.toml (the hotline's routing directory):
-    name by the id a routed ticket's `routed_to` holds."""
-    contacts = hotline_config.load(getattr(config, "directory", None)).contacts
+    name by the id a routed ticket's `routed_to` holds. None (logged) when the directory cannot
+    be read, so a typo there never stops reconciliation or the desk."""
+    try:
+        contacts = hotline_config.load(getattr(config, "directory", None)).contacts
+    except InputError as exc:
+        log.warning("approved vendors unknown: %s", exc)
+        return None
     return {c.id: c.name for c in contacts.values() if c.vendor}
 
 
@@ -286,6 +293,8 @@ def check_vendor_tickets(db, config, *, now: datetime) -> dict:
     tickets = _dicts(db.execute("SELECT id, status, routed_to, routed_at, opened_at FROM tickets "
                                 "WHERE routed_to IS NOT NULL"))
     vendors = approved_vendors(config)
+    if vendors is None:
+        return {"routed": len(tickets), "overdue": None}   # findings left as they are
     causes = [c for c in (rules.vendor_support_overdue(t, vendors, now) for t in tickets) if c]
     with store.write(db):
         sync(db, "VENDOR_SUPPORT_OVERDUE", causes, at=iso(now))

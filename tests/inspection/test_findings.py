@@ -173,3 +173,14 @@ def test_an_application_without_submission_time_counts_in_its_reports_month(db):
     undated = [{k: v for k, v in certificate(f"U{i}", "paper").items() if k != "submitted_at"} for i in range(5)]
     load(db, report("2002-08-01", certificates=undated))
     assert open_findings(db) == [("CO_EVISA_REQUIRED", f"enterprise:{ENT}:2002-08")]
+
+
+def test_an_unreadable_vendor_directory_leaves_vendor_findings_and_reconcile_alone(db, tmp_path):
+    from ediops.engine.reconcile import reconcile
+    late = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(hours=30))
+    inspection.check_vendor_tickets(db, load_config(), now=NOW)
+    (tmp_path / "contacts.toml").write_text("[[vendors]\nbroken", encoding="utf-8")
+    hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
+    assert inspection.check_vendor_tickets(db, load_config(tmp_path), now=NOW) == {"routed": 1, "overdue": None}
+    reconcile(db, load_config(tmp_path), now=NOW)
+    assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
