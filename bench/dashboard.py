@@ -22,11 +22,12 @@ def percentile(values: list[float], q: float) -> float:
 def run(ctx: Context) -> dict:
     # HomeScreen.fetch reads only `self.app.config`: a stand-in app keeps Textual out of the timing.
     screen = SimpleNamespace(app=SimpleNamespace(config=config_mod.load(None)))
+    screen.fetch_panes = lambda db, now: HomeScreen.fetch_panes(screen, db, now)
     timings = []
     ctx.steps(ctx.scale.dashboard_refreshes + 1)
     for i in range(ctx.scale.dashboard_refreshes + 1):
         started = time.perf_counter()
-        db = store.connect(ctx.db_path, migrate=False)
+        db = store.connect_reader(ctx.db_path)  # the home screen's connection (HomeScreen.open_store)
         try:
             HomeScreen.fetch(screen, db, records.NOW)
         finally:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
-
-from apscheduler.triggers.cron import CronTrigger
+from typing import TYPE_CHECKING
 
 from ediops import audit, lease
 from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.licence_view import add_event
 from ediops.store import write
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile")
 RUN = "run"
@@ -27,6 +29,8 @@ def trigger(config, window: str) -> CronTrigger | None:
     table = config.windows.get(window)
     if not table:
         return None
+    from apscheduler.triggers.cron import CronTrigger  # here: 30 ms every `ediops` start did without
+
     try:
         return CronTrigger(**table.get("cron", {}), timezone=SHANGHAI)
     except (TypeError, ValueError) as exc:

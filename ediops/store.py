@@ -11,11 +11,12 @@ import pkgutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Iterator
 
 from ediops import migrations
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -30,18 +31,48 @@ def default_path() -> Path:
 
 def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
     """Open the store with the pragmas every connection needs, migrated to the current schema."""
+    import sqlite_utils  # here, not at import: 45 ms the desk's start does without (bench/NOTES.md)
+
     path = Path(path) if path else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn = _open(path)
     conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect_reader(path: str | os.PathLike) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the same pragmas, for queries that need only `execute`
+    (the desk's home screen): no sqlite-utils to import. The store must exist and be migrated."""
+    return _open(Path(path))
+
+
+def is_migrated(path: str | os.PathLike) -> bool:
+    """True when the store exists and every migration is recorded, read without sqlite-utils
+    (the desk checks this before it opens, and migrates only when needed)."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    names = {m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m")}
+    conn = _open(path)
+    try:
+        applied = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError:  # no _migrations table yet
+        return False
+    finally:
+        conn.close()
+    return names <= applied
 
 
 @contextmanager
@@ -63,9 +94,9 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.conn.execute("COMMIT")
 
 
-def data_version(db: sqlite_utils.Database) -> int:
+def data_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
     """Changes when another connection commits; desks poll it to know when to refresh."""
-    return db.conn.execute("PRAGMA data_version").fetchone()[0]
+    return getattr(db, "conn", db).execute("PRAGMA data_version").fetchone()[0]
 
 
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:

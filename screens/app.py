@@ -65,11 +65,11 @@ class DeskApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.actor} ({self.role})"
-        self._watch = store.connect(self.db_path, migrate=False)
+        self._watch = store.connect_reader(self.db_path)
         self._version = store.data_version(self._watch)
         self._last_refresh = time.monotonic()
         self.set_interval(self.poll_seconds, self._poll)
-        self._check_alerts()
+        self.call_after_refresh(self._check_alerts)  # its thread would slow the first frame
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -107,7 +107,7 @@ class DeskApp(App):
 
     def _alerts(self) -> None:
         try:
-            db = store.connect(self.db_path, migrate=False)
+            db = store.connect_reader(self.db_path)
             try:
                 marks = self._alert_marks or dashboard.alert_marks(db)
                 urgent = dashboard.new_urgent_since(db, marks[0])

@@ -48,9 +48,17 @@ class DeskScreen(OperatorActions, Screen):
         yield from ()
 
     def on_mount(self) -> None:
+        self.load_first()
+
+    def load_first(self) -> None:
+        """The screen's first load: by default the worker's fetch."""
         self.reload()
 
     def on_screen_resume(self) -> None:
+        self.load_resumed()
+
+    def load_resumed(self) -> None:
+        """The screen is shown again (a screen above it closed), or first shown."""
         self.reload()
 
     def reload(self) -> None:
@@ -59,20 +67,29 @@ class DeskScreen(OperatorActions, Screen):
     def fetch(self, db, now) -> Any:
         raise NotImplementedError
 
+    def open_store(self):
+        """The worker's connection; a screen whose fetch needs only `execute` may return
+        `store.connect_reader` (no sqlite-utils to import before its first frame)."""
+        return store.connect(self.app.db_path, migrate=False)
+
     def show(self, data: Any) -> None:
         raise NotImplementedError
 
     def _fetch_worker(self) -> None:
         self.run_worker(self._fetch, thread=True, exclusive=True, group="fetch")
 
+    def read(self, fetch=None) -> Any:
+        """`fetch(db, now)` (default: the screen's) on a connection of its own, closed after."""
+        db = self.open_store()
+        try:
+            return (fetch or self.fetch)(db, self.app.clock.now())
+        finally:
+            db.close()
+
     def _fetch(self) -> None:
         worker = get_current_worker()
         try:
-            db = store.connect(self.app.db_path, migrate=False)
-            try:
-                data = self.fetch(db, self.app.clock.now())
-            finally:
-                db.close()
+            data = self.read()
         except sqlite3.Error as exc:  # e.g. the disk went away: say so, try again at the next poll
             self.app.call_from_thread(self.app.notify, f"cannot read the store: {exc}", severity="error")
             return

@@ -10,7 +10,8 @@ def _run_desk(ctx) -> int:
     from screens.app import DeskApp
 
     path = ctx.db_path or store.default_path()
-    store.connect(path).close()  # migrate before the screen opens
+    if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
+        store.connect(path).close()
     app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor)
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code
