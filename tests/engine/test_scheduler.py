@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from apscheduler.triggers.cron import CronTrigger
 
 from ediops import config as config_mod
 from ediops import lease, scheduler
@@ -110,12 +111,12 @@ def test_an_occurrence_is_claimed_once(db):
 
 
 def test_latest_occurrence():
-    cron = scheduler.CronTrigger(hour="8,12,17", minute=45, timezone=SHANGHAI)
+    cron = CronTrigger(hour="8,12,17", minute=45, timezone=SHANGHAI)
     assert scheduler.latest_occurrence(cron, NOW) == datetime(2000, 10, 9, 12, 45, tzinfo=SHANGHAI)
     assert scheduler.latest_occurrence(cron, NOW.replace(hour=12, minute=45)) == NOW.replace(hour=12, minute=45)
     early = NOW.replace(hour=8, minute=0)
     assert scheduler.latest_occurrence(cron, early) == (early - timedelta(days=1)).replace(hour=17, minute=45)
-    every5 = scheduler.CronTrigger(minute="*/5", timezone=SHANGHAI)
+    every5 = CronTrigger(minute="*/5", timezone=SHANGHAI)
     assert scheduler.latest_occurrence(every5, NOW.replace(minute=52, second=3)) == NOW.replace(minute=50)
-    yearly = scheduler.CronTrigger(month=1, day=1, timezone=SHANGHAI)
+    yearly = CronTrigger(month=1, day=1, timezone=SHANGHAI)
     assert scheduler.latest_occurrence(yearly, NOW) is None
