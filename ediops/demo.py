@@ -12,13 +12,30 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Iterator
 
+from ediops.clock import SHANGHAI, Clock
 from ediops.errors import EdiopsError
 
 DEMO_FAULTS = ("hostile-text", "truncated", "conflicting-resends", "writeoff-anomalies")
 READY_SECONDS = 20
+OFFICE_HOURS = (time_of_day(9, 30), time_of_day(17, 30))
+REPLAY_AT = time_of_day(10, 30)
+
+
+def office_hours_clock(clock: Clock) -> Clock:
+    """The simulated issuers work office hours (urgent licences 08:30-17:30, Shanghai). Outside
+    them a demo on real time would show an empty desk, so it replays today from 10:30 instead,
+    on a running clock; a `--now` given by the operator is always kept."""
+    if clock.replayed:
+        return clock
+    now = clock.now()
+    if OFFICE_HOURS[0] <= now.time() <= OFFICE_HOURS[1]:
+        return clock
+    return Clock(datetime.combine(now.date(), REPLAY_AT, tzinfo=SHANGHAI), frozen=False)
 
 
 def _tokens(config) -> None:
@@ -79,6 +96,7 @@ def demo_session(ctx) -> Iterator[Path]:
         scratch = Path(tempfile.mkdtemp(prefix="ediops-demo-"))
         ctx.db_path = scratch / "ediops.db"
     folder = scratch or ctx.db_path.parent
+    ctx.clock = office_hours_clock(ctx.clock)
     _tokens(ctx.config)
     started: list[subprocess.Popen] = []
     previous = {sig: signal.signal(sig, _leave) for sig in (signal.SIGHUP, signal.SIGTERM)}
