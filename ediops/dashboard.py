@@ -20,6 +20,15 @@ def _rows(db, sql: str, args=()) -> list[dict]:
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+def clock_minutes(start: datetime, end: datetime) -> int:
+    """Minutes from `start` to `end` as their HH:MM readings differ (17:52:50 to 18:00:10 is 8):
+    every age and countdown on the desk then moves at the same minute tick as its clock, so an
+    idle desk writes nothing to the terminal between two ticks."""
+    def minute(moment: datetime) -> datetime:
+        return moment.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+    return int((minute(end) - minute(start)).total_seconds()) // 60
+
+
 def _day_bounds(now: datetime) -> tuple[str, str]:
     start = now.astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     return iso(start), iso(start + timedelta(days=1))
@@ -79,7 +88,7 @@ def urgent_state(row: dict) -> str:
 
 def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 100) -> list[dict]:
     """Urgent licences still in flight (oldest first), then those settled today, with the
-    minutes left before the deadline (negative: overdue)."""
+    clock minutes left before the deadline (0: due this minute; negative: overdue)."""
     day_start, _ = _day_bounds(now)
     rows = _rows(db, """
         SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
@@ -92,9 +101,8 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
         ORDER BY state IN ('accepted', 'rejected'), received_at, licence_no LIMIT ?""",
                  [day_start, limit])
     for row in rows:
-        received = parse_instant(row["received_at"])
-        row["age_seconds"] = int((now - received).total_seconds())
-        row["seconds_left"] = deadline_minutes * 60 - row["age_seconds"]
+        row["age_minutes"] = clock_minutes(parse_instant(row["received_at"]), now)
+        row["minutes_left"] = deadline_minutes - row["age_minutes"]
         row["display_state"] = urgent_state(row)
         row["settled"] = row["state"] in ("accepted", "rejected")
     return rows

@@ -7,6 +7,7 @@ import asyncio
 import signal
 import sqlite3
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -23,7 +24,10 @@ from screens.palette import DeskCommands
 from screens.safe import plain
 from screens.terminal import HangupDriver, write_crash_log
 
-SLOW_REFRESH_SECONDS = 5.0  # ages and countdowns move even when nobody commits
+# The desk refreshes when the store changes, at each clock minute (ages and countdowns are in
+# whole clock minutes) and every SLOW_REFRESH_SECONDS (a lease or a feed cutoff can pass with
+# no commit); a refresh writes to the terminal only what changed.
+SLOW_REFRESH_SECONDS = 10.0
 
 
 class DeskApp(App):
@@ -59,6 +63,7 @@ class DeskApp(App):
         self.poll_seconds = poll_seconds
         self._version: int | None = None
         self._last_refresh = 0.0
+        self._minute_shown: datetime | None = None
         self._alert_marks: tuple[str, str] | None = None
 
     # -- start, refresh, leave -------------------------------------------------------------
@@ -68,6 +73,7 @@ class DeskApp(App):
         self._watch = store.connect_reader(self.db_path)
         self._version = store.data_version(self._watch)
         self._last_refresh = time.monotonic()
+        self._minute_shown = self._minute()
         self.set_interval(self.poll_seconds, self._poll)
         self.call_after_refresh(self._check_alerts)  # its thread would slow the first frame
         if not self.is_headless:
@@ -81,12 +87,17 @@ class DeskApp(App):
     def _poll(self) -> None:
         """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
         version = store.data_version(self._watch)
-        if version != self._version or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS:
+        if (version != self._version or self._minute() != self._minute_shown
+                or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS):
             self._version = version
             self.refresh_data()
 
+    def _minute(self) -> datetime:
+        return self.clock.now().replace(second=0, microsecond=0)
+
     def refresh_data(self) -> None:
         self._last_refresh = time.monotonic()
+        self._minute_shown = self._minute()
         if isinstance(self.screen, DeskScreen):
             self.screen.reload()
         self._check_alerts()

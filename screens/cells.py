@@ -11,17 +11,26 @@ from screens.safe import safe
 BARS = " ▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}
 PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
-WARN_SECONDS = 5 * 60
+WARN_MINUTES = 5
 
 
-def duration(seconds: int) -> str:
-    """Compact signed duration: 4:05, 1h05, 3d."""
-    sign, seconds = ("-" if seconds < 0 else ""), abs(int(seconds))
-    if seconds < 3600:
-        return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-    if seconds < 86400:
-        return f"{sign}{seconds // 3600}h{seconds % 3600 // 60:02d}"
-    return f"{sign}{seconds // 86400}d"
+def minutes_text(minutes: int) -> str:
+    """An age in whole minutes: 7 min, 2h05, 3d."""
+    minutes = max(0, minutes)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 1440:
+        return f"{minutes // 60}h{minutes % 60:02d}"
+    return f"{minutes // 1440}d"
+
+
+def time_left(minutes_left: int) -> str:
+    """Against a deadline, in whole clock minutes: 3 min left, due now, overdue 2 min."""
+    if minutes_left > 0:
+        return f"{minutes_text(minutes_left)} left"
+    if minutes_left == 0:
+        return "due now"
+    return f"overdue {minutes_text(-minutes_left)}"
 
 
 def clock_time(value: str | None, fmt: str = "%H:%M") -> Text:
@@ -58,12 +67,13 @@ def sparkline(counts: list[int], width: int = 12) -> Text:
     return Text("".join(BARS[0 if not n else max(1, round(n * 8 / top))] for n in pooled), style="cyan")
 
 
-def deadline_style(seconds_left: int, settled: bool) -> str:
-    """Colour of an urgent licence as its deadline nears."""
+def deadline_style(minutes_left: int, settled: bool) -> str:
+    """Colour of an urgent licence as its deadline nears; "due now" already alerts, as the
+    deadline may have passed within that minute."""
     if settled:
         return "dim green"
-    if seconds_left < 0:
+    if minutes_left <= 0:
         return "bold red"
-    if seconds_left <= WARN_SECONDS:
+    if minutes_left <= WARN_MINUTES:
         return "yellow"
     return ""

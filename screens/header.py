@@ -1,5 +1,5 @@
-"""The home screen's header line: Shanghai time, next window and its countdown, scheduler
-leader and its health, peer reachability."""
+"""The home screen's header line: Shanghai time to the minute, next window and its countdown in
+whole minutes, scheduler leader and its health, peer reachability."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ediops.clock import SHANGHAI, parse_instant
-from screens.cells import duration
+from ediops.dashboard import clock_minutes
 from screens.safe import safe
+from screens.widgets import show_text
 
 SEP = " │ "
 
@@ -31,7 +32,7 @@ def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
 
 
 def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
-    line = Text(now.astimezone(SHANGHAI).strftime("%H:%M:%S CST"), style="bold")
+    line = Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold")
     status = status or {}
     upcoming = next_window(status.get("windows") or [])
     line.append(SEP)
@@ -39,7 +40,8 @@ def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
         window, when = upcoming
         line.append("next ")
         line.append(safe(window, "bold"))
-        line.append(f" in {duration(max(0, int((when - now).total_seconds())))}")
+        minutes = clock_minutes(now, when)
+        line.append(f" in {minutes} min" if minutes > 0 else " now")
     else:
         line.append("no window scheduled", style="dim")
     line.append(SEP)
@@ -64,16 +66,8 @@ def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
 
 
 class HeaderLine(Static):
-    """Redrawn every second from the last fetched status, so the countdown moves between fetches."""
+    """Redrawn with each fetch (the app fetches at every minute tick), and only when its text
+    changed: an idle desk writes nothing to a slow SSH link between two ticks."""
 
-    def on_mount(self) -> None:
-        self.status: dict | None = None
-        self.peers: dict | None = None
-        self.set_interval(1.0, self.redraw)
-
-    def show(self, status: dict, peers: dict) -> None:
-        self.status, self.peers = status, peers
-        self.redraw()
-
-    def redraw(self) -> None:
-        self.update(header_text(self.app.clock.now(), self.status, self.peers))
+    def show(self, now: datetime, status: dict, peers: dict) -> None:
+        show_text(self, header_text(now, status, peers), layout=False)  # one line, full width

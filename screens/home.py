@@ -82,14 +82,14 @@ class HomeScreen(DeskScreen):
         """`rows`: at most that many rows per pane (the notes still count them all)."""
         now = data["now"]
         if "status" in data:
-            self.query_one(HeaderLine).show(data["status"], data["peers"])
+            self.query_one(HeaderLine).show(now, data["status"], data["peers"])
         feeds = data["feeds"]
         late = sum(f["status"] in ("late", "failing") for f in feeds)
         self.query_one("#feeds", KeyedTable).show_rows(
             [feed_row(f) for f in feeds[:rows]], note=f"{late} late or failing" if late else "all on time or waiting")
         urgent = data["urgent"]
         in_flight = [u for u in urgent if not u["settled"]]
-        overdue = sum(u["seconds_left"] < 0 for u in in_flight)
+        overdue = sum(u["minutes_left"] < 0 for u in in_flight)
         self.query_one("#urgent", KeyedTable).show_rows(
             [urgent_row(u) for u in urgent[:rows]], note=f"{len(in_flight)} in flight, {overdue} overdue")
         counts = data["counts"]
@@ -97,5 +97,5 @@ class HomeScreen(DeskScreen):
             [finding_row(f) for f in data["findings"][:rows]],
             note=" ".join(f"{code} {n}" for code, n in counts[:3]) or "none open")
         self.query_one("#tickets", KeyedTable).show_rows(
-            [ticket_row(t, int((now - parse_instant(t["opened_at"])).total_seconds())) for t in data["tickets"][:rows]],
+            [ticket_row(t, dashboard.clock_minutes(parse_instant(t["opened_at"]), now)) for t in data["tickets"][:rows]],
             note=f"{len(data['tickets'])} open")

@@ -15,7 +15,7 @@ from ediops import inspection_view as view
 from screens.base import DeskScreen
 from screens.cells import BARS
 from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row
+from screens.widgets import KeyedTable, Row, show_text
 
 BUREAU_COLUMNS = [("bureau", "Bur", 4), ("edecl", "E-declared", 13), ("batches", "Bat", 5),
                   ("evisa", "E-visas", 13), ("certs", "CO", 4), ("pre", "Pre", 3), ("fees", "Fees", 8),
@@ -133,7 +133,7 @@ class InspectionScreen(DeskScreen):
     def show(self, data) -> None:
         self.month = data["month"]
         bureaus, findings, tickets = data["bureaus"], data["findings"], data["tickets"]
-        self.query_one("#inspection-summary", Static).update(summary_line(data["month"], findings, tickets, bureaus))
+        show_text(self.query_one("#inspection-summary", Static), summary_line(data["month"], findings, tickets, bureaus))
         reported = sum(1 for b in bureaus if b["batches"] or b["applications"])
         self.query_one("#bureaus", KeyedTable).show_rows(
             [bureau_row(b) for b in bureaus], note=f"{reported} of {len(bureaus)} reporting")

@@ -14,7 +14,7 @@ from screens.base import DeskScreen
 from screens.cells import stamp
 from screens.inspection import WHAT, share_bar, shift_month
 from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from screens.widgets import KeyedTable, Row, show_text
 
 FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", 64)]
 DECLARATION_COLUMNS = [("date", "Date", 10), ("bureau", "Bur", 4), ("channel", "Channel", 9),
@@ -90,11 +90,11 @@ class InspectionEnterpriseScreen(DeskScreen):
         tables = [self.query_one(f"#{name}", KeyedTable) for name in ("enterprise-findings", "declarations",
                                                                          "certificates")]
         if month is None:
-            summary.update(Text(f"{self.enterprise}: nothing reported for {self.month}", style="dim"))
+            show_text(summary, Text(f"{self.enterprise}: nothing reported for {self.month}", style="dim"))
             for table in tables:
                 table.show_rows([])
             return
-        summary.update(summary_text(month))
+        show_text(summary, summary_text(month))
         findings, declarations, certificates = tables
         findings.show_rows([finding_row(f) for f in month["findings"]],
                            note=f"{sum(f['status'] == 'open' for f in month['findings'])} open")

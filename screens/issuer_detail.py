@@ -13,7 +13,7 @@ from ediops import dashboard
 from screens.base import DeskScreen
 from screens.cells import STATUS_STYLE, clock_time, sparkline, stamp
 from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row
+from screens.widgets import KeyedTable, Row, show_text
 
 BATCH_COLUMNS = [("batch", "Batch", 18), ("date", "Date", 10), ("kind", "Kind", 6), ("declared", "Decl", 4),
                  ("received", "Recv", 4), ("accepted", "Acc", 4), ("rejected", "Rej", 4), ("at", "At", 19),
@@ -51,13 +51,13 @@ class IssuerDetailScreen(DeskScreen):
         feed = data["feed"]
         head = self.query_one("#issuer-head", Static)
         if feed is None:
-            head.update(join(safe(self.code, "bold"), Text("is not a configured issuer", style="bold red")))
+            show_text(head, join(safe(self.code, "bold"), Text("is not a configured issuer", style="bold red")))
         else:
-            head.update(join(safe(feed["issuer"], "bold"), safe(feed["name"]),
-                             Text(feed["status"], style=STATUS_STYLE[feed["status"]]),
-                             Text(f"cutoff {feed['cutoff']} · {feed['batches']} batches, {feed['licences']} licences today ·"
-                                  f" last contact"), clock_time(feed["last_contact"]), sparkline(feed["hourly"], 24),
-                             safe(feed["last_error"] or "", "red")))
+            show_text(head, join(safe(feed["issuer"], "bold"), safe(feed["name"]),
+                                 Text(feed["status"], style=STATUS_STYLE[feed["status"]]),
+                                 Text(f"cutoff {feed['cutoff']} · {feed['batches']} batches, {feed['licences']} licences today ·"
+                                      f" last contact"), clock_time(feed["last_contact"]), sparkline(feed["hourly"], 24),
+                                 safe(feed["last_error"] or "", "red")))
         self.query_one("#batches", KeyedTable).show_rows([
             Row(b["batch_id"], [safe(b["batch_id"], "bold"), safe(b["business_date"]), safe(b["kind"]),
                                 Text(str(b["record_count"])), Text(str(b["received_count"])),

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from ediops.licence_view import licence_view
 from screens.cells import detail_text, stamp
 from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row
+from screens.widgets import KeyedTable, Row, show_text
 from screens.base import DeskScreen
 
 FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
@@ -84,15 +84,15 @@ class LicenceDetailScreen(DeskScreen):
     def show(self, view) -> None:
         head = self.query_one("#licence-head", Static)
         if view is None:
-            head.update(join(safe(self.licence_no, "bold"), Text("is not in the store", style="bold red")))
+            show_text(head, join(safe(self.licence_no, "bold"), Text("is not in the store", style="bold red")))
             return
         lic = view["licence"]
-        head.update(join(safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"])))
+        show_text(head, join(safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"])))
         self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
         self.query_one("#events", KeyedTable).show_rows([
             Row(str(i), [stamp(e["at"]), safe(e["event"], "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])])
             for i, e in enumerate(view["events"])])
-        self.query_one("#tally", Static).update(tally_text(view["tally"]))
+        show_text(self.query_one("#tally", Static), tally_text(view["tally"]))
         self.query_one("#releases", KeyedTable).show_rows([
             Row(r["declaration_no"], [Text(f"{r['slot']}/{view['tally']['max_uses']}"), safe(r["declaration_no"]), safe(r["customs_code"]),
                                       safe(f"{r['quantity']} {r['unit']}"), safe(r["released_on"]),

@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from screens.cells import (PRIORITY_STYLE, STATUS_STYLE, clock_time, deadline_style, duration,
-                           sparkline)
+from screens.cells import (PRIORITY_STYLE, STATUS_STYLE, clock_time, deadline_style, minutes_text,
+                           sparkline, time_left)
 from screens.safe import safe
 from screens.widgets import Row
 
 FEED_COLUMNS = [("issuer", "Iss", 3), ("status", "Status", 12), ("batches", "Bat", 3),
                 ("licences", "Lic", 4), ("contact", "Last", 5), ("volume", "Volume", 12),
                 ("name", "Name", 30)]
-URGENT_COLUMNS = [("licence", "Licence", 12), ("age", "Age", 5), ("left", "Left", 5),
-                  ("state", "State", 10), ("trader", "Trader", 30)]
+URGENT_COLUMNS = [("licence", "Licence", 12), ("left", "Deadline", 14), ("state", "State", 10),
+                  ("age", "Age", 6), ("trader", "Trader", 30)]  # state still shown in an 80-column pane
 FINDING_COLUMNS = [("code", "Code", 17), ("subject", "Subject", 14), ("opened", "Opened", 6)]
-TICKET_COLUMNS = [("priority", "Pri", 6), ("age", "Age", 5), ("id", "Ticket", 9),
+TICKET_COLUMNS = [("priority", "Pri", 6), ("age", "Age", 6), ("id", "Ticket", 9),
                   ("category", "Category", 12), ("org", "Caller", 30)]
 
 
@@ -28,12 +28,12 @@ def feed_row(feed: dict) -> Row:
 
 
 def urgent_row(row: dict) -> Row:
-    style = deadline_style(row["seconds_left"], row["settled"])
+    style = deadline_style(row["minutes_left"], row["settled"])
     state = row["display_state"] + ("!" if row.get("escalated_at") else "")
-    left = "done" if row["settled"] else duration(row["seconds_left"])
+    left = "done" if row["settled"] else time_left(row["minutes_left"])
     return Row(row["licence_no"], [
-        safe(row["licence_no"], style), Text(duration(row["age_seconds"]), style=style),
-        Text(left, style=style), Text(state, style=style), safe(row["trader_name"]),
+        safe(row["licence_no"], style), Text(left, style=style), Text(state, style=style),
+        Text(minutes_text(row["age_minutes"]), style=style), safe(row["trader_name"]),
     ], {"licence_no": row["licence_no"], "issuer": row["issuer"]})
 
 
@@ -53,9 +53,9 @@ def finding_row(finding: dict) -> Row:
         "enterprise": finding.get("enterprise"), "period": finding.get("period")})
 
 
-def ticket_row(ticket: dict, age_seconds: int) -> Row:
+def ticket_row(ticket: dict, age_minutes: int) -> Row:
     return Row(str(ticket["id"]), [
-        safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")), Text(duration(age_seconds)),
+        safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")), Text(minutes_text(age_minutes)),
         safe(ticket["id"]), safe(ticket["category"]),
         safe(f"{ticket['caller']} ({ticket['org']})"),
     ], {"ticket_id": ticket["id"], "licence_no": ticket.get("licence_no")})

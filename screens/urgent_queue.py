@@ -35,6 +35,6 @@ class UrgentQueueScreen(DeskScreen):
 
     def show(self, data) -> None:
         rows, minutes = data
-        overdue = sum(r["seconds_left"] < 0 and not r["settled"] for r in rows)
+        overdue = sum(r["minutes_left"] < 0 and not r["settled"] for r in rows)
         self.query_one(KeyedTable).show_rows([queue_row(r) for r in rows],
                                              note=f"deadline {minutes} min from receipt · {overdue} overdue")

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 
 @dataclass
@@ -25,6 +25,14 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def show_text(widget: Static, text: Text, *, layout: bool = True) -> None:
+    """Updates `widget` only when `text` differs from what it shows: every update repaints it,
+    which is terminal output even when nothing changed. `layout=False` for a widget of fixed
+    size: no layout pass, which would repaint the scroll bars of the whole screen."""
+    if not _same(widget.content, text):
+        widget.update(text, layout=layout)
+
+
 class KeyedTable(DataTable):
     """A DataTable refreshed by keyed row diffs, never cleared and refilled, so the cursor and
     scroll position survive every refresh. Cells are `Text` only (built by `screens.safe`);
@@ -40,6 +48,7 @@ class KeyedTable(DataTable):
         self._all: list[Row] = []
         self._row_context: dict[str, dict] = {}
         self.pane_title = title
+        self._shown_subtitle: str | None = None
         self.border_title = title
         for key, label, width in columns:  # one blank cell between columns, none at the edges
             self.add_column(Text(label, style="bold"), key=key, width=width and width + 1)
@@ -103,7 +112,10 @@ class KeyedTable(DataTable):
         parts = [getattr(self, "_pane_note", "")]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text} ({shown}/{len(self._all)})")
-        self.border_subtitle = Text(" · ".join(p for p in parts if p))
+        subtitle = " · ".join(p for p in parts if p)
+        if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
+            self._shown_subtitle = subtitle
+            self.border_subtitle = Text(subtitle)
 
 
 class FilterBar(Input):

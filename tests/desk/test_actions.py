@@ -41,7 +41,7 @@ async def test_forward_now_queues_the_licence_for_the_leader_audited(desk_db, ma
             ("forward-licence", "00-AA-000010", "alice", "issuer phoned")]
         assert _audit(desk_db, "licence.forward") == [("alice", "licence:00-AA-000010", "issuer phoned")]
         assert any("forward of 00-AA-000010 requested" in m for m in messages(app))
-        assert app.screen.query_one("#urgent", KeyedTable).get_row("00-AA-000010")[3].plain == "requested!"
+        assert app.screen.query_one("#urgent", KeyedTable).get_cell("00-AA-000010", "state").plain == "requested!"
 
 
 async def test_forward_of_a_licence_already_being_forwarded_is_refused(desk_db, make_app):
@@ -80,7 +80,7 @@ async def test_phone_confirmation_recorded_with_note_and_event(desk_db, make_app
                                "ORDER BY id DESC LIMIT 1").fetchone() == ("phoned", "alice")
         assert _audit(desk_db, "licence.phoned") == [("alice", "licence:00-AA-000010", "Li at AA")]
         urgent = app.screen.query_one("#urgent", KeyedTable)
-        assert urgent.get_row("00-AA-000010")[3].plain == "phoned!"  # refreshed after the action
+        assert urgent.get_cell("00-AA-000010", "state").plain == "phoned!"  # refreshed after the action
 
 
 async def test_phone_confirmation_twice_tells_the_second_operator(desk_db, make_app):

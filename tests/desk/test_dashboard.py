@@ -22,7 +22,7 @@ def test_feed_status_by_cutoff_batch_and_peer(desk_db):
 
 def test_urgent_deadline_and_state(desk_db):
     rows = {r["licence_no"]: r for r in dashboard.urgent_licences(desk_db, now=NOW, deadline_minutes=15)}
-    assert rows["00-AA-000010"]["seconds_left"] == -300
+    assert rows["00-AA-000010"]["minutes_left"] == -5
     assert rows["00-AB-000011"]["display_state"] == "phoned"
     assert rows["00-AB-000012"]["display_state"] == "forwarded"
     desk_db.execute("UPDATE licences SET state = 'accepted' WHERE licence_no = '00-AA-000010'")
