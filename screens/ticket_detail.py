@@ -20,6 +20,7 @@ from screens.cells import stamp
 from screens.operator import ask_then, perform
 from screens.safe import join, safe
 from screens.ticket_form import story_text
+from screens.widgets import show_text
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -187,15 +188,15 @@ class TicketDetailScreen(TicketActions, DeskScreen):
 
     def show(self, data: dict) -> None:
         if "error" in data:
-            self.query_one("#ticket-fields", Static).update(safe(data["error"], "bold red"))
+            show_text(self.query_one("#ticket-fields", Static), safe(data["error"], "bold red"))
             return
         self.ticket = data["ticket"]
-        self.query_one("#ticket-fields", Static).update(ticket_text(self.ticket, self.settings, data["now"]))
+        show_text(self.query_one("#ticket-fields", Static), ticket_text(self.ticket, self.settings, data["now"]))
         story = self.query_one("#ticket-story", Static)
         story.display = data["story"] is not None
         if data["story"] is not None:
-            story.update(story_text(data["story"]))
-        self.query_one("#ticket-notes", Static).update(notes_text(self.ticket["notes"]))
+            show_text(story, story_text(data["story"]))
+        show_text(self.query_one("#ticket-notes", Static), notes_text(self.ticket["notes"]))
 
     def selected_ticket(self) -> str:
         return self.ticket_id

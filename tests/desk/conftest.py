@@ -53,3 +53,15 @@ async def press_and_settle(pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await settle(pilot)
+
+
+def record_terminal_updates(app) -> list:
+    """What the compositor hands the driver to write (headless drops it after this point)."""
+    updates, display = [], app._display
+
+    def record(screen, renderable):
+        if renderable is not None:
+            updates.append(renderable)
+        display(screen, renderable)
+    app._display = record
+    return updates

@@ -11,20 +11,8 @@ from ediops.dashboard import clock_minutes
 from screens.cells import deadline_style, minutes_text, time_left
 from screens.header import HeaderLine
 from screens.widgets import KeyedTable
-from tests.desk.conftest import settle
+from tests.desk.conftest import record_terminal_updates, settle
 from tests.desk.fixtures import NOW
-
-
-def _record_terminal_updates(app) -> list:
-    """What the compositor hands the driver to write (headless drops it after this point)."""
-    updates, display = [], app._display
-
-    def record(screen, renderable):
-        if renderable is not None:
-            updates.append(renderable)
-        display(screen, renderable)
-    app._display = record
-    return updates
 
 
 def _header(app) -> str:
@@ -36,7 +24,7 @@ async def test_refreshes_that_find_nothing_new_write_nothing(desk_db, make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, rounds=3)
         assert _header(app).startswith("18:00 CST │ next send-acks in 2 min")
-        updates = _record_terminal_updates(app)
+        updates = record_terminal_updates(app)
         for _ in range(5):
             app.refresh_data()  # what the slow timer does
             await settle(pilot)
@@ -49,7 +37,7 @@ async def test_the_minute_tick_redraws_ages_countdowns_and_clock(desk_db, make_a
         await settle(pilot, rounds=3)
         urgent = app.screen.query_one("#urgent", KeyedTable)
         assert urgent.get_cell("00-AA-000010", "left").plain == "overdue 5 min"
-        updates = _record_terminal_updates(app)
+        updates = record_terminal_updates(app)
         app.clock = Clock(NOW + timedelta(seconds=61), frozen=True)
         app._poll()  # no commit: the new clock minute alone refreshes
         await settle(pilot)

@@ -8,6 +8,7 @@ from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import TicketFormScreen
 from screens.ticket_list import TicketListScreen
 from screens.widgets import KeyedTable
+from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
 
 LICENCE = {
@@ -285,3 +286,27 @@ async def test_form_opened_from_a_finding_links_it_and_shows_the_licence(db_path
     ticket = hotline.list_tickets(db)[0]
     assert (ticket["finding_id"], ticket["licence_no"]) == (1, "00-AA-012345")
     assert db.execute("SELECT ticket_id FROM findings WHERE id = 1").fetchone()[0] == ticket["id"]
+
+
+async def test_an_idle_ticket_detail_writes_nothing(db_path):
+    """Refreshes that find the ticket unchanged send nothing to the terminal (slow SSH links)."""
+    db = store.connect(db_path)
+    ticket_id = hotline.open_ticket(db, caller="Li", phone="021-6323", org="5300", category="not-received",
+                                    priority=None, text="no data for 00-AA-012345", licence_no="00-AA-012345",
+                                    actor="op2", now=NOW)
+    app = desk(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(TicketDetailScreen(ticket_id))
+        await pilot.pause(0.3)
+        updates = record_terminal_updates(app)
+        for _ in range(3):
+            app.refresh_data()
+            await pilot.pause(0.2)
+        assert updates == []
+        hotline.add_note(db, ticket_id, text="issuer phoned back", actor="op2", now=NOW)
+        app.refresh_data()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "issuer phoned back" in plain(app, "#ticket-notes"):
+                break
+        assert updates != []
