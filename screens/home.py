@@ -22,6 +22,7 @@ class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [Binding(str(i), f"pane('{name}')", name, show=False, id=f"home.pane{i}")
                 for i, name in enumerate(PANES, 1)]
+    AUTO_FOCUS = "#urgent"  # focused as the screen is first shown: the footer is composed once, not again
     _opening = True  # until the first frame is drawn and its full fetch asked for
 
     def compose_body(self) -> ComposeResult:
@@ -31,9 +32,6 @@ class HomeScreen(DeskScreen):
             yield KeyedTable(URGENT_COLUMNS, kind="licence", title="Urgent licences", id="urgent")
             yield KeyedTable(FINDING_COLUMNS, kind="finding", title="Mismatches", id="mismatches")
             yield KeyedTable(TICKET_COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
-
-    def on_mount(self) -> None:
-        self.query_one("#urgent", KeyedTable).focus()
 
     def load_first(self) -> None:
         """The panes are read here, before the first frame (a few ms at 10^6 licences), so the
