@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from ediops import hotline_config
-from ediops import rules_inspection as rules
+from ediops import rules
 from ediops import store
 from ediops.clock import iso, parse_instant
 from ediops.errors import InputError

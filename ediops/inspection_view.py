@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from ediops import rules_inspection as rules
+from ediops import rules
 from ediops.clock import SHANGHAI
 from ediops.inspection import approved_vendors
 

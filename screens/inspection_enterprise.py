@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ediops import inspection_view as view
-from ediops.rules_inspection import ELECTRONIC_CHANNELS
+from ediops.rules import ELECTRONIC_CHANNELS
 from screens.base import DeskScreen
 from screens.cells import stamp
 from screens.inspection import WHAT, share_bar, shift_month

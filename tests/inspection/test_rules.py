@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ediops.clock import SHANGHAI
-from ediops import rules_inspection as rules
+from ediops import rules
 
 ENT = "3302000001"
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from ediops.clock import SHANGHAI
 from ediops.inspection import validate_report
-from ediops.rules_inspection import ELECTRONIC_CHANNELS
+from ediops.rules import ELECTRONIC_CHANNELS
 from ediops.simulator.bureaus import Bureaus
 
 from .desk import config_with_bureaus
