@@ -224,9 +224,9 @@ def enterprise_causes(db, enterprise: str, month: str) -> list[tuple[str, str, C
         "SELECT certificate_no, bureau, channel FROM inspection_applications "
         "WHERE enterprise = ? AND month = ? ORDER BY certificate_no", [enterprise, month]))
     subject = rules.enterprise_subject(enterprise, month)
-    return [("EDECL_REQUIRED", subject, rules.edecl_required(enterprise, month, declarations)),
-            ("PRE_ENTRY_SELF_DECLARER", subject, rules.pre_entry_self_declarer(enterprise, month, declarations)),
-            ("CO_EVISA_REQUIRED", subject, rules.co_evisa_required(enterprise, month, applications))]
+    return [(rules.EDECL_REQUIRED, subject, rules.edecl_required(enterprise, month, declarations)),
+            (rules.PRE_ENTRY_SELF_DECLARER, subject, rules.pre_entry_self_declarer(enterprise, month, declarations)),
+            (rules.CO_EVISA_REQUIRED, subject, rules.co_evisa_required(enterprise, month, applications))]
 
 
 def _fee_cause(db, enterprise: str, day: str) -> Cause | None:
@@ -247,7 +247,7 @@ def evaluate(db, months: Iterable[tuple[str, str]], days: Iterable[tuple[str, st
     """Re-checks the given enterprise-months and enterprise-days; answers the findings opened."""
     opened = []
     verdicts = [v for ent, month in sorted(months) for v in enterprise_causes(db, ent, month)]
-    verdicts += [("PLATFORM_FEE_CHARGED", rules.enterprise_subject(ent, day), _fee_cause(db, ent, day))
+    verdicts += [(rules.PLATFORM_FEE_CHARGED, rules.enterprise_subject(ent, day), _fee_cause(db, ent, day))
                  for ent, day in sorted(days)]
     for code, subject, cause in verdicts:
         if _apply(db, code, subject, cause, at=at):
@@ -297,5 +297,5 @@ def check_vendor_tickets(db, config, *, now: datetime) -> dict:
         return {"routed": len(tickets), "overdue": None}   # findings left as they are
     causes = [c for c in (rules.vendor_support_overdue(t, vendors, now) for t in tickets) if c]
     with store.write(db):
-        sync(db, "VENDOR_SUPPORT_OVERDUE", causes, at=iso(now))
+        sync(db, rules.VENDOR_SUPPORT_OVERDUE, causes, at=iso(now))
     return {"routed": len(tickets), "overdue": len(causes)}
