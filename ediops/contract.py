@@ -349,7 +349,7 @@ def load_records(path) -> list[tuple[str, object]]:
         value = _loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
-            raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+            raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
         return _json_lines(path, text)
     except ValueError as exc:
         raise InputError(f"{path}: not valid JSON: {exc}") from None
@@ -366,7 +366,7 @@ def _json_lines(path: Path, text: str) -> list[tuple[str, object]]:
         try:
             found.append((f"{path}:{number}", _loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON: {exc.msg}") from None
+            raise InputError(f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
         except ValueError as exc:
             raise InputError(f"{path}:{number}: not valid JSON: {exc}") from None
     return found

@@ -26,6 +26,15 @@ def test_parse_error_names_file_and_line(tmp_path, text, line):
         contract.load_records(path)
 
 
+@pytest.mark.parametrize("text, said", [('{"bad\n', "Invalid control character at column 6"),
+                                        ('{"a": 1}\n{"a" 2}\n', "Expecting ':' delimiter at column 6")])
+def test_parse_error_says_what_and_which_column(tmp_path, text, said):
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=f"not valid JSON: {said}$"):
+        contract.load_records(path)
+
+
 def test_missing_and_non_utf8_files_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         contract.load_records(tmp_path / "nope.json")
