@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-from ediops import actions, store
+from ediops import store
 from ediops.errors import EdiopsError
 from screens.dialogs import ReasonDialog
 
@@ -38,6 +38,11 @@ def ask_then(app, title: str, subject: str, then: Callable[[str], None], *, defa
 def _scheduler():
     from ediops import scheduler  # the engine's; imported when first used
     return scheduler
+
+
+def _actions():
+    from ediops import actions  # with licence_view and rules: imported when first used, not before the first frame
+    return actions
 
 
 def request_window_run(app, window: str) -> None:
@@ -82,7 +87,7 @@ class OperatorActions:
         if licence:
             ask_then(self.app, "Phone confirmation with the issuer", f"licence {licence}",
                      lambda note: perform(self.app, f"phone confirmation of {licence} recorded",
-                                          actions.record_phone_confirmation, licence, note=note),
+                                          _actions().record_phone_confirmation, licence, note=note),
                      required=False)
 
     def action_escalate(self) -> None:
@@ -90,14 +95,14 @@ class OperatorActions:
         if licence:
             ask_then(self.app, "Escalate to the supervisor", f"licence {licence}",
                      lambda reason: perform(self.app, f"licence {licence} escalated",
-                                            actions.escalate, licence, reason=reason))
+                                            _actions().escalate, licence, reason=reason))
 
     def action_resolve(self) -> None:
         finding = self._selected("resolve", "finding_id", "select a finding to resolve")
         if finding:
             ask_then(self.app, "Resolve finding", f"finding {finding}",
                      lambda note: perform(self.app, f"finding {finding} resolved",
-                                          actions.resolve_finding, int(finding), note=note))
+                                          _actions().resolve_finding, int(finding), note=note))
 
     def action_new_ticket(self) -> None:
         if self.app.refuse("ticket"):
