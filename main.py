@@ -24,12 +24,8 @@ def _command_word(argv: list[str] | None) -> str | None:
 
 
 def _registrars(argv: list[str] | None):
-    try:
-        from screens.commands import LONG_RUNNING, register
-    except ImportError as exc:  # the desk's modules are not there yet
-        if exc.name and exc.name.startswith("screens"):
-            return domain_registrars(), set()
-        raise
+    from screens.commands import LONG_RUNNING, register  # imports no Textual until a desk runs
+
     if _command_word(argv) in LONG_RUNNING:
         # `desk` and `demo` need none of the domain's parsers, whose modules import every
         # command's code (~0.04 s before the desk's first frame; bench/NOTES.md)
