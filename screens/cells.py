@@ -14,6 +14,13 @@ PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "
 WARN_MINUTES = 5
 
 
+def feed_status(feed: dict) -> Text:
+    """An issuer feed's status; before its cutoff with no daily batch it says when the batch is
+    due (urgent batches may already have come in, so "no batch" would mislead)."""
+    label = f"due {feed['cutoff']}" if feed["status"] == "no batch yet" else feed["status"]
+    return Text(label, style=STATUS_STYLE[feed["status"]])
+
+
 def minutes_text(minutes: int) -> str:
     """An age in whole minutes: 7 min, 2h05, 3d."""
     minutes = max(0, minutes)

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from ediops import dashboard
 from screens.base import DeskScreen
-from screens.cells import STATUS_STYLE, clock_time, sparkline, stamp
+from screens.cells import clock_time, feed_status, sparkline, stamp
 from screens.safe import join, safe
 from screens.widgets import KeyedTable, Row, show_text
 
@@ -54,7 +54,7 @@ class IssuerDetailScreen(DeskScreen):
             show_text(head, join(safe(self.code, "bold"), Text("is not a configured issuer", style="bold red")))
         else:
             show_text(head, join(safe(feed["issuer"], "bold"), safe(feed["name"]),
-                                 Text(feed["status"], style=STATUS_STYLE[feed["status"]]),
+                                 feed_status(feed),
                                  Text(f"cutoff {feed['cutoff']} · {feed['batches']} batches, {feed['licences']} licences today ·"
                                       f" last contact"), clock_time(feed["last_contact"]), sparkline(feed["hourly"], 24),
                                  safe(feed["last_error"] or "", "red")))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from screens.cells import (PRIORITY_STYLE, STATUS_STYLE, clock_time, deadline_style, minutes_text,
+from screens.cells import (PRIORITY_STYLE, clock_time, deadline_style, feed_status, minutes_text,
                            sparkline, time_left)
 from screens.safe import safe
 from screens.widgets import Row
@@ -19,9 +19,8 @@ TICKET_COLUMNS = [("priority", "Pri", 6), ("age", "Age", 6), ("id", "Ticket", 9)
 
 
 def feed_row(feed: dict) -> Row:
-    style = STATUS_STYLE[feed["status"]]
     return Row(feed["issuer"], [
-        safe(feed["issuer"], "bold"), Text(feed["status"], style=style), Text(str(feed["batches"])),
+        safe(feed["issuer"], "bold"), feed_status(feed), Text(str(feed["batches"])),
         Text(str(feed["licences"])), clock_time(feed["last_contact"]), sparkline(feed["hourly"]),
         safe(feed["name"]),
     ], {"issuer": feed["issuer"]})

@@ -1,6 +1,7 @@
 """The home screen: four live panes and the header line, fed from the store."""
 from __future__ import annotations
 
+from screens.cells import feed_status
 from screens.widgets import KeyedTable
 from tests.desk.conftest import settle
 
@@ -23,3 +24,11 @@ async def test_home_shows_four_titled_panes_with_store_rows(desk_db, make_app):
         assert _keys(app, "feeds")[0] == "AD"  # failing first
         codes = [app.screen.query_one("#mismatches", KeyedTable).get_row(k)[0].plain for k in _keys(app, "mismatches")]
         assert codes == sorted(codes)
+
+
+def test_a_feed_waiting_for_its_daily_batch_says_when_it_is_due():
+    """Before the cutoff an issuer may already have sent urgent batches: "no batch yet" beside a
+    batch count would mislead, so the cell gives the cutoff instead."""
+    waiting = feed_status({"status": "no batch yet", "cutoff": "17:30"})
+    assert (waiting.plain, str(waiting.style)) == ("due 17:30", "dim")
+    assert feed_status({"status": "late", "cutoff": "17:30"}).plain == "late"
