@@ -9,6 +9,7 @@ import json
 import os
 import pkgutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -36,11 +37,25 @@ def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> s
     path = Path(path) if path else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = _open(path)
-    conn.execute("PRAGMA journal_mode = WAL")
+    _use_wal(conn)
     db = sqlite_utils.Database(conn)
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL is kept in the file, so only a new file needs the switch. Two processes opening a
+    new file at once (two daemons starting) can get "database is locked" from the switch
+    itself, which SQLite does not retry through busy_timeout: retry it here, within that time."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _open(path: Path) -> sqlite3.Connection:
