@@ -89,13 +89,14 @@ async def poll_all(engine: Engine) -> tuple[str, str]:
     return ("partial" if failed else "ok"), detail
 
 
-async def fetch_summary(engine: Engine, issuer: Issuer, business_date: str) -> bool:
-    """GET one daily summary (404: not yet published). True when it was stored."""
+async def fetch_summary(engine: Engine, issuer: Issuer, business_date: str) -> bool | None:
+    """GET one daily summary (404: not yet published). True when it was stored; None when the
+    issuer could not be asked at all (logged once here)."""
     try:
         answer = await engine.client.get(issuer, f"/summaries/{business_date}", missing_ok=True)
     except PeerError as exc:
         log.warning("issuer %s: summary %s: %s", issuer.code, business_date, exc)
-        return False
+        return None
     if answer is None:
         return False
     try:
@@ -116,7 +117,10 @@ async def fetch_summaries(engine: Engine) -> int:
         for day in days:
             if not engine.db.execute("SELECT 1 FROM summaries WHERE issuer = ? AND business_date = ?",
                                      [issuer.code, day]).fetchone():
-                stored += await fetch_summary(engine, issuer, day)
+                result = await fetch_summary(engine, issuer, day)
+                if result is None:
+                    break  # unreachable or misconfigured: one line per issuer, not one per day
+                stored += result
         return stored
 
     return sum(await _each_issuer(engine, missing))
