@@ -1,42 +1,8 @@
-"""The `ediops` console script: the domain's commands plus the desk's (which need Textual)."""
-from __future__ import annotations
-
-import argparse
+"""The thin entry a checkout runs (`python main.py ...`); installed, the `ediops` script
+and `python -m ediops` run the same `main`."""
 import sys
 
-from ediops.cli import common_options, domain_registrars, run
-
-
-class _Peek(argparse.ArgumentParser):
-    def error(self, message):
-        raise ValueError(message)
-
-
-def _command_word(argv: list[str] | None) -> str | None:
-    """The command `argv` names, read with the global options' own parser; None when that
-    cannot tell (bad option, help asked first): the full parser then says what is wrong."""
-    peek = _Peek(parents=[common_options()], add_help=False)
-    try:
-        _, rest = peek.parse_known_args(argv)
-    except ValueError:
-        return None
-    return rest[0] if rest and not rest[0].startswith("-") else None
-
-
-def _registrars(argv: list[str] | None):
-    from screens.commands import LONG_RUNNING, register  # imports no Textual until a desk runs
-
-    if _command_word(argv) in LONG_RUNNING:
-        # `desk` and `demo` need none of the domain's parsers, whose modules import every
-        # command's code (~0.04 s before the desk's first frame; bench/NOTES.md)
-        return [register], LONG_RUNNING
-    return domain_registrars() + [register], LONG_RUNNING
-
-
-def main(argv: list[str] | None = None) -> int:
-    registrars, long_running = _registrars(argv)
-    return run(argv, registrars, long_running=long_running | {"daemon", "simulate"})
-
+from ediops.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

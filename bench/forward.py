@@ -26,8 +26,8 @@ import httpx
 from ediops import config as config_mod
 from ediops import store
 from ediops.clock import Clock, iso
-from ediops.engine.customs import forward_customs
-from ediops.engine.runtime import DEFAULTS, Engine, client_for
+from ediops.peers.customs import forward_customs
+from ediops.peers.runtime import DEFAULTS, Engine, client_for
 
 from bench import records, scale_store
 from bench.context import Context

@@ -9,7 +9,7 @@ import time
 
 from ediops import config as config_mod
 from ediops import store
-from ediops.engine.ingest import ingest_batch
+from ediops.licensing.ingest import ingest_batch
 
 from bench import records
 from bench.context import Context

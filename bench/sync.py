@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 from ediops import store
-from ediops.hotline import open_ticket
+from ediops.hotline.tickets import open_ticket
 
 from bench import records
 from bench.context import Context

@@ -11,7 +11,7 @@ from datetime import date
 
 from ediops import config as config_mod
 from ediops import store
-from ediops.engine.writeoffs import apply_writeoffs
+from ediops.licensing.writeoffs import apply_writeoffs
 
 from bench import records
 from bench.context import Context

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from ediops.errors import InputError
 
-BUNDLED = Path(__file__).resolve().parent.parent / "config"
+# The repository's config/ installs as the package ediops.defaults (pyproject.toml), so an
+# installed program finds its bundled files wherever pip put them.
+BUNDLED = resources.files("ediops.defaults")
 
 
 def read_toml(name: str, config_dir: Path | None = None) -> dict:

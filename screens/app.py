@@ -16,13 +16,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ediops import audit, dashboard, store
+from ediops import store
+from ediops.operators import audit
+from ediops.views import dashboard
 from ediops.clock import Clock
-from screens import roles
-from screens.base import DeskScreen
-from screens.palette import DeskCommands
-from screens.safe import plain
-from screens.terminal import HangupDriver, write_crash_log
+from ediops.operators import roles
+from ediops.screens.base import DeskScreen
+from ediops.screens.palette import DeskCommands
+from ediops.screens.safe import plain
+from ediops.screens.terminal import HangupDriver, write_crash_log
 
 # The desk refreshes when the store changes, at each clock minute (ages and countdowns are in
 # whole clock minutes) and every SLOW_REFRESH_SECONDS (a lease or a feed cutoff can pass with
@@ -34,7 +36,7 @@ class DeskApp(App):
     TITLE = "ediops desk"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {DeskCommands}
-    MODES = {"home": lambda: __import__("screens.home", fromlist=["HomeScreen"]).HomeScreen()}
+    MODES = {"home": lambda: __import__("ediops.screens.home", fromlist=["HomeScreen"]).HomeScreen()}
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="desk.quit"),
@@ -161,7 +163,7 @@ class DeskApp(App):
             self.pop_screen()
 
     def action_open(self, name: str) -> None:
-        from screens import registry
+        from ediops.screens import registry
         screen = registry.screen(name)
         if screen is not None:
             self.push_screen(screen)
@@ -169,7 +171,7 @@ class DeskApp(App):
             self.notify(f"the {name} screen is not installed yet", severity="warning")
 
     def open_item(self, kind: str, context: dict) -> None:
-        from screens import registry
+        from ediops.screens import registry
         screen = registry.item_screen(kind, context)
         if screen is not None:
             self.push_screen(screen)
@@ -178,7 +180,7 @@ class DeskApp(App):
         self.open_item("licence", {"licence_no": licence_no})
 
     def open_browser(self, start: str) -> None:
-        from screens.licence_browser import LicenceBrowserScreen
+        from ediops.screens.licence_browser import LicenceBrowserScreen
         self.push_screen(LicenceBrowserScreen(query=start))
 
     def action_new_ticket(self) -> None:
@@ -188,7 +190,7 @@ class DeskApp(App):
             self.open_ticket_form()
 
     def open_ticket_form(self, licence_no: str | None = None, finding_id: int | None = None) -> None:
-        from screens import registry
+        from ediops.screens import registry
         form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id)
         if form is None:
             self.notify("the hotline's ticket form is not installed yet", severity="warning")

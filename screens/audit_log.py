@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from ediops import dashboard
-from screens.base import DeskScreen
-from screens.cells import stamp
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.views import dashboard
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import stamp
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 COLUMNS = [("at", "At", 19), ("actor", "Actor", 10), ("action", "Action", 16), ("subject", "Subject", 24),
            ("reason", "Reason", 40)]

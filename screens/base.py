@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from ediops import store
-from screens.operator import OperatorActions
-from screens.widgets import FilterBar, KeyedTable
+from ediops.screens.operator import OperatorActions
+from ediops.screens.widgets import FilterBar, KeyedTable
 
 
 class DeskScreen(OperatorActions, Screen):

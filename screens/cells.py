@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ediops.clock import parse_instant
-from screens.safe import safe
+from ediops.screens.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}

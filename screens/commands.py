@@ -7,7 +7,7 @@ LONG_RUNNING = {"desk", "demo"}
 
 def _run_desk(ctx) -> int:
     from ediops import store
-    from screens.app import DeskApp
+    from ediops.screens.app import DeskApp
 
     path = ctx.db_path or store.default_path()
     if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)

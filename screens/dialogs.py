@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from screens.safe import safe
+from ediops.screens.safe import safe
 
 
 class ReasonDialog(ModalScreen[str | None]):

@@ -8,12 +8,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
-from ediops import dashboard
-from screens.base import DeskScreen
-from screens.cells import stamp
-from screens.rows import subject_text
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.views import dashboard
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import stamp
+from ediops.screens.rows import subject_text
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 ALL = "*"
 CODE_COLUMNS = [("code", "Code", 23), ("n", "Open", 4)]

@@ -8,9 +8,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ediops.clock import SHANGHAI, parse_instant
-from ediops.dashboard import clock_minutes
-from screens.safe import safe
-from screens.widgets import show_text
+from ediops.views.dashboard import clock_minutes
+from ediops.screens.safe import safe
+from ediops.screens.widgets import show_text
 
 SEP = " │ "
 

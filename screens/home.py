@@ -7,13 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 
-from ediops import dashboard, store
+from ediops import store
+from ediops.views import dashboard
 from ediops.clock import parse_instant
-from screens.base import DeskScreen
-from screens.header import HeaderLine
-from screens.rows import (FEED_COLUMNS, FINDING_COLUMNS, TICKET_COLUMNS, URGENT_COLUMNS, feed_row,
-                          finding_row, ticket_row, urgent_row)
-from screens.widgets import KeyedTable
+from ediops.screens.base import DeskScreen
+from ediops.screens.header import HeaderLine
+from ediops.screens.rows import FEED_COLUMNS, FINDING_COLUMNS, TICKET_COLUMNS, URGENT_COLUMNS, feed_row, finding_row, ticket_row, urgent_row
+from ediops.screens.widgets import KeyedTable
 
 PANES = ("feeds", "urgent", "mismatches", "tickets")
 

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ediops.hotline_summary import FIELDS, daily_summary
-from screens.base import DeskScreen
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.hotline.summary import FIELDS, daily_summary
+from ediops.screens.base import DeskScreen
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 COUNT_COLUMNS = [(f, f.replace("_", " ").capitalize(), 12 if f == "category" else 8) for f in FIELDS]
 LATE_COLUMNS = [("id", "Ticket", 15), ("priority", "Pri", 6), ("category", "Category", 12),

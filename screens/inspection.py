@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ediops import inspection_view as view
-from screens.base import DeskScreen
-from screens.cells import BARS
-from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row, show_text
+from ediops.inspection import view
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import BARS
+from ediops.screens.safe import join, safe
+from ediops.screens.widgets import KeyedTable, Row, show_text
 
 BUREAU_COLUMNS = [("bureau", "Bur", 4), ("edecl", "E-declared", 13), ("batches", "Bat", 5),
                   ("evisa", "E-visas", 13), ("certs", "CO", 4), ("pre", "Pre", 3), ("fees", "Fees", 8),
@@ -149,7 +149,7 @@ class InspectionScreen(DeskScreen):
         context = event.data_table.selected_context() if isinstance(event.data_table, KeyedTable) else {}
         if context.get("enterprise"):
             event.prevent_default()
-            from screens.inspection_enterprise import InspectionEnterpriseScreen
+            from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
             self.app.push_screen(InspectionEnterpriseScreen(context["enterprise"], context["month"]))
         elif context.get("ticket_id"):
             event.prevent_default()

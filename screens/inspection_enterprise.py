@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ediops import inspection_view as view
-from ediops.rules import ELECTRONIC_CHANNELS
-from screens.base import DeskScreen
-from screens.cells import stamp
-from screens.inspection import WHAT, share_bar, shift_month
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row, show_text
+from ediops.inspection import view
+from ediops.licensing.rules import ELECTRONIC_CHANNELS
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import stamp
+from ediops.screens.inspection import WHAT, share_bar, shift_month
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row, show_text
 
 FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", 64)]
 DECLARATION_COLUMNS = [("date", "Date", 10), ("bureau", "Bur", 4), ("channel", "Channel", 9),

@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops import dashboard
-from screens.base import DeskScreen
-from screens.cells import clock_time, feed_status, sparkline, stamp
-from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row, show_text
+from ediops.views import dashboard
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import clock_time, feed_status, sparkline, stamp
+from ediops.screens.safe import join, safe
+from ediops.screens.widgets import KeyedTable, Row, show_text
 
 BATCH_COLUMNS = [("batch", "Batch", 18), ("date", "Date", 10), ("kind", "Kind", 6), ("declared", "Decl", 4),
                  ("received", "Recv", 4), ("accepted", "Acc", 4), ("rejected", "Rej", 4), ("at", "At", 19),

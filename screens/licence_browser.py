@@ -7,11 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ediops import dashboard
-from screens.base import DeskScreen
-from screens.cells import clock_time
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.views import dashboard
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import clock_time
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 PAGE = 100
 COLUMNS = [("licence", "Licence", 12), ("dir", "Dir", 6), ("state", "State", 9), ("urgent", "U", 1),

@@ -7,11 +7,11 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops.licence_view import licence_view
-from screens.cells import detail_text, stamp
-from screens.safe import join, safe
-from screens.widgets import KeyedTable, Row, show_text
-from screens.base import DeskScreen
+from ediops.licensing.licence import licence_view
+from ediops.screens.cells import detail_text, stamp
+from ediops.screens.safe import join, safe
+from ediops.screens.widgets import KeyedTable, Row, show_text
+from ediops.screens.base import DeskScreen
 
 FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
 EVENT_COLUMNS = [("at", "At", 19), ("event", "Event", 17), ("actor", "By", 10), ("detail", "Detail", 40)]

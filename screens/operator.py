@@ -7,7 +7,7 @@ from typing import Callable
 
 from ediops import store
 from ediops.errors import EdiopsError
-from screens.dialogs import ReasonDialog
+from ediops.screens.dialogs import ReasonDialog
 
 
 def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
@@ -36,12 +36,12 @@ def ask_then(app, title: str, subject: str, then: Callable[[str], None], *, defa
 
 
 def _scheduler():
-    from ediops import scheduler  # the engine's; imported when first used
+    from ediops.scheduling import windows as scheduler  # the engine's; imported when first used
     return scheduler
 
 
 def _actions():
-    from ediops import actions  # with licence_view and rules: imported when first used, not before the first frame
+    from ediops.licensing import actions  # with licence_view and rules: imported when first used, not before the first frame
     return actions
 
 

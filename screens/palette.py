@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ediops.text import clean
-from screens import operator
+from ediops.screens import operator
 
 LICENCE_PREFIX = re.compile(r"^\d{2}(-[A-Za-z]{0,2}(-\d{0,6})?)?$")
 LICENCE_NO = re.compile(r"^\d{2}-[A-Z]{2}-\d{6}$")

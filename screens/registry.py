@@ -6,7 +6,7 @@ import importlib
 
 from textual.screen import Screen
 
-from ediops.inspection_view import ENTERPRISE_CODES as INSPECTION_CODES
+from ediops.inspection.view import ENTERPRISE_CODES as INSPECTION_CODES
 
 
 def _optional(module: str, name: str):
@@ -21,25 +21,25 @@ def _optional(module: str, name: str):
 
 def screen(name: str) -> Screen | None:
     if name == "urgent":
-        from screens.urgent_queue import UrgentQueueScreen
+        from ediops.screens.urgent_queue import UrgentQueueScreen
         return UrgentQueueScreen()
     if name == "findings":
-        from screens.findings import FindingsScreen
+        from ediops.screens.findings import FindingsScreen
         return FindingsScreen()
     if name == "windows":
-        from screens.windows import WindowsScreen
+        from ediops.screens.windows import WindowsScreen
         return WindowsScreen()
     if name == "audit":
-        from screens.audit_log import AuditLogScreen
+        from ediops.screens.audit_log import AuditLogScreen
         return AuditLogScreen()
     if name == "browser":
-        from screens.licence_browser import LicenceBrowserScreen
+        from ediops.screens.licence_browser import LicenceBrowserScreen
         return LicenceBrowserScreen()
     if name == "inspection":
-        from screens.inspection import InspectionScreen
+        from ediops.screens.inspection import InspectionScreen
         return InspectionScreen()
     if name == "tickets":
-        cls = _optional("screens.ticket_list", "TicketListScreen")
+        cls = _optional("ediops.screens.ticket_list", "TicketListScreen")
         return cls() if cls else None
     raise ValueError(f"no screen named {name}")
 
@@ -47,20 +47,20 @@ def screen(name: str) -> Screen | None:
 def item_screen(kind: str, context: dict) -> Screen | None:
     """The detail screen of a table row, by the row's kind."""
     if context.get("licence_no") and kind in ("licence", "finding"):
-        from screens.licence_detail import LicenceDetailScreen
+        from ediops.screens.licence_detail import LicenceDetailScreen
         return LicenceDetailScreen(context["licence_no"])
     if kind in ("issuer", "finding") and context.get("issuer"):
-        from screens.issuer_detail import IssuerDetailScreen
+        from ediops.screens.issuer_detail import IssuerDetailScreen
         return IssuerDetailScreen(context["issuer"])
     if kind == "finding" and context.get("code") in INSPECTION_CODES and context.get("enterprise"):
-        from screens.inspection_enterprise import InspectionEnterpriseScreen
+        from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
         return InspectionEnterpriseScreen(context["enterprise"], context["period"][:7])
     if kind == "ticket" and context.get("ticket_id"):
-        cls = _optional("screens.ticket_detail", "TicketDetailScreen")
+        cls = _optional("ediops.screens.ticket_detail", "TicketDetailScreen")
         return cls(context["ticket_id"]) if cls else None
     return None
 
 
 def ticket_form(*, licence_no: str | None, finding_id: int | None) -> Screen | None:
-    cls = _optional("screens.ticket_form", "TicketFormScreen")
+    cls = _optional("ediops.screens.ticket_form", "TicketFormScreen")
     return cls(licence_no=licence_no, finding_id=finding_id) if cls else None

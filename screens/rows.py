@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from screens.cells import (PRIORITY_STYLE, clock_time, deadline_style, feed_status, minutes_text,
-                           sparkline, time_left)
-from screens.safe import safe
-from screens.widgets import Row
+from ediops.screens.cells import PRIORITY_STYLE, clock_time, deadline_style, feed_status, minutes_text, sparkline, time_left
+from ediops.screens.safe import safe
+from ediops.screens.widgets import Row
 
 FEED_COLUMNS = [("issuer", "Iss", 3), ("status", "Status", 12), ("batches", "Bat", 3),
                 ("licences", "Lic", 4), ("contact", "Last", 5), ("volume", "Volume", 12),

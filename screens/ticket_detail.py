@@ -11,16 +11,16 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ediops import hotline, hotline_config
+from ediops.hotline import tickets as hotline, settings as hotline_config
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
-from ediops.hotline_lookup import licence_story
-from screens.base import DeskScreen
-from screens.cells import stamp
-from screens.operator import ask_then, perform
-from screens.safe import join, safe
-from screens.ticket_form import story_text
-from screens.widgets import show_text
+from ediops.hotline.lookup import licence_story
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import stamp
+from ediops.screens.operator import ask_then, perform
+from ediops.screens.safe import join, safe
+from ediops.screens.ticket_form import story_text
+from ediops.screens.widgets import show_text
 
 
 class ChoiceDialog(ModalScreen[str | None]):

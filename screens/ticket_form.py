@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from ediops import hotline, hotline_config, store
-from ediops.contract import LICENCE_NO
+from ediops import store
+from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.licensing.contract import LICENCE_NO
 from ediops.errors import EdiopsError
-from ediops.hotline_lookup import licence_story
+from ediops.hotline.lookup import licence_story
 from ediops.text import clean
-from screens.roles import may
-from screens.safe import join, safe
+from ediops.operators.roles import may
+from ediops.screens.safe import join, safe
 
 
 def story_text(story: dict | None) -> Text:

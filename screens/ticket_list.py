@@ -8,14 +8,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from ediops import hotline
+from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
-from screens.base import DeskScreen
-from screens.cells import PRIORITY_STYLE, clock_time
-from screens.hotline_summary import HotlineSummaryScreen
-from screens.safe import join, safe
-from screens.ticket_detail import TICKET_BINDINGS, TicketActions
-from screens.widgets import KeyedTable, Row
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import PRIORITY_STYLE, clock_time
+from ediops.screens.hotline_summary import HotlineSummaryScreen
+from ediops.screens.safe import join, safe
+from ediops.screens.ticket_detail import TICKET_BINDINGS, TicketActions
+from ediops.screens.widgets import KeyedTable, Row
 
 VIEWS = ("active", "all", "open", "waiting", "resolved", "closed")
 COLUMNS = [("id", "Ticket", 15), ("priority", "Pri", 6), ("category", "Category", 12),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-from ediops import dashboard
-from screens.base import DeskScreen
-from screens.cells import clock_time
-from screens.rows import URGENT_COLUMNS, urgent_row
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.views import dashboard
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import clock_time
+from ediops.screens.rows import URGENT_COLUMNS, urgent_row
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 COLUMNS = URGENT_COLUMNS[:4] + [("received", "Recvd", 5), ("phoned", "Phoned by", 10),
                                 ("escalated", "Escalated", 10)] + URGENT_COLUMNS[4:]

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ediops import dashboard, scheduler
-from screens import operator
-from screens.base import DeskScreen
-from screens.cells import clock_time, stamp
-from screens.safe import safe
-from screens.widgets import KeyedTable, Row
+from ediops.views import dashboard
+from ediops.scheduling import windows as scheduler
+from ediops.screens import operator
+from ediops.screens.base import DeskScreen
+from ediops.screens.cells import clock_time, stamp
+from ediops.screens.safe import safe
+from ediops.screens.widgets import KeyedTable, Row
 
 COLUMNS = [("window", "Window", 15), ("next", "Next", 5), ("last", "Last", 5), ("outcome", "Outcome", 8),
            ("paused", "Paused", 14), ("detail", "Detail", 40)]

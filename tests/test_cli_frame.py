@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from ediops import hotline
+from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from tests.conftest import ROOT
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 from ediops import config as config_mod
 from ediops import store
-from ediops.audit import current_actor
+from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
 from ediops.errors import EdiopsError
 from ediops.text import clean

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ediops import scheduler
+from ediops.scheduling import windows as scheduler
 from ediops.errors import EdiopsError
 from ediops.text import json_line
 
@@ -30,7 +30,7 @@ def _windows(ctx, args) -> int:
 
 
 def _run(ctx, args) -> int:
-    from ediops.daemon import run_here
+    from ediops.scheduling.daemon import run_here
 
     command_id = scheduler.request_run(ctx.db, args.window, actor=ctx.actor, reason=args.reason, now=ctx.clock.now())
     leader = scheduler.leader_status(ctx.db, now=ctx.clock.now())
@@ -61,13 +61,13 @@ def _pause(ctx, args) -> int:
 
 
 def _daemon(ctx, args) -> int:
-    from ediops.daemon import run_daemon
+    from ediops.scheduling.daemon import run_daemon
 
     return run_daemon(ctx)
 
 
 def _simulate(ctx, args) -> int:
-    from ediops.daemon import setup_logging
+    from ediops.scheduling.daemon import setup_logging
     from ediops.simulator.run import simulate, with_port_base
 
     if args.scale <= 0:

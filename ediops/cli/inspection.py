@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ediops import store
-from ediops.contract import load_records
-from ediops.inspection import load_reports, validate_report
+from ediops.licensing.contract import load_records
+from ediops.inspection.reports import load_reports, validate_report
 from ediops.text import json_line
 
 

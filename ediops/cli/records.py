@@ -9,12 +9,13 @@ import argparse
 import json
 from datetime import date
 
-from ediops import contract, findings, store
-from ediops.engine.ingest import ingest_batch, ingest_summary
-from ediops.engine.reconcile import reconcile
-from ediops.engine.writeoffs import apply_writeoffs
+from ediops import store
+from ediops.licensing import contract, findings
+from ediops.licensing.ingest import ingest_batch, ingest_summary
+from ediops.licensing.reconcile import reconcile
+from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.errors import EdiopsError, InputError
-from ediops.licence_view import licence_view
+from ediops.licensing.licence import licence_view
 from ediops.text import clean, json_line
 
 FINDING_FIELDS = ("id", "code", "status", "subject", "licence_no", "batch_id", "issuer", "declaration_no",

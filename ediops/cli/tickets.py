@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ediops import hotline, hotline_config
-from ediops.hotline_summary import FIELDS, daily_summary, summary_csv
+from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.hotline.summary import FIELDS, daily_summary, summary_csv
 from ediops.text import clean, json_line
 
 

@@ -16,7 +16,7 @@ def desk_db(db):
 
 @pytest.fixture
 def make_app(db_path):
-    from screens.app import DeskApp
+    from ediops.screens.app import DeskApp
 
     def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None):
         return DeskApp(db_path=db_path, config=config or config_mod.load(), clock=Clock(NOW, frozen=True),

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from ediops import lease, store
+from ediops import store
+from ediops.scheduling import lease
 from ediops.clock import iso, parse_instant
-from ediops.licence_view import add_event
+from ediops.licensing.licence import add_event
 
 NOW = parse_instant("2000-10-09T18:00:00+08:00")
 TORTURE = "[/] [bold]x[/bold] [link=http://evil]y[/link] \x1b]0;pwned\x07\x1b[31mred\u202etxet\x9b2J"

@@ -2,9 +2,10 @@
 the operator is told, including when another operator acted first."""
 from __future__ import annotations
 
-from ediops import actions, scheduler
-from screens.dialogs import ReasonDialog
-from screens.widgets import KeyedTable
+from ediops.licensing import actions
+from ediops.scheduling import windows as scheduler
+from ediops.screens.dialogs import ReasonDialog
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW
 
@@ -165,7 +166,7 @@ async def test_resolve_on_a_licence_row_asks_for_a_finding(desk_db, make_app):
 
 
 async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, make_app):
-    from screens.ticket_form import TicketFormScreen
+    from ediops.screens.ticket_form import TicketFormScreen
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -177,7 +178,7 @@ async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, ma
 
 
 async def test_new_ticket_from_a_licence_detail(desk_db, make_app):
-    from screens.ticket_form import TicketFormScreen
+    from ediops.screens.ticket_form import TicketFormScreen
     app = make_app(role="hotline")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

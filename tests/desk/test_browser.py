@@ -2,9 +2,10 @@
 prefix or the start of a trader's name; the table never holds more than one page."""
 from __future__ import annotations
 
-from ediops import dashboard, store
-from screens.licence_browser import PAGE
-from screens.widgets import KeyedTable
+from ediops import store
+from ediops.views import dashboard
+from ediops.screens.licence_browser import PAGE
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import press_and_settle, settle, type_text
 from tests.desk.fixtures import add_batch, add_licence
 

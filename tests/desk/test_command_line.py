@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from main import _command_word
+from ediops.__main__ import _command_word
 
 
 @pytest.mark.parametrize("argv, word", [
@@ -31,7 +31,7 @@ def _ediops(*argv):
 
 def test_desk_help_and_errors_same_as_the_full_parser():
     from ediops.cli import build_parser, domain_registrars
-    from screens.commands import register
+    from ediops.screens.commands import register
 
     full = build_parser(domain_registrars() + [register])
     desk = full._subparsers._group_actions[0].choices["desk"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ediops import config as config_mod
-from ediops import dashboard
+from ediops.views import dashboard
 from tests.desk.fixtures import NOW
 
 

@@ -1,8 +1,8 @@
 """The home screen: four live panes and the header line, fed from the store."""
 from __future__ import annotations
 
-from screens.cells import feed_status
-from screens.widgets import KeyedTable
+from ediops.screens.cells import feed_status
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import settle
 
 PANE_TITLES = ["Issuer feeds", "Urgent licences", "Mismatches", "Hotline tickets"]

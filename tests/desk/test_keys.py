@@ -8,8 +8,8 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import HelpPanel
 
-from screens.app import DeskApp
-from screens.widgets import FilterBar, KeyedTable
+from ediops.screens.app import DeskApp
+from ediops.screens.widgets import FilterBar, KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle, type_text
 
 DESK_MODULES = ["app", "base", "home", "urgent_queue", "findings", "windows", "audit_log", "licence_browser",

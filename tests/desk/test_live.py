@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from ediops import store
-from screens.widgets import KeyedTable
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import messages, settle
 from tests.desk.fixtures import add_batch, add_licence, at
 

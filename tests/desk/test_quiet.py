@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ediops.clock import Clock, parse_instant
-from ediops.dashboard import clock_minutes
-from screens.cells import deadline_style, minutes_text, time_left
-from screens.header import HeaderLine
-from screens.widgets import KeyedTable
+from ediops.views.dashboard import clock_minutes
+from ediops.screens.cells import deadline_style, minutes_text, time_left
+from ediops.screens.header import HeaderLine
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import record_terminal_updates, settle
 from tests.desk.fixtures import NOW
 

@@ -6,9 +6,9 @@ import pytest
 
 from ediops import config as config_mod
 from ediops.errors import InputError
-from screens.dialogs import ReasonDialog
-from screens.roles import role_for
-from screens.widgets import KeyedTable
+from ediops.screens.dialogs import ReasonDialog
+from ediops.operators.roles import role_for
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle
 
 
@@ -64,7 +64,7 @@ def test_role_comes_from_config_users_then_default(tmp_path):
 
 async def test_desk_takes_its_role_from_config(desk_db, make_app, tmp_path):
     (tmp_path / "roles.toml").write_text('default = "duty"\n[users]\nalice = "viewer"\n')
-    from screens.app import DeskApp
+    from ediops.screens.app import DeskApp
     probe = make_app()
     app = DeskApp(db_path=probe.db_path, config=config_mod.load(tmp_path), clock=probe.clock, actor="alice")
     assert app.role == "viewer"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.safe import safe
+from ediops.screens.safe import safe
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import TORTURE, populate
 

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from ediops import scheduler, store
+from ediops import store
+from ediops.scheduling import windows as scheduler
 from ediops.clock import parse_instant
 
 EVENING = "2000-10-09T23:00:00+08:00"

@@ -6,7 +6,8 @@ import os
 import pytest
 
 from ediops import config as config_mod
-from ediops import scheduler, store
+from ediops import store
+from ediops.scheduling import windows as scheduler
 from ediops.cli import Context
 from ediops.clock import Clock, parse_instant
 from ediops.demo import demo_session

@@ -10,10 +10,10 @@ import pytest
 
 from ediops import config as config_mod
 from ediops.clock import Clock, parse_instant
-from ediops.engine import feeds
-from ediops.engine.reconcile import reconcile
-from ediops.engine.runtime import Engine
-from ediops.peers import PeerClient
+from ediops.peers import feeds
+from ediops.licensing.reconcile import reconcile
+from ediops.peers.runtime import Engine
+from ediops.peers.client import PeerClient
 from ediops.simulator import traffic
 
 NOW = parse_instant("2000-10-09T23:00:00+08:00")

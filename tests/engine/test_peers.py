@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from ediops.config import Peer
-from ediops.peers import PeerClient, PeerError
+from ediops.peers.client import PeerClient, PeerError
 
 PEER = Peer(name="customs", url="http://customs.test", token_env="TEST_PEER_TOKEN")
 

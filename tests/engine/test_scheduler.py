@@ -7,7 +7,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from ediops import config as config_mod
-from ediops import lease, scheduler
+from ediops.scheduling import lease, windows as scheduler
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.errors import EdiopsError
 from tests.engine.helpers import put_licence

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from ediops import config as config_mod
-from ediops import scheduler, store
+from ediops import store
+from ediops.scheduling import windows as scheduler
 from ediops.errors import EdiopsError
 from ediops.clock import parse_instant
 from ediops.simulator import traffic

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ediops import contract, rules
+from ediops.licensing import contract, rules
 from ediops.errors import InputError
 
 

@@ -2,11 +2,11 @@
 part (acks delivered, forwards, peer health) is played by writing those tables directly."""
 from datetime import timedelta
 
-from ediops import findings, rules
+from ediops.licensing import findings, rules
 from ediops.clock import iso
-from ediops.engine.customs_answers import record_customs_answer
-from ediops.engine.ingest import ingest_batch, ingest_summary
-from ediops.engine.reconcile import check_deadlines, reconcile
+from ediops.licensing.customs_answers import record_customs_answer
+from ediops.licensing.ingest import ingest_batch, ingest_summary
+from ediops.licensing.reconcile import check_deadlines, reconcile
 
 from .helpers import NOW, batch, licence
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from ediops.engine.ingest import ingest_batch, ingest_summary
+from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.errors import InputError
 
 from .helpers import NOW, batch, licence

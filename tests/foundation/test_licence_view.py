@@ -2,9 +2,9 @@
 import pytest
 
 from ediops.clock import iso
-from ediops.engine.ingest import ingest_batch
-from ediops.engine.writeoffs import apply_writeoffs
-from ediops.licence_view import add_event, licence_view
+from ediops.licensing.ingest import ingest_batch
+from ediops.licensing.writeoffs import apply_writeoffs
+from ediops.licensing.licence import add_event, licence_view
 
 from .helpers import NOW, batch, licence, writeoff
 

@@ -1,6 +1,6 @@
 """One test per §4 rejection reason, each through `ingest_batch` and its ack."""
-from ediops import contract
-from ediops.engine.ingest import ingest_batch
+from ediops.licensing import contract
+from ediops.licensing.ingest import ingest_batch
 
 from .helpers import DROP, NOW, batch, licence
 

@@ -9,10 +9,11 @@ import tempfile
 from pathlib import Path
 
 from ediops import config as config_mod
-from ediops import rules, store
-from ediops.engine.ingest import ingest_batch
-from ediops.engine.writeoffs import apply_writeoffs
-from ediops.licence_view import licence_view
+from ediops import store
+from ediops.licensing import rules
+from ediops.licensing.ingest import ingest_batch
+from ediops.licensing.writeoffs import apply_writeoffs
+from ediops.licensing.licence import licence_view
 
 from .helpers import NOW, batch, licence, writeoff
 

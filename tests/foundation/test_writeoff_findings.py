@@ -1,7 +1,7 @@
 """The write-off findings of §7, one test per code, through `apply_writeoffs` on a real store."""
-from ediops import rules
-from ediops.engine.ingest import ingest_batch
-from ediops.engine.writeoffs import apply_writeoffs
+from ediops.licensing import rules
+from ediops.licensing.ingest import ingest_batch
+from ediops.licensing.writeoffs import apply_writeoffs
 
 from .helpers import AGENT, NOW, PARTY, batch, licence, writeoff
 

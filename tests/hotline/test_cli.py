@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ediops.audit import current_actor
+from ediops.operators.audit import current_actor
 
 NEW = ["ticket", "new", "--caller", "Li Ming", "--phone", "0755-8000-1234", "--org", "5300",
        "--category", "not-received", "--licence", "00-AA-012345", "--text", "customs has no data"]

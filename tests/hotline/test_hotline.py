@@ -7,7 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from ediops import hotline, hotline_config, store
+from ediops import store
+from ediops.hotline import tickets as hotline, settings as hotline_config
 from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError, InputError
 
@@ -110,7 +111,7 @@ def test_bundled_directory_lists_roles_and_the_two_approved_vendors():
 
 
 def test_licence_story_of_a_licence_never_received_but_rejected(db):
-    from ediops.hotline_lookup import licence_story
+    from ediops.hotline.lookup import licence_story
     with store.write(db):
         db.execute("INSERT INTO rejections (batch_id, licence_no, reasons, received_at) VALUES "
                    "('AA-1', '00-AA-000009', '[\"VALIDITY_RANGE\"]', '2000-10-09T16:00:00+08:00')")

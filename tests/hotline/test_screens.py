@@ -3,11 +3,12 @@ its number is typed, a returning caller filled from the phone number, save, the 
 another desk updating, search, detail with notes, and hostile text shown harmlessly."""
 from textual.widgets import Input, Static
 
-from ediops import hotline, hotline_config, store
-from screens.ticket_detail import TicketDetailScreen
-from screens.ticket_form import TicketFormScreen
-from screens.ticket_list import TicketListScreen
-from screens.widgets import KeyedTable
+from ediops import store
+from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.screens.ticket_detail import TicketDetailScreen
+from ediops.screens.ticket_form import TicketFormScreen
+from ediops.screens.ticket_list import TicketListScreen
+from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
 

@@ -1,6 +1,7 @@
 """How the hotline looks at 80x24 (pytest-textual-snapshot; `--snapshot-update` after a
 deliberate change of layout)."""
-from ediops import hotline, store
+from ediops import store
+from ediops.hotline import tickets as hotline
 from tests.hotline.desk import NOW, desk
 from tests.hotline.test_screens import seed_known_caller, seed_licence, type_text
 

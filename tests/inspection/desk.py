@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ediops import config as config_mod
-from ediops import hotline, inspection, store
+from ediops import store
+from ediops.hotline import tickets as hotline
+from ediops.inspection import reports as inspection
 from ediops.clock import Clock
 
 from .reports import NOW, certificate, declaration, report
@@ -60,7 +62,7 @@ def config_with_bureaus(tmp_path):
 
 
 def make_app(db_path, tmp_path):
-    from screens.app import DeskApp
+    from ediops.screens.app import DeskApp
     return DeskApp(db_path=db_path, config=config_with_bureaus(tmp_path), clock=Clock(NOW, frozen=True),
                    actor="alice", role="duty", poll_seconds=3600)
 

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from ediops import findings, hotline, inspection
+from ediops.licensing import findings
+from ediops.hotline import tickets as hotline
+from ediops.inspection import reports as inspection
 from ediops.config import load as load_config
 from ediops.clock import iso
 
@@ -163,7 +165,7 @@ def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db)
 
 
 def test_reconcile_checks_vendor_tickets(db):
-    from ediops.engine.reconcile import reconcile
+    from ediops.licensing.reconcile import reconcile
     late = _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=30))
     reconcile(db, load_config(), now=NOW)
     assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
@@ -176,7 +178,7 @@ def test_an_application_without_submission_time_counts_in_its_reports_month(db):
 
 
 def test_an_unreadable_vendor_directory_leaves_vendor_findings_and_reconcile_alone(db, tmp_path):
-    from ediops.engine.reconcile import reconcile
+    from ediops.licensing.reconcile import reconcile
     late = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(hours=30))
     inspection.check_vendor_tickets(db, load_config(), now=NOW)
     (tmp_path / "contacts.toml").write_text("[[vendors]\nbroken", encoding="utf-8")

@@ -9,8 +9,8 @@ import pytest
 from ediops import config as config_mod
 from ediops import store
 from ediops.clock import Clock, parse_instant
-from ediops.engine.bureaus import poll_bureaus
-from ediops.engine.runtime import Engine, client_for
+from ediops.peers.bureaus import poll_bureaus
+from ediops.peers.runtime import Engine, client_for
 from tests.engine import harness
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ediops.clock import SHANGHAI
-from ediops import rules
+from ediops.licensing import rules
 
 ENT = "3302000001"
 

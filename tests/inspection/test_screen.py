@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from screens.inspection import InspectionScreen, share_bar, shift_month
-from screens.inspection_enterprise import InspectionEnterpriseScreen
-from screens.widgets import KeyedTable
+from ediops.screens.inspection import InspectionScreen, share_bar, shift_month
+from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
+from ediops.screens.widgets import KeyedTable
 
 from .desk import make_app, populate, settle
 from .reports import ENT
@@ -107,7 +107,7 @@ async def test_key_i_opens_the_screen_from_home(db_path, tmp_path):
 
 
 async def test_enter_on_an_inspection_finding_in_the_findings_screen_opens_the_enterprise_month(db_path, tmp_path):
-    from screens.findings import FindingsScreen
+    from ediops.screens.findings import FindingsScreen
     populate(db_path)
     app = make_app(db_path, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -1,7 +1,7 @@
 """The read-only queries of the inspection screen, on a real store."""
 from __future__ import annotations
 
-from ediops import inspection, inspection_view as view
+from ediops.inspection import reports as inspection, view
 
 from .reports import ENT, NOW, certificate, declaration, report
 

@@ -1,0 +1,1 @@
+"""The phone hotline: tickets, their settings, lookups for the form and the daily summary."""

@@ -1,0 +1,383 @@
+"""The wire records of the contract (§2-§6) and their validation.
+
+Validation never raises on a bad record: it returns the §4 rejection reasons and, for the
+operator, one readable problem per field. Only a file that cannot be parsed, or a batch that
+cannot be acknowledged at all, is an `InputError`."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ediops.errors import InputError
+from ediops.licensing.rules import exact
+from ediops.store import dumps
+
+# §4 rejection reasons, in the order they are reported.
+MISSING_FIELD = "MISSING_FIELD"
+BAD_VALUE = "BAD_VALUE"
+ISSUER_MISMATCH = "ISSUER_MISMATCH"
+VALIDITY_RANGE = "VALIDITY_RANGE"
+TEXTILE_EXCLUDED = "TEXTILE_EXCLUDED"
+DUPLICATE_CONFLICT = "DUPLICATE_CONFLICT"
+REASONS = (MISSING_FIELD, BAD_VALUE, ISSUER_MISMATCH, VALIDITY_RANGE, TEXTILE_EXCLUDED, DUPLICATE_CONFLICT)
+
+# §2 identifiers.
+ISSUER_CODE = re.compile(r"[A-Z]{2}")
+LICENCE_NO = re.compile(r"(\d{2})-([A-Z]{2})-(\d{6})")
+CUSTOMS_CODE = re.compile(r"\d{4}")
+ENTERPRISE_CODE = re.compile(r"[A-Za-z0-9]{10}")
+HS_CODE = re.compile(r"\d{8}(?:\d{2})?")
+COUNTRY = re.compile(r"[A-Z]{2}")
+QUANTITY = re.compile(r"\d+(?:\.\d{1,3})?")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+BATCH_KINDS = ("daily", "urgent")
+DIRECTIONS = ("import", "export")
+ACTIONS = ("release", "amend", "cancel")
+
+
+@dataclass
+class Verdict:
+    """What validation found: §4 reasons (sorted, unique) and one problem line per field."""
+
+    reasons: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, reason: str, problem: str) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+            self.reasons.sort(key=REASONS.index)
+        self.problems.append(problem)
+
+    def __bool__(self) -> bool:
+        return not self.reasons
+
+
+# ---------------------------------------------------------------- values (§2)
+
+def quantity(value) -> Decimal:
+    """A §2 quantity: a decimal *string*, > 0, at most 3 decimals. A JSON number is refused,
+    because the contract promises exact strings and a float may already have lost digits."""
+    if not isinstance(value, str) or not QUANTITY.fullmatch(value):
+        raise ValueError("not a decimal string with at most 3 decimals")
+    amount = Decimal(value)
+    if amount <= 0:
+        raise ValueError("must be greater than 0")
+    return amount
+
+
+
+
+def parse_date(value) -> date:
+    if not isinstance(value, str) or not DATE.fullmatch(value):
+        raise ValueError("not an ISO date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a calendar date") from None
+
+
+_ABSENT = (None, "", [], {})
+
+
+def _present(value) -> bool:
+    return value not in _ABSENT
+
+
+def _check(verdict: Verdict, record: dict, name: str, test, *, required: bool = True, label: str | None = None):
+    """Checks one field: MISSING_FIELD when absent (and required), BAD_VALUE when `test` fails."""
+    value = record.get(name)
+    if value in _ABSENT:
+        if required:
+            verdict.add(MISSING_FIELD, f"{label or name}: missing")
+        return None
+    try:
+        return test(value)
+    except (ValueError, TypeError, InvalidOperation) as exc:
+        verdict.add(BAD_VALUE, f"{label or name}: {exc}")
+        return None
+
+
+def _pattern(regex: re.Pattern, what: str):
+    def test(value):
+        if not isinstance(value, str) or not regex.fullmatch(value):
+            raise ValueError(f"not {what}")
+        return value
+    return test
+
+
+def _text(value):
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    return value
+
+
+def _flag(value):
+    if not isinstance(value, bool):
+        raise ValueError("not true or false")
+    return value
+
+
+def _one_of(choices):
+    def test(value):
+        if value not in choices:
+            raise ValueError(f"not one of {', '.join(choices)}")
+        return value
+    return test
+
+
+def _unit(units):
+    def test(value):
+        if not isinstance(value, str) or value not in units:
+            raise ValueError("not a unit of the configured unit table")
+        return value
+    return test
+
+
+# Built once: validation runs per record, tens of thousands a feed poll (bench/NOTES.md).
+_LICENCE_NO = _pattern(LICENCE_NO, "YY-XX-NNNNNN")
+_ENTERPRISE = _pattern(ENTERPRISE_CODE, "a ten-character enterprise code")
+_HS_CODE = _pattern(HS_CODE, "an 8 or 10 digit HS code")
+_COUNTRY = _pattern(COUNTRY, "an ISO 3166-1 alpha-2 code")
+_CUSTOMS_CODE = _pattern(CUSTOMS_CODE, "a four-digit customs code")
+_DIRECTION = _one_of(DIRECTIONS)
+
+
+def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
+    """A `{code, name}` pair (trader, party, operating unit)."""
+    value = record.get(name)
+    if not _present(value):
+        if required:
+            verdict.add(MISSING_FIELD, f"{name}: missing")
+        return None
+    if not isinstance(value, dict):
+        verdict.add(BAD_VALUE, f"{name}: not an object with code and name")
+        return None
+    code = _check(verdict, value, "code", _ENTERPRISE, label=f"{name}.code")
+    label = _check(verdict, value, "name", _text, label=f"{name}.name")
+    return {"code": code, "name": label} if code is not None and label is not None else None
+
+
+# ---------------------------------------------------------------- licence (§3)
+
+@dataclass
+class Licence:
+    """An accepted licence, normalised for the store; `content_hash` decides resends (§4)."""
+
+    row: dict
+    content_hash: str
+
+
+def licence_no_of(record) -> str | None:
+    """The licence number a record shows, if any (§4: an unreadable record is rejected with it)."""
+    if isinstance(record, dict) and isinstance(record.get("licence_no"), str):
+        return record["licence_no"]
+    return None
+
+
+def validate_licence(record, *, issuer: str | None, units, text: str | None = None) -> tuple[Verdict, Licence | None]:
+    """Checks one licence record of a batch from `issuer`. Returns the verdict, and the
+    normalised licence when it passed every check but DUPLICATE_CONFLICT (the store's).
+    `text` is `dumps(record)` when the caller has made it already (the stored record)."""
+    verdict = Verdict()
+    if not isinstance(record, dict):
+        verdict.add(BAD_VALUE, "record: not a JSON object")
+        return verdict, None
+    number = _check(verdict, record, "licence_no", _LICENCE_NO)
+    if number and issuer and LICENCE_NO.fullmatch(number).group(2) != issuer:
+        verdict.add(ISSUER_MISMATCH, f"licence_no: issuer code {number[3:5]} is not the batch's {issuer}")
+    direction = _check(verdict, record, "direction", _DIRECTION)
+    issued_on = _check(verdict, record, "issued_on", parse_date)
+    trader = _party(verdict, record, "trader", required=True)
+    party = _party(verdict, record, "party", required=False)
+    commodity = record.get("commodity")
+    hs_code = name = None
+    if not _present(commodity):
+        verdict.add(MISSING_FIELD, "commodity: missing")
+    elif not isinstance(commodity, dict):
+        verdict.add(BAD_VALUE, "commodity: not an object with hs_code and name")
+    else:
+        hs_code = _check(verdict, commodity, "hs_code", _HS_CODE, label="commodity.hs_code")
+        name = _check(verdict, commodity, "name", _text, label="commodity.name")
+    amount = _check(verdict, record, "quantity", quantity)
+    unit = _check(verdict, record, "unit", _unit(units))
+    country = _check(verdict, record, "country", _COUNTRY)
+    trade_mode = _check(verdict, record, "trade_mode", _text)
+    valid_from = _check(verdict, record, "valid_from", parse_date)
+    valid_to = _check(verdict, record, "valid_to", parse_date)
+    port = _check(verdict, record, "port", _CUSTOMS_CODE)
+    one_batch = _check(verdict, record, "one_batch", _flag)
+    remarks = _check(verdict, record, "remarks", _text, required=False)
+    agents = _check(verdict, record, "agents", _agents, required=False) or []
+    urgent = _check(verdict, record, "urgent", _flag, required=False) or False
+    textile = _check(verdict, record, "textile_quota", _flag, required=False) or False
+    if valid_from and valid_to and valid_to < valid_from:
+        verdict.add(VALIDITY_RANGE, f"valid_to {valid_to} is before valid_from {valid_from}")
+    if textile:
+        verdict.add(TEXTILE_EXCLUDED, "textile_quota: textile export quota licences are outside "
+                                      "networked verification (notice clause 1)")
+    if not verdict:
+        return verdict, None
+    content = {
+        "licence_no": number, "direction": direction, "issued_on": issued_on.isoformat(),
+        "trader": trader, "party": party, "commodity": {"hs_code": hs_code, "name": name},
+        "quantity": exact(amount), "unit": unit, "country": country,
+        "trade_mode": trade_mode, "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat(),
+        "port": port, "one_batch": one_batch, "remarks": remarks, "agents": agents,
+    }
+    row = {
+        "licence_no": number, "issuer": number[3:5], "direction": direction,
+        "issued_on": content["issued_on"], "trader_code": trader["code"], "trader_name": trader["name"],
+        "party_code": party and party["code"], "party_name": party and party["name"],
+        "hs_code": hs_code, "commodity_name": name, "quantity": record["quantity"], "unit": unit,
+        "country": country, "trade_mode": trade_mode, "valid_from": content["valid_from"],
+        "valid_to": content["valid_to"], "port": port, "one_batch": int(one_batch), "remarks": remarks,
+        "agents": dumps(agents) if agents else "[]", "urgent": int(urgent),
+        "record": dumps(record) if text is None else text,
+    }
+    return verdict, Licence(row=row, content_hash=content_hash(content))
+
+
+def _agents(value):
+    if not isinstance(value, list) or not all(isinstance(a, str) and ENTERPRISE_CODE.fullmatch(a) for a in value):
+        raise ValueError("not a list of ten-character enterprise codes")
+    return value
+
+
+def content_hash(value) -> str:
+    return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- batch (§3)
+
+def batch_identity(batch, where: str = "batch") -> str:
+    """The batch_id, or InputError when the batch cannot be acknowledged at all (not an
+    object, no batch_id, no records list): such a batch changes nothing."""
+    if not isinstance(batch, dict):
+        raise InputError(f"{where}: not a JSON object")
+    batch_id = batch.get("batch_id")
+    if not isinstance(batch_id, str) or not batch_id.strip():
+        raise InputError(f"{where}: batch_id missing or not text")
+    if not isinstance(batch.get("records"), list):
+        raise InputError(f"{where}: batch {batch_id}: records missing or not a list")
+    return batch_id
+
+
+def validate_batch_header(batch: dict) -> Verdict:
+    """Issuer, business_date and kind: every record of a batch with a bad header is rejected
+    with these reasons too, since its licences could not be reconciled."""
+    verdict = Verdict()
+    _check(verdict, batch, "issuer", _pattern(ISSUER_CODE, "two capital letters"), label="batch.issuer")
+    _check(verdict, batch, "business_date", parse_date, label="batch.business_date")
+    _check(verdict, batch, "kind", _one_of(BATCH_KINDS), label="batch.kind")
+    return verdict
+
+
+def declared_count(batch: dict) -> int | None:
+    value = batch.get("record_count")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# ---------------------------------------------------------------- summary (§5)
+
+def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str]]:
+    """(issuer, business_date, licence_nos), or InputError naming what is wrong."""
+    if not isinstance(summary, dict):
+        raise InputError(f"{where}: not a JSON object")
+    issuer = summary.get("issuer")
+    if not isinstance(issuer, str) or not ISSUER_CODE.fullmatch(issuer):
+        raise InputError(f"{where}: issuer must be two capital letters")
+    try:
+        business_date = parse_date(summary.get("business_date")).isoformat()
+    except ValueError as exc:
+        raise InputError(f"{where}: business_date: {exc}") from None
+    numbers = summary.get("licence_nos")
+    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+        raise InputError(f"{where}: licence_nos must be a list of licence numbers")
+    return issuer, business_date, list(dict.fromkeys(numbers))
+
+
+# ---------------------------------------------------------------- write-off (§6)
+
+def validate_writeoff(record, *, units) -> Verdict:
+    """A customs write-off record: quantity and unit required unless it is a `cancel`."""
+    verdict = Verdict()
+    if not isinstance(record, dict):
+        verdict.add(BAD_VALUE, "record: not a JSON object")
+        return verdict
+    _check(verdict, record, "licence_no", _LICENCE_NO)
+    _check(verdict, record, "customs_code", _CUSTOMS_CODE)
+    _check(verdict, record, "declaration_no", _pattern(re.compile(r"[A-Za-z0-9-]{1,40}"), "a declaration number"))
+    action = _check(verdict, record, "action", _one_of(ACTIONS))
+    needs_amount = action != "cancel"
+    _check(verdict, record, "quantity", quantity, required=needs_amount)
+    _check(verdict, record, "unit", _unit(units), required=needs_amount)
+    _check(verdict, record, "released_on", parse_date, required=needs_amount)
+    _party(verdict, record, "operating_unit", required=action == "release")
+    return verdict
+
+
+# ---------------------------------------------------------------- files
+
+def _no_constants(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(text: str):
+    return json.loads(text, parse_constant=_no_constants)
+
+
+def load_records(path) -> list[tuple[str, object]]:
+    """Reads a JSON object, a JSON array or JSON Lines. Returns (location, value) pairs,
+    location naming the file and line (or array item). InputError on any parse error, so a
+    caller that parses every file first changes nothing when one is bad."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text") from None
+    if not text.strip():
+        return []
+    try:
+        value = _loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
+        return _json_lines(path, text)
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
+    if isinstance(value, list):
+        return [(f"{path}: item {i}", item) for i, item in enumerate(value, 1)]
+    return [(str(path), value)]
+
+
+def _json_lines(path: Path, text: str) -> list[tuple[str, object]]:
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            found.append((f"{path}:{number}", _loads(line)))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
+        except ValueError as exc:
+            raise InputError(f"{path}:{number}: not valid JSON: {exc}") from None
+    return found
+
+
+def instant_text(value) -> str | None:
+    """An ISO instant from outside, kept only if it parses (sent_at is informational)."""
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+            return value
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,109 @@
+"""What every piece of engine work needs: the store, config, clock and the one peer client,
+plus the record of each peer's health that FEED_UNREACHABLE is judged from."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ediops.clock import Clock, iso, parse_instant
+from ediops.config import Config
+from ediops.peers.client import PeerClient, PeerError
+from ediops.store import write
+
+log = logging.getLogger("ediops.engine")
+OK_REFRESH = timedelta(minutes=1)
+MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy one
+
+# Engine settings (settings.toml) and their defaults.
+DEFAULTS = {
+    "feed_poll_seconds": 5,        # how often the leader polls feeds, so urgent licences go at once
+    "forward_batch_size": 500,     # licences per POST to customs
+    "relay_batch_size": 500,       # write-off records per POST to the ministry
+    "peer_concurrency": 8,         # issuers polled at the same time
+    "peer_attempts": 4,            # tries per call on timeouts, connection errors and 5xx
+    "lease_seconds": 15,           # a leader that stops renewing is replaced after this
+}
+
+
+@dataclass
+class Engine:
+    db: object
+    config: Config
+    clock: Clock
+    client: PeerClient
+    locks: dict = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    in_flight: set = field(default_factory=set)
+
+    def setting(self, name: str):
+        return self.config.settings.get(name, DEFAULTS.get(name))
+
+    def at(self) -> str:
+        return iso(self.clock.now())
+
+
+def client_for(config: Config) -> PeerClient:
+    return PeerClient(attempts=int(config.settings.get("peer_attempts", DEFAULTS["peer_attempts"])))
+
+
+def peer_ok(engine: Engine, peer: str) -> None:
+    """Records a good call; a healthy peer's row is refreshed once a minute, not on every poll,
+    since each write makes every desk refresh."""
+    now = engine.clock.now()
+    row = engine.db.execute("SELECT last_ok_at, failing_since FROM peer_health WHERE peer = ?", [peer]).fetchone()
+    if row and row[0] and row[1] is None and now - parse_instant(row[0]) < OK_REFRESH:
+        return
+    at = iso(now)
+    with write(engine.db):
+        engine.db.execute(
+            "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
+            "ON CONFLICT (peer) DO UPDATE SET last_ok_at = excluded.last_ok_at, failing_since = NULL",
+            [peer, at])
+
+
+def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
+    """Logs the failure and starts (or continues) the peer's failing period."""
+    log.warning("peer call failed: %s", error)
+    at = engine.at()
+    with write(engine.db):
+        engine.db.execute(
+            "INSERT INTO peer_health (peer, last_error_at, last_error, failing_since) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (peer) DO UPDATE SET last_error_at = excluded.last_error_at, "
+            "last_error = excluded.last_error, failing_since = COALESCE(peer_health.failing_since, excluded.failing_since)",
+            [peer, at, str(error), at])
+
+
+def cursor(engine: Engine, peer: str) -> str | None:
+    row = engine.db.execute("SELECT cursor FROM cursors WHERE peer = ?", [peer]).fetchone()
+    return row[0] if row else None
+
+
+def set_cursor(engine: Engine, peer: str, value: str) -> None:
+    """Call inside the write that stored what the cursor moves past."""
+    engine.db.execute("INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+                      [peer, value, engine.at()])
+
+
+async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store) -> list:
+    """Pages a `GET path?after=CURSOR` feed (contract §10) to its end. `await store(items, next)`
+    must keep the items and move the cursor in one write; its results are returned.
+    Raises PeerError for a failing peer or an answer that is not `{field: [...], "next": ...}`."""
+    results = []
+    for _ in range(MAX_PAGES):
+        after = cursor(engine, cursor_name)
+        answer = await engine.client.get(peer, path, params={"after": after} if after else None)
+        if (not isinstance(answer, dict) or not isinstance(answer.get(field), list)
+                or not isinstance(answer.get("next"), (str, int))):
+            raise PeerError(peer.name, f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}',
+                            transient=False)
+        items, next_cursor = answer[field], str(answer["next"])
+        if not items and next_cursor == after:
+            break
+        results.append(await store(items, next_cursor))
+        if not items:
+            break
+    return results
+

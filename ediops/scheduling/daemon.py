@@ -1,0 +1,76 @@
+"""`ediops daemon`: the scheduler leader without a screen (under systemd in production).
+Stops cleanly on SIGTERM/SIGINT: running work is cancelled, the lease released at once so
+another process can lead, the HTTP client closed."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from ediops.scheduling import lease
+from ediops.scheduling.leader import Leader, new_holder
+from ediops.text import clean
+
+log = logging.getLogger("ediops.daemon")
+
+
+class CleanFormatter(logging.Formatter):
+    """Log lines carry text from peers: no control characters reach a terminal or journal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean(super().format(record), multiline=True)
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(CleanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+async def _lead(db, config, clock, holder: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, stop.set)
+    leader = Leader(db, config, clock, holder=holder)
+    log.info("daemon %s started (clock %s)", holder, clock.iso())
+    await leader.run(stop)
+    log.info("daemon %s stopped", holder)
+
+
+def run_daemon(ctx) -> int:
+    setup_logging()
+    asyncio.run(_lead(ctx.db, ctx.config, ctx.clock, new_holder("daemon")))
+    return 0
+
+
+def run_here(ctx, command_id: int) -> str | None:
+    """Runs a queued command in this process when no leader holds the lease (`ediops run`).
+    Returns its outcome, or None when a leader exists after all (it will pick it up)."""
+    async def go() -> str | None:
+        leader = Leader(ctx.db, ctx.config, ctx.clock, holder=new_holder("run"))
+        token = lease.acquire(ctx.db, leader.holder, at=ctx.clock.iso())
+        if token is None:
+            await leader.engine.client.aclose()
+            return None
+        leader.token = token
+
+        async def renew():
+            while True:
+                await asyncio.sleep(2)
+                lease.acquire(ctx.db, leader.holder, at=ctx.clock.iso())
+
+        renewing = asyncio.create_task(renew())
+        try:
+            row = ctx.db.execute("SELECT window, action, subject FROM commands WHERE id = ?", [command_id]).fetchone()
+            return await leader.run_command(command_id, *row)
+        finally:
+            renewing.cancel()
+            await leader.close()
+
+    return asyncio.run(go())

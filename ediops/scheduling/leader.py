@@ -1,0 +1,225 @@
+"""The scheduler leader: whoever holds the lease runs the windows (APScheduler), the
+operators' commands, and the frequent feed pass; everyone else waits for the lease.
+
+APScheduler only says *when*; the run ledger says *whether*: each firing claims its
+(window, occurrence) under the lease token, so an occurrence runs once however many
+processes fire it. On taking the lease the leader runs, once, each window whose latest
+occurrence in the last 24 hours has not run (design.md: Processes)."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import sqlite3
+import uuid
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+from ediops.scheduling import lease, windows as scheduler
+from ediops.clock import SHANGHAI, Clock, iso
+from ediops.peers.customs import forward_licence
+from ediops.peers.runtime import Engine, client_for
+from ediops.scheduling.work import WORK, feed_pass
+from ediops.store import write
+
+log = logging.getLogger("ediops.leader")
+RENEW_SECONDS = 5.0  # renewing writes; desks refresh on every write, so not every second
+COMMAND_SECONDS = 1.0
+
+
+class ShiftedTrigger(BaseTrigger):
+    """A cron trigger read on the process's clock: with `--now` the clock is offset from the
+    wall clock, and APScheduler (which sleeps on wall time) fires at the replayed instants."""
+
+    def __init__(self, inner: BaseTrigger, offset: timedelta):
+        self.inner, self.offset = inner, offset
+
+    def get_next_fire_time(self, previous_fire_time, now):
+        previous = previous_fire_time + self.offset if previous_fire_time else None
+        fire = self.inner.get_next_fire_time(previous, now + self.offset)
+        return fire - self.offset if fire else None
+
+
+def new_holder(kind: str = "daemon") -> str:
+    return f"{kind}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Leader:
+    """One process's bid for leadership, and the work it does while it leads."""
+
+    def __init__(self, db, config, clock: Clock, *, holder: str | None = None):
+        self.db, self.config, self.clock = db, config, clock
+        self.holder = holder or new_holder()
+        self.token: int | None = None
+        self.engine = Engine(db, config, clock, client_for(config))
+        self.tasks: set[asyncio.Task] = set()
+        self.triggers = {w: scheduler.trigger(config, w) for w in scheduler.WINDOWS}
+        self.scheduler: AsyncIOScheduler | None = None
+        self._feed_task: asyncio.Task | None = None
+        self._standing_by = False
+
+    # ---------------------------------------------------------------- lifecycle
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Bids for the lease every couple of seconds until `stop`; leads while it holds it."""
+        self._start_scheduler()
+        try:
+            next_feed = next_renew = 0.0
+            loop = asyncio.get_running_loop()
+            renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
+            while not stop.is_set():
+                try:
+                    if loop.time() >= next_renew:
+                        self._renew()
+                        next_renew = loop.time() + renew_every
+                    if self.token is not None:
+                        self._take_commands()
+                        if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
+                            self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
+                            next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
+                except sqlite3.OperationalError as exc:   # store busy past its timeout: try again shortly
+                    log.warning("leader: store unavailable: %s", exc)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(stop.wait(), COMMAND_SECONDS)
+        finally:
+            await self.close()
+
+    async def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=5)
+        if self.token is not None:
+            lease.release(self.db, self.holder, self.token)
+            log.info("lease released by %s", self.holder)
+            self.token = None
+        await self.engine.client.aclose()
+
+    def _start_scheduler(self) -> None:
+        offset = self.clock.now() - datetime.now(SHANGHAI)
+        self.scheduler = AsyncIOScheduler(timezone=SHANGHAI, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        for window, cron in self.triggers.items():
+            if cron is not None:
+                self.scheduler.add_job(self._fire, ShiftedTrigger(cron, offset), args=[window], id=window,
+                                       name=window)
+        self.scheduler.start(paused=True)
+
+    def _spawn(self, coro, what: str) -> asyncio.Task:
+        task = asyncio.create_task(coro)
+        self.tasks.add(task)
+
+        def done(t: asyncio.Task) -> None:
+            self.tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("%s failed: %r", what, t.exception(), exc_info=t.exception())
+        task.add_done_callback(done)
+        return task
+
+    def _renew(self) -> None:
+        token = lease.acquire(self.db, self.holder, at=self.clock.iso(),
+                              ttl=float(self.engine.setting("lease_seconds")))
+        if token is not None and self.token != token:
+            log.info("leader: %s took the lease (token %s)", self.holder, token)
+            self.token = token
+            self.scheduler.resume()
+            self._spawn(self.catch_up(), "catch-up")
+        elif token is None and self.token is not None:
+            log.warning("leader: %s lost the lease", self.holder)
+            self.token = None
+            self.scheduler.pause()
+        elif token is None and not self._standing_by:
+            holder = self.db.execute("SELECT holder FROM lease WHERE name = ?", [lease.NAME]).fetchone()
+            log.info("standing by: the lease is held by %s", holder[0] if holder else "another process")
+        self._standing_by = token is None
+
+    # ---------------------------------------------------------------- windows
+
+    async def _fire(self, window: str) -> None:
+        """An APScheduler firing: the occurrence is the latest fire time on our clock."""
+        occurrence = scheduler.latest_occurrence(self.triggers[window], self.clock.now() + timedelta(seconds=1))
+        if occurrence is not None and self.token is not None:
+            await self.run_occurrence(window, iso(occurrence), scheduled=True)
+
+    async def catch_up(self) -> None:
+        """Each window whose latest occurrence of the last 24 h has not run runs once now."""
+        now = self.clock.now()
+        for window, cron in self.triggers.items():
+            occurrence = scheduler.latest_occurrence(cron, now) if cron else None
+            if occurrence is None:
+                continue
+            if self.db.execute("SELECT 1 FROM window_runs WHERE window = ? AND occurrence = ?",
+                               [window, iso(occurrence)]).fetchone():
+                continue
+            await self.run_occurrence(window, iso(occurrence), scheduled=True, note="missed while no leader ran")
+
+    async def run_occurrence(self, window: str, occurrence: str, *, scheduled: bool, note: str | None = None) -> tuple[str, str] | None:
+        """Claims and runs one occurrence. None when it was not ours to run."""
+        if self.token is None:
+            return None
+        try:
+            if not lease.claim(self.db, window, occurrence, holder=self.holder, token=self.token, at=self.clock.iso()):
+                return None
+        except lease.LeaseLost:
+            return None
+        log.info("run window=%s occurrence=%s holder=%s token=%s%s", window, occurrence, self.holder, self.token,
+                 f" ({note})" if note else "")
+        paused = self.db.execute("SELECT changed_by FROM window_state WHERE window = ? AND paused = 1",
+                                 [window]).fetchone()
+        if scheduled and paused:
+            outcome, detail = "skipped", f"paused by {paused[0]}"
+        else:
+            async with self.engine.locks[f"window {window}"]:
+                try:
+                    outcome, detail = await WORK[window](self.engine)
+                except Exception as exc:  # one window's failure must not stop the leader
+                    log.exception("window %s failed", window)
+                    outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
+        if note:
+            detail = f"{detail} ({note})"
+        lease.finish(self.db, window, occurrence, outcome=outcome, detail=detail, at=self.clock.iso())
+        log.info("done window=%s occurrence=%s outcome=%s: %s", window, occurrence, outcome, detail)
+        return outcome, detail
+
+    # ---------------------------------------------------------------- commands
+
+    def _take_commands(self) -> None:
+        """Operators' requests: taken under the lease, each run as its own task."""
+        if not self.db.execute("SELECT 1 FROM commands WHERE done_at IS NULL AND (taken_by IS NULL OR taken_by != ?) "
+                               "LIMIT 1", [self.holder]).fetchone():
+            return
+        at = self.clock.iso()
+        with write(self.db):
+            try:
+                lease.check(self.db, self.holder, self.token)
+            except lease.LeaseLost:
+                return
+            rows = self.db.execute("SELECT id, window, action, subject FROM commands WHERE done_at IS NULL "
+                                   "AND (taken_by IS NULL OR taken_by != ?) ORDER BY id", [self.holder]).fetchall()
+            self.db.conn.executemany("UPDATE commands SET taken_at = ?, taken_by = ? WHERE id = ?",
+                                [(at, self.holder, r[0]) for r in rows])
+        for command_id, window, action, subject in rows:
+            self._spawn(self.run_command(command_id, window, action, subject), f"command {command_id}")
+
+    async def run_command(self, command_id: int, window: str, action: str, subject: str | None) -> str:
+        if action == scheduler.FORWARD_LICENCE:
+            try:
+                outcome = await forward_licence(self.engine, subject)
+            except Exception as exc:  # reported on the command, for the operator who asked
+                outcome = f"failed: {exc}"
+        elif action == scheduler.RUN and window in WORK:
+            result = await self.run_occurrence(window, f"manual:{command_id}", scheduled=False)
+            outcome = f"{result[0]}: {result[1]}" if result else "not run (taken over by another leader)"
+        else:
+            outcome = f"failed: unknown command {action} {window}"
+        with write(self.db):
+            self.db.execute("UPDATE commands SET done_at = ?, outcome = ? WHERE id = ?",
+                            [self.clock.iso(), outcome, command_id])
+        return outcome

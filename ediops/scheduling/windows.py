@@ -1,0 +1,157 @@
+"""The transmission windows (contract §8, design.md: Processes): what the operator and the
+desk ask of the scheduler leader, and what they see of it.
+
+Requests go into the `commands` table, which the leader (`ediops.leader`) picks up within a
+second or two; pauses live in `window_state`. Every request is audited."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ediops.operators import audit
+from ediops.scheduling import lease
+from ediops.clock import SHANGHAI, iso
+from ediops.errors import EdiopsError, InputError
+from ediops.licensing.licence import add_event
+from ediops.store import write
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
+
+WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile")
+RUN = "run"
+FORWARD_LICENCE = "forward-licence"
+_LOOKBACK = (timedelta(seconds=2), timedelta(seconds=70), timedelta(hours=1, minutes=2), timedelta(hours=24))
+
+
+def trigger(config, window: str) -> CronTrigger | None:
+    """The window's cron trigger from windows.toml (Asia/Shanghai), or None if not configured."""
+    table = config.windows.get(window)
+    if not table:
+        return None
+    from apscheduler.triggers.cron import CronTrigger  # here: 30 ms every `ediops` start did without
+
+    try:
+        return CronTrigger(**table.get("cron", {}), timezone=SHANGHAI)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"windows.toml: window {window}: bad cron: {exc}") from None
+
+
+def next_fire(cron: CronTrigger, at_or_after: datetime) -> datetime | None:
+    return cron.get_next_fire_time(None, at_or_after.astimezone(SHANGHAI))
+
+
+def latest_occurrence(cron: CronTrigger, now: datetime) -> datetime | None:
+    """The last fire time at or before `now` within 24 hours (None when there was none)."""
+    for back in _LOOKBACK:
+        fire = next_fire(cron, now - back)
+        if fire is not None and fire <= now:
+            while (later := next_fire(cron, fire + timedelta(seconds=1))) is not None and later <= now:
+                fire = later
+            return fire
+    return None
+
+
+def _check_window(window: str) -> None:
+    if window not in WINDOWS:
+        raise EdiopsError(f"unknown window {window!r}: one of {', '.join(WINDOWS)}")
+
+
+def request_run(db, window: str, *, actor: str, reason: str | None, now: datetime) -> int:
+    """Asks the leader to run `window` now. Returns the command id."""
+    _check_window(window)
+    at = iso(now)
+    with write(db):
+        command_id = db.execute(
+            "INSERT INTO commands (window, action, requested_by, requested_at, reason) VALUES (?, ?, ?, ?, ?)",
+            [window, RUN, actor, at, reason]).lastrowid
+        audit.record(db, "window.run", f"window:{window}", at=at, actor=actor, reason=reason,
+                     detail={"command": command_id})
+    return command_id
+
+
+def set_paused(db, window: str, paused: bool, *, actor: str, reason: str | None, now: datetime) -> None:
+    """Pauses or resumes a window's scheduled runs (an explicit `run` still runs it)."""
+    _check_window(window)
+    at = iso(now)
+    with write(db):
+        db.execute(
+            "INSERT INTO window_state (window, paused, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (window) DO UPDATE SET paused = excluded.paused, changed_by = excluded.changed_by, "
+            "changed_at = excluded.changed_at, reason = excluded.reason",
+            [window, int(paused), actor, at, reason])
+        audit.record(db, "window.pause" if paused else "window.resume", f"window:{window}",
+                     at=at, actor=actor, reason=reason)
+
+
+def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
+    """Asks the leader to forward one licence to customs at once (an urgent licence phoned in).
+
+    Refuses when it is already forwarded, accepted, queued or requested, so a second operator
+    learns that someone acted first."""
+    at = iso(now)
+    with write(db):
+        row = db.execute("SELECT state, forward_key, forwarded_at, customs_answered_at FROM licences "
+                         "WHERE licence_no = ?", [licence_no]).fetchone()
+        if row is None:
+            raise EdiopsError(f"licence {licence_no} was never accepted by the centre: nothing to forward")
+        state, forward_key, forwarded_at, answered_at = row
+        if state == "accepted":
+            raise EdiopsError(f"licence {licence_no} was already accepted by customs at {answered_at}")
+        if state == "forwarded" or (state == "received" and forward_key):
+            raise EdiopsError(f"licence {licence_no} is already being forwarded to customs"
+                              + (f" (sent at {forwarded_at})" if forwarded_at else ""))
+        pending = db.execute("SELECT requested_by, requested_at FROM commands WHERE action = ? AND subject = ? "
+                             "AND done_at IS NULL", [FORWARD_LICENCE, licence_no]).fetchone()
+        if pending:
+            raise EdiopsError(f"forwarding licence {licence_no} was already requested by {pending[0]} at {pending[1]}")
+        db.execute("INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) "
+                   "VALUES ('forward-customs', ?, ?, ?, ?, ?)", [FORWARD_LICENCE, licence_no, actor, at, reason])
+        add_event(db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None)
+        audit.record(db, "licence.forward", f"licence:{licence_no}", at=at, actor=actor, reason=reason)
+
+
+def command_status(db, command_id: int) -> dict | None:
+    row = db.execute("SELECT id, window, action, subject, requested_by, requested_at, taken_by, taken_at, "
+                     "done_at, outcome FROM commands WHERE id = ?", [command_id]).fetchone()
+    keys = ("id", "window", "action", "subject", "requested_by", "requested_at", "taken_by", "taken_at",
+            "done_at", "outcome")
+    return dict(zip(keys, row)) if row else None
+
+
+def window_status(db, config, *, now: datetime) -> list[dict]:
+    """Per window: next scheduled run, the last run and its outcome, and whether it is paused."""
+    paused = {r[0]: r[1:] for r in db.execute("SELECT window, paused, changed_by, changed_at, reason FROM window_state")}
+    rows = []
+    for window in WINDOWS:
+        cron = trigger(config, window)
+        last = db.execute("SELECT occurrence, started_at, finished_at, outcome, detail FROM window_runs "
+                          "WHERE window = ? ORDER BY started_at DESC, rowid DESC LIMIT 1", [window]).fetchone()
+        state = paused.get(window, (0, None, None, None))
+        upcoming = next_fire(cron, now + timedelta(seconds=1)) if cron else None
+        rows.append({
+            "window": window,
+            "description": (config.windows.get(window) or {}).get("description"),
+            "next_run": iso(upcoming) if upcoming else None,
+            "last_run": last[1] if last else None,
+            "last_occurrence": last[0] if last else None,
+            "finished_at": last[2] if last else None,
+            "outcome": last[3] if last else None,
+            "detail": last[4] if last else None,
+            "paused": bool(state[0]),
+            "paused_by": state[1] if state[0] else None,
+            "paused_reason": state[3] if state[0] else None,
+        })
+    return rows
+
+
+def leader_status(db, *, now: datetime) -> dict:
+    """Who leads, with which token, until when (on the caller's clock), and whether it is alive."""
+    row = db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [lease.NAME]).fetchone()
+    if row is None:
+        return {"holder": None, "token": None, "expires_at": None, "healthy": False}
+    remaining = row[2] - time.time()
+    return {"holder": row[0], "token": row[1],
+            "expires_at": iso(now + timedelta(seconds=max(remaining, -86400.0))),
+            "healthy": remaining > 0}

@@ -1,0 +1,46 @@
+"""The work of each transmission window, and the leader's frequent feed pass that sends
+urgent licences on within seconds. Each returns (outcome, detail) for the run ledger."""
+from __future__ import annotations
+
+from ediops.peers import acks, bureaus, customs, feeds, ministry
+from ediops.licensing.reconcile import reconcile
+from ediops.peers.runtime import Engine
+
+
+def _reconcile_now(engine: Engine) -> dict:
+    return reconcile(engine.db, engine.config, now=engine.clock.now())
+
+
+async def poll_feeds(engine: Engine) -> tuple[str, str]:
+    """Polls, ingests and acknowledges; sends urgent licences; refreshes the time-based findings
+    (FEED_UNREACHABLE, ACK_UNDELIVERED, URGENT_OVERDUE...) so they never wait for `reconcile`."""
+    outcome, detail = await feeds.poll_all(engine)
+    urgent = await customs.forward_urgent(engine)
+    inspection_outcome, inspection_detail = await bureaus.poll_bureaus(engine)  # 2002 notice, contract §11
+    _reconcile_now(engine)
+    outcome = outcome if inspection_outcome == "ok" else "partial"
+    return outcome, f"{detail}; {urgent} urgent forwards answered; {inspection_detail}"
+
+
+async def reconcile_window(engine: Engine) -> tuple[str, str]:
+    stored = await feeds.fetch_summaries(engine)
+    result = _reconcile_now(engine)
+    opened = ", ".join(f"{code} {n}" for code, n in result["open"].items() if n) or "none"
+    return "ok", f"{stored} summaries fetched; open: {opened}"
+
+
+async def feed_pass(engine: Engine) -> None:
+    """Between windows: new batches in, acknowledged, urgent licences forwarded, unanswered
+    forwards retried (with backoff)."""
+    await feeds.poll_all(engine)
+    await customs.forward_urgent(engine)
+    await customs.send_pending(engine)
+
+
+WORK = {
+    "poll-feeds": poll_feeds,
+    "forward-customs": customs.forward_customs,
+    "pull-writeoffs": ministry.pull_writeoffs,
+    "send-acks": acks.send_acks,
+    "reconcile": reconcile_window,
+}

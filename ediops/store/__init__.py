@@ -1,0 +1,156 @@
+"""The SQLite store: one file, WAL, every write in `BEGIN IMMEDIATE` (design.md: Store).
+
+Schema changes live in `ediops/migrations/mNNN_name.py`, each with `apply(db)`; they run
+in name order, once, recorded in `_migrations`."""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from ediops.store import migrations
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_path() -> Path:
+    """`EDIOPS_DB`, else `$XDG_DATA_HOME/ediops/ediops.db` (~/.local/share/ediops/ediops.db)."""
+    if os.environ.get("EDIOPS_DB"):
+        return Path(os.environ["EDIOPS_DB"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "ediops" / "ediops.db"
+
+
+def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open the store with the pragmas every connection needs, migrated to the current schema."""
+    import sqlite_utils  # here, not at import: 45 ms the desk's start does without (bench/NOTES.md)
+
+    path = Path(path) if path else default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _open(path)
+    _use_wal(conn)
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        apply_migrations(db)
+    return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """WAL is kept in the file, so only a new file needs the switch. Two processes opening a
+    new file at once (two daemons starting) can get "database is locked" from the switch
+    itself, which SQLite does not retry through busy_timeout: retry it here, within that time."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect_reader(path: str | os.PathLike) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the same pragmas, for queries that need only `execute`
+    (the desk's home screen): no sqlite-utils to import. The store must exist and be migrated."""
+    return _open(Path(path))
+
+
+def is_migrated(path: str | os.PathLike) -> bool:
+    """True when the store exists and every migration is recorded, read without sqlite-utils
+    (the desk checks this before it opens, and migrates only when needed)."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    names = {m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m")}
+    conn = _open(path)
+    try:
+        applied = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError:  # no _migrations table yet
+        return False
+    finally:
+        conn.close()
+    return names <= applied
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction taken with BEGIN IMMEDIATE, so readers-turned-writers never deadlock.
+
+    Nested calls join the outer transaction. Never make a network call inside."""
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def data_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+    """Changes when another connection commits; desks poll it to know when to refresh."""
+    return getattr(db, "conn", db).execute("PRAGMA data_version").fetchone()[0]
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Run every migration not yet recorded, each in its own immediate transaction."""
+    names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m"))
+    done: list[str] = []
+    with write(db):
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    applied = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    for name in names:
+        if name in applied:
+            continue
+        module = importlib.import_module(f"{migrations.__name__}.{name}")
+        with write(db):
+            if db.execute("SELECT 1 FROM _migrations WHERE name = ?", [name]).fetchone():
+                continue  # another process migrated meanwhile
+            module.apply(db)
+            db.execute("INSERT INTO _migrations VALUES (?, datetime('now'))", [name])
+        done.append(name)
+    return done
+
+
+IN_CHUNK = 500  # values per `IN (...)`, well under SQLite's variable limit
+
+
+def rows_in(db, sql: str, values: list) -> list[tuple]:
+    """Rows of `sql` whose `IN ({})` takes `values`, run in chunks: one query per few
+    hundred keys instead of one per key (the engine's batch paths)."""
+    found: list[tuple] = []
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start:start + IN_CHUNK]
+        found.extend(db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
+    return found
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def dumps(value) -> str:
+    """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received.
+    One encoder for the process (json.dumps builds one per call: ingest dumps every record)."""
+    return _ENCODER.encode(value)

@@ -1,0 +1,1 @@
+"""Read models for the desk: what the home screen and its header show."""
