@@ -1,5 +1,6 @@
 """The thin entry a checkout runs (`python main.py ...`); installed, the `ediops` script
 and `python -m ediops` run the same `main`."""
+
 import sys
 
 from ediops.__main__ import main

@@ -1,5 +1,6 @@
 """The baseline for the desk's first frame: a minimal Textual app showing the four pane
 titles of the home screen, started and timed exactly as the desk is."""
+
 from textual.app import App, ComposeResult
 from textual.containers import Grid
 from textual.widgets import Footer, Header, Static

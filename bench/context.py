@@ -1,4 +1,5 @@
 """What each benchmark gets: the measured store, the scale, scratch space and progress."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

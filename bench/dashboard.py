@@ -1,5 +1,6 @@
 """`dashboard`: one refresh of the home screen as the desk's worker does it (open a short-lived
 connection, run HomeScreen.fetch, close), repeated; the p95 is the goal (<= 20 ms)."""
+
 from __future__ import annotations
 
 import statistics
@@ -35,6 +36,8 @@ def run(ctx: Context) -> dict:
         if i:  # the first refresh warms the page cache, as a desk's first frame does
             timings.append((time.perf_counter() - started) * 1000)
         ctx.tick()
-    return {"refresh_ms_p95": round(percentile(timings, 0.95), 2),
-            "refresh_ms_median": round(statistics.median(timings), 2),
-            "refreshes": len(timings)}
+    return {
+        "refresh_ms_p95": round(percentile(timings, 0.95), 2),
+        "refresh_ms_median": round(statistics.median(timings), 2),
+        "refreshes": len(timings),
+    }

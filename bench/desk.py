@@ -2,6 +2,7 @@
 in a real terminal (tmux), against a minimal Textual app (bare_app.py) timed the same way;
 and the desk's resident memory at that scale. Medians over repeated launches, alternating
 the two apps so machine noise falls on both."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from bench.context import Context
 from bench.terminal import POLL, Terminal, alive, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTLE_S = 2.0                       # after the first frame, before reading RSS: data loaded, timers running
+SETTLE_S = 2.0  # after the first frame, before reading RSS: data loaded, timers running
 # The home screen is full when the four panes show their titles and the tickets pane its count
 # (shown only once the first fetch has been drawn).
 FULL_HOME = [*TITLES]
@@ -82,7 +83,11 @@ def run(ctx: Context) -> dict:
     finally:
         term.close()
     desk_med, bare_med = statistics.median(desk_s), statistics.median(bare_s)
-    return {"first_frame_s": round(desk_med, 3), "bare_textual_first_frame_s": round(bare_med, 3),
-            "first_frame_ratio": round(desk_med / bare_med, 2),
-            "rss_mb": statistics.median(m[0] for m in memory), "rss_peak_mb": max(m[1] for m in memory),
-            "runs": ctx.scale.desk_runs}
+    return {
+        "first_frame_s": round(desk_med, 3),
+        "bare_textual_first_frame_s": round(bare_med, 3),
+        "first_frame_ratio": round(desk_med / bare_med, 2),
+        "rss_mb": statistics.median(m[0] for m in memory),
+        "rss_peak_mb": max(m[1] for m in memory),
+        "runs": ctx.scale.desk_runs,
+    }

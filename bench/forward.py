@@ -6,6 +6,7 @@ httpx loop POSTing batches of the same size and shape to the same peer.
 Each side gets its own licences, never seen by the peer before, so the simulator does the
 same work for both (it makes write-offs the first time it accepts a licence). Rounds
 alternate which side goes first; medians are reported."""
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,7 @@ from bench.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-token"
-HOLD = "bench-hold"             # parks the store's other waiting licences outside the measured window
+HOLD = "bench-hold"  # parks the store's other waiting licences outside the measured window
 FIRST_SERIAL = 600_000
 
 
@@ -50,8 +51,7 @@ def peer_config(scratch: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = (config_mod.BUNDLED / "peers.toml").read_text(encoding="utf-8")
     moved: dict[str, int] = {}
-    text = re.sub(r"127\.0\.0\.1:(\d+)",
-                  lambda m: f"127.0.0.1:{moved.setdefault(m.group(1), _free_port())}", text)
+    text = re.sub(r"127\.0\.0\.1:(\d+)", lambda m: f"127.0.0.1:{moved.setdefault(m.group(1), _free_port())}", text)
     (folder / "peers.toml").write_text(text, encoding="utf-8")
     return folder
 
@@ -68,9 +68,22 @@ class Simulator:
         self.url = cfg.customs.url
         self.log = open(scratch / "simulate.log", "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), "--config", str(config_dir), "--db", str(db_path),
-             "--now", records.NOW.isoformat(), "simulate"],
-            env={**os.environ, **token_env(cfg)}, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "--config",
+                str(config_dir),
+                "--db",
+                str(db_path),
+                "--now",
+                records.NOW.isoformat(),
+                "simulate",
+            ],
+            env={**os.environ, **token_env(cfg)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -97,8 +110,10 @@ class Simulator:
 
 def _licences(count: int, first: int, issuers: list[str]) -> list[dict]:
     rng = random.Random(first)
-    return [records.licence(issuers[i % len(issuers)], first + i // len(issuers), records.YEAR_END, rng)
-            for i in range(count)]
+    return [
+        records.licence(issuers[i % len(issuers)], first + i // len(issuers), records.YEAR_END, rng)
+        for i in range(count)
+    ]
 
 
 def _store_waiting(db_path: Path, recs: list[dict]) -> None:
@@ -109,13 +124,17 @@ def _store_waiting(db_path: Path, recs: list[dict]) -> None:
     try:
         cols = list(rows[0])
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(f"INSERT INTO licences ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                         [tuple(r[c] for c in cols) for r in rows])
+        conn.executemany(
+            f"INSERT INTO licences ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(r[c] for c in cols) for r in rows],
+        )
         numbers = [(r["licence_no"],) for r in rows]
         conn.execute("CREATE TEMP TABLE bench_sample (licence_no TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO bench_sample VALUES (?)", numbers)
-        conn.execute(f"UPDATE licences SET forward_key = '{HOLD}' WHERE state = 'received' "
-                     "AND forward_key IS NULL AND licence_no NOT IN (SELECT licence_no FROM bench_sample)")
+        conn.execute(
+            f"UPDATE licences SET forward_key = '{HOLD}' WHERE state = 'received' "
+            "AND forward_key IS NULL AND licence_no NOT IN (SELECT licence_no FROM bench_sample)"
+        )
         conn.execute("COMMIT")
     finally:
         conn.close()
@@ -149,8 +168,11 @@ async def _raw_pass(url: str, recs: list[dict], size: int) -> float:
     async with httpx.AsyncClient(timeout=30) as client:
         started = time.perf_counter()
         for i in range(0, len(recs), size):
-            response = await client.post(url + "/licences", json={"licences": recs[i:i + size]},
-                                         headers={**headers, "Idempotency-Key": str(uuid.uuid4())})
+            response = await client.post(
+                url + "/licences",
+                json={"licences": recs[i : i + size]},
+                headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
+            )
             response.raise_for_status()
             response.json()
         return time.perf_counter() - started
@@ -173,7 +195,7 @@ def run(ctx: Context) -> dict:
             bare = _licences(n, FIRST_SERIAL + (round_no * 2 + 1) * (n // len(issuers) + 1), issuers)
             _store_waiting(ctx.db_path, mine)
             rates = {}
-            for side in (("engine", "raw") if round_no % 2 == 0 else ("raw", "engine")):
+            for side in ("engine", "raw") if round_no % 2 == 0 else ("raw", "engine"):
                 if side == "engine":
                     try:
                         rates[side] = n / asyncio.run(_engine_pass(cfg, ctx.db_path))
@@ -187,7 +209,11 @@ def run(ctx: Context) -> dict:
             ratios.append(rates["engine"] / rates["raw"])
     finally:
         sim.stop()
-    return {"licences_per_s": round(statistics.median(engine_rates)),
-            "raw_httpx_per_s": round(statistics.median(raw_rates)),
-            "ratio": round(statistics.median(ratios), 3), "batch_size": size,
-            "licences_per_round": n, "rounds": ctx.scale.rounds}
+    return {
+        "licences_per_s": round(statistics.median(engine_rates)),
+        "raw_httpx_per_s": round(statistics.median(raw_rates)),
+        "ratio": round(statistics.median(ratios), 3),
+        "batch_size": size,
+        "licences_per_round": n,
+        "rounds": ctx.scale.rounds,
+    }

@@ -1,4 +1,5 @@
 """The goals of issue 6, each read from one field of the results."""
+
 from __future__ import annotations
 
 # (label, path in results, comparison, goal)

@@ -1,5 +1,6 @@
 """Runs every benchmark on one store at the chosen scale, with a progress bar, and writes
 the results. A benchmark that fails is reported as such; the others still run."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="quick")
     parser.add_argument("--out", type=Path, default=HERE, help="where results.json and results.md go")
-    parser.add_argument("--scratch", type=Path, default=HERE / "scratch",
-                        help="where scale stores are built and kept (gitignored)")
-    parser.add_argument("--only", default=",".join(BENCHMARKS),
-                        help="comma-separated benchmarks to run (default: all)")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile each in-process benchmark with pyinstrument (pip install pyinstrument); "
-                             "reports go to SCRATCH/profile-NAME.txt")
+    parser.add_argument(
+        "--scratch", type=Path, default=HERE / "scratch", help="where scale stores are built and kept (gitignored)"
+    )
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help="comma-separated benchmarks to run (default: all)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile each in-process benchmark with pyinstrument (pip install pyinstrument); "
+        "reports go to SCRATCH/profile-NAME.txt",
+    )
     return parser.parse_args(argv)
 
 
@@ -67,8 +71,13 @@ def run(argv: list[str] | None = None) -> int:
         def on_tick(n: int) -> None:
             progress.advance(step, n)
 
-        base = scale_store.cached(args.scratch, scale.name, scale.licences, scale.releases,
-                                  progress=lambda done, total: progress.update(step, total=total, completed=done))
+        base = scale_store.cached(
+            args.scratch,
+            scale.name,
+            scale.licences,
+            scale.releases,
+            progress=lambda done, total: progress.update(step, total=total, completed=done),
+        )
         store.connect(base).close()  # later migrations run here, never inside a measured process
         work = scale_store.working_copy(base, args.scratch / f"work-{scale.name}.db")
         results["scale"] = {"name": scale.name, **scale_store.counts(work)}
@@ -78,8 +87,9 @@ def run(argv: list[str] | None = None) -> int:
             progress.update(step, description=name, total=1, completed=0)
             try:
                 module = importlib.import_module(f"bench.{name}")
-                figures = _profiled(module, ctx, args.scratch / f"profile-{name}.txt") if args.profile \
-                    else module.run(ctx)
+                figures = (
+                    _profiled(module, ctx, args.scratch / f"profile-{name}.txt") if args.profile else module.run(ctx)
+                )
                 results.update(figures if name == "sync" else {name: figures})
             except Exception as exc:  # one broken benchmark must not hide the others' figures
                 failed.append(name)

@@ -1,5 +1,6 @@
 """`ingest`: licences through the real ingest path (validation, store, rules, ack) against the
 same rows inserted into the same table by plain sqlite3 executemany in one transaction."""
+
 from __future__ import annotations
 
 import random
@@ -14,7 +15,7 @@ from ediops.licensing.ingest import ingest_batch
 from bench import records
 from bench.context import Context
 
-FIRST_SERIAL = 700_000          # above any serial the scale store holds (25,000 an issuer)
+FIRST_SERIAL = 700_000  # above any serial the scale store holds (25,000 an issuer)
 
 
 def _batches(ctx: Context, issuers: list[str], round_no: int) -> list[dict]:
@@ -83,8 +84,11 @@ def run(ctx: Context) -> dict:
             ratios.append(real / raw)
     finally:
         db.close()
-    return {"licences_per_s": round(statistics.median(real_rates)),
-            "raw_executemany_per_s": round(statistics.median(raw_rates)),
-            "ratio": round(statistics.median(ratios), 3),
-            "licences_per_round": ctx.scale.ingest_licences, "batch_size": ctx.scale.batch_size,
-            "rounds": ctx.scale.rounds}
+    return {
+        "licences_per_s": round(statistics.median(real_rates)),
+        "raw_executemany_per_s": round(statistics.median(raw_rates)),
+        "ratio": round(statistics.median(ratios), 3),
+        "licences_per_round": ctx.scale.ingest_licences,
+        "batch_size": ctx.scale.batch_size,
+        "rounds": ctx.scale.rounds,
+    }

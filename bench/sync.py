@@ -4,6 +4,7 @@ whose tickets pane count goes up once its data_version poll has refreshed the ho
 
 Measured by polling the desk's terminal every 20 ms, so a figure may be up to one poll late.
 The commits fall at different phases of the desk's poll timer; the median is reported."""
+
 from __future__ import annotations
 
 import statistics
@@ -32,10 +33,18 @@ def run(ctx: Context) -> dict:
         time.sleep(1.0)
         count = _open_count(term.screen(target))
         for k in range(ctx.scale.sync_runs):
-            time.sleep(0.3 + (0.37 * k) % 0.75)        # a different phase of the desk's poll each time
-            open_ticket(db, caller=f"Sync probe {k}", phone="010-65190000", org="5300 customs",
-                        category="not-received", priority="urgent", text="benchmark: sync probe",
-                        actor="bench", now=records.NOW)
+            time.sleep(0.3 + (0.37 * k) % 0.75)  # a different phase of the desk's poll each time
+            open_ticket(
+                db,
+                caller=f"Sync probe {k}",
+                phone="010-65190000",
+                org="5300 customs",
+                category="not-received",
+                priority="urgent",
+                text="benchmark: sync probe",
+                actor="bench",
+                now=records.NOW,
+            )
             committed = time.perf_counter()
             count += 1
             shown = term.wait_for(target, [f"{count} open"], 30, pid)
@@ -45,6 +54,11 @@ def run(ctx: Context) -> dict:
     finally:
         db.close()
         term.close()
-    return {"sync_ms": round(statistics.median(timings)),
-            "sync": {"runs_ms": [round(t) for t in timings], "poll_ms": round(POLL * 1000),
-                     "method": "commit here, tmux capture of a real desk's tickets pane"}}
+    return {
+        "sync_ms": round(statistics.median(timings)),
+        "sync": {
+            "runs_ms": [round(t) for t in timings],
+            "poll_ms": round(POLL * 1000),
+            "method": "commit here, tmux capture of a real desk's tickets pane",
+        },
+    }

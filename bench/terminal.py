@@ -3,6 +3,7 @@
 The server and a placeholder window start once, so each launch costs the same small
 `new-window` call; the clock starts just before it and stops at the first capture that shows
 everything asked for. Captures poll every POLL seconds (the same for every app measured)."""
+
 from __future__ import annotations
 
 import os
@@ -23,19 +24,23 @@ class Terminal:
         self.conf.write_text(CONF)
         self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
         self.launched: list[int] = []
-        self._tmux("new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height),
-                   "--", "sleep", "86400")
+        self._tmux("new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height), "--", "sleep", "86400")
 
     def _tmux(self, *args: str, check: bool = True) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.conf), *args], capture_output=True,
-                              text=True, env=self.env, timeout=20, check=check).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", str(self.conf), *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=20,
+            check=check,
+        ).stdout
 
     def launch(self, argv: list[str], env: dict | None = None) -> tuple[str, int, float]:
         """Starts argv (exec'd, no shell) in a new window. Returns (target, pid, start time)."""
         extra = [a for k, v in (env or {}).items() for a in ("-e", f"{k}={v}")]
         started = time.perf_counter()
-        out = self._tmux("new-window", "-d", "-P", "-F", "#{window_id} #{pane_pid}", "-t", "bench",
-                         *extra, "--", *argv)
+        out = self._tmux("new-window", "-d", "-P", "-F", "#{window_id} #{pane_pid}", "-t", "bench", *extra, "--", *argv)
         target, pid = out.split()
         self.launched.append(int(pid))
         return target, int(pid), started

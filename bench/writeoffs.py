@@ -1,5 +1,6 @@
 """`writeoffs`: write-off records applied per second through the real path, every rule on:
 mostly clean releases, with amends, cancels and the mismatches customs really sends."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ from ediops.licensing.writeoffs import apply_writeoffs
 from bench import records
 from bench.context import Context
 
-PAGE = 500                      # records per pull from customs
+PAGE = 500  # records per pull from customs
 
 
 def _sample(ctx: Context, count: int, round_no: int) -> list[tuple[dict, str | None]]:
@@ -25,12 +26,13 @@ def _sample(ctx: Context, count: int, round_no: int) -> list[tuple[dict, str | N
     conn = sqlite3.connect(ctx.db_path)
     try:
         total = conn.execute("SELECT max(rowid) FROM licences").fetchone()[0]
-        step = max(1, total // (2 * count))   # half the licences qualify: oversample
+        step = max(1, total // (2 * count))  # half the licences qualify: oversample
         rows = conn.execute(
             "SELECT l.record, (SELECT declaration_no FROM releases r WHERE r.licence_no = l.licence_no "
             "AND r.status = 'active' LIMIT 1) FROM licences l "
             "WHERE l.rowid % ? = ? AND l.state = 'accepted' AND l.one_batch = 0 LIMIT ?",
-            [step, round_no % step, count]).fetchall()
+            [step, round_no % step, count],
+        ).fetchall()
     finally:
         conn.close()
     return [(json.loads(rec), dec) for rec, dec in rows]
@@ -54,8 +56,11 @@ def _records(sample, round_no: int) -> list[dict]:
         elif pick < 0.13:
             out.append(records.writeoff(lic, new_dec, 1000, released, customs_code="9999"))
         elif pick < 0.15:
-            out.append(records.writeoff(lic, new_dec, 1000, released,
-                                        operating_unit={"code": "9900000001", "name": "Unknown [unit]"}))
+            out.append(
+                records.writeoff(
+                    lic, new_dec, 1000, released, operating_unit={"code": "9900000001", "name": "Unknown [unit]"}
+                )
+            )
         elif pick < 0.16:
             out.append(records.writeoff(dict(lic, licence_no=f"00-ZZ-{n:06d}"), new_dec, 1000, released))
         else:
@@ -74,10 +79,14 @@ def run(ctx: Context) -> dict:
             recs = _records(_sample(ctx, ctx.scale.writeoff_records, round_no), round_no)
             started = time.perf_counter()
             for i in range(0, len(recs), PAGE):
-                apply_writeoffs(db, cfg, recs[i:i + PAGE], now=records.NOW, source="bench")
+                apply_writeoffs(db, cfg, recs[i : i + PAGE], now=records.NOW, source="bench")
                 ctx.tick()
             rates.append(len(recs) / (time.perf_counter() - started))
     finally:
         db.close()
-    return {"releases_per_s": round(statistics.median(rates)), "records_per_round": len(recs),
-            "page": PAGE, "rounds": ctx.scale.rounds}
+    return {
+        "releases_per_s": round(statistics.median(rates)),
+        "records_per_round": len(recs),
+        "page": PAGE,
+        "rounds": ctx.scale.rounds,
+    }

@@ -1,5 +1,6 @@
 """The `ediops` program: the domain's commands plus the desk's (which need Textual). The one
 module of the package that composes both; the domain itself never imports the desk."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """One injectable clock: every business time is Asia/Shanghai, and `--now` replays any instant."""
+
 from __future__ import annotations
 
 import time
@@ -49,4 +50,3 @@ class Clock:
     @property
     def replayed(self) -> bool:
         return self._start is not None
-

@@ -1,5 +1,6 @@
 """Configuration: the bundled `config/` TOML files, each replaced whole by a file of the
 same name in `--config DIR`. Tokens come from the environment or a token file, never TOML."""
+
 from __future__ import annotations
 
 import os
@@ -43,7 +44,9 @@ class Peer:
             try:
                 return Path(self.token_file).read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise InputError(f"peer {self.name}: cannot read token file {self.token_file}: {exc.strerror}") from None
+                raise InputError(
+                    f"peer {self.name}: cannot read token file {self.token_file}: {exc.strerror}"
+                ) from None
         raise InputError(f"peer {self.name}: no token (set {self.token_env or 'token_env or token_file'})")
 
 
@@ -76,8 +79,12 @@ class Config:
 def _peer(name: str, table: dict, source: str) -> Peer:
     if not isinstance(table, dict) or not table.get("url"):
         raise InputError(f"{source}: peer {name} needs a url")
-    return Peer(name=name, url=str(table["url"]).rstrip("/"),
-                token_env=table.get("token_env"), token_file=table.get("token_file"))
+    return Peer(
+        name=name,
+        url=str(table["url"]).rstrip("/"),
+        token_env=table.get("token_env"),
+        token_file=table.get("token_file"),
+    )
 
 
 def load(config_dir: str | Path | None = None) -> Config:
@@ -91,10 +98,17 @@ def load(config_dir: str | Path | None = None) -> Config:
         if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isupper()):
             raise InputError(f"peers.toml: issuers entry {i}: code must be two capital letters")
         base = _peer(f"issuer {code}", table, "peers.toml")
-        issuers.append(Issuer(name=base.name, url=base.url, token_env=base.token_env,
-                              token_file=base.token_file, code=code,
-                              cutoff=table.get("cutoff", "17:00"),
-                              display_name=table.get("name", code)))
+        issuers.append(
+            Issuer(
+                name=base.name,
+                url=base.url,
+                token_env=base.token_env,
+                token_file=base.token_file,
+                code=code,
+                cutoff=table.get("cutoff", "17:00"),
+                display_name=table.get("name", code),
+            )
+        )
     bureaus = tuple(_peer(f"bureau {b.get('code')}", b, "peers.toml") for b in peers.get("bureaus", []))
     units = read_toml("units.toml", config_dir).get("units", {})
     return Config(

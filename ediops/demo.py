@@ -1,6 +1,7 @@
 """`ediops demo`: simulated peers and a scheduler leader around the desk, on a fresh data
 file (or the one `--db` names), with random peer tokens; everything started here is
 stopped on exit. The children log to files next to the data file, not to the screen."""
+
 from __future__ import annotations
 
 import contextlib
@@ -54,8 +55,14 @@ def _start(name: str, args: list[str], ctx, folder: Path) -> tuple[subprocess.Po
         argv += ["--now", ctx.clock.iso()]
     log = folder / f"{name}.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, cwd=Path(__file__).resolve().parent.parent)
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
     return proc, log
 
 

@@ -7,3 +7,7 @@ class EdiopsError(Exception):
 
 class InputError(EdiopsError):
     """Bad input: names the file, line or record."""
+
+
+class Refused(EdiopsError):
+    """The operator's role does not allow the action: nothing was changed."""

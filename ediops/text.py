@@ -1,6 +1,7 @@
 """Outside text is data: this is the one place that makes it safe to show (contract §9).
 
 Stored text stays exactly as received; only what is shown passes through `clean`."""
+
 from __future__ import annotations
 
 import json

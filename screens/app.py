@@ -1,6 +1,7 @@
 """DeskApp: the duty officer's terminal desk. Screens live in their own modules; the app only
 holds what they share: the store path, config, clock, operator and role, the refresh loop,
 navigation, toasts, and the terminal's hang-up and crash handling."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,16 @@ class DeskApp(App):
         Binding("i", "open('inspection')", "Inspection", show=False, id="desk.inspection"),
     ]
 
-    def __init__(self, *, db_path: Path, config, clock: Clock, actor: str | None = None,
-                 role: str | None = None, poll_seconds: float = 0.75):
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        config,
+        clock: Clock,
+        actor: str | None = None,
+        role: str | None = None,
+        poll_seconds: float = 0.75,
+    ):
         super().__init__(driver_class=HangupDriver)
         self.db_path = Path(db_path)
         self.config = config
@@ -89,8 +98,11 @@ class DeskApp(App):
     def _poll(self) -> None:
         """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
         version = store.data_version(self._watch)
-        if (version != self._version or self._minute() != self._minute_shown
-                or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS):
+        if (
+            version != self._version
+            or self._minute() != self._minute_shown
+            or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS
+        ):
             self._version = version
             self.refresh_data()
 
@@ -129,18 +141,26 @@ class DeskApp(App):
                 db.close()
         except sqlite3.Error:
             return  # the screen's own fetch says the store cannot be read
-        self._alert_marks = (max([marks[0], *(r["received_at"] for r in urgent)]),
-                             max([marks[1], *(r["finished_at"] for r in failed)]))
+        self._alert_marks = (
+            max([marks[0], *(r["received_at"] for r in urgent)]),
+            max([marks[1], *(r["finished_at"] for r in failed)]),
+        )
         for message, title in urgent_toasts(urgent):
             self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=15)
         for row in failed:
-            self.call_from_thread(self.notify, f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
-                                  title="Window failed", severity="error", timeout=30)
+            self.call_from_thread(
+                self.notify,
+                f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
+                title="Window failed",
+                severity="error",
+                timeout=30,
+            )
 
     # -- roles, navigation -----------------------------------------------------------------
 
-    def notify(self, message, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = False) -> None:
+    def notify(
+        self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False
+    ) -> None:
         """Toasts carry outside text (licence numbers, errors, window details): never markup."""
         super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
 
@@ -148,8 +168,9 @@ class DeskApp(App):
         """True (and the operator is told) when this desk's role may not do `action`."""
         if roles.may(self.role, action):
             return False
-        self.notify(f"role {self.role} may not {action}: this desk is read-only for it",
-                    title="Not allowed", severity="warning")
+        self.notify(
+            f"role {self.role} may not {action}: this desk is read-only for it", title="Not allowed", severity="warning"
+        )
         return True
 
     def action_keys(self) -> None:
@@ -164,6 +185,7 @@ class DeskApp(App):
 
     def action_open(self, name: str) -> None:
         from ediops.screens import registry
+
         screen = registry.screen(name)
         if screen is not None:
             self.push_screen(screen)
@@ -172,6 +194,7 @@ class DeskApp(App):
 
     def open_item(self, kind: str, context: dict) -> None:
         from ediops.screens import registry
+
         screen = registry.item_screen(kind, context)
         if screen is not None:
             self.push_screen(screen)
@@ -181,6 +204,7 @@ class DeskApp(App):
 
     def open_browser(self, start: str) -> None:
         from ediops.screens.licence_browser import LicenceBrowserScreen
+
         self.push_screen(LicenceBrowserScreen(query=start))
 
     def action_new_ticket(self) -> None:
@@ -191,6 +215,7 @@ class DeskApp(App):
 
     def open_ticket_form(self, licence_no: str | None = None, finding_id: int | None = None) -> None:
         from ediops.screens import registry
+
         form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id)
         if form is None:
             self.notify("the hotline's ticket form is not installed yet", severity="warning")
@@ -219,6 +244,9 @@ def urgent_toasts(rows: list[dict]) -> list[tuple[str, str]]:
     shown = ", ".join(r["licence_no"] for r in rows[:URGENT_TOASTS_MAX])
     issuers = len({r["issuer"] for r in rows})
     source = "one issuer" if issuers == 1 else f"{issuers} issuers"
-    return [(f"{shown} and {len(rows) - URGENT_TOASTS_MAX} more from {source}; see the urgent queue (u)",
-             f"{len(rows)} new urgent licences")]
-
+    return [
+        (
+            f"{shown} and {len(rows) - URGENT_TOASTS_MAX} more from {source}; see the urgent queue (u)",
+            f"{len(rows)} new urgent licences",
+        )
+    ]

@@ -1,4 +1,5 @@
 """Audit log: every operator action, newest first; `/` searches actor, action, subject, reason."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -9,8 +10,13 @@ from ediops.screens.cells import stamp
 from ediops.screens.safe import safe
 from ediops.screens.widgets import KeyedTable, Row
 
-COLUMNS = [("at", "At", 19), ("actor", "Actor", 10), ("action", "Action", 16), ("subject", "Subject", 24),
-           ("reason", "Reason", 40)]
+COLUMNS = [
+    ("at", "At", 19),
+    ("actor", "Actor", 10),
+    ("action", "Action", 16),
+    ("subject", "Subject", 24),
+    ("reason", "Reason", 40),
+]
 
 
 class AuditLogScreen(DeskScreen):
@@ -28,10 +34,22 @@ class AuditLogScreen(DeskScreen):
         return dashboard.audit_page(db, query=self.query_text, limit=500)
 
     def show(self, rows) -> None:
-        self.query_one(KeyedTable).show_rows([
-            Row(str(r["id"]), [stamp(r["at"]), safe(r["actor"]), safe(r["action"], "bold"),
-                               safe(r["subject"] or ""), safe(r["reason"] or "")]) for r in rows],
-            note=f"search: {self.query_text}" if self.query_text else "newest first")
+        self.query_one(KeyedTable).show_rows(
+            [
+                Row(
+                    str(r["id"]),
+                    [
+                        stamp(r["at"]),
+                        safe(r["actor"]),
+                        safe(r["action"], "bold"),
+                        safe(r["subject"] or ""),
+                        safe(r["reason"] or ""),
+                    ],
+                )
+                for r in rows
+            ],
+            note=f"search: {self.query_text}" if self.query_text else "newest first",
+        )
 
     def filter_changed(self, table: KeyedTable, text: str) -> None:
         """Searched in the store, not only among the rows on screen."""

@@ -1,5 +1,6 @@
 """The desk screen: data fetched by a worker on its own short-lived connection, shown by the
 handler through keyed table diffs; reloaded by the app when the store changes."""
+
 from __future__ import annotations
 
 import sqlite3

@@ -1,6 +1,7 @@
 """How values look in the desk's cells: ages, times, sparklines, colours by urgency.
 
 Outside text still goes through `safe`; these only format our own values."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -67,7 +68,7 @@ def detail_text(detail) -> Text:
 def sparkline(counts: list[int], width: int = 12) -> Text:
     """The day's volume in `width` bars (hours pooled evenly)."""
     size = max(1, len(counts) // width)
-    pooled = [sum(counts[i:i + size]) for i in range(0, len(counts), size)][:width]
+    pooled = [sum(counts[i : i + size]) for i in range(0, len(counts), size)][:width]
     top = max(pooled, default=0)
     if not top:
         return Text(" " * len(pooled), style="dim")

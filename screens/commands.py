@@ -1,5 +1,6 @@
 """The desk's commands: `ediops desk` (one per operator, e.g. over SSH) and `ediops demo`
 (simulated peers and a scheduler leader around a desk)."""
+
 from __future__ import annotations
 
 LONG_RUNNING = {"desk", "demo"}
@@ -30,9 +31,16 @@ def demo(ctx, args) -> int:
 
 
 def register(sub, common) -> None:
-    sub.add_parser("desk", parents=[common], help="the terminal desk (one per operator, e.g. over SSH)",
-                   description="The operations desk. Keys: ? shows them all; q quits.").set_defaults(func=desk)
-    sub.add_parser("demo", parents=[common],
-                   help="simulated peers, a scheduler leader and the desk on a fresh data file",
-                   description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
-                               "and stops all it started on exit.").set_defaults(func=demo)
+    sub.add_parser(
+        "desk",
+        parents=[common],
+        help="the terminal desk (one per operator, e.g. over SSH)",
+        description="The operations desk. Keys: ? shows them all; q quits.",
+    ).set_defaults(func=desk)
+    sub.add_parser(
+        "demo",
+        parents=[common],
+        help="simulated peers, a scheduler leader and the desk on a fresh data file",
+        description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
+        "and stops all it started on exit.",
+    ).set_defaults(func=demo)

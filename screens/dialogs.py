@@ -1,4 +1,5 @@
 """Modal prompts: a reason or note for an audited action."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -25,8 +26,9 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(safe(self.prompt_title, "bold"), id="dialog-title")
             yield Static(safe(self.subject), id="dialog-subject")
-            field = Input(value=self.default, placeholder="reason" if self.required else "note (optional)",
-                          id="dialog-input")
+            field = Input(
+                value=self.default, placeholder="reason" if self.required else "note (optional)", id="dialog-input"
+            )
             field.cursor_blink = False
             yield field
             yield Static("enter: confirm · escape: cancel", id="dialog-hint")

@@ -1,5 +1,6 @@
 """Findings: open findings grouped by code (pick a code on the left), resolve with a note (r),
 open a ticket from one (n), or all findings including resolved ones (s)."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -17,18 +18,39 @@ from ediops.screens.widgets import KeyedTable, Row
 
 ALL = "*"
 CODE_COLUMNS = [("code", "Code", 23), ("n", "Open", 4)]
-COLUMNS = [("id", "Id", 5), ("code", "Code", 23), ("subject", "Subject", 24), ("status", "Status", 8),
-           ("opened", "Opened", 19), ("by", "Closed by", 10), ("note", "Detail / note", 40)]
+COLUMNS = [
+    ("id", "Id", 5),
+    ("code", "Code", 23),
+    ("subject", "Subject", 24),
+    ("status", "Status", 8),
+    ("opened", "Opened", 19),
+    ("by", "Closed by", 10),
+    ("note", "Detail / note", 40),
+]
 
 
 def finding_cells(f: dict) -> Row:
     closed = f["status"] != "open"
-    return Row(str(f["id"]), [
-        Text(str(f["id"])), safe(f["code"], "bold"), subject_text(f),
-        Text(f["status"], style="dim" if closed else "yellow"), stamp(f["opened_at"]),
-        safe(f.get("closed_by") or ("engine" if closed else "-")), safe(f.get("note") or f.get("detail") or ""),
-    ], {"finding_id": f["id"], "licence_no": f.get("licence_no"), "issuer": f.get("issuer"), "code": f["code"],
-        "enterprise": f.get("enterprise"), "period": f.get("period")})
+    return Row(
+        str(f["id"]),
+        [
+            Text(str(f["id"])),
+            safe(f["code"], "bold"),
+            subject_text(f),
+            Text(f["status"], style="dim" if closed else "yellow"),
+            stamp(f["opened_at"]),
+            safe(f.get("closed_by") or ("engine" if closed else "-")),
+            safe(f.get("note") or f.get("detail") or ""),
+        ],
+        {
+            "finding_id": f["id"],
+            "licence_no": f.get("licence_no"),
+            "issuer": f.get("issuer"),
+            "code": f["code"],
+            "enterprise": f.get("enterprise"),
+            "period": f.get("period"),
+        },
+    )
 
 
 class FindingsScreen(DeskScreen):
@@ -54,7 +76,8 @@ class FindingsScreen(DeskScreen):
         total = sum(n for _, n in counts)
         self.query_one("#codes", KeyedTable).show_rows(
             [Row(ALL, [Text("all codes", style="italic"), Text(str(total))], {"code": None})]
-            + [Row(code, [safe(code), Text(str(n))], {"code": code}) for code, n in counts])
+            + [Row(code, [safe(code), Text(str(n))], {"code": code}) for code, n in counts]
+        )
         label = f"{self.status or 'all'} · {self.code or 'all codes'}"
         self.query_one("#findings", KeyedTable).show_rows([finding_cells(f) for f in findings], note=label)
 

@@ -1,5 +1,6 @@
 """The home screen's header line: Shanghai time to the minute, next window and its countdown in
 whole minutes, scheduler leader and its health, peer reachability."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,8 +24,9 @@ def _instant(value) -> datetime | None:
 
 def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
     """The soonest scheduled run among windows that are not paused."""
-    upcoming = [(_instant(w.get("next_run")), w["window"]) for w in windows
-                if w.get("next_run") and not w.get("paused")]
+    upcoming = [
+        (_instant(w.get("next_run")), w["window"]) for w in windows if w.get("next_run") and not w.get("paused")
+    ]
     if not upcoming:
         return None
     when, window = min(upcoming)
@@ -51,7 +53,9 @@ def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
     else:
         line.append("leader ")
         line.append(safe(leader["holder"]))
-        line.append(" ok" if leader.get("healthy") else " STALE", style="green" if leader.get("healthy") else "bold red")
+        line.append(
+            " ok" if leader.get("healthy") else " STALE", style="green" if leader.get("healthy") else "bold red"
+        )
     line.append(SEP)
     if not peers or not peers["known"]:
         line.append("peers: no contact yet", style="dim")

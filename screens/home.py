@@ -1,4 +1,5 @@
 """Home: the four live panes a duty officer keeps open all shift, under the header line."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -12,7 +13,16 @@ from ediops.views import dashboard
 from ediops.clock import parse_instant
 from ediops.screens.base import DeskScreen
 from ediops.screens.header import HeaderLine
-from ediops.screens.rows import FEED_COLUMNS, FINDING_COLUMNS, TICKET_COLUMNS, URGENT_COLUMNS, feed_row, finding_row, ticket_row, urgent_row
+from ediops.screens.rows import (
+    FEED_COLUMNS,
+    FINDING_COLUMNS,
+    TICKET_COLUMNS,
+    URGENT_COLUMNS,
+    feed_row,
+    finding_row,
+    ticket_row,
+    urgent_row,
+)
 from ediops.screens.widgets import KeyedTable
 
 PANES = ("feeds", "urgent", "mismatches", "tickets")
@@ -20,8 +30,9 @@ PANES = ("feeds", "urgent", "mismatches", "tickets")
 
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
-    BINDINGS = [Binding(str(i), f"pane('{name}')", name, show=False, id=f"home.pane{i}")
-                for i, name in enumerate(PANES, 1)]
+    BINDINGS = [
+        Binding(str(i), f"pane('{name}')", name, show=False, id=f"home.pane{i}") for i, name in enumerate(PANES, 1)
+    ]
     AUTO_FOCUS = "#urgent"  # focused as the screen is first shown: the footer is composed once, not again
     _opening = True  # until the first frame is drawn and its full fetch asked for
 
@@ -69,7 +80,9 @@ class HomeScreen(DeskScreen):
         return {
             "now": now,
             "feeds": dashboard.issuer_feeds(db, config, now=now),
-            "urgent": dashboard.urgent_licences(db, now=now, deadline_minutes=config.setting("urgent_deadline_minutes")),
+            "urgent": dashboard.urgent_licences(
+                db, now=now, deadline_minutes=config.setting("urgent_deadline_minutes")
+            ),
             "findings": dashboard.open_findings(db, limit=200),
             "counts": dashboard.finding_counts(db),
             "tickets": dashboard.open_tickets(db, limit=100),
@@ -84,16 +97,23 @@ class HomeScreen(DeskScreen):
         feeds = data["feeds"]
         late = sum(f["status"] in ("late", "failing") for f in feeds)
         self.query_one("#feeds", KeyedTable).show_rows(
-            [feed_row(f) for f in feeds[:rows]], note=f"{late} late or failing" if late else "all on time or waiting")
+            [feed_row(f) for f in feeds[:rows]], note=f"{late} late or failing" if late else "all on time or waiting"
+        )
         urgent = data["urgent"]
         in_flight = [u for u in urgent if not u["settled"]]
         overdue = sum(u["minutes_left"] < 0 for u in in_flight)
         self.query_one("#urgent", KeyedTable).show_rows(
-            [urgent_row(u) for u in urgent[:rows]], note=f"{len(in_flight)} in flight, {overdue} overdue")
+            [urgent_row(u) for u in urgent[:rows]], note=f"{len(in_flight)} in flight, {overdue} overdue"
+        )
         counts = data["counts"]
         self.query_one("#mismatches", KeyedTable).show_rows(
             [finding_row(f) for f in data["findings"][:rows]],
-            note=" ".join(f"{code} {n}" for code, n in counts[:3]) or "none open")
+            note=" ".join(f"{code} {n}" for code, n in counts[:3]) or "none open",
+        )
         self.query_one("#tickets", KeyedTable).show_rows(
-            [ticket_row(t, dashboard.clock_minutes(parse_instant(t["opened_at"]), now)) for t in data["tickets"][:rows]],
-            note=f"{len(data['tickets'])} open")
+            [
+                ticket_row(t, dashboard.clock_minutes(parse_instant(t["opened_at"]), now))
+                for t in data["tickets"][:rows]
+            ],
+            note=f"{len(data['tickets'])} open",
+        )

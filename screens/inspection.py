@@ -2,6 +2,7 @@
 certificate-of-origin work is electronic, and who must move — enterprises named by the §11
 findings and vendor tickets past their 24 hours. Enter drills into an enterprise's month
 (or a ticket); `[` and `]` step through months."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,16 +18,32 @@ from ediops.screens.cells import BARS
 from ediops.screens.safe import join, safe
 from ediops.screens.widgets import KeyedTable, Row, show_text
 
-BUREAU_COLUMNS = [("bureau", "Bur", 4), ("edecl", "E-declared", 13), ("batches", "Bat", 5),
-                  ("evisa", "E-visas", 13), ("certs", "CO", 4), ("pre", "Pre", 3), ("fees", "Fees", 8),
-                  ("daily", "Daily e-%", 10)]
+BUREAU_COLUMNS = [
+    ("bureau", "Bur", 4),
+    ("edecl", "E-declared", 13),
+    ("batches", "Bat", 5),
+    ("evisa", "E-visas", 13),
+    ("certs", "CO", 4),
+    ("pre", "Pre", 3),
+    ("fees", "Fees", 8),
+    ("daily", "Daily e-%", 10),
+]
 NAME_WIDTH = 16
-ATTENTION_COLUMNS = [("what", "What", 10), ("who", "Enterprise", 15), ("name", "Name", NAME_WIDTH),
-                     ("period", "Period", 10), ("detail", "Why", 64)]
-WHAT = {"EDECL_REQUIRED": ("must move", "bold red"), "CO_EVISA_REQUIRED": ("e-visa", "bold red"),
-        "PRE_ENTRY_SELF_DECLARER": ("pre-entry", "yellow"), "PLATFORM_FEE_CHARGED": ("fee", "yellow")}
+ATTENTION_COLUMNS = [
+    ("what", "What", 10),
+    ("who", "Enterprise", 15),
+    ("name", "Name", NAME_WIDTH),
+    ("period", "Period", 10),
+    ("detail", "Why", 64),
+]
+WHAT = {
+    "EDECL_REQUIRED": ("must move", "bold red"),
+    "CO_EVISA_REQUIRED": ("e-visa", "bold red"),
+    "PRE_ENTRY_SELF_DECLARER": ("pre-entry", "yellow"),
+    "PLATFORM_FEE_CHARGED": ("fee", "yellow"),
+}
 SHADES = "░"
-EIGHTHS = " ▏▎▍▌▋▊▉"      # horizontal partial blocks, 1/8 to 7/8
+EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal partial blocks, 1/8 to 7/8
 
 
 def share_style(percent: int | None) -> str:
@@ -64,38 +81,65 @@ def fitted(value: object, width: int) -> Text:
 
 
 def bureau_row(b: dict) -> Row:
-    return Row(b["bureau"], [
-        safe(b["bureau"], "bold"), share_bar(b["edecl_share"]), Text(str(b["batches"])),
-        share_bar(b["evisa_share"]), Text(str(b["applications"])),
-        Text(str(b["pre_entry"]), style="yellow" if b["pre_entry"] else "dim"),
-        Text(b["fees"], style="yellow" if b["fees_charged"] else "dim"), daily_bars(b["daily"]),
-    ], {"bureau": b["bureau"]})
+    return Row(
+        b["bureau"],
+        [
+            safe(b["bureau"], "bold"),
+            share_bar(b["edecl_share"]),
+            Text(str(b["batches"])),
+            share_bar(b["evisa_share"]),
+            Text(str(b["applications"])),
+            Text(str(b["pre_entry"]), style="yellow" if b["pre_entry"] else "dim"),
+            Text(b["fees"], style="yellow" if b["fees_charged"] else "dim"),
+            daily_bars(b["daily"]),
+        ],
+        {"bureau": b["bureau"]},
+    )
 
 
 def finding_row(f: dict) -> Row:
     label, style = WHAT[f["code"]]
-    return Row(f"finding:{f['id']}", [
-        Text(label, style=style), safe(f["enterprise"]), fitted(f["name"], NAME_WIDTH), safe(f["period"]),
-        safe(f["summary"]),
-    ], {"finding_id": f["id"], "enterprise": f["enterprise"], "month": f["period"][:7], "code": f["code"]})
+    return Row(
+        f"finding:{f['id']}",
+        [
+            Text(label, style=style),
+            safe(f["enterprise"]),
+            fitted(f["name"], NAME_WIDTH),
+            safe(f["period"]),
+            safe(f["summary"]),
+        ],
+        {"finding_id": f["id"], "enterprise": f["enterprise"], "month": f["period"][:7], "code": f["code"]},
+    )
 
 
 def ticket_row(t: dict) -> Row:
-    return Row(f"ticket:{t['id']}", [
-        Text("vendor 24h", style="bold red"), safe(t["id"]), fitted(t["vendor_name"], NAME_WIDTH),
-        Text(f"{t['hours']}h", style="bold red"),
-        join(safe(t["org"]), Text(f"waiting on the vendor since {t['since'][:16].replace('T', ' ')}", style="dim"),
-             separator=" · "),
-    ], {"ticket_id": t["id"]})
+    return Row(
+        f"ticket:{t['id']}",
+        [
+            Text("vendor 24h", style="bold red"),
+            safe(t["id"]),
+            fitted(t["vendor_name"], NAME_WIDTH),
+            Text(f"{t['hours']}h", style="bold red"),
+            join(
+                safe(t["org"]),
+                Text(f"waiting on the vendor since {t['since'][:16].replace('T', ' ')}", style="dim"),
+                separator=" · ",
+            ),
+        ],
+        {"ticket_id": t["id"]},
+    )
 
 
 def summary_line(month: str, findings: list[dict], tickets: list[dict], bureaus: list[dict]) -> Text:
     counts = {code: sum(f["code"] == code for f in findings) for code in WHAT}
     fees = sum(b["fees_charged"] for b in bureaus)
     line = Text(f"2002 notice · {month}", style="bold")
-    for label, n in (("must move", counts["EDECL_REQUIRED"] + counts["CO_EVISA_REQUIRED"]),
-                     ("pre-entry", counts["PRE_ENTRY_SELF_DECLARER"]), ("fees", fees),
-                     ("vendor >24h", len(tickets))):
+    for label, n in (
+        ("must move", counts["EDECL_REQUIRED"] + counts["CO_EVISA_REQUIRED"]),
+        ("pre-entry", counts["PRE_ENTRY_SELF_DECLARER"]),
+        ("fees", fees),
+        ("vendor >24h", len(tickets)),
+    ):
         line.append(" · ")
         line.append(f"{label} {n}", style="bold red" if n else "green")
     return line
@@ -125,21 +169,27 @@ class InspectionScreen(DeskScreen):
     def fetch(self, db, now):
         month = self.month or view.month_of(now)
         configured = view.configured_bureaus(self.app.config)
-        return {"month": month,
-                "bureaus": view.bureau_month(db, month, configured=configured),
-                "findings": view.findings_of_month(db, month),
-                "tickets": view.overdue_vendor_tickets(db, self.app.config, now=now)}
+        return {
+            "month": month,
+            "bureaus": view.bureau_month(db, month, configured=configured),
+            "findings": view.findings_of_month(db, month),
+            "tickets": view.overdue_vendor_tickets(db, self.app.config, now=now),
+        }
 
     def show(self, data) -> None:
         self.month = data["month"]
         bureaus, findings, tickets = data["bureaus"], data["findings"], data["tickets"]
-        show_text(self.query_one("#inspection-summary", Static), summary_line(data["month"], findings, tickets, bureaus))
+        show_text(
+            self.query_one("#inspection-summary", Static), summary_line(data["month"], findings, tickets, bureaus)
+        )
         reported = sum(1 for b in bureaus if b["batches"] or b["applications"])
         self.query_one("#bureaus", KeyedTable).show_rows(
-            [bureau_row(b) for b in bureaus], note=f"{reported} of {len(bureaus)} reporting")
+            [bureau_row(b) for b in bureaus], note=f"{reported} of {len(bureaus)} reporting"
+        )
         self.query_one("#attention", KeyedTable).show_rows(
             [ticket_row(t) for t in tickets] + [finding_row(f) for f in findings],
-            note=f"{len(findings)} findings, {len(tickets)} vendor tickets")
+            note=f"{len(findings)} findings, {len(tickets)} vendor tickets",
+        )
 
     def action_month(self, step: int) -> None:
         self.month = shift_month(self.month or view.month_of(self.app.clock.now()), step)
@@ -150,6 +200,7 @@ class InspectionScreen(DeskScreen):
         if context.get("enterprise"):
             event.prevent_default()
             from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
+
             self.app.push_screen(InspectionEnterpriseScreen(context["enterprise"], context["month"]))
         elif context.get("ticket_id"):
             event.prevent_default()

@@ -1,6 +1,7 @@
 """Licence browser: every licence in number order, one page at a time from SQL by keyset
 (never OFFSET, never the whole table in memory), so it stays quick with a million licences.
 `]` next page, `[` previous, `g` first; `/` a number prefix or the start of a trader's name."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -14,17 +15,35 @@ from ediops.screens.safe import safe
 from ediops.screens.widgets import KeyedTable, Row
 
 PAGE = 100
-COLUMNS = [("licence", "Licence", 12), ("dir", "Dir", 6), ("state", "State", 9), ("urgent", "U", 1),
-           ("qty", "Quantity", 14), ("port", "Port", 4), ("received", "Recvd", 5), ("trader", "Trader", 30),
-           ("commodity", "Commodity", 24)]
+COLUMNS = [
+    ("licence", "Licence", 12),
+    ("dir", "Dir", 6),
+    ("state", "State", 9),
+    ("urgent", "U", 1),
+    ("qty", "Quantity", 14),
+    ("port", "Port", 4),
+    ("received", "Recvd", 5),
+    ("trader", "Trader", 30),
+    ("commodity", "Commodity", 24),
+]
 
 
 def licence_row(r: dict) -> Row:
-    return Row(r["licence_no"], [
-        safe(r["licence_no"], "bold"), safe(r["direction"]), safe(r["state"]),
-        Text("U", style="bold red") if r["urgent"] else Text(""), safe(f"{r['quantity']} {r['unit']}"),
-        safe(r["port"]), clock_time(r["received_at"]), safe(r["trader_name"]), safe(r["commodity_name"]),
-    ], {"licence_no": r["licence_no"], "issuer": r["issuer"]})
+    return Row(
+        r["licence_no"],
+        [
+            safe(r["licence_no"], "bold"),
+            safe(r["direction"]),
+            safe(r["state"]),
+            Text("U", style="bold red") if r["urgent"] else Text(""),
+            safe(f"{r['quantity']} {r['unit']}"),
+            safe(r["port"]),
+            clock_time(r["received_at"]),
+            safe(r["trader_name"]),
+            safe(r["commodity_name"]),
+        ],
+        {"licence_no": r["licence_no"], "issuer": r["issuer"]},
+    )
 
 
 class LicenceBrowserScreen(DeskScreen):

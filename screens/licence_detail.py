@@ -1,5 +1,6 @@
 """Licence detail: every field, the lifecycle timeline, releases with uses n/12 and the
 remaining quantity, linked findings and tickets. The item keys act on this licence."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -15,13 +16,29 @@ from ediops.screens.base import DeskScreen
 
 FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
 EVENT_COLUMNS = [("at", "At", 19), ("event", "Event", 17), ("actor", "By", 10), ("detail", "Detail", 40)]
-RELEASE_COLUMNS = [("slot", "Use", 5), ("declaration", "Declaration", 18), ("customs", "Cust", 4),
-                   ("qty", "Quantity", 14), ("on", "Released", 10), ("unit_code", "Op. unit", 10),
-                   ("status", "Status", 9)]
-FINDING_COLUMNS = [("id", "Id", 5), ("code", "Code", 23), ("status", "Status", 8), ("opened", "Opened", 19),
-                   ("note", "Detail / note", 30)]
-TICKET_COLUMNS = [("id", "Ticket", 10), ("status", "Status", 8), ("priority", "Pri", 6),
-                  ("category", "Category", 12), ("caller", "Caller", 30)]
+RELEASE_COLUMNS = [
+    ("slot", "Use", 5),
+    ("declaration", "Declaration", 18),
+    ("customs", "Cust", 4),
+    ("qty", "Quantity", 14),
+    ("on", "Released", 10),
+    ("unit_code", "Op. unit", 10),
+    ("status", "Status", 9),
+]
+FINDING_COLUMNS = [
+    ("id", "Id", 5),
+    ("code", "Code", 23),
+    ("status", "Status", 8),
+    ("opened", "Opened", 19),
+    ("note", "Detail / note", 30),
+]
+TICKET_COLUMNS = [
+    ("id", "Ticket", 10),
+    ("status", "Status", 8),
+    ("priority", "Pri", 6),
+    ("category", "Category", 12),
+    ("caller", "Caller", 30),
+]
 
 
 def _pair(code, name) -> Text:
@@ -30,23 +47,37 @@ def _pair(code, name) -> Text:
 
 def field_rows(lic: dict) -> list[Row]:
     fields = [
-        ("Licence", safe(lic["licence_no"], "bold")), ("Issuer", safe(lic["issuer"])),
-        ("Batch", safe(lic["batch_id"])), ("Business date", safe(lic["business_date"])),
-        ("Direction", safe(lic["direction"])), ("Issued on", safe(lic["issued_on"])),
+        ("Licence", safe(lic["licence_no"], "bold")),
+        ("Issuer", safe(lic["issuer"])),
+        ("Batch", safe(lic["batch_id"])),
+        ("Business date", safe(lic["business_date"])),
+        ("Direction", safe(lic["direction"])),
+        ("Issued on", safe(lic["issued_on"])),
         ("Trader", _pair(lic["trader_code"], lic["trader_name"])),
         ("Party", _pair(lic["party_code"], lic["party_name"])),
         ("Commodity", _pair(lic["hs_code"], lic["commodity_name"])),
-        ("Quantity", safe(f"{lic['quantity']} {lic['unit']}")), ("Country", safe(lic["country"])),
-        ("Trade mode", safe(lic["trade_mode"])), ("Valid", safe(f"{lic['valid_from']} to {lic['valid_to']}")),
-        ("Port", safe(lic["port"])), ("One batch", Text("yes (one release)" if lic["one_batch"] else "no (up to 12)")),
+        ("Quantity", safe(f"{lic['quantity']} {lic['unit']}")),
+        ("Country", safe(lic["country"])),
+        ("Trade mode", safe(lic["trade_mode"])),
+        ("Valid", safe(f"{lic['valid_from']} to {lic['valid_to']}")),
+        ("Port", safe(lic["port"])),
+        ("One batch", Text("yes (one release)" if lic["one_batch"] else "no (up to 12)")),
         ("Urgent", Text("yes", style="bold red") if lic["urgent"] else Text("no")),
-        ("Remarks", safe(lic["remarks"] or "-")), ("Agents", safe(", ".join(map(str, lic["agents"])) or "-")),
-        ("State", safe(lic["state"], "bold")), ("Received", stamp(lic["received_at"])),
+        ("Remarks", safe(lic["remarks"] or "-")),
+        ("Agents", safe(", ".join(map(str, lic["agents"])) or "-")),
+        ("State", safe(lic["state"], "bold")),
+        ("Received", stamp(lic["received_at"])),
         ("Phoned", join(stamp(lic["phoned_at"]), safe(lic["phoned_by"] or ""))),
         ("Escalated", join(stamp(lic["escalated_at"]), safe(lic["escalated_by"] or ""))),
         ("Forwarded", stamp(lic["forwarded_at"])),
-        ("Customs", join(safe(lic["customs_answer"] or "-"), safe(lic["customs_reason"] or ""),
-                         stamp(lic["customs_answered_at"]) if lic["customs_answered_at"] else Text(""))),
+        (
+            "Customs",
+            join(
+                safe(lic["customs_answer"] or "-"),
+                safe(lic["customs_reason"] or ""),
+                stamp(lic["customs_answered_at"]) if lic["customs_answered_at"] else Text(""),
+            ),
+        ),
     ]
     return [Row(name, [Text(name, style="dim"), value]) for name, value in fields]
 
@@ -57,7 +88,9 @@ def tally_text(tally: dict) -> Text:
     line.append(f"{uses}/{limit}", style="bold red" if uses > limit else "")
     line.append(f" · used {tally['used']} · remaining ")
     remaining = str(tally["remaining"])
-    line.append(f"{remaining} {tally.get('unit', '')}".strip(), style="bold red" if remaining.startswith("-") else "green")
+    line.append(
+        f"{remaining} {tally.get('unit', '')}".strip(), style="bold red" if remaining.startswith("-") else "green"
+    )
     return line
 
 
@@ -89,24 +122,65 @@ class LicenceDetailScreen(DeskScreen):
         lic = view["licence"]
         show_text(head, join(safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"])))
         self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
-        self.query_one("#events", KeyedTable).show_rows([
-            Row(str(i), [stamp(e["at"]), safe(e["event"], "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])])
-            for i, e in enumerate(view["events"])])
+        self.query_one("#events", KeyedTable).show_rows(
+            [
+                Row(
+                    str(i),
+                    [stamp(e["at"]), safe(e["event"], "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])],
+                )
+                for i, e in enumerate(view["events"])
+            ]
+        )
         show_text(self.query_one("#tally", Static), tally_text(view["tally"]))
-        self.query_one("#releases", KeyedTable).show_rows([
-            Row(r["declaration_no"], [Text(f"{r['slot']}/{view['tally']['max_uses']}"), safe(r["declaration_no"]), safe(r["customs_code"]),
-                                      safe(f"{r['quantity']} {r['unit']}"), safe(r["released_on"]),
-                                      safe(r["operating_unit_code"]), safe(r["status"])])
-            for r in view["releases"]])
-        self.query_one("#findings", KeyedTable).show_rows([
-            Row(str(f["id"]), [Text(str(f["id"])), safe(f["code"], "bold"), safe(f["status"]), stamp(f["opened_at"]),
-                               safe(f["note"]) if f["note"] else detail_text(f["detail"])],
-                {"finding_id": f["id"] if f["status"] == "open" else None, "licence_no": self.licence_no})
-            for f in view["findings"]])
-        self.query_one("#tickets", KeyedTable).show_rows([
-            Row(str(t["id"]), [safe(t["id"]), safe(t["status"]), safe(t["priority"]), safe(t["category"]),
-                               safe(f"{t['caller']} ({t['org']})")], {"ticket_id": t["id"], "licence_no": self.licence_no})
-            for t in view["tickets"]])
+        self.query_one("#releases", KeyedTable).show_rows(
+            [
+                Row(
+                    r["declaration_no"],
+                    [
+                        Text(f"{r['slot']}/{view['tally']['max_uses']}"),
+                        safe(r["declaration_no"]),
+                        safe(r["customs_code"]),
+                        safe(f"{r['quantity']} {r['unit']}"),
+                        safe(r["released_on"]),
+                        safe(r["operating_unit_code"]),
+                        safe(r["status"]),
+                    ],
+                )
+                for r in view["releases"]
+            ]
+        )
+        self.query_one("#findings", KeyedTable).show_rows(
+            [
+                Row(
+                    str(f["id"]),
+                    [
+                        Text(str(f["id"])),
+                        safe(f["code"], "bold"),
+                        safe(f["status"]),
+                        stamp(f["opened_at"]),
+                        safe(f["note"]) if f["note"] else detail_text(f["detail"]),
+                    ],
+                    {"finding_id": f["id"] if f["status"] == "open" else None, "licence_no": self.licence_no},
+                )
+                for f in view["findings"]
+            ]
+        )
+        self.query_one("#tickets", KeyedTable).show_rows(
+            [
+                Row(
+                    str(t["id"]),
+                    [
+                        safe(t["id"]),
+                        safe(t["status"]),
+                        safe(t["priority"]),
+                        safe(t["category"]),
+                        safe(f"{t['caller']} ({t['org']})"),
+                    ],
+                    {"ticket_id": t["id"], "licence_no": self.licence_no},
+                )
+                for t in view["tickets"]
+            ]
+        )
 
     def on_data_table_row_selected(self, event) -> None:
         """Enter opens a ticket; the other tables are already about this licence."""

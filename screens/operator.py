@@ -1,5 +1,6 @@
 """The operator's action keys: each checks the role, asks for a reason where it matters, and
 runs the audited store action in a worker; the outcome (or who acted first) comes back as a toast."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -28,39 +29,55 @@ def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
     app.run_worker(work, thread=True, group="action", exit_on_error=True)
 
 
-def ask_then(app, title: str, subject: str, then: Callable[[str], None], *, default: str = "",
-             required: bool = True) -> None:
+def ask_then(
+    app, title: str, subject: str, then: Callable[[str], None], *, default: str = "", required: bool = True
+) -> None:
     """Asks for a reason, then calls `then(reason)` unless the operator cancelled."""
-    app.push_screen(ReasonDialog(title, subject, default=default, required=required),
-                    lambda reason: reason is not None and then(reason))
+    app.push_screen(
+        ReasonDialog(title, subject, default=default, required=required),
+        lambda reason: reason is not None and then(reason),
+    )
 
 
 def _scheduler():
     from ediops.scheduling import windows as scheduler  # the engine's; imported when first used
+
     return scheduler
 
 
 def _actions():
-    from ediops.licensing import actions  # with licence_view and rules: imported when first used, not before the first frame
+    from ediops.licensing import (
+        actions,
+    )  # with licence_view and rules: imported when first used, not before the first frame
+
     return actions
 
 
 def request_window_run(app, window: str) -> None:
     if app.refuse("window"):
         return
-    ask_then(app, "Run window now", f"window {window}",
-             lambda reason: perform(app, f"run of {window} requested", _scheduler().request_run,
-                                    window, reason=reason),
-             default="operator request", required=True)
+    ask_then(
+        app,
+        "Run window now",
+        f"window {window}",
+        lambda reason: perform(app, f"run of {window} requested", _scheduler().request_run, window, reason=reason),
+        default="operator request",
+        required=True,
+    )
 
 
 def set_window_paused(app, window: str, paused: bool) -> None:
     if app.refuse("window"):
         return
     verb = "Pause" if paused else "Resume"
-    ask_then(app, f"{verb} window", f"window {window}",
-             lambda reason: perform(app, f"{window} {'paused' if paused else 'resumed'}",
-                                    _scheduler().set_paused, window, paused, reason=reason))
+    ask_then(
+        app,
+        f"{verb} window",
+        f"window {window}",
+        lambda reason: perform(
+            app, f"{window} {'paused' if paused else 'resumed'}", _scheduler().set_paused, window, paused, reason=reason
+        ),
+    )
 
 
 class OperatorActions:
@@ -77,32 +94,60 @@ class OperatorActions:
     def action_forward(self) -> None:
         licence = self._selected("forward", "licence_no", "select an urgent licence to forward")
         if licence:
-            ask_then(self.app, "Forward to customs now", f"licence {licence}",
-                     lambda reason: perform(self.app, f"forward of {licence} requested",
-                                            _scheduler().request_urgent_forward, licence, reason=reason),
-                     default="urgent licence: forward at once")
+            ask_then(
+                self.app,
+                "Forward to customs now",
+                f"licence {licence}",
+                lambda reason: perform(
+                    self.app,
+                    f"forward of {licence} requested",
+                    _scheduler().request_urgent_forward,
+                    licence,
+                    reason=reason,
+                ),
+                default="urgent licence: forward at once",
+            )
 
     def action_phone(self) -> None:
         licence = self._selected("phone", "licence_no", "select a licence to record the phone call")
         if licence:
-            ask_then(self.app, "Phone confirmation with the issuer", f"licence {licence}",
-                     lambda note: perform(self.app, f"phone confirmation of {licence} recorded",
-                                          _actions().record_phone_confirmation, licence, note=note),
-                     required=False)
+            ask_then(
+                self.app,
+                "Phone confirmation with the issuer",
+                f"licence {licence}",
+                lambda note: perform(
+                    self.app,
+                    f"phone confirmation of {licence} recorded",
+                    _actions().record_phone_confirmation,
+                    licence,
+                    note=note,
+                ),
+                required=False,
+            )
 
     def action_escalate(self) -> None:
         licence = self._selected("escalate", "licence_no", "select a licence to escalate")
         if licence:
-            ask_then(self.app, "Escalate to the supervisor", f"licence {licence}",
-                     lambda reason: perform(self.app, f"licence {licence} escalated",
-                                            _actions().escalate, licence, reason=reason))
+            ask_then(
+                self.app,
+                "Escalate to the supervisor",
+                f"licence {licence}",
+                lambda reason: perform(
+                    self.app, f"licence {licence} escalated", _actions().escalate, licence, reason=reason
+                ),
+            )
 
     def action_resolve(self) -> None:
         finding = self._selected("resolve", "finding_id", "select a finding to resolve")
         if finding:
-            ask_then(self.app, "Resolve finding", f"finding {finding}",
-                     lambda note: perform(self.app, f"finding {finding} resolved",
-                                          _actions().resolve_finding, int(finding), note=note))
+            ask_then(
+                self.app,
+                "Resolve finding",
+                f"finding {finding}",
+                lambda note: perform(
+                    self.app, f"finding {finding} resolved", _actions().resolve_finding, int(finding), note=note
+                ),
+            )
 
     def action_new_ticket(self) -> None:
         if self.app.refuse("ticket"):

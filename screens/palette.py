@@ -1,5 +1,6 @@
 """Command palette (ctrl+p) with the desk's own commands: find a licence by number, open a
 screen or an issuer, new ticket, run / pause / resume a window."""
+
 from __future__ import annotations
 
 import re
@@ -27,17 +28,38 @@ class DeskCommands(Provider):
             ("Licence browser", "every licence, paged", partial(app.action_open, "browser")),
             ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
             ("New ticket", "log a hotline call", app.action_new_ticket),
-            ("Inspection (2002 notice)", "bureaus' e-declaration and e-visa shares", partial(app.action_open, "inspection")),
+            (
+                "Inspection (2002 notice)",
+                "bureaus' e-declaration and e-visa shares",
+                partial(app.action_open, "inspection"),
+            ),
         ]
         for window in app.config.windows:
             commands += [
-                (f"Run window {window}", "ask the leader to run it now", partial(operator.request_window_run, app, window)),
-                (f"Pause window {window}", "stop its scheduled runs", partial(operator.set_window_paused, app, window, True)),
-                (f"Resume window {window}", "restart its scheduled runs", partial(operator.set_window_paused, app, window, False)),
+                (
+                    f"Run window {window}",
+                    "ask the leader to run it now",
+                    partial(operator.request_window_run, app, window),
+                ),
+                (
+                    f"Pause window {window}",
+                    "stop its scheduled runs",
+                    partial(operator.set_window_paused, app, window, True),
+                ),
+                (
+                    f"Resume window {window}",
+                    "restart its scheduled runs",
+                    partial(operator.set_window_paused, app, window, False),
+                ),
             ]
         for issuer in app.config.issuers:
-            commands.append((f"Issuer {issuer.code} {clean(issuer.display_name)}", "feed, batches, rejections",
-                             partial(app.open_item, "issuer", {"issuer": issuer.code})))
+            commands.append(
+                (
+                    f"Issuer {issuer.code} {clean(issuer.display_name)}",
+                    "feed, batches, rejections",
+                    partial(app.open_item, "issuer", {"issuer": issuer.code}),
+                )
+            )
         return commands
 
     async def discover(self) -> Hits:
@@ -49,10 +71,13 @@ class DeskCommands(Provider):
         if LICENCE_PREFIX.match(text):
             number = text.upper()
             if LICENCE_NO.match(number):
-                yield Hit(1.0, f"Open licence {number}", partial(self.app.open_licence, number),
-                          help="licence detail")
-            yield Hit(0.9, f"Browse licences from {number}", partial(self.app.open_browser, number),
-                      help="licence browser at this number")
+                yield Hit(1.0, f"Open licence {number}", partial(self.app.open_licence, number), help="licence detail")
+            yield Hit(
+                0.9,
+                f"Browse licences from {number}",
+                partial(self.app.open_browser, number),
+                help="licence browser at this number",
+            )
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
             score = matcher.match(name)

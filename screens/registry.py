@@ -1,5 +1,6 @@
 """Which screen opens for a name or an item. Imports are lazy so the desk starts fast, and the
 hotline's ticket screens are optional until they are installed."""
+
 from __future__ import annotations
 
 import importlib
@@ -22,21 +23,27 @@ def _optional(module: str, name: str):
 def screen(name: str) -> Screen | None:
     if name == "urgent":
         from ediops.screens.urgent_queue import UrgentQueueScreen
+
         return UrgentQueueScreen()
     if name == "findings":
         from ediops.screens.findings import FindingsScreen
+
         return FindingsScreen()
     if name == "windows":
         from ediops.screens.windows import WindowsScreen
+
         return WindowsScreen()
     if name == "audit":
         from ediops.screens.audit_log import AuditLogScreen
+
         return AuditLogScreen()
     if name == "browser":
         from ediops.screens.licence_browser import LicenceBrowserScreen
+
         return LicenceBrowserScreen()
     if name == "inspection":
         from ediops.screens.inspection import InspectionScreen
+
         return InspectionScreen()
     if name == "tickets":
         cls = _optional("ediops.screens.ticket_list", "TicketListScreen")
@@ -48,12 +55,15 @@ def item_screen(kind: str, context: dict) -> Screen | None:
     """The detail screen of a table row, by the row's kind."""
     if context.get("licence_no") and kind in ("licence", "finding"):
         from ediops.screens.licence_detail import LicenceDetailScreen
+
         return LicenceDetailScreen(context["licence_no"])
     if kind in ("issuer", "finding") and context.get("issuer"):
         from ediops.screens.issuer_detail import IssuerDetailScreen
+
         return IssuerDetailScreen(context["issuer"])
     if kind == "finding" and context.get("code") in INSPECTION_CODES and context.get("enterprise"):
         from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
+
         return InspectionEnterpriseScreen(context["enterprise"], context["period"][:7])
     if kind == "ticket" and context.get("ticket_id"):
         cls = _optional("ediops.screens.ticket_detail", "TicketDetailScreen")

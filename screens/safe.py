@@ -4,6 +4,7 @@ Every string from a feed, a write-off, a phone call or the store reaches a widge
 `rich.text.Text` built here: never parsed as markup (so `[/]` in a trader's name is just
 text), with escape sequences and C0/C1/bidi controls removed (so an OSC title sequence
 never reaches the terminal)."""
+
 from __future__ import annotations
 
 from rich.text import Text

@@ -3,6 +3,7 @@
 Textual's input thread treats stdin at EOF as "no input yet" and loops on it, so a desk whose
 SSH connection dropped would spin; `HangupDriver` reads the same way but leaves on EOF or EIO.
 SIGHUP and SIGTERM end the desk the same way (see `DeskApp.on_mount`)."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,10 @@ class HangupDriver(LinuxDriver):
 
 def crash_log_path() -> Path:
     """`$EDIOPS_LOG_DIR/desk-crash.log`, else under `$XDG_STATE_HOME/ediops` (~/.local/state)."""
-    folder = os.environ.get("EDIOPS_LOG_DIR") or Path(
-        os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "ediops"
+    folder = (
+        os.environ.get("EDIOPS_LOG_DIR")
+        or Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "ediops"
+    )
     return Path(folder) / "desk-crash.log"
 
 

@@ -1,6 +1,7 @@
 """One ticket: who called about what, the licence's story, where it was routed (with the
 number to call), its notes; and the keys for the rest of its life (note, route, wait,
 resolve, close, reopen), each asking for its note and refused when another desk acted first."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -55,20 +56,38 @@ def ticket_text(ticket: dict, settings, now) -> Text:
     due = stamp(ticket["due_at"])
     if ticket["status"] in hotline.ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now:
         due.stylize("bold red")
-    lines = [join(safe(ticket["id"], "bold"), safe(ticket["status"], "reverse"), safe(ticket["priority"]),
-                  safe(ticket["category"]), Text("due"), due, separator="  "),
-             _field("Caller", safe(ticket["caller"]), Text("phone"), safe(ticket["phone"], "bold")),
-             _field("Org", safe(ticket["org"]), safe(f"({ticket['org_kind'] or 'kind not given'})", "dim")),
-             _field("Opened", stamp(ticket["opened_at"]), Text("by"), safe(ticket["opened_by"]))]
-    links = [(name, ticket[key]) for name, key in (("batch", "batch_id"), ("finding", "finding_id"),
-                                                   ("assignee", "assignee")) if ticket[key] is not None]
+    lines = [
+        join(
+            safe(ticket["id"], "bold"),
+            safe(ticket["status"], "reverse"),
+            safe(ticket["priority"]),
+            safe(ticket["category"]),
+            Text("due"),
+            due,
+            separator="  ",
+        ),
+        _field("Caller", safe(ticket["caller"]), Text("phone"), safe(ticket["phone"], "bold")),
+        _field("Org", safe(ticket["org"]), safe(f"({ticket['org_kind'] or 'kind not given'})", "dim")),
+        _field("Opened", stamp(ticket["opened_at"]), Text("by"), safe(ticket["opened_by"])),
+    ]
+    links = [
+        (name, ticket[key])
+        for name, key in (("batch", "batch_id"), ("finding", "finding_id"), ("assignee", "assignee"))
+        if ticket[key] is not None
+    ]
     if links:
         lines.append(_field("Linked", *(join(Text(n), safe(v)) for n, v in links)))
     if ticket["routed_to"]:
         contact = settings.contacts.get(ticket["routed_to"])
-        lines.append(_field("Routed", safe(contact.name if contact else ticket["routed_to"]),
-                            safe(contact.phone if contact else "", "bold"), Text("since"),
-                            stamp(ticket["routed_at"])))
+        lines.append(
+            _field(
+                "Routed",
+                safe(contact.name if contact else ticket["routed_to"]),
+                safe(contact.phone if contact else "", "bold"),
+                Text("since"),
+                stamp(ticket["routed_at"]),
+            )
+        )
     if ticket["waiting_on"]:
         lines.append(_field("Waiting", safe(ticket["waiting_on"], "yellow")))
     lines.append(_field("Text", safe(ticket["text"], multiline=True)))
@@ -78,8 +97,9 @@ def ticket_text(ticket: dict, settings, now) -> Text:
 def notes_text(notes: list[dict]) -> Text:
     if not notes:
         return Text("no notes yet (a: add one)", style="dim")
-    return Text("\n", end="").join(join(stamp(n["at"]), safe(n["by"], "cyan"), safe(n["text"], multiline=True))
-                                   for n in notes)
+    return Text("\n", end="").join(
+        join(stamp(n["at"]), safe(n["by"], "cyan"), safe(n["text"], multiline=True)) for n in notes
+    )
 
 
 TICKET_BINDINGS = [
@@ -114,8 +134,12 @@ class TicketActions:
     def _act(self, title: str, done: str, fn, field: str, **kwargs) -> None:
         ticket_id = self._ticket_or_refuse()
         if ticket_id:
-            ask_then(self.app, title, f"ticket {ticket_id}",
-                     lambda text: perform(self.app, done.format(ticket_id), fn, ticket_id, **{field: text}, **kwargs))
+            ask_then(
+                self.app,
+                title,
+                f"ticket {ticket_id}",
+                lambda text: perform(self.app, done.format(ticket_id), fn, ticket_id, **{field: text}, **kwargs),
+            )
 
     def action_note(self) -> None:
         self._act("Add a note", "note added to {}", hotline.add_note, "text")
@@ -137,14 +161,22 @@ class TicketActions:
         if not ticket_id:
             return
         settings = self.hotline_settings()
-        choices = [(c.id, join(safe(c.name), safe(c.phone, "bold"), Text("vendor" if c.vendor else "", "dim")))
-                   for c in settings.contacts.values()]
+        choices = [
+            (c.id, join(safe(c.name), safe(c.phone, "bold"), Text("vendor" if c.vendor else "", "dim")))
+            for c in settings.contacts.values()
+        ]
 
         def route(contact_id: str | None) -> None:
             if contact_id:
                 phone = settings.contacts[contact_id].phone
-                perform(self.app, f"{ticket_id} routed to {contact_id}: call {phone}", hotline.route_ticket,
-                        ticket_id, to=contact_id, settings=settings)
+                perform(
+                    self.app,
+                    f"{ticket_id} routed to {contact_id}: call {phone}",
+                    hotline.route_ticket,
+                    ticket_id,
+                    to=contact_id,
+                    settings=settings,
+                )
 
         self.app.push_screen(ChoiceDialog("Route to", choices), route)
 

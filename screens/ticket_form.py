@@ -1,6 +1,7 @@
 """The new-ticket form: one key from anywhere, the phone number first (a returning caller's
 name and organisation fill in from earlier tickets), the licence's story shown as its number
 is typed, the category's note proposed, ctrl+s to save."""
+
 from __future__ import annotations
 
 import json
@@ -32,19 +33,31 @@ def story_text(story: dict | None) -> Text:
         rejected = story.get("rejected")
         lines = [join(head, Text("NOT RECEIVED by the EDI centre", style="bold red"))]
         if rejected:
-            lines.append(join(Text("came at"), safe(_hhmm(rejected["at"])), Text("and was rejected:"),
-                              safe(", ".join(json.loads(rejected["reasons"])), "yellow")))
+            lines.append(
+                join(
+                    Text("came at"),
+                    safe(_hhmm(rejected["at"])),
+                    Text("and was rejected:"),
+                    safe(", ".join(json.loads(rejected["reasons"])), "yellow"),
+                )
+            )
         lines.append(Text(f"call issuer {story['licence_no'][3:5]} to send it again", style="italic"))
     else:
-        steps = [Text(f"received {_hhmm(story['received_at'])}", style="green"),
-                 Text(f"forwarded {_hhmm(story['forwarded_at'])}", style="green") if story["forwarded_at"]
-                 else Text("not forwarded yet", style="yellow"), _customs(story)]
+        steps = [
+            Text(f"received {_hhmm(story['received_at'])}", style="green"),
+            Text(f"forwarded {_hhmm(story['forwarded_at'])}", style="green")
+            if story["forwarded_at"]
+            else Text("not forwarded yet", style="yellow"),
+            _customs(story),
+        ]
         uses = Text(f"releases {story['uses']}/{story['max_uses']}, remaining ")
         uses.append_text(join(safe(story["remaining"]), safe(story["unit"])))
         flags = [Text("URGENT", style="bold magenta")] if story["urgent"] else []
-        lines = [join(head, *flags, Text("trader"), safe(story["trader_name"])),
-                 join(*steps, separator=" · "),
-                 join(uses, Text("· port"), safe(story["port"]), Text("· valid to"), safe(story["valid_to"]))]
+        lines = [
+            join(head, *flags, Text("trader"), safe(story["trader_name"])),
+            join(*steps, separator=" · "),
+            join(uses, Text("· port"), safe(story["port"]), Text("· valid to"), safe(story["valid_to"])),
+        ]
     extra = []
     if story["open_findings"]:
         extra.append(join(Text("open:"), *(safe(c, "red") for c in story["open_findings"])))
@@ -86,8 +99,10 @@ class TicketFormScreen(Screen[str | None]):
     """Logs a hotline call; dismisses with the new ticket id (None when cancelled)."""
 
     CSS_PATH = "ticket_form.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="ticket_form.save", priority=True),
-                Binding("escape", "cancel", "Cancel", id="ticket_form.cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="ticket_form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="ticket_form.cancel"),
+    ]
 
     def __init__(self, licence_no: str | None = None, finding_id: int | None = None):
         super().__init__()
@@ -109,33 +124,60 @@ class TicketFormScreen(Screen[str | None]):
                 yield Input(id="caller", compact=True, max_length=200)
             with Horizontal(classes="row"):
                 yield Label("Org", classes="label")
-                yield Select([(k, k) for k in hotline.ORG_KINDS], id="org_kind", compact=True,
-                             allow_blank=False, value="port-customs")
+                yield Select(
+                    [(k, k) for k in hotline.ORG_KINDS],
+                    id="org_kind",
+                    compact=True,
+                    allow_blank=False,
+                    value="port-customs",
+                )
                 yield Input(id="org", compact=True, max_length=200, placeholder="name or customs/enterprise code")
             with Horizontal(classes="row"):
                 yield Label("Category", classes="label")
-                yield Select([(c, c) for c in hotline_config.CATEGORIES], id="category", compact=True,
-                             allow_blank=False, value=category)
+                yield Select(
+                    [(c, c) for c in hotline_config.CATEGORIES],
+                    id="category",
+                    compact=True,
+                    allow_blank=False,
+                    value=category,
+                )
                 yield Label("Priority", classes="label")
-                yield Select([(p, p) for p in hotline_config.PRIORITIES], id="priority", compact=True,
-                             allow_blank=False, value=self.settings.categories[category].priority)
+                yield Select(
+                    [(p, p) for p in hotline_config.PRIORITIES],
+                    id="priority",
+                    compact=True,
+                    allow_blank=False,
+                    value=self.settings.categories[category].priority,
+                )
             with Horizontal(classes="row"):
                 yield Label("Licence", classes="label")
-                yield Input(self.licence_no or "", id="licence", compact=True, max_length=12,
-                            restrict=r"[0-9A-Za-z-]*", placeholder="00-AA-012345")
+                yield Input(
+                    self.licence_no or "",
+                    id="licence",
+                    compact=True,
+                    max_length=12,
+                    restrict=r"[0-9A-Za-z-]*",
+                    placeholder="00-AA-012345",
+                )
                 yield Static(self._link(), id="link")
             yield Static(story_text(None), id="story")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="label")
                 yield Input(id="text", compact=True, max_length=4000)
-            yield Static(Text("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save",
-                              style="dim"), id="form-status")
+            yield Static(
+                Text("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save", style="dim"),
+                id="form-status",
+            )
         yield Footer()
 
     def _title(self) -> Text:
         now = self.app.clock.now()
-        return join(Text("New hotline ticket", style="bold"), Text(f"{now:%Y-%m-%d %H:%M}"),
-                    safe(self.app.actor, "dim"), separator="  ")
+        return join(
+            Text("New hotline ticket", style="bold"),
+            Text(f"{now:%Y-%m-%d %H:%M}"),
+            safe(self.app.actor, "dim"),
+            separator="  ",
+        )
 
     def _link(self) -> Text:
         return Text(f"finding #{self.finding_id}", style="dim") if self.finding_id is not None else Text("")
@@ -164,8 +206,9 @@ class TicketFormScreen(Screen[str | None]):
 
     def _show_story(self, licence_no: str) -> None:
         licence_no = licence_no.strip().upper()
-        story = (licence_story(self.db, licence_no, now=self.app.clock.now())
-                 if LICENCE_NO.fullmatch(licence_no) else None)
+        story = (
+            licence_story(self.db, licence_no, now=self.app.clock.now()) if LICENCE_NO.fullmatch(licence_no) else None
+        )
         self.query_one("#story", Static).update(story_text(story))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -212,12 +255,20 @@ class TicketFormScreen(Screen[str | None]):
             return
         try:
             ticket_id = hotline.open_ticket(
-                self.db, caller=self._value("caller"), phone=self._value("phone"), org=self._value("org"),
+                self.db,
+                caller=self._value("caller"),
+                phone=self._value("phone"),
+                org=self._value("org"),
                 org_kind=self.query_one("#org_kind", Select).value,
                 category=self.query_one("#category", Select).value,
-                priority=self.query_one("#priority", Select).value, text=self._value("text"),
-                licence_no=self._value("licence") or None, finding_id=self.finding_id,
-                actor=self.app.actor, now=self.app.clock.now(), settings=self.settings)
+                priority=self.query_one("#priority", Select).value,
+                text=self._value("text"),
+                licence_no=self._value("licence") or None,
+                finding_id=self.finding_id,
+                actor=self.app.actor,
+                now=self.app.clock.now(),
+                settings=self.settings,
+            )
         except EdiopsError as exc:
             self._status(safe(exc, "bold red"))
             return

@@ -1,5 +1,6 @@
 """The hotline's tickets: newest first, narrowed by status and by full-text search over the
 tickets' fields and notes; refreshed when any desk or command changes the store."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -18,18 +19,30 @@ from ediops.screens.ticket_detail import TICKET_BINDINGS, TicketActions
 from ediops.screens.widgets import KeyedTable, Row
 
 VIEWS = ("active", "all", "open", "waiting", "resolved", "closed")
-COLUMNS = [("id", "Ticket", 15), ("priority", "Pri", 6), ("category", "Category", 12),
-           ("status", "Status", 8), ("licence", "Licence", 12), ("caller", "Caller", 13), ("due", "Due", 5)]
+COLUMNS = [
+    ("id", "Ticket", 15),
+    ("priority", "Pri", 6),
+    ("category", "Category", 12),
+    ("status", "Status", 8),
+    ("licence", "Licence", 12),
+    ("caller", "Caller", 13),
+    ("due", "Due", 5),
+]
 LIMIT = 200
 
 
 def ticket_cells(ticket: dict, now) -> list[Text]:
     """Outside text through `safe`; a ticket past its due time shows its status in red with `!`."""
     late = ticket["status"] in hotline.ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now
-    return [safe(ticket["id"]), safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")),
-            safe(ticket["category"]),
-            safe(ticket["status"] + ("!" if late else ""), "bold red" if late else ""),
-            safe(ticket["licence_no"] or "-"), safe(ticket["caller"]), clock_time(ticket["due_at"])]
+    return [
+        safe(ticket["id"]),
+        safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")),
+        safe(ticket["category"]),
+        safe(ticket["status"] + ("!" if late else ""), "bold red" if late else ""),
+        safe(ticket["licence_no"] or "-"),
+        safe(ticket["caller"]),
+        clock_time(ticket["due_at"]),
+    ]
 
 
 class TicketListScreen(TicketActions, DeskScreen):
@@ -48,8 +61,7 @@ class TicketListScreen(TicketActions, DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ticket-bar"):
             yield Static(self._view_label(), id="ticket-view")
-            yield Input(placeholder="/ search callers, phones, orgs, licences, notes", id="ticket-search",
-                        compact=True)
+            yield Input(placeholder="/ search callers, phones, orgs, licences, notes", id="ticket-search", compact=True)
         yield KeyedTable(COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
 
     def on_mount(self) -> None:
@@ -61,10 +73,12 @@ class TicketListScreen(TicketActions, DeskScreen):
 
     def fetch(self, db, now):
         status = self.status_view if self.status_view not in ("active", "all") else None
-        tickets = hotline.list_tickets(db, open_only=self.status_view == "active", status=status,
-                                       query=self.query_text, limit=LIMIT)
-        return [Row(t["id"], ticket_cells(t, now), {"ticket_id": t["id"], "licence_no": t["licence_no"]})
-                for t in tickets]
+        tickets = hotline.list_tickets(
+            db, open_only=self.status_view == "active", status=status, query=self.query_text, limit=LIMIT
+        )
+        return [
+            Row(t["id"], ticket_cells(t, now), {"ticket_id": t["id"], "licence_no": t["licence_no"]}) for t in tickets
+        ]
 
     def show(self, rows: list[Row]) -> None:
         note = f"{len(rows)} shown" + (" (newest 200)" if len(rows) == LIMIT else "")

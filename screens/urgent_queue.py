@@ -1,5 +1,6 @@
 """Urgent queue: every urgent licence in flight, oldest first, against the 15-minute deadline;
 forward now (f), record the issuer's phone call (p), escalate (e)."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -11,14 +12,16 @@ from ediops.screens.rows import URGENT_COLUMNS, urgent_row
 from ediops.screens.safe import safe
 from ediops.screens.widgets import KeyedTable, Row
 
-COLUMNS = URGENT_COLUMNS[:4] + [("received", "Recvd", 5), ("phoned", "Phoned by", 10),
-                                ("escalated", "Escalated", 10)] + URGENT_COLUMNS[4:]
+COLUMNS = (
+    URGENT_COLUMNS[:4]
+    + [("received", "Recvd", 5), ("phoned", "Phoned by", 10), ("escalated", "Escalated", 10)]
+    + URGENT_COLUMNS[4:]
+)
 
 
 def queue_row(item: dict) -> Row:
     base = urgent_row(item)
-    extra = [clock_time(item["received_at"]), safe(item.get("phoned_by") or "-"),
-             safe(item.get("escalated_by") or "-")]
+    extra = [clock_time(item["received_at"]), safe(item.get("phoned_by") or "-"), safe(item.get("escalated_by") or "-")]
     return Row(base.key, base.cells[:4] + extra + base.cells[4:], base.context)
 
 
@@ -36,5 +39,6 @@ class UrgentQueueScreen(DeskScreen):
     def show(self, data) -> None:
         rows, minutes = data
         overdue = sum(r["minutes_left"] < 0 and not r["settled"] for r in rows)
-        self.query_one(KeyedTable).show_rows([queue_row(r) for r in rows],
-                                             note=f"deadline {minutes} min from receipt · {overdue} overdue")
+        self.query_one(KeyedTable).show_rows(
+            [queue_row(r) for r in rows], note=f"deadline {minutes} min from receipt · {overdue} overdue"
+        )

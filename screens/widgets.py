@@ -1,4 +1,5 @@
 """Widgets shared by the desk's screens: the keyed table and the filter bar."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,9 @@ class KeyedTable(DataTable):
 
     DEFAULT_CSS = "KeyedTable { height: 1fr; }"
 
-    def __init__(self, columns: list[tuple[str, str, int | None]], *, kind: str, title: str = "",
-                 id: str | None = None):
+    def __init__(
+        self, columns: list[tuple[str, str, int | None]], *, kind: str, title: str = "", id: str | None = None
+    ):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
         self.kind = kind
         self.filter_text = ""

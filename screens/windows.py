@@ -1,5 +1,6 @@
 """Windows: each transmission window's next run, last run and outcome; run now (r), pause (p),
 resume (s), each with a reason, through the scheduler leader's command table."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -14,10 +15,21 @@ from ediops.screens.cells import clock_time, stamp
 from ediops.screens.safe import safe
 from ediops.screens.widgets import KeyedTable, Row
 
-COLUMNS = [("window", "Window", 15), ("next", "Next", 5), ("last", "Last", 5), ("outcome", "Outcome", 8),
-           ("paused", "Paused", 14), ("detail", "Detail", 40)]
-RUN_COLUMNS = [("window", "Window", 15), ("occurrence", "Occurrence", 19), ("holder", "Leader", 14),
-               ("outcome", "Outcome", 8), ("detail", "Detail", 40)]
+COLUMNS = [
+    ("window", "Window", 15),
+    ("next", "Next", 5),
+    ("last", "Last", 5),
+    ("outcome", "Outcome", 8),
+    ("paused", "Paused", 14),
+    ("detail", "Detail", 40),
+]
+RUN_COLUMNS = [
+    ("window", "Window", 15),
+    ("occurrence", "Occurrence", 19),
+    ("holder", "Leader", 14),
+    ("outcome", "Outcome", 8),
+    ("detail", "Detail", 40),
+]
 
 
 def outcome_text(outcome: str | None) -> Text:
@@ -28,10 +40,18 @@ def outcome_text(outcome: str | None) -> Text:
 
 def window_row(w: dict) -> Row:
     paused = Text(f"paused by {w['paused_by']}", style="yellow") if w["paused"] else Text("no", style="dim")
-    return Row(w["window"], [
-        safe(w["window"], "bold"), clock_time(w["next_run"]), clock_time(w["last_run"]),
-        outcome_text(w["outcome"]), paused, safe(w.get("detail") or w.get("description") or ""),
-    ], {"window": w["window"]})
+    return Row(
+        w["window"],
+        [
+            safe(w["window"], "bold"),
+            clock_time(w["next_run"]),
+            clock_time(w["last_run"]),
+            outcome_text(w["outcome"]),
+            paused,
+            safe(w.get("detail") or w.get("description") or ""),
+        ],
+        {"window": w["window"]},
+    )
 
 
 class WindowsScreen(DeskScreen):
@@ -53,10 +73,21 @@ class WindowsScreen(DeskScreen):
     def show(self, data) -> None:
         windows, runs = data
         self.query_one("#windows", KeyedTable).show_rows([window_row(w) for w in windows])
-        self.query_one("#runs", KeyedTable).show_rows([
-            Row(f"{r['window']}@{r['occurrence']}", [safe(r["window"]), stamp(r["occurrence"]),
-                                                     safe(r["holder"] or "-"), outcome_text(r["outcome"]),
-                                                     safe(r["detail"] or "")]) for r in runs])
+        self.query_one("#runs", KeyedTable).show_rows(
+            [
+                Row(
+                    f"{r['window']}@{r['occurrence']}",
+                    [
+                        safe(r["window"]),
+                        stamp(r["occurrence"]),
+                        safe(r["holder"] or "-"),
+                        outcome_text(r["outcome"]),
+                        safe(r["detail"] or ""),
+                    ],
+                )
+                for r in runs
+            ]
+        )
 
     def _window(self) -> str | None:
         window = self.query_one("#windows", KeyedTable).selected_context().get("window")

@@ -1,4 +1,5 @@
 """Shared fixtures: a real SQLite file per test, and the `ediops` command in a subprocess."""
+
 from __future__ import annotations
 
 import json
@@ -33,14 +34,16 @@ class Cli:
         self.db_path = db_path
         self.now = now
 
-    def __call__(self, *args: str, now: str | None = None, input: str | None = None,
-                 env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    def __call__(
+        self, *args: str, now: str | None = None, input: str | None = None, env: dict | None = None, check: bool = False
+    ) -> subprocess.CompletedProcess:
         argv = [sys.executable, str(ROOT / "main.py"), "--db", str(self.db_path)]
         if now or self.now:
             argv += ["--now", now or self.now]
         full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-        result = subprocess.run(argv + list(args), capture_output=True, text=True, input=input,
-                                env=full_env, cwd=ROOT, timeout=60)
+        result = subprocess.run(
+            argv + list(args), capture_output=True, text=True, input=input, env=full_env, cwd=ROOT, timeout=60
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"ediops {' '.join(args)} exited {result.returncode}: {result.stderr}")
         return result

@@ -1,5 +1,6 @@
 """The domain stays free of the UI: nothing under ediops/ imports textual, rich or the desk
 (`ediops.screens`), except `ediops/__main__.py`, the program that composes both."""
+
 import ast
 from pathlib import Path
 

@@ -1,8 +1,8 @@
 """The store: pragmas on every connection, migrations once, immediate transactions."""
+
 import sqlite3
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -55,14 +55,14 @@ def test_data_version_changes_on_another_connections_commit(db_path):
 def test_processes_opening_a_new_file_at_once_all_get_it(tmp_path):
     """Two daemons starting together on a new file once died with "database is locked" from
     the switch to WAL (SQLite does not retry it through busy_timeout)."""
-    import subprocess
-    import sys
 
     code = "import sys; from ediops import store; store.connect(sys.argv[1]).close()"
     for round_ in range(3):
         path = tmp_path / f"new-{round_}.db"
-        procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE, text=True)
-                 for _ in range(6)]
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]
         errors = [err for proc in procs if (err := proc.communicate(timeout=60)[1]) and proc.returncode]
         assert errors == []
         assert store.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -1,4 +1,5 @@
 """Outside text reaches the terminal without any control or escape character (contract §9)."""
+
 import json
 
 from hypothesis import given, strategies as st

@@ -3,6 +3,7 @@
 
 Exit status: 0 done (findings are not errors), 1 bad input or failed operation with one
 line on stderr, 2 wrong usage (argparse)."""
+
 from __future__ import annotations
 
 import argparse
@@ -55,12 +56,21 @@ def _instant(text: str):
 def common_options() -> argparse.ArgumentParser:
     """Global options accepted before or after the command name."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", type=Path, default=argparse.SUPPRESS,
-                        help="data file (else $EDIOPS_DB, else ~/.local/share/ediops/ediops.db)")
-    parent.add_argument("--config", type=Path, default=argparse.SUPPRESS,
-                        help="directory whose files replace the bundled config/ files of the same name")
-    parent.add_argument("--now", type=_instant, default=argparse.SUPPRESS,
-                        help="run as if at this ISO 8601 instant (replays, tests)")
+    parent.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="data file (else $EDIOPS_DB, else ~/.local/share/ediops/ediops.db)",
+    )
+    parent.add_argument(
+        "--config",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="directory whose files replace the bundled config/ files of the same name",
+    )
+    parent.add_argument(
+        "--now", type=_instant, default=argparse.SUPPRESS, help="run as if at this ISO 8601 instant (replays, tests)"
+    )
     return parent
 
 
@@ -79,8 +89,7 @@ def domain_registrars() -> list[Register]:
 
 def build_parser(registrars: Iterable[Register]) -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(prog="ediops", parents=[common],
-                                     description="Operations desk of the EDI centre.")
+    parser = argparse.ArgumentParser(prog="ediops", parents=[common], description="Operations desk of the EDI centre.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in registrars:
         register(sub, common)
@@ -91,8 +100,11 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
     parser = build_parser(registrars)
     args = parser.parse_args(argv)
     now = getattr(args, "now", None)
-    ctx = Context(db_path=getattr(args, "db", None), config_dir=getattr(args, "config", None),
-                  clock=Clock(now, frozen=args.command not in long_running))
+    ctx = Context(
+        db_path=getattr(args, "db", None),
+        config_dir=getattr(args, "config", None),
+        clock=Clock(now, frozen=args.command not in long_running),
+    )
     try:
         return args.func(ctx, args) or 0
     except EdiopsError as exc:

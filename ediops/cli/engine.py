@@ -1,5 +1,6 @@
 """Commands of the transmission engine (contract §8): `windows`, `run`, `pause`, `resume`,
 `daemon`, `simulate`."""
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,11 @@ def _windows(ctx, args) -> int:
         print(json_line(rows))
         return 0
     leader = scheduler.leader_status(ctx.db, now=now)
-    ctx.out(f"leader: {leader['holder']} (token {leader['token']}, until {leader['expires_at']})"
-            if leader["healthy"] else "leader: none (no process holds the lease)")
+    ctx.out(
+        f"leader: {leader['holder']} (token {leader['token']}, until {leader['expires_at']})"
+        if leader["healthy"]
+        else "leader: none (no process holds the lease)"
+    )
     ctx.out(f"{'WINDOW':<16} {'NEXT RUN':<26} {'LAST RUN':<26} OUTCOME")
     for row in rows:
         outcome = row["outcome"] or "-"
@@ -54,8 +58,9 @@ def _run(ctx, args) -> int:
 
 
 def _pause(ctx, args) -> int:
-    scheduler.set_paused(ctx.db, args.window, args.command == "pause", actor=ctx.actor, reason=args.reason,
-                         now=ctx.clock.now())
+    scheduler.set_paused(
+        ctx.db, args.window, args.command == "pause", actor=ctx.actor, reason=args.reason, now=ctx.clock.now()
+    )
     ctx.out(f"{args.window}: {'paused' if args.command == 'pause' else 'resumed'}")
     return 0
 

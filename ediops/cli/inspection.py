@@ -1,4 +1,5 @@
 """`ediops inspection FILE...`: inspection bureau reports of the 2002 notice (contract §11)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,9 @@ from ediops.text import json_line
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("inspection", parents=[common],
-                            help="load inspection bureau reports (JSON object, array or JSON Lines)")
+    parser = sub.add_parser(
+        "inspection", parents=[common], help="load inspection bureau reports (JSON object, array or JSON Lines)"
+    )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.set_defaults(func=run_inspection)
 
@@ -22,8 +24,11 @@ def run_inspection(ctx, args) -> int:
     files = [(path, [validate_report(obj, where) for where, obj in load_records(path)]) for path in args.files]
     now = ctx.clock.now()
     with store.write(ctx.db):
-        results = [result for path, reports in files
-                   for result in load_reports(ctx.db, ctx.config, reports, now=now, source=f"file:{path}")]
+        results = [
+            result
+            for path, reports in files
+            for result in load_reports(ctx.db, ctx.config, reports, now=now, source=f"file:{path}")
+        ]
     for result in results:
         print(json_line(result))
     return 0

@@ -3,6 +3,7 @@ findings (and `findings resolve`), licence.
 
 Every file is parsed and checked before anything is stored, so a bad file changes nothing
 and exits 1 with one stderr line naming the file and line (or array item)."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,24 @@ from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import licence_view
 from ediops.text import clean, json_line
 
-FINDING_FIELDS = ("id", "code", "status", "subject", "licence_no", "batch_id", "issuer", "declaration_no",
-                  "enterprise", "period", "ticket_id", "detail", "opened_at", "closed_at", "closed_by", "note")
+FINDING_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "subject",
+    "licence_no",
+    "batch_id",
+    "issuer",
+    "declaration_no",
+    "enterprise",
+    "period",
+    "ticket_id",
+    "detail",
+    "opened_at",
+    "closed_at",
+    "closed_by",
+    "note",
+)
 
 
 def _load_all(paths) -> list[tuple[str, str, object]]:
@@ -53,8 +70,13 @@ def _writeoffs(ctx, args) -> int:
             declaration = record.get("declaration_no") if isinstance(record, dict) else None
             name = f"write-off {declaration}" if isinstance(declaration, str) else "write-off"
             raise InputError(f"{where}: {name}: {'; '.join(verdict.problems)}")
-    counts = apply_writeoffs(ctx.db, ctx.config, [record for _, _, record in loaded],
-                             now=ctx.clock.now(), source="file " + ", ".join(map(str, args.files)))
+    counts = apply_writeoffs(
+        ctx.db,
+        ctx.config,
+        [record for _, _, record in loaded],
+        now=ctx.clock.now(),
+        source="file " + ", ".join(map(str, args.files)),
+    )
     print(json_line(counts))
     return 0
 
@@ -110,8 +132,15 @@ def _licence(ctx, args) -> int:
 
 def licence_json(view: dict) -> dict:
     """§8's "fields, lifecycle, releases and tally": the licence's fields at the top level."""
-    return {**view["licence"], "record": view["record"], "lifecycle": view["events"], "releases": view["releases"],
-            "tally": view["tally"], "findings": view["findings"], "tickets": view["tickets"]}
+    return {
+        **view["licence"],
+        "record": view["record"],
+        "lifecycle": view["events"],
+        "releases": view["releases"],
+        "tally": view["tally"],
+        "findings": view["findings"],
+        "tickets": view["tickets"],
+    }
 
 
 def licence_text(view: dict) -> list[str]:
@@ -119,7 +148,8 @@ def licence_text(view: dict) -> list[str]:
     lic, tally = view["licence"], view["tally"]
     party = f"{lic['party_code']} {lic['party_name']}" if lic["party_code"] else "-"
     lines = [
-        f"Licence {lic['licence_no']}  {lic['direction']}  state {lic['state']}" + ("  URGENT" if lic["urgent"] else ""),
+        f"Licence {lic['licence_no']}  {lic['direction']}  state {lic['state']}"
+        + ("  URGENT" if lic["urgent"] else ""),
         f"  issuer {lic['issuer']}  batch {lic['batch_id']}  business date {lic['business_date']}  "
         f"issued on {lic['issued_on']}",
         f"  trader: {lic['trader_code']} {lic['trader_name']}",
@@ -134,12 +164,17 @@ def licence_text(view: dict) -> list[str]:
         f"uses {tally['uses']} of {tally['max_uses']}",
         "Releases:",
     ]
-    lines += [f"  slot {r['slot']:>2}  {r['declaration_no']}  {r['quantity'] or '-'} {r['unit'] or ''}  "
-              f"customs {r['customs_code']}  on {r['released_on']}  by {r['operating_unit_code']}  {r['status']}"
-              for r in view["releases"]] or ["  none"]
+    lines += [
+        f"  slot {r['slot']:>2}  {r['declaration_no']}  {r['quantity'] or '-'} {r['unit'] or ''}  "
+        f"customs {r['customs_code']}  on {r['released_on']}  by {r['operating_unit_code']}  {r['status']}"
+        for r in view["releases"]
+    ] or ["  none"]
     lines.append("Lifecycle:")
-    lines += [f"  {e['at']}  {e['event']}  {e['actor'] or ''}  "
-              f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}" for e in view["events"]]
+    lines += [
+        f"  {e['at']}  {e['event']}  {e['actor'] or ''}  "
+        f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}"
+        for e in view["events"]
+    ]
     lines.append("Findings:")
     lines += [f"  #{f['id']}  {f['status']}  {f['code']}  {f['subject']}" for f in view["findings"]] or ["  none"]
     lines.append("Tickets:")
@@ -165,8 +200,9 @@ def register(sub, common) -> None:
     p = sub.add_parser("writeoffs", parents=[common], help="customs write-off records from files")
     p.add_argument("files", **files)
     p.set_defaults(func=_writeoffs)
-    p = sub.add_parser("reconcile", parents=[common],
-                       help="summaries, late feeds, overdue urgent licences, unacked forwards and acks")
+    p = sub.add_parser(
+        "reconcile", parents=[common], help="summaries, late feeds, overdue urgent licences, unacked forwards and acks"
+    )
     p.add_argument("--date", type=_day, default=None, help="business date (default: today, Asia/Shanghai)")
     p.set_defaults(func=_reconcile)
     p = sub.add_parser("findings", parents=[common], help="lists findings; `findings resolve ID --note T`")

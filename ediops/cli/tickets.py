@@ -1,5 +1,6 @@
 """`ediops ticket ...`: the hotline from a plain shell (contract §8: new, list, show, note,
 close; and route, wait, resolve, reopen, summary for the rest of a ticket's life)."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,17 +20,37 @@ def _day(text: str) -> date:
 
 def _new(ctx, args) -> int:
     ticket_id = hotline.open_ticket(
-        ctx.db, caller=args.caller, phone=args.phone, org=args.org, org_kind=args.org_kind,
-        category=args.category, priority=args.priority, text=args.text, licence_no=args.licence,
-        batch_id=args.batch, finding_id=args.finding, assignee=args.assignee,
-        actor=ctx.actor, now=ctx.clock.now(), settings=hotline_config.load(ctx.config_dir))
+        ctx.db,
+        caller=args.caller,
+        phone=args.phone,
+        org=args.org,
+        org_kind=args.org_kind,
+        category=args.category,
+        priority=args.priority,
+        text=args.text,
+        licence_no=args.licence,
+        batch_id=args.batch,
+        finding_id=args.finding,
+        assignee=args.assignee,
+        actor=ctx.actor,
+        now=ctx.clock.now(),
+        settings=hotline_config.load(ctx.config_dir),
+    )
     print(ticket_id)
     return 0
 
 
 def _line(ticket: dict) -> str:
-    cells = (ticket["id"], ticket["status"], ticket["priority"], ticket["category"],
-             ticket["licence_no"] or "-", ticket["caller"], ticket["org"], f"due {ticket['due_at']}")
+    cells = (
+        ticket["id"],
+        ticket["status"],
+        ticket["priority"],
+        ticket["category"],
+        ticket["licence_no"] or "-",
+        ticket["caller"],
+        ticket["org"],
+        f"due {ticket['due_at']}",
+    )
     return "  ".join(clean(c) for c in cells)
 
 
@@ -45,8 +66,18 @@ def _list(ctx, args) -> int:
 
 def _show_text(ticket: dict, settings) -> list[str]:
     lines = [_line(ticket)]
-    for field in ("phone", "org_kind", "batch_id", "finding_id", "waiting_on", "assignee",
-                  "opened_by", "opened_at", "resolved_at", "closed_at"):
+    for field in (
+        "phone",
+        "org_kind",
+        "batch_id",
+        "finding_id",
+        "waiting_on",
+        "assignee",
+        "opened_by",
+        "opened_at",
+        "resolved_at",
+        "closed_at",
+    ):
         if ticket[field] is not None:
             lines.append(f"{field}: {clean(ticket[field])}")
     if ticket["routed_to"]:
@@ -85,19 +116,29 @@ def _resolve(ctx, args) -> int:
 
 
 def _reopen(ctx, args) -> int:
-    return _changed(hotline.reopen_ticket(ctx.db, args.id, note=args.note, actor=ctx.actor, now=ctx.clock.now(),
-                                          settings=hotline_config.load(ctx.config_dir)))
+    return _changed(
+        hotline.reopen_ticket(
+            ctx.db,
+            args.id,
+            note=args.note,
+            actor=ctx.actor,
+            now=ctx.clock.now(),
+            settings=hotline_config.load(ctx.config_dir),
+        )
+    )
 
 
 def _wait(ctx, args) -> int:
-    return _changed(hotline.wait_ticket(ctx.db, args.id, party=args.on, note=args.note,
-                                        actor=ctx.actor, now=ctx.clock.now()))
+    return _changed(
+        hotline.wait_ticket(ctx.db, args.id, party=args.on, note=args.note, actor=ctx.actor, now=ctx.clock.now())
+    )
 
 
 def _route(ctx, args) -> int:
     settings = hotline_config.load(ctx.config_dir)
-    ticket = hotline.route_ticket(ctx.db, args.id, to=args.to, note=args.note, actor=ctx.actor,
-                                  now=ctx.clock.now(), settings=settings)
+    ticket = hotline.route_ticket(
+        ctx.db, args.id, to=args.to, note=args.note, actor=ctx.actor, now=ctx.clock.now(), settings=settings
+    )
     contact = settings.contact(args.to)
     print(f"{ticket['id']} {ticket['status']} routed to {contact.id}: {clean(contact.name)} {clean(contact.phone)}")
     return 0
@@ -114,8 +155,10 @@ def _summary(ctx, args) -> int:
     for row in summary["categories"] + [summary["total"]]:
         print("  ".join(f"{row[f]:>12}" for f in FIELDS))
     for ticket in summary["past_due"]:
-        print(f"past due {ticket['due_at']}: " + "  ".join(
-            clean(ticket[f] or "-") for f in ("id", "priority", "category", "licence_no", "caller", "org")))
+        print(
+            f"past due {ticket['due_at']}: "
+            + "  ".join(clean(ticket[f] or "-") for f in ("id", "priority", "category", "licence_no", "caller", "org"))
+        )
     return 0
 
 
@@ -150,10 +193,12 @@ def register(sub, common) -> None:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
 
-    for name, func, flag, help_text in (("note", _note, "--text", "add a note"),
-                                        ("close", _close, "--note", "close with a note"),
-                                        ("resolve", _resolve, "--note", "mark resolved with a note"),
-                                        ("reopen", _reopen, "--note", "reopen a resolved or closed ticket")):
+    for name, func, flag, help_text in (
+        ("note", _note, "--text", "add a note"),
+        ("close", _close, "--note", "close with a note"),
+        ("resolve", _resolve, "--note", "mark resolved with a note"),
+        ("reopen", _reopen, "--note", "reopen a resolved or closed ticket"),
+    ):
         parser = action(name, func, help_text)
         parser.add_argument("id")
         parser.add_argument(flag, required=True)

@@ -1,6 +1,7 @@
 """What the hotline operator reads out while the caller waits: a licence's story in a few
 facts (received? forwarded? accepted by customs? releases n/12?) drawn from the foundation's
 `licence_view`, and what to say when the centre never received the licence."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,16 +15,41 @@ def licence_story(db, licence_no: str, *, now: datetime) -> dict:
     licence_no = licence_no.strip().upper()
     view = licence_view(db, licence_no, now=now)
     if view is None:
-        rejected = db.execute("SELECT reasons, received_at FROM rejections WHERE licence_no = ? "
-                              "ORDER BY id DESC LIMIT 1", [licence_no]).fetchone()
+        rejected = db.execute(
+            "SELECT reasons, received_at FROM rejections WHERE licence_no = ? ORDER BY id DESC LIMIT 1", [licence_no]
+        ).fetchone()
         tickets = db.execute("SELECT count(*) FROM tickets WHERE licence_no = ?", [licence_no]).fetchone()[0]
-        return {"licence_no": licence_no, "found": False, "open_findings": [], "tickets": tickets,
-                "rejected": {"reasons": rejected[0], "at": rejected[1]} if rejected else None}
+        return {
+            "licence_no": licence_no,
+            "found": False,
+            "open_findings": [],
+            "tickets": tickets,
+            "rejected": {"reasons": rejected[0], "at": rejected[1]} if rejected else None,
+        }
     licence, tally = view["licence"], view["tally"]
-    story = {key: licence[key] for key in ("state", "urgent", "received_at", "forwarded_at", "customs_answer",
-                                           "customs_reason", "one_batch", "trader_name", "port", "valid_to")}
-    story.update(licence_no=licence_no, found=True, uses=tally["uses"],
-                 max_uses=1 if licence["one_batch"] else tally["max_uses"],
-                 remaining=tally["remaining"], unit=tally["unit"], tickets=len(view["tickets"]),
-                 open_findings=[f["code"] for f in view["findings"] if f["status"] == "open"])
+    story = {
+        key: licence[key]
+        for key in (
+            "state",
+            "urgent",
+            "received_at",
+            "forwarded_at",
+            "customs_answer",
+            "customs_reason",
+            "one_batch",
+            "trader_name",
+            "port",
+            "valid_to",
+        )
+    }
+    story.update(
+        licence_no=licence_no,
+        found=True,
+        uses=tally["uses"],
+        max_uses=1 if licence["one_batch"] else tally["max_uses"],
+        remaining=tally["remaining"],
+        unit=tally["unit"],
+        tickets=len(view["tickets"]),
+        open_findings=[f["code"] for f in view["findings"] if f["status"] == "open"],
+    )
     return story

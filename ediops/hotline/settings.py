@@ -1,6 +1,7 @@
 """The hotline's configuration: categories (`hotline.toml`: target time, starting priority,
 note template) and the routing directory (`contacts.toml`: roles and approved vendors with
 their numbers). Both are bundled and may be replaced through `--config DIR`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """The daily hotline summary: per category, the calls of the day and what is still open or
 past its due time now. Shown on the desk and written as CSV for the day's report."""
+
 from __future__ import annotations
 
 import csv
@@ -16,13 +17,14 @@ FIELDS = ("category", "opened", "resolved", "closed", "open", "past_due")
 def daily_summary(db, *, day: date, now: datetime) -> dict:
     """Counts per category (opened/resolved/closed that day; open and past due now) and the
     tickets past due, most overdue first."""
-    rows = db.execute("SELECT id, category, priority, status, opened_at, resolved_at, closed_at, due_at, "
-                      "caller, org, licence_no FROM tickets").fetchall()
+    rows = db.execute(
+        "SELECT id, category, priority, status, opened_at, resolved_at, closed_at, due_at, "
+        "caller, org, licence_no FROM tickets"
+    ).fetchall()
     prefix = day.isoformat()
     counts = {c: dict.fromkeys(FIELDS[1:], 0) for c in CATEGORIES}
     past_due = []
-    for (ticket_id, category, priority, status, opened, resolved, closed, due,
-         caller, org, licence_no) in rows:
+    for ticket_id, category, priority, status, opened, resolved, closed, due, caller, org, licence_no in rows:
         tally = counts.setdefault(category, dict.fromkeys(FIELDS[1:], 0))
         for field, at in (("opened", opened), ("resolved", resolved), ("closed", closed)):
             tally[field] += bool(at and at.startswith(prefix))
@@ -30,14 +32,22 @@ def daily_summary(db, *, day: date, now: datetime) -> dict:
             tally["open"] += 1
             if due and parse_instant(due) < now:
                 tally["past_due"] += 1
-                past_due.append({"id": ticket_id, "category": category, "priority": priority,
-                                 "status": status, "due_at": due, "caller": caller, "org": org,
-                                 "licence_no": licence_no})
+                past_due.append(
+                    {
+                        "id": ticket_id,
+                        "category": category,
+                        "priority": priority,
+                        "status": status,
+                        "due_at": due,
+                        "caller": caller,
+                        "org": org,
+                        "licence_no": licence_no,
+                    }
+                )
     past_due.sort(key=lambda t: parse_instant(t["due_at"]))
     categories = [{"category": c, **counts[c]} for c in counts]
     total = {"category": "total", **{f: sum(c[f] for c in categories) for f in FIELDS[1:]}}
-    return {"date": prefix, "at": now.isoformat(), "categories": categories, "total": total,
-            "past_due": past_due}
+    return {"date": prefix, "at": now.isoformat(), "categories": categories, "total": total, "past_due": past_due}
 
 
 def summary_csv(summary: dict) -> str:

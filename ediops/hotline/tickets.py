@@ -2,6 +2,7 @@
 licence, batch or finding, and followed until closed. Every change is one immediate
 transaction that checks the ticket's status first, so when two operators act on the same
 ticket the second is told instead of overwriting; every change is audited."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -19,9 +20,30 @@ STATUSES = ("open", "waiting", "resolved", "closed")
 ACTIVE = ("open", "waiting")
 LIMITS = {"caller": 200, "phone": 40, "org": 200, "text": 4000, "note": 4000, "batch_id": 100, "assignee": 100}
 
-_COLUMNS = ("id", "caller", "phone", "org", "org_kind", "category", "priority", "licence_no",
-            "batch_id", "finding_id", "status", "waiting_on", "routed_to", "routed_at", "assignee",
-            "text", "opened_by", "opened_at", "due_at", "updated_at", "resolved_at", "closed_at")
+_COLUMNS = (
+    "id",
+    "caller",
+    "phone",
+    "org",
+    "org_kind",
+    "category",
+    "priority",
+    "licence_no",
+    "batch_id",
+    "finding_id",
+    "status",
+    "waiting_on",
+    "routed_to",
+    "routed_at",
+    "assignee",
+    "text",
+    "opened_by",
+    "opened_at",
+    "due_at",
+    "updated_at",
+    "resolved_at",
+    "closed_at",
+)
 
 
 def _text(field: str, value: str | None, *, required: bool = True) -> str | None:
@@ -52,20 +74,36 @@ def _next_id(db, now: datetime) -> str:
     """`T-YYYYMMDD-NNNN`: Shanghai date and that day's sequence. Call inside the write
     transaction: BEGIN IMMEDIATE makes the read-then-insert safe across processes."""
     prefix = f"T-{now.astimezone(SHANGHAI):%Y%m%d}-"
-    last = db.execute("SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM tickets WHERE id LIKE ?",
-                      [len(prefix) + 1, prefix + "%"]).fetchone()[0]
+    last = db.execute(
+        "SELECT max(CAST(substr(id, ?) AS INTEGER)) FROM tickets WHERE id LIKE ?", [len(prefix) + 1, prefix + "%"]
+    ).fetchone()[0]
     return f"{prefix}{(last or 0) + 1:04d}"
 
 
-def open_ticket(db, *, caller: str, phone: str, org: str, category: str, priority: str | None,
-                text: str, licence_no: str | None = None, finding_id: int | None = None,
-                actor: str, now: datetime, org_kind: str | None = None, batch_id: str | None = None,
-                assignee: str | None = None, settings: HotlineConfig | None = None) -> str:
+def open_ticket(
+    db,
+    *,
+    caller: str,
+    phone: str,
+    org: str,
+    category: str,
+    priority: str | None,
+    text: str,
+    licence_no: str | None = None,
+    finding_id: int | None = None,
+    actor: str,
+    now: datetime,
+    org_kind: str | None = None,
+    batch_id: str | None = None,
+    assignee: str | None = None,
+    settings: HotlineConfig | None = None,
+) -> str:
     """Logs a call and returns its ticket id. `priority=None` takes the category's own; the
     due time is the category's target from now. Refuses (creating nothing) on bad input."""
     settings = settings or load()
-    caller, phone, org, text = (_text(f, v) for f, v in
-                                (("caller", caller), ("phone", phone), ("org", org), ("text", text)))
+    caller, phone, org, text = (
+        _text(f, v) for f, v in (("caller", caller), ("phone", phone), ("org", org), ("text", text))
+    )
     batch_id = _text("batch_id", batch_id, required=False)
     assignee = _text("assignee", assignee, required=False)
     licence_no = licence_no.strip().upper() if licence_no and licence_no.strip() else None
@@ -74,30 +112,54 @@ def open_ticket(db, *, caller: str, phone: str, org: str, category: str, priorit
     at = iso(now)
     due = iso(now + timedelta(minutes=settings.categories[category].target_minutes))
     with store.write(db):
-        if finding_id is not None and not db.execute("SELECT 1 FROM findings WHERE id = ?",
-                                                     [finding_id]).fetchone():
+        if finding_id is not None and not db.execute("SELECT 1 FROM findings WHERE id = ?", [finding_id]).fetchone():
             raise InputError(f"no finding {finding_id}")
         ticket_id = _next_id(db, now)
         db.execute(
             "INSERT INTO tickets (id, caller, phone, org, org_kind, category, priority, licence_no, "
             "batch_id, finding_id, status, assignee, text, opened_by, opened_at, due_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
-            [ticket_id, caller, phone, org, org_kind, category, priority, licence_no, batch_id,
-             finding_id, assignee, text, actor, at, due, at])
+            [
+                ticket_id,
+                caller,
+                phone,
+                org,
+                org_kind,
+                category,
+                priority,
+                licence_no,
+                batch_id,
+                finding_id,
+                assignee,
+                text,
+                actor,
+                at,
+                due,
+                at,
+            ],
+        )
         if finding_id is not None:
-            db.execute("UPDATE findings SET ticket_id = ? WHERE id = ? AND ticket_id IS NULL",
-                       [ticket_id, finding_id])
-        audit.record(db, "ticket.open", ticket_id, at=at, actor=actor,
-                     detail={"category": category, "priority": priority, "licence_no": licence_no})
+            db.execute("UPDATE findings SET ticket_id = ? WHERE id = ? AND ticket_id IS NULL", [ticket_id, finding_id])
+        audit.record(
+            db,
+            "ticket.open",
+            ticket_id,
+            at=at,
+            actor=actor,
+            detail={"category": category, "priority": priority, "licence_no": licence_no},
+        )
     return ticket_id
 
 
 def _notes(db, ticket_ids: list[str]) -> dict[str, list[dict]]:
     found: dict[str, list[dict]] = {t: [] for t in ticket_ids}
     for start in range(0, len(ticket_ids), 500):
-        chunk = ticket_ids[start:start + 500]
-        rows = db.execute(f"SELECT ticket_id, by, at, text FROM ticket_notes WHERE ticket_id IN "
-                          f"({', '.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+        chunk = ticket_ids[start : start + 500]
+        rows = db.execute(
+            f"SELECT ticket_id, by, at, text FROM ticket_notes WHERE ticket_id IN "
+            f"({', '.join('?' * len(chunk))}) ORDER BY id",
+            chunk,
+        ).fetchall()
         for ticket_id, by, at, text in rows:
             found[ticket_id].append({"by": by, "at": at, "text": text})
     return found
@@ -132,20 +194,31 @@ def _search_ids(db, query: str) -> tuple[str, list]:
     for word in query.split():
         if len(word) >= 3:
             fts = db.quote_fts(word)
-            clauses.append("(rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?) OR id IN "
-                           "(SELECT n.ticket_id FROM ticket_notes n JOIN ticket_notes_fts f ON f.rowid = n.id "
-                           "WHERE ticket_notes_fts MATCH ?))")
+            clauses.append(
+                "(rowid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?) OR id IN "
+                "(SELECT n.ticket_id FROM ticket_notes n JOIN ticket_notes_fts f ON f.rowid = n.id "
+                "WHERE ticket_notes_fts MATCH ?))"
+            )
             args += [fts, fts]
         else:
             pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            fields = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in ("id", "caller", "phone", "org", "licence_no", "text"))
+            fields = " OR ".join(
+                f"{c} LIKE ? ESCAPE '\\'" for c in ("id", "caller", "phone", "org", "licence_no", "text")
+            )
             clauses.append(f"({fields} OR id IN (SELECT ticket_id FROM ticket_notes WHERE text LIKE ? ESCAPE '\\'))")
             args += [pattern] * 7
     return " AND ".join(clauses) or "1", args
 
 
-def list_tickets(db, *, open_only: bool = False, status: str | None = None, query: str | None = None,
-                 category: str | None = None, limit: int | None = None) -> list[dict]:
+def list_tickets(
+    db,
+    *,
+    open_only: bool = False,
+    status: str | None = None,
+    query: str | None = None,
+    category: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
     """Newest first. `open_only`: still to be worked on (open or waiting)."""
     where, args = _search_ids(db, query or "")
     if open_only:
@@ -159,8 +232,19 @@ def list_tickets(db, *, open_only: bool = False, status: str | None = None, quer
     return _tickets(db, where, args, limit=limit)
 
 
-def _change(db, ticket_id: str, *, allowed: tuple[str, ...], refusal: str, sets: dict, action: str,
-            actor: str, now: datetime, note: str | None = None, reason: str | None = None) -> dict:
+def _change(
+    db,
+    ticket_id: str,
+    *,
+    allowed: tuple[str, ...],
+    refusal: str,
+    sets: dict,
+    action: str,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+    reason: str | None = None,
+) -> dict:
     """One change of a ticket, refused (changing nothing) unless its status is in `allowed`."""
     at = iso(now)
     ticket_id = ticket_id.strip().upper()
@@ -171,65 +255,138 @@ def _change(db, ticket_id: str, *, allowed: tuple[str, ...], refusal: str, sets:
         if row[0] not in allowed:
             raise EdiopsError(f"ticket {ticket_id} is {row[0]}: {refusal}")
         sets = {**sets, "updated_at": at}
-        db.execute(f"UPDATE tickets SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
-                   [*sets.values(), ticket_id])
+        db.execute(
+            f"UPDATE tickets SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", [*sets.values(), ticket_id]
+        )
         if note is not None:
-            db.execute("INSERT INTO ticket_notes (ticket_id, at, by, text) VALUES (?, ?, ?, ?)",
-                       [ticket_id, at, actor, note])
-        audit.record(db, action, ticket_id, at=at, actor=actor, reason=reason,
-                     detail={k: v for k, v in sets.items() if k != "updated_at"} or None)
+            db.execute(
+                "INSERT INTO ticket_notes (ticket_id, at, by, text) VALUES (?, ?, ?, ?)", [ticket_id, at, actor, note]
+            )
+        audit.record(
+            db,
+            action,
+            ticket_id,
+            at=at,
+            actor=actor,
+            reason=reason,
+            detail={k: v for k, v in sets.items() if k != "updated_at"} or None,
+        )
     return get_ticket(db, ticket_id)
 
 
 def add_note(db, ticket_id: str, *, text: str, actor: str, now: datetime) -> dict:
-    return _change(db, ticket_id, allowed=("open", "waiting", "resolved"), refusal="reopen it to add notes",
-                   sets={}, action="ticket.note", actor=actor, now=now, note=_text("text", text))
+    return _change(
+        db,
+        ticket_id,
+        allowed=("open", "waiting", "resolved"),
+        refusal="reopen it to add notes",
+        sets={},
+        action="ticket.note",
+        actor=actor,
+        now=now,
+        note=_text("text", text),
+    )
 
 
 def close_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) -> dict:
     note = _text("note", note)
-    return _change(db, ticket_id, allowed=("open", "waiting", "resolved"), refusal="already closed",
-                   sets={"status": "closed", "closed_at": iso(now), "waiting_on": None},
-                   action="ticket.close", actor=actor, now=now, note=note, reason=note)
+    return _change(
+        db,
+        ticket_id,
+        allowed=("open", "waiting", "resolved"),
+        refusal="already closed",
+        sets={"status": "closed", "closed_at": iso(now), "waiting_on": None},
+        action="ticket.close",
+        actor=actor,
+        now=now,
+        note=note,
+        reason=note,
+    )
 
 
 def resolve_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) -> dict:
     note = _text("note", note)
-    return _change(db, ticket_id, allowed=ACTIVE, refusal="only an open or waiting ticket can be resolved",
-                   sets={"status": "resolved", "resolved_at": iso(now), "waiting_on": None},
-                   action="ticket.resolve", actor=actor, now=now, note=note, reason=note)
+    return _change(
+        db,
+        ticket_id,
+        allowed=ACTIVE,
+        refusal="only an open or waiting ticket can be resolved",
+        sets={"status": "resolved", "resolved_at": iso(now), "waiting_on": None},
+        action="ticket.resolve",
+        actor=actor,
+        now=now,
+        note=note,
+        reason=note,
+    )
 
 
-def reopen_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime,
-                  settings: HotlineConfig | None = None) -> dict:
+def reopen_ticket(
+    db, ticket_id: str, *, note: str, actor: str, now: datetime, settings: HotlineConfig | None = None
+) -> dict:
     """Back to open, due again within its category's target from now."""
     note = _text("note", note)
     category = get_ticket(db, ticket_id)["category"]
     minutes = (settings or load()).categories[category].target_minutes
-    return _change(db, ticket_id, allowed=("resolved", "closed"), refusal="it is not resolved or closed",
-                   sets={"status": "open", "resolved_at": None, "closed_at": None,
-                         "due_at": iso(now + timedelta(minutes=minutes))},
-                   action="ticket.reopen", actor=actor, now=now, note=note, reason=note)
+    return _change(
+        db,
+        ticket_id,
+        allowed=("resolved", "closed"),
+        refusal="it is not resolved or closed",
+        sets={
+            "status": "open",
+            "resolved_at": None,
+            "closed_at": None,
+            "due_at": iso(now + timedelta(minutes=minutes)),
+        },
+        action="ticket.reopen",
+        actor=actor,
+        now=now,
+        note=note,
+        reason=note,
+    )
 
 
 def wait_ticket(db, ticket_id: str, *, party: str, actor: str, now: datetime, note: str | None = None) -> dict:
     if party not in PARTIES:
         raise InputError(f"waiting party must be one of {', '.join(PARTIES)}")
-    return _change(db, ticket_id, allowed=ACTIVE, refusal="only an open or waiting ticket can wait",
-                   sets={"status": "waiting", "waiting_on": party}, action="ticket.wait",
-                   actor=actor, now=now, note=_text("note", note, required=False))
+    return _change(
+        db,
+        ticket_id,
+        allowed=ACTIVE,
+        refusal="only an open or waiting ticket can wait",
+        sets={"status": "waiting", "waiting_on": party},
+        action="ticket.wait",
+        actor=actor,
+        now=now,
+        note=_text("note", note, required=False),
+    )
 
 
-def route_ticket(db, ticket_id: str, *, to: str, actor: str, now: datetime, note: str | None = None,
-                 settings: HotlineConfig | None = None) -> dict:
+def route_ticket(
+    db,
+    ticket_id: str,
+    *,
+    to: str,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+    settings: HotlineConfig | None = None,
+) -> dict:
     """Passes the ticket to a role or approved vendor of contacts.toml: it then waits on that
     party, and `routed_to`/`routed_at` say to whom and since when (vendor support is owed
     within 24 hours, 2002 notice)."""
     contact = (settings or load()).contact(to)
-    return _change(db, ticket_id, allowed=ACTIVE, refusal="only an open or waiting ticket can be routed",
-                   sets={"status": "waiting", "waiting_on": contact.party, "routed_to": contact.id,
-                         "routed_at": iso(now)},
-                   action="ticket.route", actor=actor, now=now, note=_text("note", note, required=False))
+    return _change(
+        db,
+        ticket_id,
+        allowed=ACTIVE,
+        refusal="only an open or waiting ticket can be routed",
+        sets={"status": "waiting", "waiting_on": contact.party, "routed_to": contact.id, "routed_at": iso(now)},
+        action="ticket.route",
+        actor=actor,
+        now=now,
+        note=_text("note", note, required=False),
+    )
 
 
 def caller_for_phone(db, phone: str) -> dict | None:
@@ -237,6 +394,9 @@ def caller_for_phone(db, phone: str) -> dict | None:
     `phone`, so a returning caller is never typed twice."""
     if not phone.strip():
         return None
-    row = db.execute("SELECT phone, caller, org, org_kind FROM tickets WHERE substr(phone, 1, ?) = ? "
-                     "ORDER BY opened_at DESC, id DESC LIMIT 1", [len(phone), phone]).fetchone()
+    row = db.execute(
+        "SELECT phone, caller, org, org_kind FROM tickets WHERE substr(phone, 1, ?) = ? "
+        "ORDER BY opened_at DESC, id DESC LIMIT 1",
+        [len(phone), phone],
+    ).fetchone()
     return dict(zip(("phone", "caller", "org", "org_kind"), row)) if row else None

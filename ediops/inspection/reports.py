@@ -6,6 +6,7 @@ different report for the same bureau and date is a correction and replaces the e
 (its rows, and the findings they caused, are recomputed). Months are calendar months in
 Asia/Shanghai: a declaration counts in the month of its report's business date, a
 certificate application in the month of its `submitted_at`, once however often it is reported."""
+
 from __future__ import annotations
 
 import hashlib
@@ -48,8 +49,9 @@ def _fail(where: str, field: str, problem: str):
     raise InputError(f"{where}: {field}: {problem}")
 
 
-def _text(obj: dict, key: str, where: str, field: str, *, pattern: re.Pattern | None = None,
-          required: bool = True) -> str:
+def _text(
+    obj: dict, key: str, where: str, field: str, *, pattern: re.Pattern | None = None, required: bool = True
+) -> str:
     value = obj.get(key)
     if value is None and not required:
         return ""
@@ -82,8 +84,10 @@ def _enterprise(obj: dict, where: str, field: str) -> tuple[str, str]:
     ent = obj.get("enterprise")
     if not isinstance(ent, dict):
         _fail(where, field, "missing" if ent is None else "must be an object {code, name}")
-    return (_text(ent, "code", where, f"{field}.code", pattern=_ENTERPRISE),
-            _text(ent, "name", where, f"{field}.name", required=False))
+    return (
+        _text(ent, "code", where, f"{field}.code", pattern=_ENTERPRISE),
+        _text(ent, "name", where, f"{field}.name", required=False),
+    )
 
 
 def _agent(obj: dict, where: str, field: str) -> bool:
@@ -114,9 +118,14 @@ def _declaration(obj, where: str, field: str) -> dict:
         fee = str(fee)
     if not isinstance(fee, str) or not _FEE.fullmatch(fee):
         _fail(where, f"{field}.platform_fee", f"must be a decimal string >= 0, not {fee!r}")
-    return {"enterprise": code, "enterprise_name": name, "agent": _agent(obj, where, f"{field}.agent"),
-            "channel": _channel(obj, rules.DECLARATION_CHANNELS, where, f"{field}.channel"),
-            "batches": batches, "platform_fee": fee}
+    return {
+        "enterprise": code,
+        "enterprise_name": name,
+        "agent": _agent(obj, where, f"{field}.agent"),
+        "channel": _channel(obj, rules.DECLARATION_CHANNELS, where, f"{field}.channel"),
+        "batches": batches,
+        "platform_fee": fee,
+    }
 
 
 def _certificate(obj, where: str, field: str, business_date: str) -> dict:
@@ -127,11 +136,16 @@ def _certificate(obj, where: str, field: str, business_date: str) -> dict:
     submitted = obj.get("submitted_at")
     submitted = None if submitted is None else iso(_instant(submitted, where, f"{field}.submitted_at"))
     issued = obj.get("issued_at")
-    return {"certificate_no": _text(obj, "certificate_no", where, f"{field}.certificate_no"),
-            "enterprise": code, "enterprise_name": name, "agent": _agent(obj, where, f"{field}.agent"),
-            "channel": _channel(obj, rules.CERTIFICATE_CHANNELS, where, f"{field}.channel"),
-            "submitted_at": submitted, "month": (submitted or business_date)[:7],
-            "issued_at": None if issued is None else iso(_instant(issued, where, f"{field}.issued_at"))}
+    return {
+        "certificate_no": _text(obj, "certificate_no", where, f"{field}.certificate_no"),
+        "enterprise": code,
+        "enterprise_name": name,
+        "agent": _agent(obj, where, f"{field}.agent"),
+        "channel": _channel(obj, rules.CERTIFICATE_CHANNELS, where, f"{field}.channel"),
+        "submitted_at": submitted,
+        "month": (submitted or business_date)[:7],
+        "issued_at": None if issued is None else iso(_instant(issued, where, f"{field}.issued_at")),
+    }
 
 
 def _rows(obj: dict, key: str, where: str, parse, *extra) -> tuple[dict, ...]:
@@ -148,67 +162,108 @@ def validate_report(obj, where: str) -> Report:
     if "declarations" not in obj and "certificates" not in obj:
         raise InputError(f"{where}: not a bureau report (needs declarations or certificates)")
     business_date = _date(obj, "business_date", where, "business_date")
-    return Report(bureau=_text(obj, "bureau", where, "bureau", pattern=_BUREAU), business_date=business_date,
-                  declarations=_rows(obj, "declarations", where, _declaration),
-                  certificates=_rows(obj, "certificates", where, _certificate, business_date),
-                  raw=obj)
+    return Report(
+        bureau=_text(obj, "bureau", where, "bureau", pattern=_BUREAU),
+        business_date=business_date,
+        declarations=_rows(obj, "declarations", where, _declaration),
+        certificates=_rows(obj, "certificates", where, _certificate, business_date),
+        raw=obj,
+    )
 
 
 # -- storage ----------------------------------------------------------------------------------
+
 
 def _month_days(db, report: Report) -> tuple[set, set]:
     """The enterprise-months and enterprise-days this report's stored rows count in, including
     the other reports' rows of the same certificates (whose latest state it may change)."""
     args = [report.bureau, report.business_date]
-    months = set(db.execute("SELECT enterprise, month FROM inspection_declarations "
-                            "WHERE bureau = ? AND business_date = ?", args).fetchall())
-    days = set(db.execute("SELECT enterprise, business_date FROM inspection_declarations "
-                          "WHERE bureau = ? AND business_date = ?", args).fetchall())
-    months |= set(db.execute(
-        "SELECT c.enterprise, c.month FROM inspection_certificates c WHERE c.bureau = ? AND c.certificate_no IN "
-        "(SELECT certificate_no FROM inspection_certificates WHERE bureau = ? AND business_date = ?)",
-        [report.bureau, *args]).fetchall())
+    months = set(
+        db.execute(
+            "SELECT enterprise, month FROM inspection_declarations WHERE bureau = ? AND business_date = ?", args
+        ).fetchall()
+    )
+    days = set(
+        db.execute(
+            "SELECT enterprise, business_date FROM inspection_declarations WHERE bureau = ? AND business_date = ?", args
+        ).fetchall()
+    )
+    months |= set(
+        db.execute(
+            "SELECT c.enterprise, c.month FROM inspection_certificates c WHERE c.bureau = ? AND c.certificate_no IN "
+            "(SELECT certificate_no FROM inspection_certificates WHERE bureau = ? AND business_date = ?)",
+            [report.bureau, *args],
+        ).fetchall()
+    )
     return months, days
 
 
 def _insert_rows(db, report: Report) -> None:
     db["inspection_declarations"].insert_all(
-        ({"bureau": report.bureau, "business_date": report.business_date, "month": report.month,
-          "position": i, **row, "agent": int(row["agent"])} for i, row in enumerate(report.declarations)))
+        (
+            {
+                "bureau": report.bureau,
+                "business_date": report.business_date,
+                "month": report.month,
+                "position": i,
+                **row,
+                "agent": int(row["agent"]),
+            }
+            for i, row in enumerate(report.declarations)
+        )
+    )
     db["inspection_certificates"].insert_all(
-        ({"bureau": report.bureau, "business_date": report.business_date, "position": i, **row,
-          "agent": int(row["agent"])} for i, row in enumerate(report.certificates)))
+        (
+            {
+                "bureau": report.bureau,
+                "business_date": report.business_date,
+                "position": i,
+                **row,
+                "agent": int(row["agent"]),
+            }
+            for i, row in enumerate(report.certificates)
+        )
+    )
 
 
 def _store(db, report: Report, *, at: str, source: str) -> tuple[str, set, set]:
     """Stores one report; answers its status and the enterprise-months and -days to re-check."""
     content_hash = hashlib.sha256(store.dumps(report.raw).encode()).hexdigest()
     key = [report.bureau, report.business_date]
-    row = db.execute("SELECT content_hash FROM bureau_reports WHERE bureau = ? AND business_date = ?",
-                     key).fetchone()
+    row = db.execute("SELECT content_hash FROM bureau_reports WHERE bureau = ? AND business_date = ?", key).fetchone()
     if row is not None and row[0] == content_hash:
-        db.execute("UPDATE bureau_reports SET times_received = times_received + 1 "
-                   "WHERE bureau = ? AND business_date = ?", key)
+        db.execute(
+            "UPDATE bureau_reports SET times_received = times_received + 1 WHERE bureau = ? AND business_date = ?", key
+        )
         return "unchanged", set(), set()
     old_months, old_days = _month_days(db, report)
-    values = {"month": report.month, "content_hash": content_hash, "report": store.dumps(report.raw),
-              "declaration_count": len(report.declarations), "certificate_count": len(report.certificates),
-              "received_at": at, "source": source}
+    values = {
+        "month": report.month,
+        "content_hash": content_hash,
+        "report": store.dumps(report.raw),
+        "declaration_count": len(report.declarations),
+        "certificate_count": len(report.certificates),
+        "received_at": at,
+        "source": source,
+    }
     if row is None:
         db["bureau_reports"].insert({"bureau": report.bureau, "business_date": report.business_date, **values})
     else:
         db.execute("DELETE FROM inspection_declarations WHERE bureau = ? AND business_date = ?", key)
         db.execute("DELETE FROM inspection_certificates WHERE bureau = ? AND business_date = ?", key)
         sets = ", ".join(f"{k} = :{k}" for k in values)
-        db.execute(f"UPDATE bureau_reports SET {sets}, times_received = times_received + 1, "
-                   f"corrections = corrections + 1 WHERE bureau = :bureau AND business_date = :business_date",
-                   {**values, "bureau": report.bureau, "business_date": report.business_date})
+        db.execute(
+            f"UPDATE bureau_reports SET {sets}, times_received = times_received + 1, "
+            f"corrections = corrections + 1 WHERE bureau = :bureau AND business_date = :business_date",
+            {**values, "bureau": report.bureau, "business_date": report.business_date},
+        )
     _insert_rows(db, report)
     new_months, new_days = _month_days(db, report)
     return ("corrected" if row else "loaded"), old_months | new_months, old_days | new_days
 
 
 # -- findings ---------------------------------------------------------------------------------
+
 
 def _dicts(cursor) -> list[dict]:
     names = [d[0] for d in cursor.description]
@@ -217,21 +272,36 @@ def _dicts(cursor) -> list[dict]:
 
 def enterprise_causes(db, enterprise: str, month: str) -> list[tuple[str, str, Cause | None]]:
     """Every §11 rule's verdict on one enterprise-month (and each of its days): (code, subject, cause)."""
-    declarations = _dicts(db.execute(
-        "SELECT bureau, business_date, agent, channel, batches, platform_fee FROM inspection_declarations "
-        "WHERE enterprise = ? AND month = ? ORDER BY business_date, bureau, position", [enterprise, month]))
-    applications = _dicts(db.execute(
-        "SELECT certificate_no, bureau, channel FROM inspection_applications "
-        "WHERE enterprise = ? AND month = ? ORDER BY certificate_no", [enterprise, month]))
+    declarations = _dicts(
+        db.execute(
+            "SELECT bureau, business_date, agent, channel, batches, platform_fee FROM inspection_declarations "
+            "WHERE enterprise = ? AND month = ? ORDER BY business_date, bureau, position",
+            [enterprise, month],
+        )
+    )
+    applications = _dicts(
+        db.execute(
+            "SELECT certificate_no, bureau, channel FROM inspection_applications "
+            "WHERE enterprise = ? AND month = ? ORDER BY certificate_no",
+            [enterprise, month],
+        )
+    )
     subject = rules.enterprise_subject(enterprise, month)
-    return [(rules.EDECL_REQUIRED, subject, rules.edecl_required(enterprise, month, declarations)),
-            (rules.PRE_ENTRY_SELF_DECLARER, subject, rules.pre_entry_self_declarer(enterprise, month, declarations)),
-            (rules.CO_EVISA_REQUIRED, subject, rules.co_evisa_required(enterprise, month, applications))]
+    return [
+        (rules.EDECL_REQUIRED, subject, rules.edecl_required(enterprise, month, declarations)),
+        (rules.PRE_ENTRY_SELF_DECLARER, subject, rules.pre_entry_self_declarer(enterprise, month, declarations)),
+        (rules.CO_EVISA_REQUIRED, subject, rules.co_evisa_required(enterprise, month, applications)),
+    ]
 
 
 def _fee_cause(db, enterprise: str, day: str) -> Cause | None:
-    rows = _dicts(db.execute("SELECT bureau, agent, platform_fee FROM inspection_declarations "
-                             "WHERE enterprise = ? AND business_date = ?", [enterprise, day]))
+    rows = _dicts(
+        db.execute(
+            "SELECT bureau, agent, platform_fee FROM inspection_declarations "
+            "WHERE enterprise = ? AND business_date = ?",
+            [enterprise, day],
+        )
+    )
     return rules.platform_fee_charged(enterprise, day, rows)
 
 
@@ -247,8 +317,10 @@ def evaluate(db, months: Iterable[tuple[str, str]], days: Iterable[tuple[str, st
     """Re-checks the given enterprise-months and enterprise-days; answers the findings opened."""
     opened = []
     verdicts = [v for ent, month in sorted(months) for v in enterprise_causes(db, ent, month)]
-    verdicts += [(rules.PLATFORM_FEE_CHARGED, rules.enterprise_subject(ent, day), _fee_cause(db, ent, day))
-                 for ent, day in sorted(days)]
+    verdicts += [
+        (rules.PLATFORM_FEE_CHARGED, rules.enterprise_subject(ent, day), _fee_cause(db, ent, day))
+        for ent, day in sorted(days)
+    ]
     for code, subject, cause in verdicts:
         if _apply(db, code, subject, cause, at=at):
             opened.append({"code": code, "subject": subject})
@@ -259,21 +331,30 @@ def load_reports(db, config, reports: Iterable, *, now: datetime, source: str) -
     """Validates every report first (nothing is stored if one is bad), then stores them and
     re-checks the enterprise-months they touch, in one transaction. `reports`: dicts, or
     `Report`s already validated. Answers one summary per report."""
-    parsed = [r if isinstance(r, Report) else validate_report(r, f"{source}: report {i}")
-              for i, r in enumerate(reports, 1)]
+    parsed = [
+        r if isinstance(r, Report) else validate_report(r, f"{source}: report {i}") for i, r in enumerate(reports, 1)
+    ]
     at = iso(now)
     results = []
     with store.write(db):
         for report in parsed:
             status, months, days = _store(db, report, at=at, source=source)
-            results.append({"bureau": report.bureau, "business_date": report.business_date, "status": status,
-                            "declarations": len(report.declarations), "certificates": len(report.certificates),
-                            "batches": sum(d["batches"] for d in report.declarations),
-                            "findings_opened": evaluate(db, months, days, at=at)})
+            results.append(
+                {
+                    "bureau": report.bureau,
+                    "business_date": report.business_date,
+                    "status": status,
+                    "declarations": len(report.declarations),
+                    "certificates": len(report.certificates),
+                    "batches": sum(d["batches"] for d in report.declarations),
+                    "findings_opened": evaluate(db, months, days, at=at),
+                }
+            )
     return results
 
 
 # -- vendors (notice 四) -----------------------------------------------------------------------
+
 
 def approved_vendors(config) -> dict[str, str] | None:
     """Approved enterprise-software vendors of contacts.toml (the hotline's routing directory):
@@ -290,11 +371,12 @@ def approved_vendors(config) -> dict[str, str] | None:
 def check_vendor_tickets(db, config, *, now: datetime) -> dict:
     """VENDOR_SUPPORT_OVERDUE for every ticket routed to an approved vendor; closes the
     findings of tickets resolved since. Called by reconcile."""
-    tickets = _dicts(db.execute("SELECT id, status, routed_to, routed_at, opened_at FROM tickets "
-                                "WHERE routed_to IS NOT NULL"))
+    tickets = _dicts(
+        db.execute("SELECT id, status, routed_to, routed_at, opened_at FROM tickets WHERE routed_to IS NOT NULL")
+    )
     vendors = approved_vendors(config)
     if vendors is None:
-        return {"routed": len(tickets), "overdue": None}   # findings left as they are
+        return {"routed": len(tickets), "overdue": None}  # findings left as they are
     causes = [c for c in (rules.vendor_support_overdue(t, vendors, now) for t in tickets) if c]
     with store.write(db):
         sync(db, rules.VENDOR_SUPPORT_OVERDUE, causes, at=iso(now))

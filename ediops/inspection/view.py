@@ -3,6 +3,7 @@ each bureau has moved to electronic declaration and e-visas this month, which en
 findings name, vendor tickets past their 24 hours, and one enterprise's month.
 
 Shares are whole percentages by integer arithmetic; fees stay exact decimals."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,10 @@ from ediops.inspection.reports import approved_vendors
 
 ENTERPRISE_CODES = ("EDECL_REQUIRED", "CO_EVISA_REQUIRED", "PRE_ENTRY_SELF_DECLARER", "PLATFORM_FEE_CHARGED")
 _ELECTRONIC = "channel IN ('direct', 'browser', 'kiosk')"
-_NAME = ("(SELECT enterprise_name FROM inspection_declarations d WHERE d.enterprise = f.enterprise "
-         "ORDER BY business_date DESC, id DESC LIMIT 1)")
+_NAME = (
+    "(SELECT enterprise_name FROM inspection_declarations d WHERE d.enterprise = f.enterprise "
+    "ORDER BY business_date DESC, id DESC LIMIT 1)"
+)
 
 
 def month_of(now: datetime) -> str:
@@ -44,23 +47,33 @@ def bureau_month(db, month: str, *, configured: tuple[str, ...] = ()) -> list[di
     by self-declarers, fees charged to non-agents, and the daily electronic share."""
     rows: dict[str, dict] = {code: _empty(code) for code in configured}
     for bureau, total, electronic, pre_entry, enterprises in db.execute(
-            f"SELECT bureau, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END), "
-            "sum(CASE WHEN agent = 0 AND channel = 'pre_entry' THEN batches ELSE 0 END), count(DISTINCT enterprise) "
-            "FROM inspection_declarations WHERE month = ? GROUP BY bureau", [month]):
-        rows.setdefault(bureau, _empty(bureau)).update(batches=total, electronic=electronic, pre_entry=pre_entry,
-                                                       enterprises=enterprises)
+        f"SELECT bureau, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END), "
+        "sum(CASE WHEN agent = 0 AND channel = 'pre_entry' THEN batches ELSE 0 END), count(DISTINCT enterprise) "
+        "FROM inspection_declarations WHERE month = ? GROUP BY bureau",
+        [month],
+    ):
+        rows.setdefault(bureau, _empty(bureau)).update(
+            batches=total, electronic=electronic, pre_entry=pre_entry, enterprises=enterprises
+        )
     for bureau, applications, evisas in db.execute(
-            "SELECT bureau, count(*), sum(channel = 'electronic') FROM inspection_applications "
-            "WHERE month = ? GROUP BY bureau", [month]):
+        "SELECT bureau, count(*), sum(channel = 'electronic') FROM inspection_applications "
+        "WHERE month = ? GROUP BY bureau",
+        [month],
+    ):
         rows.setdefault(bureau, _empty(bureau)).update(applications=applications, evisas=evisas)
     fees: dict[str, list[str]] = {}
-    for bureau, fee in db.execute("SELECT bureau, platform_fee FROM inspection_declarations "
-                                  "WHERE month = ? AND agent = 0 AND platform_fee GLOB '*[1-9]*'", [month]):
+    for bureau, fee in db.execute(
+        "SELECT bureau, platform_fee FROM inspection_declarations "
+        "WHERE month = ? AND agent = 0 AND platform_fee GLOB '*[1-9]*'",
+        [month],
+    ):
         fees.setdefault(bureau, []).append(fee)
     for bureau, day, total, electronic in db.execute(
-            f"SELECT bureau, business_date, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END) "
-            "FROM inspection_declarations WHERE month = ? GROUP BY bureau, business_date "
-            "ORDER BY business_date", [month]):
+        f"SELECT bureau, business_date, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END) "
+        "FROM inspection_declarations WHERE month = ? GROUP BY bureau, business_date "
+        "ORDER BY business_date",
+        [month],
+    ):
         rows[bureau]["daily"].append(share(electronic, total))
     for code, row in rows.items():
         row["fees"] = str(_fee_sum(fees.get(code, [])))
@@ -71,8 +84,16 @@ def bureau_month(db, month: str, *, configured: tuple[str, ...] = ()) -> list[di
 
 
 def _empty(bureau: str) -> dict:
-    return {"bureau": bureau, "batches": 0, "electronic": 0, "pre_entry": 0, "enterprises": 0,
-            "applications": 0, "evisas": 0, "daily": []}
+    return {
+        "bureau": bureau,
+        "batches": 0,
+        "electronic": 0,
+        "pre_entry": 0,
+        "enterprises": 0,
+        "applications": 0,
+        "evisas": 0,
+        "daily": [],
+    }
 
 
 def summary_of(code: str, detail: dict) -> str:
@@ -92,9 +113,11 @@ def summary_of(code: str, detail: dict) -> str:
 
 def findings_of_month(db, month: str, *, enterprise: str | None = None, open_only: bool = True) -> list[dict]:
     """The §11 enterprise findings of a month (daily fee findings included), most pressing first."""
-    sql = (f"SELECT f.id, f.code, f.status, f.enterprise, f.period, f.detail, f.opened_at, {_NAME} AS name "
-           f"FROM findings f WHERE f.code IN ({', '.join('?' * len(ENTERPRISE_CODES))}) "
-           "AND (f.period = ? OR f.period LIKE ?)")
+    sql = (
+        f"SELECT f.id, f.code, f.status, f.enterprise, f.period, f.detail, f.opened_at, {_NAME} AS name "
+        f"FROM findings f WHERE f.code IN ({', '.join('?' * len(ENTERPRISE_CODES))}) "
+        "AND (f.period = ? OR f.period LIKE ?)"
+    )
     args: list = [*ENTERPRISE_CODES, month, month + "-%"]
     if open_only:
         sql += " AND f.status = 'open'"
@@ -120,8 +143,10 @@ def overdue_vendor_tickets(db, config, *, now: datetime) -> list[dict]:
         return []
     columns = ("id", "status", "routed_to", "routed_at", "opened_at", "org", "caller", "category")
     found = []
-    for row in db.execute(f"SELECT {', '.join(columns)} FROM tickets WHERE routed_to IS NOT NULL "
-                          "AND status IN ('open', 'waiting') ORDER BY coalesce(routed_at, opened_at)"):
+    for row in db.execute(
+        f"SELECT {', '.join(columns)} FROM tickets WHERE routed_to IS NOT NULL "
+        "AND status IN ('open', 'waiting') ORDER BY coalesce(routed_at, opened_at)"
+    ):
         ticket = dict(zip(columns, row))
         cause = rules.vendor_support_overdue(ticket, vendors, now)
         if cause is not None:
@@ -132,16 +157,24 @@ def overdue_vendor_tickets(db, config, *, now: datetime) -> list[dict]:
 def enterprise_month(db, enterprise: str, month: str) -> dict | None:
     """One enterprise's month: what it filed where and how, its certificate applications,
     fees and findings. None when it filed nothing that month."""
-    declarations = [dict(zip(("business_date", "bureau", "channel", "batches", "agent", "platform_fee", "name"), r))
-                    for r in db.execute(
-                        "SELECT business_date, bureau, channel, batches, agent, platform_fee, enterprise_name "
-                        "FROM inspection_declarations WHERE enterprise = ? AND month = ? "
-                        "ORDER BY business_date, bureau, position", [enterprise, month])]
-    applications = [dict(zip(("certificate_no", "bureau", "channel", "submitted_at", "issued_at", "name"), r))
-                    for r in db.execute(
-                        "SELECT certificate_no, bureau, channel, submitted_at, issued_at, enterprise_name "
-                        "FROM inspection_applications WHERE enterprise = ? AND month = ? "
-                        "ORDER BY submitted_at, certificate_no", [enterprise, month])]
+    declarations = [
+        dict(zip(("business_date", "bureau", "channel", "batches", "agent", "platform_fee", "name"), r))
+        for r in db.execute(
+            "SELECT business_date, bureau, channel, batches, agent, platform_fee, enterprise_name "
+            "FROM inspection_declarations WHERE enterprise = ? AND month = ? "
+            "ORDER BY business_date, bureau, position",
+            [enterprise, month],
+        )
+    ]
+    applications = [
+        dict(zip(("certificate_no", "bureau", "channel", "submitted_at", "issued_at", "name"), r))
+        for r in db.execute(
+            "SELECT certificate_no, bureau, channel, submitted_at, issued_at, enterprise_name "
+            "FROM inspection_applications WHERE enterprise = ? AND month = ? "
+            "ORDER BY submitted_at, certificate_no",
+            [enterprise, month],
+        )
+    ]
     if not declarations and not applications:
         return None
     by_channel: dict[str, int] = {}
@@ -151,10 +184,20 @@ def enterprise_month(db, enterprise: str, month: str) -> dict | None:
     electronic = sum(n for ch, n in by_channel.items() if ch in rules.ELECTRONIC_CHANNELS)
     evisas = sum(1 for a in applications if a["channel"] == "electronic")
     names = [r["name"] for r in declarations + applications if r["name"]]
-    return {"enterprise": enterprise, "month": month, "name": names[-1] if names else "",
-            "agent": any(r["agent"] for r in declarations), "batches": batches, "electronic": electronic,
-            "edecl_share": share(electronic, batches), "by_channel": dict(sorted(by_channel.items())),
-            "applications": len(applications), "evisas": evisas, "evisa_share": share(evisas, len(applications)),
-            "fees": str(_fee_sum(r["platform_fee"] for r in declarations if not r["agent"])),
-            "declarations": declarations, "certificates": applications,
-            "findings": findings_of_month(db, month, enterprise=enterprise, open_only=False)}
+    return {
+        "enterprise": enterprise,
+        "month": month,
+        "name": names[-1] if names else "",
+        "agent": any(r["agent"] for r in declarations),
+        "batches": batches,
+        "electronic": electronic,
+        "edecl_share": share(electronic, batches),
+        "by_channel": dict(sorted(by_channel.items())),
+        "applications": len(applications),
+        "evisas": evisas,
+        "evisa_share": share(evisas, len(applications)),
+        "fees": str(_fee_sum(r["platform_fee"] for r in declarations if not r["agent"])),
+        "declarations": declarations,
+        "certificates": applications,
+        "findings": findings_of_month(db, month, enterprise=enterprise, open_only=False),
+    }

@@ -3,6 +3,7 @@
 Each runs in one `BEGIN IMMEDIATE` transaction that checks the item is still as the operator
 saw it, so of two operators acting at once one wins and the other gets an EdiopsError saying
 who acted first. Each is audited with the operator and the time."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,13 +18,25 @@ from ediops.licensing.licence import add_event
 SETTLED_STATES = ("accepted", "rejected")
 
 
-def _mark(db, licence_no: str, *, field: str, event: str, action: str, what: str, actor: str,
-          now: datetime, reason: str | None, refuse_settled: bool) -> None:
+def _mark(
+    db,
+    licence_no: str,
+    *,
+    field: str,
+    event: str,
+    action: str,
+    what: str,
+    actor: str,
+    now: datetime,
+    reason: str | None,
+    refuse_settled: bool,
+) -> None:
     """Sets `<field>_at/_by` on the licence once; the second operator is told who was first."""
     at = iso(now)
     with store.write(db):
-        row = db.execute(f"SELECT state, {field}_at, {field}_by FROM licences WHERE licence_no = ?",
-                         [licence_no]).fetchone()
+        row = db.execute(
+            f"SELECT state, {field}_at, {field}_by FROM licences WHERE licence_no = ?", [licence_no]
+        ).fetchone()
         if row is None:
             raise EdiopsError(f"licence {licence_no} is not in the store")
         state, done_at, done_by = row
@@ -38,16 +51,36 @@ def _mark(db, licence_no: str, *, field: str, event: str, action: str, what: str
 
 def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now: datetime) -> None:
     """The issuer's phone call about an urgent licence (2000 notice §4: 急证 ... 电话通知 EDI 中心)."""
-    _mark(db, licence_no, field="phoned", event="phoned", action="licence.phoned",
-          what="phone confirmation recorded", actor=actor, now=now, reason=note or None, refuse_settled=False)
+    _mark(
+        db,
+        licence_no,
+        field="phoned",
+        event="phoned",
+        action="licence.phoned",
+        what="phone confirmation recorded",
+        actor=actor,
+        now=now,
+        reason=note or None,
+        refuse_settled=False,
+    )
 
 
 def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
     """Hands a stuck urgent licence to the supervisor; needs a reason."""
     if not reason or not reason.strip():
         raise EdiopsError("escalating needs a reason")
-    _mark(db, licence_no, field="escalated", event="escalated", action="licence.escalate",
-          what="escalated", actor=actor, now=now, reason=reason, refuse_settled=True)
+    _mark(
+        db,
+        licence_no,
+        field="escalated",
+        event="escalated",
+        action="licence.escalate",
+        what="escalated",
+        actor=actor,
+        now=now,
+        reason=reason,
+        refuse_settled=True,
+    )
 
 
 def resolve_finding(db, finding_id: int, *, note: str, actor: str, now: datetime) -> None:

@@ -3,6 +3,7 @@
 Validation never raises on a bad record: it returns the §4 rejection reasons and, for the
 operator, one readable problem per field. Only a file that cannot be parsed, or a batch that
 cannot be acknowledged at all, is an `InputError`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -60,6 +61,7 @@ class Verdict:
 
 # ---------------------------------------------------------------- values (§2)
 
+
 def quantity(value) -> Decimal:
     """A §2 quantity: a decimal *string*, > 0, at most 3 decimals. A JSON number is refused,
     because the contract promises exact strings and a float may already have lost digits."""
@@ -69,8 +71,6 @@ def quantity(value) -> Decimal:
     if amount <= 0:
         raise ValueError("must be greater than 0")
     return amount
-
-
 
 
 def parse_date(value) -> date:
@@ -108,6 +108,7 @@ def _pattern(regex: re.Pattern, what: str):
         if not isinstance(value, str) or not regex.fullmatch(value):
             raise ValueError(f"not {what}")
         return value
+
     return test
 
 
@@ -128,6 +129,7 @@ def _one_of(choices):
         if value not in choices:
             raise ValueError(f"not one of {', '.join(choices)}")
         return value
+
     return test
 
 
@@ -136,6 +138,7 @@ def _unit(units):
         if not isinstance(value, str) or value not in units:
             raise ValueError("not a unit of the configured unit table")
         return value
+
     return test
 
 
@@ -164,6 +167,7 @@ def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
 
 
 # ---------------------------------------------------------------- licence (§3)
+
 
 @dataclass
 class Licence:
@@ -219,25 +223,52 @@ def validate_licence(record, *, issuer: str | None, units, text: str | None = No
     if valid_from and valid_to and valid_to < valid_from:
         verdict.add(VALIDITY_RANGE, f"valid_to {valid_to} is before valid_from {valid_from}")
     if textile:
-        verdict.add(TEXTILE_EXCLUDED, "textile_quota: textile export quota licences are outside "
-                                      "networked verification (notice clause 1)")
+        verdict.add(
+            TEXTILE_EXCLUDED,
+            "textile_quota: textile export quota licences are outside networked verification (notice clause 1)",
+        )
     if not verdict:
         return verdict, None
     content = {
-        "licence_no": number, "direction": direction, "issued_on": issued_on.isoformat(),
-        "trader": trader, "party": party, "commodity": {"hs_code": hs_code, "name": name},
-        "quantity": exact(amount), "unit": unit, "country": country,
-        "trade_mode": trade_mode, "valid_from": valid_from.isoformat(), "valid_to": valid_to.isoformat(),
-        "port": port, "one_batch": one_batch, "remarks": remarks, "agents": agents,
+        "licence_no": number,
+        "direction": direction,
+        "issued_on": issued_on.isoformat(),
+        "trader": trader,
+        "party": party,
+        "commodity": {"hs_code": hs_code, "name": name},
+        "quantity": exact(amount),
+        "unit": unit,
+        "country": country,
+        "trade_mode": trade_mode,
+        "valid_from": valid_from.isoformat(),
+        "valid_to": valid_to.isoformat(),
+        "port": port,
+        "one_batch": one_batch,
+        "remarks": remarks,
+        "agents": agents,
     }
     row = {
-        "licence_no": number, "issuer": number[3:5], "direction": direction,
-        "issued_on": content["issued_on"], "trader_code": trader["code"], "trader_name": trader["name"],
-        "party_code": party and party["code"], "party_name": party and party["name"],
-        "hs_code": hs_code, "commodity_name": name, "quantity": record["quantity"], "unit": unit,
-        "country": country, "trade_mode": trade_mode, "valid_from": content["valid_from"],
-        "valid_to": content["valid_to"], "port": port, "one_batch": int(one_batch), "remarks": remarks,
-        "agents": dumps(agents) if agents else "[]", "urgent": int(urgent),
+        "licence_no": number,
+        "issuer": number[3:5],
+        "direction": direction,
+        "issued_on": content["issued_on"],
+        "trader_code": trader["code"],
+        "trader_name": trader["name"],
+        "party_code": party and party["code"],
+        "party_name": party and party["name"],
+        "hs_code": hs_code,
+        "commodity_name": name,
+        "quantity": record["quantity"],
+        "unit": unit,
+        "country": country,
+        "trade_mode": trade_mode,
+        "valid_from": content["valid_from"],
+        "valid_to": content["valid_to"],
+        "port": port,
+        "one_batch": int(one_batch),
+        "remarks": remarks,
+        "agents": dumps(agents) if agents else "[]",
+        "urgent": int(urgent),
         "record": dumps(record) if text is None else text,
     }
     return verdict, Licence(row=row, content_hash=content_hash(content))
@@ -254,6 +285,7 @@ def content_hash(value) -> str:
 
 
 # ---------------------------------------------------------------- batch (§3)
+
 
 def batch_identity(batch, where: str = "batch") -> str:
     """The batch_id, or InputError when the batch cannot be acknowledged at all (not an
@@ -285,6 +317,7 @@ def declared_count(batch: dict) -> int | None:
 
 # ---------------------------------------------------------------- summary (§5)
 
+
 def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str]]:
     """(issuer, business_date, licence_nos), or InputError naming what is wrong."""
     if not isinstance(summary, dict):
@@ -303,6 +336,7 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
 
 
 # ---------------------------------------------------------------- write-off (§6)
+
 
 def validate_writeoff(record, *, units) -> Verdict:
     """A customs write-off record: quantity and unit required unless it is a `cancel`."""
@@ -323,6 +357,7 @@ def validate_writeoff(record, *, units) -> Verdict:
 
 
 # ---------------------------------------------------------------- files
+
 
 def _no_constants(name):
     raise ValueError(f"{name} is not JSON")
@@ -349,7 +384,9 @@ def load_records(path) -> list[tuple[str, object]]:
         value = _loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
-            raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
+            raise InputError(
+                f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+            ) from None
         return _json_lines(path, text)
     except ValueError as exc:
         raise InputError(f"{path}: not valid JSON: {exc}") from None
@@ -366,7 +403,9 @@ def _json_lines(path: Path, text: str) -> list[tuple[str, object]]:
         try:
             found.append((f"{path}:{number}", _loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}") from None
+            raise InputError(
+                f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+            ) from None
         except ValueError as exc:
             raise InputError(f"{path}:{number}: not valid JSON: {exc}") from None
     return found

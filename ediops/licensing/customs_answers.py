@@ -1,6 +1,7 @@
 """Customs' answer to a forward (contract §6): which licences it took and which it refused.
 
 The engine stores the forward and its items before the POST, then hands the answer here."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,14 +26,18 @@ def record_customs_answer(db, idempotency_key: str, answer: dict, *, now: dateti
             raise InputError(f"customs answer: no forward with key {idempotency_key}")
         if row[0] == "answered":
             return
-        items = {r[0] for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?",
-                                          [idempotency_key])}
+        items = {
+            r[0]
+            for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [idempotency_key])
+        }
         _accepted(db, [n for n in accepted if n in items], at=at)
         for licence_no, reason in rejected:
             if licence_no in items:
                 _rejected(db, licence_no, reason, at=at)
-        db.execute("UPDATE forwards SET status = 'answered', answered_at = ?, last_error = NULL "
-                   "WHERE idempotency_key = ?", [at, idempotency_key])
+        db.execute(
+            "UPDATE forwards SET status = 'answered', answered_at = ?, last_error = NULL WHERE idempotency_key = ?",
+            [at, idempotency_key],
+        )
 
 
 def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -42,8 +47,9 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
     rejected = answer.get("rejected") or []
     if not isinstance(accepted, list) or not all(isinstance(n, str) for n in accepted):
         raise InputError("customs answer: accepted must be a list of licence numbers")
-    if not isinstance(rejected, list) or not all(isinstance(r, dict) and isinstance(r.get("licence_no"), str)
-                                                 for r in rejected):
+    if not isinstance(rejected, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("licence_no"), str) for r in rejected
+    ):
         raise InputError("customs answer: rejected must be a list of {licence_no, reason}")
     return accepted, [(r["licence_no"], None if r.get("reason") is None else str(r["reason"])) for r in rejected]
 
@@ -51,18 +57,28 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
 def _accepted(db, numbers: list[str], *, at: str) -> None:
     """All the accepted licences of an answer at once (one executemany per statement: per
     licence statements made recording a 500-licence answer the forward's bottleneck)."""
-    db.conn.executemany("UPDATE licences SET state = 'accepted', customs_answer = 'accepted', customs_reason = NULL, "
-                        "customs_answered_at = ? WHERE licence_no = ?", [(at, n) for n in numbers])
+    db.conn.executemany(
+        "UPDATE licences SET state = 'accepted', customs_answer = 'accepted', customs_reason = NULL, "
+        "customs_answered_at = ? WHERE licence_no = ?",
+        [(at, n) for n in numbers],
+    )
     add_events(db, "customs_accepted", [(n, None) for n in numbers], at=at, actor="customs")
-    findings.clear_causes(db, (rules.CUSTOMS_REJECTED, rules.CUSTOMS_UNACKED, rules.URGENT_OVERDUE),
-                          [rules.licence_subject(n) for n in numbers], at=at)
+    findings.clear_causes(
+        db,
+        (rules.CUSTOMS_REJECTED, rules.CUSTOMS_UNACKED, rules.URGENT_OVERDUE),
+        [rules.licence_subject(n) for n in numbers],
+        at=at,
+    )
 
 
 def _rejected(db, licence_no: str, reason: str | None, *, at: str) -> None:
-    db.execute("UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "
-               "customs_answered_at = ? WHERE licence_no = ?", [reason, at, licence_no])
+    db.execute(
+        "UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "
+        "customs_answered_at = ? WHERE licence_no = ?",
+        [reason, at, licence_no],
+    )
     add_event(db, licence_no, "customs_rejected", at=at, actor="customs", detail={"reason": reason})
     findings.clear_cause(db, rules.CUSTOMS_UNACKED, rules.licence_subject(licence_no), at=at)
-    findings.raise_cause(db, rules.customs_rejected(licence_no=licence_no, issuer=licence_no[3:5], reason=reason),
-                         at=at)
-
+    findings.raise_cause(
+        db, rules.customs_rejected(licence_no=licence_no, issuer=licence_no[3:5], reason=reason), at=at
+    )

@@ -2,6 +2,7 @@
 when its cause goes away, or is resolved by an operator with a note (audited).
 
 `rules.py` decides *whether* a cause exists; this module only records it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,9 @@ def raise_cause(db, cause: Cause, *, at: str) -> bool:
 
     A finding the engine closed by itself reopens when its cause returns; one an operator
     resolved stays resolved (the operator's word stands) but its detail is refreshed."""
-    row = db.execute("SELECT id, status, closed_by FROM findings WHERE code = ? AND subject = ?",
-                     [cause.code, cause.subject]).fetchone()
+    row = db.execute(
+        "SELECT id, status, closed_by FROM findings WHERE code = ? AND subject = ?", [cause.code, cause.subject]
+    ).fetchone()
     detail = None if cause.detail is None else dumps(cause.detail)
     fields = {f: getattr(cause, f) for f in SUBJECT_FIELDS}
     if row is None:
@@ -51,16 +53,23 @@ def raise_cause(db, cause: Cause, *, at: str) -> bool:
         return True
     finding_id, status, closed_by = row
     if status == "resolved" and closed_by is None:
-        db.execute("UPDATE findings SET status = 'open', detail = ?, opened_at = ?, updated_at = ?, "
-                   "closed_at = NULL, note = NULL WHERE id = ?", [detail, at, at, finding_id])
+        db.execute(
+            "UPDATE findings SET status = 'open', detail = ?, opened_at = ?, updated_at = ?, "
+            "closed_at = NULL, note = NULL WHERE id = ?",
+            [detail, at, at, finding_id],
+        )
         return True
-    db.execute("UPDATE findings SET detail = ?, updated_at = ? WHERE id = ? AND detail IS NOT ?",
-               [detail, at, finding_id, detail])
+    db.execute(
+        "UPDATE findings SET detail = ?, updated_at = ? WHERE id = ? AND detail IS NOT ?",
+        [detail, at, finding_id, detail],
+    )
     return False
 
 
-_CLOSE = ("UPDATE findings SET status = 'resolved', closed_at = ?, updated_at = ?, closed_by = NULL, "
-          "note = 'cause went away' WHERE code {codes} AND subject = ? AND status = 'open'")
+_CLOSE = (
+    "UPDATE findings SET status = 'resolved', closed_at = ?, updated_at = ?, closed_by = NULL, "
+    "note = 'cause went away' WHERE code {codes} AND subject = ? AND status = 'open'"
+)
 
 
 def clear_cause(db, code: str, subject: str, *, at: str) -> bool:
@@ -82,8 +91,9 @@ def sync(db, code: str, causes: list[Cause], *, at: str, scope_sql: str = "1", s
     wanted = {c.subject: c for c in causes}
     for cause in causes:
         raise_cause(db, cause, at=at)
-    rows = db.execute(f"SELECT subject FROM findings WHERE code = ? AND status = 'open' AND ({scope_sql})",
-                      [code, *scope_args]).fetchall()
+    rows = db.execute(
+        f"SELECT subject FROM findings WHERE code = ? AND status = 'open' AND ({scope_sql})", [code, *scope_args]
+    ).fetchall()
     for (subject,) in rows:
         if subject not in wanted:
             clear_cause(db, code, subject, at=at)
@@ -95,7 +105,9 @@ def resolve(db, finding_id: int, *, note: str, at: str, actor: str | None = None
         raise EdiopsError("resolving a finding needs a note")
     cursor = db.execute(
         "UPDATE findings SET status = 'resolved', closed_at = ?, updated_at = ?, closed_by = ?, note = ? "
-        "WHERE id = ? AND status = 'open'", [at, at, actor or audit.current_actor(), note, finding_id])
+        "WHERE id = ? AND status = 'open'",
+        [at, at, actor or audit.current_actor(), note, finding_id],
+    )
     if cursor.rowcount == 0:
         row = db.execute("SELECT status, closed_by, closed_at FROM findings WHERE id = ?", [finding_id]).fetchone()
         if row is None:

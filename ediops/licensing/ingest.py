@@ -4,6 +4,7 @@ record, and daily summaries. The same functions serve the poller and `ediops ing
 A batch resent identically changes nothing and returns the ack already made. A licence
 already accepted is never overwritten: identical content is accepted again, different
 content is rejected DUPLICATE_CONFLICT."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,11 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
     fresh: list[contract.Licence] = []
     for position, (record, text) in enumerate(zip(batch["records"], texts), 1):
         verdict, licence = contract.validate_licence(record, issuer=issuer, units=config.units, text=text)
-        reasons = sorted(set(header.reasons + verdict.reasons), key=contract.REASONS.index) \
-            if header.reasons or verdict.reasons else []
+        reasons = (
+            sorted(set(header.reasons + verdict.reasons), key=contract.REASONS.index)
+            if header.reasons or verdict.reasons
+            else []
+        )
         number = contract.licence_no_of(record)
         if not reasons:
             reasons = _accept(licence, hashes, fresh)
@@ -67,23 +71,36 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
         problems = header.problems + verdict.problems or ["already accepted with different content"]
         rejected.append({"licence_no": number, "reasons": reasons})
         flagged.setdefault(number, []).append({"position": position, "reasons": reasons, "problems": problems})
-        db.execute("INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", [batch_id, position, number, store.dumps(reasons), text, at])
-    new = _store_licences(db, fresh, batch_id=batch_id, business_date=business_date, urgent=urgent_batch,
-                          at=at, source=source)
+        db.execute(
+            "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [batch_id, position, number, store.dumps(reasons), text, at],
+        )
+    new = _store_licences(
+        db, fresh, batch_id=batch_id, business_date=business_date, urgent=urgent_batch, at=at, source=source
+    )
     shown_issuer = batch.get("issuer") if isinstance(batch.get("issuer"), str) else None
     for number, records in flagged.items():
-        findings.raise_cause(db, rules.record_rejected(batch_id=batch_id, issuer=shown_issuer,
-                                                       licence_no=number, rejected=records), at=at)
+        findings.raise_cause(
+            db,
+            rules.record_rejected(batch_id=batch_id, issuer=shown_issuer, licence_no=number, rejected=records),
+            at=at,
+        )
         if number is not None:
             findings.clear_cause(db, rules.MISSING_FROM_FEED, rules.licence_subject(number), at=at)
     if new:
         reconcile.check_summary(db, issuer, business_date, at=at)
     for number in writeoffs.with_writeoffs(db, new):
         writeoffs.reevaluate(db, config, number, at=at)
-    return {"batch_id": batch_id, "issuer": shown_issuer, "received_at": at,
-            "declared_count": contract.declared_count(batch), "received_count": len(batch["records"]),
-            "accepted": list(accepted), "rejected": rejected}
+    return {
+        "batch_id": batch_id,
+        "issuer": shown_issuer,
+        "received_at": at,
+        "declared_count": contract.declared_count(batch),
+        "received_count": len(batch["records"]),
+        "accepted": list(accepted),
+        "rejected": rejected,
+    }
 
 
 def _stored_hashes(db, records: list) -> dict[str, str]:
@@ -104,25 +121,36 @@ def _accept(licence: contract.Licence, hashes: dict[str, str], fresh: list[contr
     return []
 
 
-def _store_licences(db, fresh: list[contract.Licence], *, batch_id: str, business_date: str, urgent: bool,
-                    at: str, source: str) -> list[str]:
+def _store_licences(
+    db, fresh: list[contract.Licence], *, batch_id: str, business_date: str, urgent: bool, at: str, source: str
+) -> list[str]:
     """Inserts the batch's new licences with their `received` events, and closes the
     RECORD_REJECTED and MISSING_FROM_FEED findings they answer. Returns their numbers.
     One executemany each: per-row statements were a fifth of ingest (bench/NOTES.md)."""
     if not fresh:
         return []
-    rows = [{**licence.row, "batch_id": batch_id, "business_date": business_date, "received_at": at,
-             "content_hash": licence.content_hash, "urgent": int(urgent or licence.row["urgent"])}
-            for licence in fresh]
+    rows = [
+        {
+            **licence.row,
+            "batch_id": batch_id,
+            "business_date": business_date,
+            "received_at": at,
+            "content_hash": licence.content_hash,
+            "urgent": int(urgent or licence.row["urgent"]),
+        }
+        for licence in fresh
+    ]
     columns = list(rows[0])
-    db.conn.executemany(f"INSERT INTO licences ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                        [[row[c] for c in columns] for row in rows])
+    db.conn.executemany(
+        f"INSERT INTO licences ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [[row[c] for c in columns] for row in rows],
+    )
     numbers = [row["licence_no"] for row in rows]
     details = {flag: {"batch_id": batch_id, "urgent": flag} for flag in (False, True)}
-    add_events(db, "received", [(row["licence_no"], details[bool(row["urgent"])]) for row in rows],
-               at=at, actor=source)
-    findings.clear_causes(db, (rules.RECORD_REJECTED, rules.MISSING_FROM_FEED),
-                          [rules.licence_subject(n) for n in numbers], at=at)
+    add_events(db, "received", [(row["licence_no"], details[bool(row["urgent"])]) for row in rows], at=at, actor=source)
+    findings.clear_causes(
+        db, (rules.RECORD_REJECTED, rules.MISSING_FROM_FEED), [rules.licence_subject(n) for n in numbers], at=at
+    )
     return numbers
 
 
@@ -130,21 +158,40 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
     """One row per batch_id: first receipt's issuer, date, kind and time; the latest content."""
     counts = [ack["declared_count"], ack["received_count"], len(ack["accepted"]), len(ack["rejected"])]
     if resend:
-        db.execute("UPDATE batches SET record_count = ?, received_count = ?, accepted_count = ?, "
-                   "rejected_count = ?, raw = ?, times_received = times_received + 1 WHERE batch_id = ?",
-                   [*counts, raw, ack["batch_id"]])
+        db.execute(
+            "UPDATE batches SET record_count = ?, received_count = ?, accepted_count = ?, "
+            "rejected_count = ?, raw = ?, times_received = times_received + 1 WHERE batch_id = ?",
+            [*counts, raw, ack["batch_id"]],
+        )
     else:
         text = lambda name: batch.get(name) if isinstance(batch.get(name), str) else None  # noqa: E731
-        db.execute("INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
-                   "accepted_count, rejected_count, sent_at, received_at, source, raw) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [ack["batch_id"], text("issuer"), text("business_date"), text("kind"), *counts,
-                    contract.instant_text(batch.get("sent_at")), at, source, raw])
+        db.execute(
+            "INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
+            "accepted_count, rejected_count, sent_at, received_at, source, raw) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ack["batch_id"],
+                text("issuer"),
+                text("business_date"),
+                text("kind"),
+                *counts,
+                contract.instant_text(batch.get("sent_at")),
+                at,
+                source,
+                raw,
+            ],
+        )
     issuer, business_date = ack["issuer"], batch.get("business_date")
-    findings.sync(db, rules.BATCH_COUNT_MISMATCH,
-                  rules.batch_count_mismatch(batch_id=ack["batch_id"], issuer=issuer,
-                                             declared=ack["declared_count"], received=ack["received_count"]),
-                  at=at, scope_sql="batch_id = ?", scope_args=[ack["batch_id"]])
+    findings.sync(
+        db,
+        rules.BATCH_COUNT_MISMATCH,
+        rules.batch_count_mismatch(
+            batch_id=ack["batch_id"], issuer=issuer, declared=ack["declared_count"], received=ack["received_count"]
+        ),
+        at=at,
+        scope_sql="batch_id = ?",
+        scope_args=[ack["batch_id"]],
+    )
     if batch.get("kind") == "daily" and isinstance(issuer, str) and isinstance(business_date, str):
         findings.clear_cause(db, rules.FEED_LATE, rules.issuer_subject(issuer, business_date), at=at)
 
@@ -156,7 +203,8 @@ def _store_ack(db, ack: dict, *, at: str) -> None:
         "ON CONFLICT(batch_id) DO UPDATE SET issuer = excluded.issuer, body = excluded.body, "
         "created_at = excluded.created_at, idempotency_key = excluded.idempotency_key, attempts = 0, "
         "delivered_at = NULL, last_attempt_at = NULL, last_error = NULL",
-        [ack["batch_id"], ack["issuer"], store.dumps(ack), at, str(uuid.uuid4())])
+        [ack["batch_id"], ack["issuer"], store.dumps(ack), at, str(uuid.uuid4())],
+    )
 
 
 def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> None:
@@ -164,7 +212,10 @@ def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> 
     issuer, business_date, numbers = contract.validate_summary(summary)
     at = iso(now)
     with store.write(db):
-        db.execute("INSERT INTO summaries (issuer, business_date, licence_nos, received_at) VALUES (?, ?, ?, ?) "
-                   "ON CONFLICT(issuer, business_date) DO UPDATE SET licence_nos = excluded.licence_nos, "
-                   "received_at = excluded.received_at", [issuer, business_date, store.dumps(numbers), at])
+        db.execute(
+            "INSERT INTO summaries (issuer, business_date, licence_nos, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(issuer, business_date) DO UPDATE SET licence_nos = excluded.licence_nos, "
+            "received_at = excluded.received_at",
+            [issuer, business_date, store.dumps(numbers), at],
+        )
         reconcile.check_summary(db, issuer, business_date, at=at)

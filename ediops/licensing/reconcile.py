@@ -1,6 +1,7 @@
 """Reconciliation (contract §5, §7): everything that is judged from the store's state and the
 clock rather than from one incoming record. The engine only fills the tables (acks,
 forwards, peer_health, licences.forwarded_at); this module decides what is overdue."""
+
 from __future__ import annotations
 
 import json
@@ -19,21 +20,38 @@ _PEER_ISSUER = re.compile(r"(?:issuers?[ :/])?([A-Z]{2})")
 def check_summary(db, issuer: str, business_date: str, *, at: str) -> None:
     """MISSING_FROM_FEED and NOT_IN_SUMMARY for one (issuer, date) summary, if there is one.
     A licence counts as received once it reached the centre, accepted or rejected."""
-    row = db.execute("SELECT licence_nos FROM summaries WHERE issuer = ? AND business_date = ?",
-                     [issuer, business_date]).fetchone()
+    row = db.execute(
+        "SELECT licence_nos FROM summaries WHERE issuer = ? AND business_date = ?", [issuer, business_date]
+    ).fetchone()
     if row is None:
         return
     listed = json.loads(row[0])
-    received = {r[0] for r in db.execute(
-        "SELECT value FROM json_each(?) WHERE value IN (SELECT licence_no FROM licences) "
-        "OR value IN (SELECT licence_no FROM rejections WHERE licence_no IS NOT NULL)", [row[0]]).fetchall()}
-    of_date = {r[0] for r in db.execute(
-        "SELECT licence_no FROM licences WHERE issuer = ? AND business_date = ?", [issuer, business_date])}
-    causes = rules.summary_gaps(issuer=issuer, business_date=business_date, listed=listed,
-                                received=received, of_date=of_date)
+    received = {
+        r[0]
+        for r in db.execute(
+            "SELECT value FROM json_each(?) WHERE value IN (SELECT licence_no FROM licences) "
+            "OR value IN (SELECT licence_no FROM rejections WHERE licence_no IS NOT NULL)",
+            [row[0]],
+        ).fetchall()
+    }
+    of_date = {
+        r[0]
+        for r in db.execute(
+            "SELECT licence_no FROM licences WHERE issuer = ? AND business_date = ?", [issuer, business_date]
+        )
+    }
+    causes = rules.summary_gaps(
+        issuer=issuer, business_date=business_date, listed=listed, received=received, of_date=of_date
+    )
     for code in (rules.MISSING_FROM_FEED, rules.NOT_IN_SUMMARY):
-        findings.sync(db, code, [c for c in causes if c.code == code], at=at,
-                      scope_sql="issuer = ? AND period = ?", scope_args=[issuer, business_date])
+        findings.sync(
+            db,
+            code,
+            [c for c in causes if c.code == code],
+            at=at,
+            scope_sql="issuer = ? AND period = ?",
+            scope_args=[issuer, business_date],
+        )
 
 
 def reconcile(db, config, *, now: datetime, business_date: str | date | None = None) -> dict:
@@ -47,11 +65,22 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
         _feed_late(db, config, day, now=now, at=at)
         check_deadlines(db, config, now=now)
         inspection.check_vendor_tickets(db, config, now=now)  # 2002 notice 四: VENDOR_SUPPORT_OVERDUE
-    codes = (rules.MISSING_FROM_FEED, rules.NOT_IN_SUMMARY, rules.FEED_LATE, rules.URGENT_OVERDUE,
-             rules.CUSTOMS_UNACKED, rules.ACK_UNDELIVERED, rules.FEED_UNREACHABLE)
-    open_counts = dict(db.execute(
-        f"SELECT code, count(*) FROM findings WHERE status = 'open' AND code IN ({', '.join('?' * len(codes))}) "
-        "GROUP BY code", list(codes)).fetchall())
+    codes = (
+        rules.MISSING_FROM_FEED,
+        rules.NOT_IN_SUMMARY,
+        rules.FEED_LATE,
+        rules.URGENT_OVERDUE,
+        rules.CUSTOMS_UNACKED,
+        rules.ACK_UNDELIVERED,
+        rules.FEED_UNREACHABLE,
+    )
+    open_counts = dict(
+        db.execute(
+            f"SELECT code, count(*) FROM findings WHERE status = 'open' AND code IN ({', '.join('?' * len(codes))}) "
+            "GROUP BY code",
+            list(codes),
+        ).fetchall()
+    )
     return {"business_date": day.isoformat(), "open": {code: open_counts.get(code, 0) for code in codes}}
 
 
@@ -71,8 +100,9 @@ def check_deadlines(db, config, *, now: datetime) -> None:
 def _summaries(db, day: date, *, exact: bool, at: str) -> None:
     since = day if exact else day - timedelta(days=SUMMARY_LOOKBACK_DAYS)
     for issuer, business_date in db.execute(
-            "SELECT issuer, business_date FROM summaries WHERE business_date BETWEEN ? AND ?",
-            [since.isoformat(), day.isoformat()]).fetchall():
+        "SELECT issuer, business_date FROM summaries WHERE business_date BETWEEN ? AND ?",
+        [since.isoformat(), day.isoformat()],
+    ).fetchall():
         check_summary(db, issuer, business_date, at=at)
 
 
@@ -80,38 +110,65 @@ def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
     causes = []
     for issuer in config.issuers:
         cutoff = datetime.combine(day, time.fromisoformat(issuer.cutoff), tzinfo=SHANGHAI)
-        has_daily = db.execute("SELECT 1 FROM batches WHERE issuer = ? AND business_date = ? AND kind = 'daily'",
-                               [issuer.code, day.isoformat()]).fetchone() is not None
-        causes += rules.feed_late(issuer=issuer.code, business_date=day.isoformat(), cutoff=cutoff,
-                                  now=now, has_daily_batch=has_daily)
+        has_daily = (
+            db.execute(
+                "SELECT 1 FROM batches WHERE issuer = ? AND business_date = ? AND kind = 'daily'",
+                [issuer.code, day.isoformat()],
+            ).fetchone()
+            is not None
+        )
+        causes += rules.feed_late(
+            issuer=issuer.code, business_date=day.isoformat(), cutoff=cutoff, now=now, has_daily_batch=has_daily
+        )
     findings.sync(db, rules.FEED_LATE, causes, at=at, scope_sql="period = ?", scope_args=[day.isoformat()])
 
 
 def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
     for licence_no, issuer, state, received_at in db.execute(
-            "SELECT licence_no, issuer, state, received_at FROM licences WHERE urgent = 1 AND state != 'accepted'"):
-        causes += rules.urgent_overdue(licence_no=licence_no, issuer=issuer, urgent=True, state=state,
-                                       received_at=parse_instant(received_at), now=now, deadline=deadline)
+        "SELECT licence_no, issuer, state, received_at FROM licences WHERE urgent = 1 AND state != 'accepted'"
+    ):
+        causes += rules.urgent_overdue(
+            licence_no=licence_no,
+            issuer=issuer,
+            urgent=True,
+            state=state,
+            received_at=parse_instant(received_at),
+            now=now,
+            deadline=deadline,
+        )
     findings.sync(db, rules.URGENT_OVERDUE, causes, at=at)
 
 
 def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
     for licence_no, issuer, forwarded_at in db.execute(
-            "SELECT licence_no, issuer, forwarded_at FROM licences WHERE state = 'forwarded'"):
-        causes += rules.customs_unacked(licence_no=licence_no, issuer=issuer, state="forwarded",
-                                        forwarded_at=forwarded_at and parse_instant(forwarded_at),
-                                        now=now, deadline=deadline)
+        "SELECT licence_no, issuer, forwarded_at FROM licences WHERE state = 'forwarded'"
+    ):
+        causes += rules.customs_unacked(
+            licence_no=licence_no,
+            issuer=issuer,
+            state="forwarded",
+            forwarded_at=forwarded_at and parse_instant(forwarded_at),
+            now=now,
+            deadline=deadline,
+        )
     findings.sync(db, rules.CUSTOMS_UNACKED, causes, at=at)
 
 
 def _ack_undelivered(db, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
     for batch_id, issuer, created_at in db.execute(
-            "SELECT batch_id, issuer, created_at FROM acks WHERE delivered_at IS NULL"):
-        causes += rules.ack_undelivered(batch_id=batch_id, issuer=issuer, created_at=parse_instant(created_at),
-                                        delivered_at=None, now=now, grace=grace)
+        "SELECT batch_id, issuer, created_at FROM acks WHERE delivered_at IS NULL"
+    ):
+        causes += rules.ack_undelivered(
+            batch_id=batch_id,
+            issuer=issuer,
+            created_at=parse_instant(created_at),
+            delivered_at=None,
+            now=now,
+            grace=grace,
+        )
     findings.sync(db, rules.ACK_UNDELIVERED, causes, at=at)
 
 
@@ -123,9 +180,12 @@ def issuer_of_peer(peer: str) -> str | None:
 
 def _feed_unreachable(db, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
-    for peer, failing_since in db.execute("SELECT peer, failing_since FROM peer_health WHERE failing_since IS NOT NULL"):
+    for peer, failing_since in db.execute(
+        "SELECT peer, failing_since FROM peer_health WHERE failing_since IS NOT NULL"
+    ):
         issuer = issuer_of_peer(peer)
         if issuer:
-            causes += rules.feed_unreachable(issuer=issuer, failing_since=parse_instant(failing_since),
-                                             now=now, grace=grace)
+            causes += rules.feed_unreachable(
+                issuer=issuer, failing_since=parse_instant(failing_since), now=now, grace=grace
+            )
     findings.sync(db, rules.FEED_UNREACHABLE, causes, at=at)

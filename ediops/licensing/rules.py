@@ -2,6 +2,7 @@
 
 Each function cites the clause of the 2000 notice (外经贸配管发〔2000〕539号) it enforces.
 Nothing here touches the store; `ediops.findings` records the verdicts."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,13 +33,39 @@ OVER_QUANTITY = "OVER_QUANTITY"
 OPERATING_UNIT_MISMATCH = "OPERATING_UNIT_MISMATCH"
 ORPHAN_CORRECTION = "ORPHAN_CORRECTION"
 
-CODES = (RECORD_REJECTED, BATCH_COUNT_MISMATCH, MISSING_FROM_FEED, NOT_IN_SUMMARY, FEED_LATE,
-         FEED_UNREACHABLE, ACK_UNDELIVERED, URGENT_OVERDUE, CUSTOMS_REJECTED, CUSTOMS_UNACKED,
-         UNKNOWN_LICENCE, UNIT_MISMATCH, PORT_MISMATCH, OUTSIDE_VALIDITY, ONE_BATCH_REUSED,
-         USE_LIMIT_EXCEEDED, OVER_QUANTITY, OPERATING_UNIT_MISMATCH, ORPHAN_CORRECTION)
+CODES = (
+    RECORD_REJECTED,
+    BATCH_COUNT_MISMATCH,
+    MISSING_FROM_FEED,
+    NOT_IN_SUMMARY,
+    FEED_LATE,
+    FEED_UNREACHABLE,
+    ACK_UNDELIVERED,
+    URGENT_OVERDUE,
+    CUSTOMS_REJECTED,
+    CUSTOMS_UNACKED,
+    UNKNOWN_LICENCE,
+    UNIT_MISMATCH,
+    PORT_MISMATCH,
+    OUTSIDE_VALIDITY,
+    ONE_BATCH_REUSED,
+    USE_LIMIT_EXCEEDED,
+    OVER_QUANTITY,
+    OPERATING_UNIT_MISMATCH,
+    ORPHAN_CORRECTION,
+)
 # Findings about one declaration's write-offs, recomputed together per licence.
-WRITEOFF_CODES = (UNKNOWN_LICENCE, UNIT_MISMATCH, PORT_MISMATCH, OUTSIDE_VALIDITY, ONE_BATCH_REUSED,
-                  USE_LIMIT_EXCEEDED, OVER_QUANTITY, OPERATING_UNIT_MISMATCH, ORPHAN_CORRECTION)
+WRITEOFF_CODES = (
+    UNKNOWN_LICENCE,
+    UNIT_MISMATCH,
+    PORT_MISMATCH,
+    OUTSIDE_VALIDITY,
+    ONE_BATCH_REUSED,
+    USE_LIMIT_EXCEEDED,
+    OVER_QUANTITY,
+    OPERATING_UNIT_MISMATCH,
+    ORPHAN_CORRECTION,
+)
 MAX_RELEASES = 12  # notice clause 8(5)
 
 
@@ -65,101 +92,183 @@ def issuer_subject(issuer: str, business_date: str | None = None) -> str:
 
 # ---------------------------------------------------------------- feeds and acks
 
-def record_rejected(*, batch_id: str, issuer: str | None, licence_no: str | None,
-                    rejected: list[dict]) -> Cause:
+
+def record_rejected(*, batch_id: str, issuer: str | None, licence_no: str | None, rejected: list[dict]) -> Cause:
     """Clause 4: issuers check the centre's feedback against what they sent, so every
     rejected record is flagged with its reasons. `rejected` holds {position, reasons,
     problems}; a record that shows no licence number is flagged on its batch."""
     subject = licence_subject(licence_no) if licence_no is not None else batch_subject(batch_id)
     reasons = sorted({reason for record in rejected for reason in record["reasons"]})
-    return Cause(RECORD_REJECTED, subject, {"batch_id": batch_id, "reasons": reasons, "records": rejected},
-                 licence_no=licence_no, batch_id=batch_id, issuer=issuer)
+    return Cause(
+        RECORD_REJECTED,
+        subject,
+        {"batch_id": batch_id, "reasons": reasons, "records": rejected},
+        licence_no=licence_no,
+        batch_id=batch_id,
+        issuer=issuer,
+    )
 
 
-def batch_count_mismatch(*, batch_id: str, issuer: str | None, declared: int | None,
-                         received: int) -> list[Cause]:
+def batch_count_mismatch(*, batch_id: str, issuer: str | None, declared: int | None, received: int) -> list[Cause]:
     """Clause 4 (每日务必审核EDI中心反馈的上报数据接收情况，并与上报数据进行核对): the batch
     said it held `record_count` records; a different count means records were lost or added."""
     if declared == received:
         return []
-    return [Cause(BATCH_COUNT_MISMATCH, batch_subject(batch_id),
-                  {"declared_count": declared, "received_count": received},
-                  batch_id=batch_id, issuer=issuer)]
+    return [
+        Cause(
+            BATCH_COUNT_MISMATCH,
+            batch_subject(batch_id),
+            {"declared_count": declared, "received_count": received},
+            batch_id=batch_id,
+            issuer=issuer,
+        )
+    ]
 
 
-def summary_gaps(*, issuer: str, business_date: str, listed: list[str], received: set[str],
-                 of_date: set[str]) -> list[Cause]:
+def summary_gaps(
+    *, issuer: str, business_date: str, listed: list[str], received: set[str], of_date: set[str]
+) -> list[Cause]:
     """Clause 4 (每日务必及时将当日签发的许可证电子数据全部上报): every licence the issuer says it
     issued must reach the centre (MISSING_FROM_FEED), and every licence received for that
     business date must be in its summary (NOT_IN_SUMMARY)."""
     listed_set = set(listed)
-    causes = [Cause(MISSING_FROM_FEED, licence_subject(no), {"summary_date": business_date},
-                    licence_no=no, issuer=issuer, period=business_date)
-              for no in listed if no not in received]
-    causes += [Cause(NOT_IN_SUMMARY, licence_subject(no), {"summary_date": business_date},
-                     licence_no=no, issuer=issuer, period=business_date)
-               for no in sorted(of_date - listed_set)]
+    causes = [
+        Cause(
+            MISSING_FROM_FEED,
+            licence_subject(no),
+            {"summary_date": business_date},
+            licence_no=no,
+            issuer=issuer,
+            period=business_date,
+        )
+        for no in listed
+        if no not in received
+    ]
+    causes += [
+        Cause(
+            NOT_IN_SUMMARY,
+            licence_subject(no),
+            {"summary_date": business_date},
+            licence_no=no,
+            issuer=issuer,
+            period=business_date,
+        )
+        for no in sorted(of_date - listed_set)
+    ]
     return causes
 
 
-def feed_late(*, issuer: str, business_date: str, cutoff: datetime, now: datetime,
-              has_daily_batch: bool) -> list[Cause]:
+def feed_late(
+    *, issuer: str, business_date: str, cutoff: datetime, now: datetime, has_daily_batch: bool
+) -> list[Cause]:
     """Clause 4 (每日务必及时...上报): no daily batch from a configured issuer by its cutoff."""
     if has_daily_batch or now <= cutoff:
         return []
-    return [Cause(FEED_LATE, issuer_subject(issuer, business_date), {"cutoff": cutoff.isoformat()},
-                  issuer=issuer, period=business_date)]
+    return [
+        Cause(
+            FEED_LATE,
+            issuer_subject(issuer, business_date),
+            {"cutoff": cutoff.isoformat()},
+            issuer=issuer,
+            period=business_date,
+        )
+    ]
 
 
-def feed_unreachable(*, issuer: str, failing_since: datetime | None, now: datetime,
-                     grace: timedelta) -> list[Cause]:
+def feed_unreachable(*, issuer: str, failing_since: datetime | None, now: datetime, grace: timedelta) -> list[Cause]:
     """Clause 2 (必须及时传送和接收许可证电子数据): an issuer's feed failing beyond the grace."""
     if failing_since is None or now - failing_since <= grace:
         return []
-    return [Cause(FEED_UNREACHABLE, issuer_subject(issuer), {"failing_since": failing_since.isoformat()},
-                  issuer=issuer)]
+    return [
+        Cause(FEED_UNREACHABLE, issuer_subject(issuer), {"failing_since": failing_since.isoformat()}, issuer=issuer)
+    ]
 
 
-def ack_undelivered(*, batch_id: str, issuer: str | None, created_at: datetime,
-                    delivered_at: datetime | None, now: datetime, grace: timedelta) -> list[Cause]:
+def ack_undelivered(
+    *,
+    batch_id: str,
+    issuer: str | None,
+    created_at: datetime,
+    delivered_at: datetime | None,
+    now: datetime,
+    grace: timedelta,
+) -> list[Cause]:
     """Clause 4 (每日务必审核EDI中心反馈的上报数据接收情况): the issuer cannot check a receipt
     it never got, so an acknowledgement not taken within the grace is flagged."""
     if delivered_at is not None or now - created_at <= grace:
         return []
-    return [Cause(ACK_UNDELIVERED, batch_subject(batch_id), {"created_at": created_at.isoformat()},
-                  batch_id=batch_id, issuer=issuer)]
+    return [
+        Cause(
+            ACK_UNDELIVERED,
+            batch_subject(batch_id),
+            {"created_at": created_at.isoformat()},
+            batch_id=batch_id,
+            issuer=issuer,
+        )
+    ]
 
 
 # ---------------------------------------------------------------- customs
 
-def urgent_overdue(*, licence_no: str, issuer: str | None, urgent: bool, state: str,
-                   received_at: datetime, now: datetime, deadline: timedelta) -> list[Cause]:
+
+def urgent_overdue(
+    *,
+    licence_no: str,
+    issuer: str | None,
+    urgent: bool,
+    state: str,
+    received_at: datetime,
+    now: datetime,
+    deadline: timedelta,
+) -> list[Cause]:
     """Clause 4 (急证要随时上报，并电话通知EDI中心随时传送海关): an urgent licence not accepted by
     customs within the deadline from its receipt."""
     if not urgent or state == "accepted" or now - received_at <= deadline:
         return []
-    return [Cause(URGENT_OVERDUE, licence_subject(licence_no),
-                  {"received_at": received_at.isoformat(), "state": state},
-                  licence_no=licence_no, issuer=issuer)]
+    return [
+        Cause(
+            URGENT_OVERDUE,
+            licence_subject(licence_no),
+            {"received_at": received_at.isoformat(), "state": state},
+            licence_no=licence_no,
+            issuer=issuer,
+        )
+    ]
 
 
 def customs_rejected(*, licence_no: str, issuer: str | None, reason: str | None) -> Cause:
     """Clause 2 (海关...及时接收许可证电子数据): customs refused the electronic data, so the
     port cannot verify the paper licence against it."""
-    return Cause(CUSTOMS_REJECTED, licence_subject(licence_no), {"reason": reason},
-                 licence_no=licence_no, issuer=issuer)
+    return Cause(
+        CUSTOMS_REJECTED, licence_subject(licence_no), {"reason": reason}, licence_no=licence_no, issuer=issuer
+    )
 
 
-def customs_unacked(*, licence_no: str, issuer: str | None, state: str, forwarded_at: datetime | None,
-                    now: datetime, deadline: timedelta) -> list[Cause]:
+def customs_unacked(
+    *,
+    licence_no: str,
+    issuer: str | None,
+    state: str,
+    forwarded_at: datetime | None,
+    now: datetime,
+    deadline: timedelta,
+) -> list[Cause]:
     """Clause 2 (必须及时传送和接收): forwarded to customs, no answer within the deadline."""
     if state != "forwarded" or forwarded_at is None or now - forwarded_at <= deadline:
         return []
-    return [Cause(CUSTOMS_UNACKED, licence_subject(licence_no), {"forwarded_at": forwarded_at.isoformat()},
-                  licence_no=licence_no, issuer=issuer)]
+    return [
+        Cause(
+            CUSTOMS_UNACKED,
+            licence_subject(licence_no),
+            {"forwarded_at": forwarded_at.isoformat()},
+            licence_no=licence_no,
+            issuer=issuer,
+        )
+    ]
 
 
 # ---------------------------------------------------------------- write-offs
+
 
 @dataclass
 class Release:
@@ -172,8 +281,8 @@ class Release:
     unit: str | None
     released_on: str | None
     operating_unit_code: str | None
-    status: str          # active, cancelled
-    slot: int            # endorsement slot on the paper licence: 1 = first release
+    status: str  # active, cancelled
+    slot: int  # endorsement slot on the paper licence: 1 = first release
 
 
 @dataclass
@@ -191,8 +300,14 @@ class Tally:
         return self.licensed - self.used
 
     def as_dict(self) -> dict:
-        return {"licensed": exact(self.licensed), "used": exact(self.used), "remaining": exact(self.remaining),
-                "unit": self.unit, "uses": self.uses, "max_uses": self.max_uses}
+        return {
+            "licensed": exact(self.licensed),
+            "used": exact(self.used),
+            "remaining": exact(self.remaining),
+            "unit": self.unit,
+            "uses": self.uses,
+            "max_uses": self.max_uses,
+        }
 
 
 def releases_of(licence_no: str, records: list[dict]) -> tuple[list[Release], list[str]]:
@@ -210,9 +325,17 @@ def releases_of(licence_no: str, records: list[dict]) -> tuple[list[Release], li
             corrections.setdefault(number, []).append(record)
     releases = []
     for slot, (number, first) in enumerate(firsts.items(), 1):
-        release = Release(number, licence_no, first.get("customs_code"), first.get("quantity"),
-                          first.get("unit"), first.get("released_on"),
-                          (first.get("operating_unit") or {}).get("code"), "active", slot)
+        release = Release(
+            number,
+            licence_no,
+            first.get("customs_code"),
+            first.get("quantity"),
+            first.get("unit"),
+            first.get("released_on"),
+            (first.get("operating_unit") or {}).get("code"),
+            "active",
+            slot,
+        )
         for correction in corrections.get(number, []):
             if correction["action"] == "cancel":
                 release.status = "cancelled"
@@ -223,20 +346,24 @@ def releases_of(licence_no: str, records: list[dict]) -> tuple[list[Release], li
     return releases, orphans
 
 
-def writeoff_causes(licence_no: str, licence: dict | None, records: list[dict], *,
-                    max_releases: int = MAX_RELEASES) -> tuple[list[Release], Tally | None, list[Cause]]:
+def writeoff_causes(
+    licence_no: str, licence: dict | None, records: list[dict], *, max_releases: int = MAX_RELEASES
+) -> tuple[list[Release], Tally | None, list[Cause]]:
     """Every write-off finding of one licence, from its licence row (None: never accepted)
     and all its write-off records in arrival order. Returns releases, tally and causes."""
     releases, orphans = releases_of(licence_no, records)
-    causes = [_declaration(ORPHAN_CORRECTION, licence_no, number, {"reason": "amend or cancel of a "
-                           "declaration never released"}) for number in orphans]
+    causes = [
+        _declaration(
+            ORPHAN_CORRECTION, licence_no, number, {"reason": "amend or cancel of a declaration never released"}
+        )
+        for number in orphans
+    ]
     if licence is None:
         declarations = [r.declaration_no for r in releases] + orphans
         causes += [_declaration(UNKNOWN_LICENCE, licence_no, number, None) for number in declarations]
         return releases, None, causes
     licensed = Decimal(licence["quantity"])
-    tally = Tally(licensed=licensed, used=Decimal(0), unit=licence["unit"], uses=len(releases),
-                  max_uses=max_releases)
+    tally = Tally(licensed=licensed, used=Decimal(0), unit=licence["unit"], uses=len(releases), max_uses=max_releases)
     for release in releases:
         causes += _slot_causes(licence, release, max_releases)
         if release.status != "active":
@@ -249,8 +376,15 @@ def writeoff_causes(licence_no: str, licence: dict | None, records: list[dict], 
 
 
 def _declaration(code: str, licence_no: str, declaration_no: str, detail, enterprise: str | None = None) -> Cause:
-    return Cause(code, declaration_subject(declaration_no), detail, licence_no=licence_no,
-                 declaration_no=declaration_no, enterprise=enterprise, issuer=licence_no[3:5])
+    return Cause(
+        code,
+        declaration_subject(declaration_no),
+        detail,
+        licence_no=licence_no,
+        declaration_no=declaration_no,
+        enterprise=enterprise,
+        issuer=licence_no[3:5],
+    )
 
 
 def _slot_causes(licence: dict, release: Release, max_releases: int) -> list[Cause]:
@@ -258,11 +392,18 @@ def _slot_causes(licence: dict, release: Release, max_releases: int) -> list[Cau
     releases once; any other at most twelve times. Cancelled releases keep their slot."""
     causes = []
     if licence["one_batch"] and release.slot >= 2:
-        causes.append(_declaration(ONE_BATCH_REUSED, release.licence_no, release.declaration_no,
-                                   {"slot": release.slot}))
+        causes.append(
+            _declaration(ONE_BATCH_REUSED, release.licence_no, release.declaration_no, {"slot": release.slot})
+        )
     if release.slot > max_releases:
-        causes.append(_declaration(USE_LIMIT_EXCEEDED, release.licence_no, release.declaration_no,
-                                   {"slot": release.slot, "max_uses": max_releases}))
+        causes.append(
+            _declaration(
+                USE_LIMIT_EXCEEDED,
+                release.licence_no,
+                release.declaration_no,
+                {"slot": release.slot, "max_uses": max_releases},
+            )
+        )
     return causes
 
 
@@ -272,23 +413,44 @@ def _release_causes(licence: dict, release: Release) -> list[Cause]:
     number, declaration = release.licence_no, release.declaration_no
     if release.unit is not None and release.unit != licence["unit"]:
         # Clause 6: 核销(放行)时使用的计量单位应与许可证使用的计量单位相一致.
-        causes.append(_declaration(UNIT_MISMATCH, number, declaration,
-                                   {"writeoff_unit": release.unit, "licence_unit": licence["unit"]}))
+        causes.append(
+            _declaration(
+                UNIT_MISMATCH, number, declaration, {"writeoff_unit": release.unit, "licence_unit": licence["unit"]}
+            )
+        )
     if release.customs_code is not None and release.customs_code != licence["port"]:
         # Clause 5: 报关口岸 is checked; clause 8(5): repeated releases at the same port.
-        causes.append(_declaration(PORT_MISMATCH, number, declaration,
-                                   {"customs_code": release.customs_code, "port": licence["port"]}))
+        causes.append(
+            _declaration(
+                PORT_MISMATCH, number, declaration, {"customs_code": release.customs_code, "port": licence["port"]}
+            )
+        )
     if release.released_on is not None and not (licence["valid_from"] <= release.released_on <= licence["valid_to"]):
         # Clause 5: 有效期 is checked.
-        causes.append(_declaration(OUTSIDE_VALIDITY, number, declaration,
-                                   {"released_on": release.released_on, "valid_from": licence["valid_from"],
-                                    "valid_to": licence["valid_to"]}))
+        causes.append(
+            _declaration(
+                OUTSIDE_VALIDITY,
+                number,
+                declaration,
+                {
+                    "released_on": release.released_on,
+                    "valid_from": licence["valid_from"],
+                    "valid_to": licence["valid_to"],
+                },
+            )
+        )
     allowed = allowed_operating_units(licence)
     if release.operating_unit_code is not None and release.operating_unit_code not in allowed:
         # Clause 8(1)-(2): 经营单位 must be the trader or the party, or (export) a firm named in the remarks.
-        causes.append(_declaration(OPERATING_UNIT_MISMATCH, number, declaration,
-                                   {"operating_unit": release.operating_unit_code, "allowed": sorted(allowed)},
-                                   enterprise=release.operating_unit_code))
+        causes.append(
+            _declaration(
+                OPERATING_UNIT_MISMATCH,
+                number,
+                declaration,
+                {"operating_unit": release.operating_unit_code, "allowed": sorted(allowed)},
+                enterprise=release.operating_unit_code,
+            )
+        )
     return causes
 
 
@@ -308,9 +470,15 @@ def over_quantity(licence_no: str, issuer: str | None, tally: Tally) -> list[Cau
     licence's unit, may not exceed the licensed quantity. Exact decimals, never float."""
     if tally.used <= tally.licensed:
         return []
-    return [Cause(OVER_QUANTITY, licence_subject(licence_no),
-                  {"licensed": exact(tally.licensed), "used": exact(tally.used), "unit": tally.unit},
-                  licence_no=licence_no, issuer=issuer)]
+    return [
+        Cause(
+            OVER_QUANTITY,
+            licence_subject(licence_no),
+            {"licensed": exact(tally.licensed), "used": exact(tally.used), "unit": tally.unit},
+            licence_no=licence_no,
+            issuer=issuer,
+        )
+    ]
 
 
 # -- The 2002 notice (国质检通函[2002]365号, contract §11) ---------------------------------------
@@ -323,15 +491,20 @@ PRE_ENTRY_SELF_DECLARER = "PRE_ENTRY_SELF_DECLARER"
 PLATFORM_FEE_CHARGED = "PLATFORM_FEE_CHARGED"
 CO_EVISA_REQUIRED = "CO_EVISA_REQUIRED"
 VENDOR_SUPPORT_OVERDUE = "VENDOR_SUPPORT_OVERDUE"
-INSPECTION_CODES = (EDECL_REQUIRED, PRE_ENTRY_SELF_DECLARER, PLATFORM_FEE_CHARGED, CO_EVISA_REQUIRED,
-                    VENDOR_SUPPORT_OVERDUE)
+INSPECTION_CODES = (
+    EDECL_REQUIRED,
+    PRE_ENTRY_SELF_DECLARER,
+    PLATFORM_FEE_CHARGED,
+    CO_EVISA_REQUIRED,
+    VENDOR_SUPPORT_OVERDUE,
+)
 # 二(二): direct client software, the browser mode and the self-service kiosk are electronic;
 # pre-entry by a third party and paper accepted by hand are not.
 ELECTRONIC_CHANNELS = frozenset({"direct", "browser", "kiosk"})
 DECLARATION_CHANNELS = ELECTRONIC_CHANNELS | {"pre_entry", "manual"}
 CERTIFICATE_CHANNELS = frozenset({"electronic", "paper"})
-MONTHLY_THRESHOLD = 5                       # 二: 月申报量5批以上
-VENDOR_SERVICE_HOURS = 24                   # 四: 提供24小时服务
+MONTHLY_THRESHOLD = 5  # 二: 月申报量5批以上
+VENDOR_SERVICE_HOURS = 24  # 四: 提供24小时服务
 UNRESOLVED_TICKET_STATUSES = frozenset({"open", "waiting"})
 
 
@@ -363,10 +536,18 @@ def edecl_required(enterprise: str, month: str, declarations: Iterable[Mapping])
     not_electronic = {ch: n for ch, n in by_channel.items() if ch not in ELECTRONIC_CHANNELS}
     if total < MONTHLY_THRESHOLD or not not_electronic:
         return None
-    return Cause(EDECL_REQUIRED, enterprise_subject(enterprise, month),
-                 detail={"batches": total, "not_electronic": not_electronic,
-                         "by_channel": by_channel, "bureaus": _bureaus(rows)},
-                 enterprise=enterprise, period=month)
+    return Cause(
+        EDECL_REQUIRED,
+        enterprise_subject(enterprise, month),
+        detail={
+            "batches": total,
+            "not_electronic": not_electronic,
+            "by_channel": by_channel,
+            "bureaus": _bureaus(rows),
+        },
+        enterprise=enterprise,
+        period=month,
+    )
 
 
 def pre_entry_self_declarer(enterprise: str, month: str, declarations: Iterable[Mapping]) -> Cause | None:
@@ -374,14 +555,20 @@ def pre_entry_self_declarer(enterprise: str, month: str, declarations: Iterable[
     (杜绝准电子报检); 二(四) orders paid pre-entry cleared. Agents (代理报检企业) are excepted.
 
     `declarations`: the enterprise's rows of that month (bureau, business_date, agent, channel, batches)."""
-    rows = [r for r in declarations
-            if not r["agent"] and r["channel"] == "pre_entry" and r["batches"] > 0]
+    rows = [r for r in declarations if not r["agent"] and r["channel"] == "pre_entry" and r["batches"] > 0]
     if not rows:
         return None
-    return Cause(PRE_ENTRY_SELF_DECLARER, enterprise_subject(enterprise, month),
-                 detail={"pre_entry_batches": sum(r["batches"] for r in rows),
-                         "dates": sorted({r["business_date"] for r in rows}), "bureaus": _bureaus(rows)},
-                 enterprise=enterprise, period=month)
+    return Cause(
+        PRE_ENTRY_SELF_DECLARER,
+        enterprise_subject(enterprise, month),
+        detail={
+            "pre_entry_batches": sum(r["batches"] for r in rows),
+            "dates": sorted({r["business_date"] for r in rows}),
+            "bureaus": _bureaus(rows),
+        },
+        enterprise=enterprise,
+        period=month,
+    )
 
 
 def platform_fee_charged(enterprise: str, day: str, declarations: Iterable[Mapping]) -> Cause | None:
@@ -394,10 +581,13 @@ def platform_fee_charged(enterprise: str, day: str, declarations: Iterable[Mappi
     fees: dict[str, Decimal] = {}
     for row in rows:
         fees[row["bureau"]] = fees.get(row["bureau"], Decimal(0)) + Decimal(row["platform_fee"])
-    return Cause(PLATFORM_FEE_CHARGED, enterprise_subject(enterprise, day),
-                 detail={"total": str(sum(fees.values())),
-                         "by_bureau": {b: str(f) for b, f in sorted(fees.items())}},
-                 enterprise=enterprise, period=day)
+    return Cause(
+        PLATFORM_FEE_CHARGED,
+        enterprise_subject(enterprise, day),
+        detail={"total": str(sum(fees.values())), "by_bureau": {b: str(f) for b, f in sorted(fees.items())}},
+        enterprise=enterprise,
+        period=day,
+    )
 
 
 def co_evisa_required(enterprise: str, month: str, certificates: Iterable[Mapping]) -> Cause | None:
@@ -409,10 +599,18 @@ def co_evisa_required(enterprise: str, month: str, certificates: Iterable[Mappin
     paper = sorted(r["certificate_no"] for r in rows if r["channel"] == "paper")
     if len(rows) < MONTHLY_THRESHOLD or not paper:
         return None
-    return Cause(CO_EVISA_REQUIRED, enterprise_subject(enterprise, month),
-                 detail={"applications": len(rows), "paper": len(paper),
-                         "paper_certificates": paper[:20], "bureaus": _bureaus(rows)},
-                 enterprise=enterprise, period=month)
+    return Cause(
+        CO_EVISA_REQUIRED,
+        enterprise_subject(enterprise, month),
+        detail={
+            "applications": len(rows),
+            "paper": len(paper),
+            "paper_certificates": paper[:20],
+            "bureaus": _bureaus(rows),
+        },
+        enterprise=enterprise,
+        period=month,
+    )
 
 
 def vendor_support_overdue(ticket: Mapping, vendors: Mapping[str, str], now: datetime) -> Cause | None:
@@ -427,8 +625,14 @@ def vendor_support_overdue(ticket: Mapping, vendors: Mapping[str, str], now: dat
     since = parse_instant(ticket.get("routed_at") or ticket["opened_at"])
     if now - since < timedelta(hours=VENDOR_SERVICE_HOURS):
         return None
-    return Cause(VENDOR_SUPPORT_OVERDUE, f"ticket:{ticket['id']}",
-                 detail={"vendor": ticket["routed_to"], "vendor_name": vendor,
-                         "since": since.isoformat(),
-                         "hours": int((now - since).total_seconds() // 3600)},
-                 ticket_id=ticket["id"])
+    return Cause(
+        VENDOR_SUPPORT_OVERDUE,
+        f"ticket:{ticket['id']}",
+        detail={
+            "vendor": ticket["routed_to"],
+            "vendor_name": vendor,
+            "since": since.isoformat(),
+            "hours": int((now - since).total_seconds() // 3600),
+        },
+        ticket_id=ticket["id"],
+    )

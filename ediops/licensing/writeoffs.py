@@ -3,6 +3,7 @@ releases they stand for, and checked against the notice's rules (`ediops.rules`)
 
 A licence's releases and write-off findings are recomputed from all its write-off rows each
 time one arrives (indexed by licence), so amends, cancels and late arrivals are always right."""
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,22 @@ def _store(db, record: dict, *, at: str, source: str) -> bool:
         "INSERT INTO writeoffs (licence_no, customs_code, declaration_no, action, quantity, unit, "
         "released_on, operating_unit_code, operating_unit_name, record, content_hash, received_at, source) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
-        [record["licence_no"], record["customs_code"], record["declaration_no"], record["action"],
-         record.get("quantity"), record.get("unit"), record.get("released_on"), unit.get("code"),
-         unit.get("name"), store.dumps(record), contract.content_hash(record), at, source])
+        [
+            record["licence_no"],
+            record["customs_code"],
+            record["declaration_no"],
+            record["action"],
+            record.get("quantity"),
+            record.get("unit"),
+            record.get("released_on"),
+            unit.get("code"),
+            unit.get("name"),
+            store.dumps(record),
+            contract.content_hash(record),
+            at,
+            source,
+        ],
+    )
     if cursor.rowcount == 0:
         return False
     event = {"release": "released", "amend": "amended", "cancel": "cancelled"}[record["action"]]
@@ -59,18 +73,27 @@ def _reject(db, record, verdict: contract.Verdict, *, at: str) -> None:
     """An unusable write-off: kept as received and flagged once (subject: its content)."""
     digest = contract.content_hash(record)
     subject = f"writeoff:{digest[:16]}"
-    if db.execute("SELECT 1 FROM findings WHERE code = ? AND subject = ?",
-                  [rules.RECORD_REJECTED, subject]).fetchone():
+    if db.execute("SELECT 1 FROM findings WHERE code = ? AND subject = ?", [rules.RECORD_REJECTED, subject]).fetchone():
         return
     shown = record if isinstance(record, dict) else {}
     licence_no = contract.licence_no_of(record)
     declaration = shown.get("declaration_no") if isinstance(shown.get("declaration_no"), str) else None
-    db.execute("INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-               "VALUES (NULL, NULL, ?, ?, ?, ?)",
-               [licence_no, store.dumps(verdict.reasons), store.dumps(record), at])
-    findings.raise_cause(db, findings.Cause(
-        rules.RECORD_REJECTED, subject, {"writeoff": True, "reasons": verdict.reasons, "problems": verdict.problems},
-        licence_no=licence_no, declaration_no=declaration), at=at)
+    db.execute(
+        "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+        "VALUES (NULL, NULL, ?, ?, ?, ?)",
+        [licence_no, store.dumps(verdict.reasons), store.dumps(record), at],
+    )
+    findings.raise_cause(
+        db,
+        findings.Cause(
+            rules.RECORD_REJECTED,
+            subject,
+            {"writeoff": True, "reasons": verdict.reasons, "problems": verdict.problems},
+            licence_no=licence_no,
+            declaration_no=declaration,
+        ),
+        at=at,
+    )
 
 
 def licence_row(db, licence_no: str) -> dict | None:
@@ -86,25 +109,44 @@ def licence_row(db, licence_no: str) -> dict | None:
 
 def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
     """Recomputes a licence's releases and write-off findings from all its write-off rows."""
-    records = [json.loads(r[0]) for r in db.execute(
-        "SELECT record FROM writeoffs WHERE licence_no = ? ORDER BY id", [licence_no]).fetchall()]
+    records = [
+        json.loads(r[0])
+        for r in db.execute("SELECT record FROM writeoffs WHERE licence_no = ? ORDER BY id", [licence_no]).fetchall()
+    ]
     releases, tally, causes = rules.writeoff_causes(
-        licence_no, licence_row(db, licence_no), records,
-        max_releases=int(config.settings.get("max_releases", rules.MAX_RELEASES)))
+        licence_no,
+        licence_row(db, licence_no),
+        records,
+        max_releases=int(config.settings.get("max_releases", rules.MAX_RELEASES)),
+    )
     db.execute("DELETE FROM releases WHERE licence_no = ?", [licence_no])
     for r in releases:
-        db.execute("INSERT OR REPLACE INTO releases (declaration_no, licence_no, customs_code, quantity, unit, "
-                   "released_on, operating_unit_code, status, slot, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [r.declaration_no, r.licence_no, r.customs_code, r.quantity, r.unit, r.released_on,
-                    r.operating_unit_code, r.status, r.slot, at])
+        db.execute(
+            "INSERT OR REPLACE INTO releases (declaration_no, licence_no, customs_code, quantity, unit, "
+            "released_on, operating_unit_code, status, slot, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.declaration_no,
+                r.licence_no,
+                r.customs_code,
+                r.quantity,
+                r.unit,
+                r.released_on,
+                r.operating_unit_code,
+                r.status,
+                r.slot,
+                at,
+            ],
+        )
     for code in rules.WRITEOFF_CODES:
-        findings.sync(db, code, [c for c in causes if c.code == code], at=at,
-                      scope_sql="licence_no = ?", scope_args=[licence_no])
+        findings.sync(
+            db, code, [c for c in causes if c.code == code], at=at, scope_sql="licence_no = ?", scope_args=[licence_no]
+        )
     return tally
 
 
 def with_writeoffs(db, numbers: list[str]) -> list[str]:
     """Those of `numbers` (in their order) that have write-off records: one query for a batch."""
-    found = {r[0] for r in store.rows_in(db, "SELECT DISTINCT licence_no FROM writeoffs WHERE licence_no IN ({})",
-                                         numbers)}
+    found = {
+        r[0] for r in store.rows_in(db, "SELECT DISTINCT licence_no FROM writeoffs WHERE licence_no IN ({})", numbers)
+    }
     return [n for n in numbers if n in found]

@@ -1,9 +1,10 @@
 """Desk roles from config/roles.toml: what each role's action keys may do.
 
 The audited actor is always the OS user; the role only decides which keys work."""
+
 from __future__ import annotations
 
-from ediops.errors import InputError
+from ediops.errors import InputError, Refused
 
 ACTIONS = frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window"})
 ROLES: dict[str, frozenset[str]] = {
@@ -24,3 +25,10 @@ def role_for(roles_config: dict, user: str) -> str:
 
 def may(role: str, action: str) -> bool:
     return action in ROLES[role]
+
+
+def require(roles_config: dict, user: str, action: str) -> None:
+    """Refuse `action` unless `user`'s role allows it (every door: desk and command line)."""
+    role = role_for(roles_config, user)
+    if not may(role, action):
+        raise Refused(f"{user} ({role}) may not {action}")

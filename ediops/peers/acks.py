@@ -1,6 +1,7 @@
 """Acknowledgements to issuers (contract §4): each is POSTed as soon as its batch is ingested,
 under the key `ingest_batch` stored with it, and retried (same key) until the issuer takes it.
 ACK_UNDELIVERED is judged by reconcile from `acks.delivered_at`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,20 +17,23 @@ FEED = "feed "  # batches.source of a polled batch: "feed AA"
 async def deliver(engine: Engine, batch_id: str) -> bool:
     """POSTs one undelivered ack. True when the issuer took it (now or before)."""
     db = engine.db
-    row = db.execute("SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
-                     "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
-                     [batch_id]).fetchone()
+    row = db.execute(
+        "SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
+        "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
+        [batch_id],
+    ).fetchone()
     if row is None:
         return True
     code, body, key, source = row
-    if source and source.startswith(FEED):        # back to the feed it came from, whatever it claims
-        code = source[len(FEED):]
+    if source and source.startswith(FEED):  # back to the feed it came from, whatever it claims
+        code = source[len(FEED) :]
     issuer = engine.config.issuer(code) if code else None
     at = engine.at()
     with write(db):
-        db.execute("UPDATE acks SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? "
-                   "WHERE idempotency_key = ?",
-                   [at, None if issuer else f"issuer {code!r} is not configured: nowhere to send", key])
+        db.execute(
+            "UPDATE acks SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE idempotency_key = ?",
+            [at, None if issuer else f"issuer {code!r} is not configured: nowhere to send", key],
+        )
     if issuer is None:
         return False
     try:
@@ -40,15 +44,15 @@ async def deliver(engine: Engine, batch_id: str) -> bool:
             db.execute("UPDATE acks SET last_error = ? WHERE idempotency_key = ?", [str(exc), key])
         return False
     with write(db):
-        db.execute("UPDATE acks SET delivered_at = ?, last_error = NULL WHERE idempotency_key = ?",
-                   [engine.at(), key])
+        db.execute("UPDATE acks SET delivered_at = ?, last_error = NULL WHERE idempotency_key = ?", [engine.at(), key])
     return True
 
 
 async def send_acks(engine: Engine) -> tuple[str, str]:
     """The `send-acks` window: every ack not yet taken, again, with its own key."""
-    pending = [r[0] for r in engine.db.execute(
-        "SELECT batch_id FROM acks WHERE delivered_at IS NULL ORDER BY created_at")]
+    pending = [
+        r[0] for r in engine.db.execute("SELECT batch_id FROM acks WHERE delivered_at IS NULL ORDER BY created_at")
+    ]
     limit = asyncio.Semaphore(int(engine.setting("peer_concurrency")))
 
     async def one(batch_id: str) -> bool:

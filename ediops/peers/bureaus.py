@@ -2,6 +2,7 @@
 issuer's batches. Each page is stored by `ediops.inspection.load_reports` in one transaction
 with the cursor move; a report that cannot be read is kept as received in
 `bureau_report_rejections` and logged, and the rest of the page still counts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,10 @@ def _store_page(engine: Engine, peer: Peer, reports: list, next_cursor: str) -> 
                 good.append(validate_report(report, f"{peer.name}: report {position} of the page"))
             except InputError as exc:
                 log.warning("%s", exc)
-                engine.db.execute("INSERT INTO bureau_report_rejections (peer, reason, report, received_at) "
-                                  "VALUES (?, ?, ?, ?)", [peer.name, str(exc), dumps(report), engine.at()])
+                engine.db.execute(
+                    "INSERT INTO bureau_report_rejections (peer, reason, report, received_at) VALUES (?, ?, ?, ?)",
+                    [peer.name, str(exc), dumps(report), engine.at()],
+                )
         if good:
             load_reports(engine.db, engine.config, good, now=engine.clock.now(), source=peer.name)
         set_cursor(engine, peer.name, next_cursor)

@@ -4,6 +4,7 @@ timeouts, a bearer token per peer, bounded response bodies, JSON only.
 Timeouts, connection errors and 5xx are retried with backoff (tenacity) under the same
 `Idempotency-Key`; 4xx and malformed answers are not, since sending again cannot fix them
 (design.md: Network)."""
+
 from __future__ import annotations
 
 import json
@@ -39,13 +40,21 @@ def _transient(exc: BaseException) -> bool:
 class PeerClient:
     """The process's one HTTP client to all peers."""
 
-    def __init__(self, *, attempts: int = 4, max_wait: float = 4.0, max_body: int = MAX_BODY_BYTES,
-                 timeout: httpx.Timeout = TIMEOUT, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        *,
+        attempts: int = 4,
+        max_wait: float = 4.0,
+        max_body: int = MAX_BODY_BYTES,
+        timeout: httpx.Timeout = TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         self.attempts = attempts
         self.max_wait = max_wait
         self.max_body = max_body
-        self._client = httpx.AsyncClient(timeout=timeout, limits=LIMITS, transport=transport,
-                                         follow_redirects=False, trust_env=False)
+        self._client = httpx.AsyncClient(
+            timeout=timeout, limits=LIMITS, transport=transport, follow_redirects=False, trust_env=False
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -63,18 +72,25 @@ class PeerClient:
         return await self._retrying(peer, "POST", path, content=text.encode("utf-8"), key=key)
 
     async def _retrying(self, peer: Peer, method: str, path: str, **kw):
-        retrying = AsyncRetrying(stop=stop_after_attempt(self.attempts), reraise=True,
-                                 wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait),
-                                 retry=retry_if_exception(_transient),
-                                 before_sleep=lambda state: log.warning(
-                                     "retrying %s %s%s (attempt %d): %s", method, peer.url, path,
-                                     state.attempt_number, state.outcome.exception()))
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            reraise=True,
+            wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait),
+            retry=retry_if_exception(_transient),
+            before_sleep=lambda state: log.warning(
+                "retrying %s %s%s (attempt %d): %s",
+                method,
+                peer.url,
+                path,
+                state.attempt_number,
+                state.outcome.exception(),
+            ),
+        )
         async for attempt in retrying:
             with attempt:
                 return await self._once(peer, method, path, **kw)
 
-    async def _once(self, peer: Peer, method: str, path: str, *, params=None, content=None, key=None,
-                    missing_ok=False):
+    async def _once(self, peer: Peer, method: str, path: str, *, params=None, content=None, key=None, missing_ok=False):
         try:
             token = peer.token()
         except InputError as exc:
@@ -89,12 +105,20 @@ class PeerClient:
                 if response.status_code == 404 and missing_ok:
                     return None
                 if response.status_code >= 500:
-                    raise PeerError(peer.name, f"{method} {path}: HTTP {response.status_code}",
-                                    transient=True, status=response.status_code)
+                    raise PeerError(
+                        peer.name,
+                        f"{method} {path}: HTTP {response.status_code}",
+                        transient=True,
+                        status=response.status_code,
+                    )
                 if response.status_code >= 400:
                     hint = " (check the peer's token)" if response.status_code in (401, 403) else ""
-                    raise PeerError(peer.name, f"{method} {path}: HTTP {response.status_code}{hint}",
-                                    transient=False, status=response.status_code)
+                    raise PeerError(
+                        peer.name,
+                        f"{method} {path}: HTTP {response.status_code}{hint}",
+                        transient=False,
+                        status=response.status_code,
+                    )
                 body = await self._read(peer, method, path, response)
         except httpx.TimeoutException as exc:
             raise PeerError(peer.name, f"{method} {path}: timed out ({type(exc).__name__})", transient=True) from None
@@ -108,17 +132,29 @@ class PeerClient:
     async def _read(self, peer: Peer, method: str, path: str, response: httpx.Response) -> bytes:
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
-            raise PeerError(peer.name, f"{method} {path}: answer is {kind or 'untyped'}, not application/json",
-                            transient=False, status=response.status_code)
+            raise PeerError(
+                peer.name,
+                f"{method} {path}: answer is {kind or 'untyped'}, not application/json",
+                transient=False,
+                status=response.status_code,
+            )
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise PeerError(peer.name, f"{method} {path}: answer of {declared} bytes is over the "
-                            f"{self.max_body} byte limit", transient=False, status=response.status_code)
+            raise PeerError(
+                peer.name,
+                f"{method} {path}: answer of {declared} bytes is over the {self.max_body} byte limit",
+                transient=False,
+                status=response.status_code,
+            )
         chunks, size = [], 0
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.max_body:
-                raise PeerError(peer.name, f"{method} {path}: answer over the {self.max_body} byte limit",
-                                transient=False, status=response.status_code)
+                raise PeerError(
+                    peer.name,
+                    f"{method} {path}: answer over the {self.max_body} byte limit",
+                    transient=False,
+                    status=response.status_code,
+                )
             chunks.append(chunk)
         return b"".join(chunks)

@@ -5,6 +5,7 @@ licence joins a forward only while it has none, so it is never sent under two ke
 
 Urgent licences go at once (the leader calls `forward_urgent` after each feed poll); the
 rest wait for the `forward-customs` window."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,15 +32,22 @@ def _queue(engine: Engine, where: str, args: list, *, urgent: bool) -> list[str]
     db, at, size = engine.db, engine.at(), int(engine.setting("forward_batch_size"))
     keys = []
     with write(db):
-        numbers = [r[0] for r in db.execute(
-            f"SELECT licence_no FROM licences WHERE ({where}) ORDER BY urgent DESC, received_at, licence_no", args)]
+        numbers = [
+            r[0]
+            for r in db.execute(
+                f"SELECT licence_no FROM licences WHERE ({where}) ORDER BY urgent DESC, received_at, licence_no", args
+            )
+        ]
         for start in range(0, len(numbers), size):
-            chunk = numbers[start:start + size]
+            chunk = numbers[start : start + size]
             key = str(uuid.uuid4())
-            db.execute("INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, ?, ?)",
-                       [key, at, int(urgent), len(chunk)])
-            db.conn.executemany("INSERT INTO forward_items (idempotency_key, licence_no) VALUES (?, ?)",
-                           [(key, n) for n in chunk])
+            db.execute(
+                "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, ?, ?)",
+                [key, at, int(urgent), len(chunk)],
+            )
+            db.conn.executemany(
+                "INSERT INTO forward_items (idempotency_key, licence_no) VALUES (?, ?)", [(key, n) for n in chunk]
+            )
             db.conn.executemany("UPDATE licences SET forward_key = ? WHERE licence_no = ?", [(key, n) for n in chunk])
             keys.append(key)
     return keys
@@ -49,7 +57,7 @@ def _due(engine: Engine, attempts: int, last_attempt_at: str | None) -> bool:
     """Backoff between passes for a forward customs has not answered: 2^attempts s, at most 5 min."""
     if not attempts or not last_attempt_at:
         return True
-    wait = min(timedelta(seconds=2 ** attempts), RETRY_AFTER_MAX)
+    wait = min(timedelta(seconds=2**attempts), RETRY_AFTER_MAX)
     return engine.clock.now() - parse_instant(last_attempt_at) >= wait
 
 
@@ -59,17 +67,28 @@ def _mark_sent(engine: Engine, key: str) -> str:
     them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
     with write(db):
-        db.execute("UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
-                   [at, key])
-        fresh = [r[0] for r in db.execute(
-            "SELECT licence_no FROM licences WHERE forward_key = ? AND state IN ('received', 'rejected')", [key])]
-        db.conn.executemany("UPDATE licences SET state = 'forwarded', forwarded_at = ? WHERE licence_no = ?",
-                       [(at, n) for n in fresh])
+        db.execute(
+            "UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?", [at, key]
+        )
+        fresh = [
+            r[0]
+            for r in db.execute(
+                "SELECT licence_no FROM licences WHERE forward_key = ? AND state IN ('received', 'rejected')", [key]
+            )
+        ]
+        db.conn.executemany(
+            "UPDATE licences SET state = 'forwarded', forwarded_at = ? WHERE licence_no = ?", [(at, n) for n in fresh]
+        )
         detail = {"key": key}
         add_events(db, "forwarded", [(number, detail) for number in fresh], at=at, actor="engine")
-    records = [r[0] for r in db.execute(
-        "SELECT l.record FROM forward_items f JOIN licences l USING (licence_no) WHERE f.idempotency_key = ? "
-        "ORDER BY l.licence_no", [key])]
+    records = [
+        r[0]
+        for r in db.execute(
+            "SELECT l.record FROM forward_items f JOIN licences l USING (licence_no) WHERE f.idempotency_key = ? "
+            "ORDER BY l.licence_no",
+            [key],
+        )
+    ]
     return '{"licences":[' + ",".join(records) + "]}"
 
 
@@ -79,7 +98,7 @@ async def send(engine: Engine, key: str) -> bool:
         return False
     status = engine.db.execute("SELECT status FROM forwards WHERE idempotency_key = ?", [key]).fetchone()
     if status is None or status[0] == "answered":
-        return status is not None         # answered meanwhile (by another pass)
+        return status is not None  # answered meanwhile (by another pass)
     engine.in_flight.add(key)
     try:
         body = _mark_sent(engine, key)
@@ -90,8 +109,10 @@ async def send(engine: Engine, key: str) -> bool:
             permanent = not getattr(exc, "transient", False)
             peer_failed(engine, "customs", exc)
             with write(engine.db):
-                engine.db.execute("UPDATE forwards SET last_error = ?, status = ? WHERE idempotency_key = ?",
-                                  [str(exc), "failed" if permanent else "pending", key])
+                engine.db.execute(
+                    "UPDATE forwards SET last_error = ?, status = ? WHERE idempotency_key = ?",
+                    [str(exc), "failed" if permanent else "pending", key],
+                )
             return False
         peer_ok(engine, "customs")
         return True
@@ -99,8 +120,9 @@ async def send(engine: Engine, key: str) -> bool:
         engine.in_flight.discard(key)
 
 
-async def send_pending(engine: Engine, *, urgent_only: bool = False, keys: list[str] | None = None,
-                       include_failed: bool = False) -> tuple[int, int]:
+async def send_pending(
+    engine: Engine, *, urgent_only: bool = False, keys: list[str] | None = None, include_failed: bool = False
+) -> tuple[int, int]:
     """Sends the given forwards, and every unanswered one that is due. Returns (answered, tried).
 
     A forward customs refused outright (4xx, a malformed answer) is not retried on its own;
@@ -109,7 +131,9 @@ async def send_pending(engine: Engine, *, urgent_only: bool = False, keys: list[
     statuses = "('pending', 'failed')" if include_failed else "('pending')"
     rows = engine.db.execute(
         f"SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status IN {statuses} "
-        + ("AND urgent = 1 " if urgent_only else "") + "ORDER BY urgent DESC, created_at").fetchall()
+        + ("AND urgent = 1 " if urgent_only else "")
+        + "ORDER BY urgent DESC, created_at"
+    ).fetchall()
     fresh = set(keys or ())
     due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
     gate = asyncio.Semaphore(CONCURRENT_FORWARDS)
@@ -133,16 +157,28 @@ async def forward_customs(engine: Engine) -> tuple[str, str]:
     """The `forward-customs` window: every accepted licence not yet forwarded, plus retries."""
     keys = _queue(engine, "state = 'received' AND forward_key IS NULL", [], urgent=False)
     answered, tried = await send_pending(engine, keys=keys, include_failed=True)
-    queued = sum(r[0] for r in engine.db.execute(
-        f"SELECT licence_count FROM forwards WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys)) if keys else 0
+    queued = (
+        sum(
+            r[0]
+            for r in engine.db.execute(
+                f"SELECT licence_count FROM forwards WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys
+            )
+        )
+        if keys
+        else 0
+    )
     detail = f"{queued} licences in {len(keys)} new forwards; {answered} of {tried} forwards answered"
     return ("ok" if answered == tried else "partial"), detail
 
 
 async def forward_licence(engine: Engine, licence_no: str) -> str:
     """An operator's urgent forward of one licence (scheduler.request_urgent_forward)."""
-    keys = _queue(engine, "licence_no = ? AND (state = 'received' AND forward_key IS NULL OR state = 'rejected')",
-                  [licence_no], urgent=True)
+    keys = _queue(
+        engine,
+        "licence_no = ? AND (state = 'received' AND forward_key IS NULL OR state = 'rejected')",
+        [licence_no],
+        urgent=True,
+    )
     if not keys:
         row = engine.db.execute("SELECT state FROM licences WHERE licence_no = ?", [licence_no]).fetchone()
         raise EdiopsError(f"licence {licence_no} is {row[0] if row else 'unknown'}: already on its way")

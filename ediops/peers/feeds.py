@@ -1,6 +1,7 @@
 """Polling issuers' feeds (contract §3, §10): `GET /batches?after=CURSOR`, each page ingested
 by the foundation's `ingest_batch` in one transaction with the cursor move, then every new
 acknowledgement POSTed at once. Daily summaries are fetched for reconciliation."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,8 +25,9 @@ def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str
     with write(engine.db):
         for position, batch in enumerate(batches, 1):
             try:
-                ack = ingest_batch(engine.db, engine.config, batch, now=engine.clock.now(),
-                                   source=f"{acks.FEED}{issuer.code}")
+                ack = ingest_batch(
+                    engine.db, engine.config, batch, now=engine.clock.now(), source=f"{acks.FEED}{issuer.code}"
+                )
             except InputError as exc:
                 _unreadable(engine, issuer, position, batch, exc)
                 continue
@@ -40,13 +42,22 @@ def _unreadable(engine: Engine, issuer: Issuer, position: int, batch, exc: Input
     log.warning("issuer %s: batch %d of the page cannot be acknowledged: %s", issuer.code, position, exc)
     raw = dumps(batch)
     shown = batch.get("batch_id") if isinstance(batch, dict) else None
-    batch_id = shown if isinstance(shown, str) and shown.strip() else \
-        f"unreadable:{issuer.code}:{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+    batch_id = (
+        shown
+        if isinstance(shown, str) and shown.strip()
+        else f"unreadable:{issuer.code}:{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
+    )
     problem = {"position": position, "reasons": [BAD_VALUE], "problems": [str(exc)]}
-    engine.db.execute("INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-                      "VALUES (?, ?, NULL, ?, ?, ?)", [batch_id, position, dumps([BAD_VALUE]), raw, engine.at()])
-    findings.raise_cause(engine.db, rules.record_rejected(batch_id=batch_id, issuer=issuer.code, licence_no=None,
-                                                          rejected=[problem]), at=engine.at())
+    engine.db.execute(
+        "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+        "VALUES (?, ?, NULL, ?, ?, ?)",
+        [batch_id, position, dumps([BAD_VALUE]), raw, engine.at()],
+    )
+    findings.raise_cause(
+        engine.db,
+        rules.record_rejected(batch_id=batch_id, issuer=issuer.code, licence_no=None, rejected=[problem]),
+        at=engine.at(),
+    )
 
 
 async def poll_issuer(engine: Engine, issuer: Issuer) -> dict:
@@ -115,8 +126,9 @@ async def fetch_summaries(engine: Engine) -> int:
     async def missing(engine, issuer):
         stored = 0
         for day in days:
-            if not engine.db.execute("SELECT 1 FROM summaries WHERE issuer = ? AND business_date = ?",
-                                     [issuer.code, day]).fetchone():
+            if not engine.db.execute(
+                "SELECT 1 FROM summaries WHERE issuer = ? AND business_date = ?", [issuer.code, day]
+            ).fetchone():
                 result = await fetch_summary(engine, issuer, day)
                 if result is None:
                     break  # unreachable or misconfigured: one line per issuer, not one per day

@@ -1,6 +1,7 @@
 """Write-offs (contract §6): pulled from customs page by page (`GET /writeoffs?after=CURSOR`),
 applied by the foundation's `apply_writeoffs` in the same transaction as the cursor move,
 then passed on to the ministry licence bureau in relays whose key is stored first."""
+
 from __future__ import annotations
 
 import json
@@ -34,30 +35,39 @@ def _queue(engine: Engine) -> None:
     with write(db):
         ids = [r[0] for r in db.execute("SELECT id FROM writeoffs WHERE relay_key IS NULL ORDER BY id")]
         for start in range(0, len(ids), size):
-            chunk, key = ids[start:start + size], str(uuid.uuid4())
-            db.execute("INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, ?)",
-                       [key, at, len(chunk)])
+            chunk, key = ids[start : start + size], str(uuid.uuid4())
+            db.execute(
+                "INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, ?)", [key, at, len(chunk)]
+            )
             db.conn.executemany("UPDATE writeoffs SET relay_key = ? WHERE id = ?", [(key, i) for i in chunk])
 
 
 async def _send(engine: Engine, key: str) -> bool:
     db = engine.db
     with write(db):
-        db.execute("UPDATE relays SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
-                   [engine.at(), key])
-    records = [json.loads(r[0]) for r in db.execute("SELECT record FROM writeoffs WHERE relay_key = ? ORDER BY id", [key])]
+        db.execute(
+            "UPDATE relays SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
+            [engine.at(), key],
+        )
+    records = [
+        json.loads(r[0]) for r in db.execute("SELECT record FROM writeoffs WHERE relay_key = ? ORDER BY id", [key])
+    ]
     try:
         await engine.client.post(engine.config.ministry, "/writeoffs", {"records": records}, key=key)
     except PeerError as exc:
         peer_failed(engine, "ministry", exc)
         with write(db):
-            db.execute("UPDATE relays SET last_error = ?, status = ? WHERE idempotency_key = ?",
-                       [str(exc), "pending" if exc.transient else "failed", key])
+            db.execute(
+                "UPDATE relays SET last_error = ?, status = ? WHERE idempotency_key = ?",
+                [str(exc), "pending" if exc.transient else "failed", key],
+            )
         return False
     at = engine.at()
     with write(db):
-        db.execute("UPDATE relays SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE idempotency_key = ?",
-                   [at, key])
+        db.execute(
+            "UPDATE relays SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE idempotency_key = ?",
+            [at, key],
+        )
         db.execute("UPDATE writeoffs SET relayed_at = ? WHERE relay_key = ?", [at, key])
     peer_ok(engine, "ministry")
     return True
@@ -70,8 +80,12 @@ async def relay(engine: Engine) -> tuple[int, int]:
     if engine.config.ministry is None:
         return 0, 0
     _queue(engine)
-    keys = [r[0] for r in engine.db.execute(
-        "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at")]
+    keys = [
+        r[0]
+        for r in engine.db.execute(
+            "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at"
+        )
+    ]
     delivered = 0
     for key in keys:
         delivered += await _send(engine, key)
@@ -85,7 +99,9 @@ async def pull_writeoffs(engine: Engine) -> tuple[str, str]:
         try:
             totals = await pull(engine)
             peer_ok(engine, "customs")
-            parts.append(f"{totals['stored']} new write-offs ({totals['duplicates']} repeats, {totals['invalid']} invalid)")
+            parts.append(
+                f"{totals['stored']} new write-offs ({totals['duplicates']} repeats, {totals['invalid']} invalid)"
+            )
         except PeerError as exc:
             peer_failed(engine, "customs", exc)
             log.warning("pull-writeoffs: %s", exc)

@@ -1,5 +1,6 @@
 """What every piece of engine work needs: the store, config, clock and the one peer client,
 plus the record of each peer's health that FEED_UNREACHABLE is judged from."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,12 +20,12 @@ MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy 
 
 # Engine settings (settings.toml) and their defaults.
 DEFAULTS = {
-    "feed_poll_seconds": 5,        # how often the leader polls feeds, so urgent licences go at once
-    "forward_batch_size": 500,     # licences per POST to customs
-    "relay_batch_size": 500,       # write-off records per POST to the ministry
-    "peer_concurrency": 8,         # issuers polled at the same time
-    "peer_attempts": 4,            # tries per call on timeouts, connection errors and 5xx
-    "lease_seconds": 15,           # a leader that stops renewing is replaced after this
+    "feed_poll_seconds": 5,  # how often the leader polls feeds, so urgent licences go at once
+    "forward_batch_size": 500,  # licences per POST to customs
+    "relay_batch_size": 500,  # write-off records per POST to the ministry
+    "peer_concurrency": 8,  # issuers polled at the same time
+    "peer_attempts": 4,  # tries per call on timeouts, connection errors and 5xx
+    "lease_seconds": 15,  # a leader that stops renewing is replaced after this
 }
 
 
@@ -60,7 +61,8 @@ def peer_ok(engine: Engine, peer: str) -> None:
         engine.db.execute(
             "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
             "ON CONFLICT (peer) DO UPDATE SET last_ok_at = excluded.last_ok_at, failing_since = NULL",
-            [peer, at])
+            [peer, at],
+        )
 
 
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
@@ -72,7 +74,8 @@ def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
             "INSERT INTO peer_health (peer, last_error_at, last_error, failing_since) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (peer) DO UPDATE SET last_error_at = excluded.last_error_at, "
             "last_error = excluded.last_error, failing_since = COALESCE(peer_health.failing_since, excluded.failing_since)",
-            [peer, at, str(error), at])
+            [peer, at, str(error), at],
+        )
 
 
 def cursor(engine: Engine, peer: str) -> str | None:
@@ -82,9 +85,11 @@ def cursor(engine: Engine, peer: str) -> str | None:
 
 def set_cursor(engine: Engine, peer: str, value: str) -> None:
     """Call inside the write that stored what the cursor moves past."""
-    engine.db.execute("INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
-                      "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-                      [peer, value, engine.at()])
+    engine.db.execute(
+        "INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        [peer, value, engine.at()],
+    )
 
 
 async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store) -> list:
@@ -95,10 +100,14 @@ async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, 
     for _ in range(MAX_PAGES):
         after = cursor(engine, cursor_name)
         answer = await engine.client.get(peer, path, params={"after": after} if after else None)
-        if (not isinstance(answer, dict) or not isinstance(answer.get(field), list)
-                or not isinstance(answer.get("next"), (str, int))):
-            raise PeerError(peer.name, f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}',
-                            transient=False)
+        if (
+            not isinstance(answer, dict)
+            or not isinstance(answer.get(field), list)
+            or not isinstance(answer.get("next"), (str, int))
+        ):
+            raise PeerError(
+                peer.name, f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}', transient=False
+            )
         items, next_cursor = answer[field], str(answer["next"])
         if not items and next_cursor == after:
             break
@@ -106,4 +115,3 @@ async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, 
         if not items:
             break
     return results
-

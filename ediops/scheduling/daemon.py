@@ -1,6 +1,7 @@
 """`ediops daemon`: the scheduler leader without a screen (under systemd in production).
 Stops cleanly on SIGTERM/SIGINT: running work is cancelled, the lease released at once so
 another process can lead, the HTTP client closed."""
+
 from __future__ import annotations
 
 import asyncio
@@ -52,6 +53,7 @@ def run_daemon(ctx) -> int:
 def run_here(ctx, command_id: int) -> str | None:
     """Runs a queued command in this process when no leader holds the lease (`ediops run`).
     Returns its outcome, or None when a leader exists after all (it will pick it up)."""
+
     async def go() -> str | None:
         leader = Leader(ctx.db, ctx.config, ctx.clock, holder=new_holder("run"))
         token = lease.acquire(ctx.db, leader.holder, at=ctx.clock.iso())

@@ -5,6 +5,7 @@ APScheduler only says *when*; the run ledger says *whether*: each firing claims 
 (window, occurrence) under the lease token, so an occurrence runs once however many
 processes fire it. On taking the lease the leader runs, once, each window whose latest
 occurrence in the last 24 hours has not run (design.md: Processes)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -81,7 +82,7 @@ class Leader:
                         if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
                             self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
                             next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
-                except sqlite3.OperationalError as exc:   # store busy past its timeout: try again shortly
+                except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly
                     log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(stop.wait(), COMMAND_SECONDS)
@@ -104,12 +105,12 @@ class Leader:
 
     def _start_scheduler(self) -> None:
         offset = self.clock.now() - datetime.now(SHANGHAI)
-        self.scheduler = AsyncIOScheduler(timezone=SHANGHAI, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self.scheduler = AsyncIOScheduler(
+            timezone=SHANGHAI, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
         for window, cron in self.triggers.items():
             if cron is not None:
-                self.scheduler.add_job(self._fire, ShiftedTrigger(cron, offset), args=[window], id=window,
-                                       name=window)
+                self.scheduler.add_job(self._fire, ShiftedTrigger(cron, offset), args=[window], id=window, name=window)
         self.scheduler.start(paused=True)
 
     def _spawn(self, coro, what: str) -> asyncio.Task:
@@ -120,12 +121,14 @@ class Leader:
             self.tasks.discard(t)
             if not t.cancelled() and t.exception() is not None:
                 log.error("%s failed: %r", what, t.exception(), exc_info=t.exception())
+
         task.add_done_callback(done)
         return task
 
     def _renew(self) -> None:
-        token = lease.acquire(self.db, self.holder, at=self.clock.iso(),
-                              ttl=float(self.engine.setting("lease_seconds")))
+        token = lease.acquire(
+            self.db, self.holder, at=self.clock.iso(), ttl=float(self.engine.setting("lease_seconds"))
+        )
         if token is not None and self.token != token:
             log.info("leader: %s took the lease (token %s)", self.holder, token)
             self.token = token
@@ -155,12 +158,15 @@ class Leader:
             occurrence = scheduler.latest_occurrence(cron, now) if cron else None
             if occurrence is None:
                 continue
-            if self.db.execute("SELECT 1 FROM window_runs WHERE window = ? AND occurrence = ?",
-                               [window, iso(occurrence)]).fetchone():
+            if self.db.execute(
+                "SELECT 1 FROM window_runs WHERE window = ? AND occurrence = ?", [window, iso(occurrence)]
+            ).fetchone():
                 continue
             await self.run_occurrence(window, iso(occurrence), scheduled=True, note="missed while no leader ran")
 
-    async def run_occurrence(self, window: str, occurrence: str, *, scheduled: bool, note: str | None = None) -> tuple[str, str] | None:
+    async def run_occurrence(
+        self, window: str, occurrence: str, *, scheduled: bool, note: str | None = None
+    ) -> tuple[str, str] | None:
         """Claims and runs one occurrence. None when it was not ours to run."""
         if self.token is None:
             return None
@@ -169,10 +175,17 @@ class Leader:
                 return None
         except lease.LeaseLost:
             return None
-        log.info("run window=%s occurrence=%s holder=%s token=%s%s", window, occurrence, self.holder, self.token,
-                 f" ({note})" if note else "")
-        paused = self.db.execute("SELECT changed_by FROM window_state WHERE window = ? AND paused = 1",
-                                 [window]).fetchone()
+        log.info(
+            "run window=%s occurrence=%s holder=%s token=%s%s",
+            window,
+            occurrence,
+            self.holder,
+            self.token,
+            f" ({note})" if note else "",
+        )
+        paused = self.db.execute(
+            "SELECT changed_by FROM window_state WHERE window = ? AND paused = 1", [window]
+        ).fetchone()
         if scheduled and paused:
             outcome, detail = "skipped", f"paused by {paused[0]}"
         else:
@@ -192,8 +205,10 @@ class Leader:
 
     def _take_commands(self) -> None:
         """Operators' requests: taken under the lease, each run as its own task."""
-        if not self.db.execute("SELECT 1 FROM commands WHERE done_at IS NULL AND (taken_by IS NULL OR taken_by != ?) "
-                               "LIMIT 1", [self.holder]).fetchone():
+        if not self.db.execute(
+            "SELECT 1 FROM commands WHERE done_at IS NULL AND (taken_by IS NULL OR taken_by != ?) LIMIT 1",
+            [self.holder],
+        ).fetchone():
             return
         at = self.clock.iso()
         with write(self.db):
@@ -201,10 +216,14 @@ class Leader:
                 lease.check(self.db, self.holder, self.token)
             except lease.LeaseLost:
                 return
-            rows = self.db.execute("SELECT id, window, action, subject FROM commands WHERE done_at IS NULL "
-                                   "AND (taken_by IS NULL OR taken_by != ?) ORDER BY id", [self.holder]).fetchall()
-            self.db.conn.executemany("UPDATE commands SET taken_at = ?, taken_by = ? WHERE id = ?",
-                                [(at, self.holder, r[0]) for r in rows])
+            rows = self.db.execute(
+                "SELECT id, window, action, subject FROM commands WHERE done_at IS NULL "
+                "AND (taken_by IS NULL OR taken_by != ?) ORDER BY id",
+                [self.holder],
+            ).fetchall()
+            self.db.conn.executemany(
+                "UPDATE commands SET taken_at = ?, taken_by = ? WHERE id = ?", [(at, self.holder, r[0]) for r in rows]
+            )
         for command_id, window, action, subject in rows:
             self._spawn(self.run_command(command_id, window, action, subject), f"command {command_id}")
 
@@ -220,6 +239,7 @@ class Leader:
         else:
             outcome = f"failed: unknown command {action} {window}"
         with write(self.db):
-            self.db.execute("UPDATE commands SET done_at = ?, outcome = ? WHERE id = ?",
-                            [self.clock.iso(), outcome, command_id])
+            self.db.execute(
+                "UPDATE commands SET done_at = ?, outcome = ? WHERE id = ?", [self.clock.iso(), outcome, command_id]
+            )
         return outcome

@@ -7,6 +7,7 @@ so a leader that lost its lease cannot claim anything.
 
 Expiry is wall-clock time (time.time()): it measures whether a process is alive, which a
 replayed business clock (`--now`) says nothing about."""
+
 from __future__ import annotations
 
 import time
@@ -28,16 +29,20 @@ def acquire(db, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None
     with write(db):
         row = db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [NAME]).fetchone()
         if row is None:
-            db.execute("INSERT INTO lease (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)",
-                       [NAME, holder, wall + ttl, at])
+            db.execute(
+                "INSERT INTO lease (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)",
+                [NAME, holder, wall + ttl, at],
+            )
             return 1
         current, token, expires_at = row
         if current == holder and expires_at > wall:
             db.execute("UPDATE lease SET expires_at = ?, renewed_at = ? WHERE name = ?", [wall + ttl, at, NAME])
             return token
         if expires_at <= wall:
-            db.execute("UPDATE lease SET holder = ?, token = ?, expires_at = ?, renewed_at = ? WHERE name = ?",
-                       [holder, token + 1, wall + ttl, at, NAME])
+            db.execute(
+                "UPDATE lease SET holder = ?, token = ?, expires_at = ?, renewed_at = ? WHERE name = ?",
+                [holder, token + 1, wall + ttl, at, NAME],
+            )
             return token + 1
         return None
 
@@ -45,8 +50,7 @@ def acquire(db, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None
 def release(db, holder: str, token: int) -> None:
     """Gives the lease up at once (clean shutdown), so another process can lead without waiting."""
     with write(db):
-        db.execute("UPDATE lease SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?",
-                   [NAME, holder, token])
+        db.execute("UPDATE lease SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?", [NAME, holder, token])
 
 
 def check(db, holder: str, token: int) -> None:
@@ -69,11 +73,14 @@ def claim(db, window: str, occurrence: str, *, holder: str, token: int, at: str)
         cursor = db.execute(
             "INSERT INTO window_runs (window, occurrence, token, holder, started_at, outcome) "
             "VALUES (?, ?, ?, ?, ?, 'running') ON CONFLICT (window, occurrence) DO NOTHING",
-            [window, occurrence, token, holder, at])
+            [window, occurrence, token, holder, at],
+        )
         return cursor.rowcount == 1
 
 
 def finish(db, window: str, occurrence: str, *, outcome: str, detail: str | None, at: str) -> None:
     with write(db):
-        db.execute("UPDATE window_runs SET finished_at = ?, outcome = ?, detail = ? WHERE window = ? AND occurrence = ?",
-                   [at, outcome, detail, window, occurrence])
+        db.execute(
+            "UPDATE window_runs SET finished_at = ?, outcome = ?, detail = ? WHERE window = ? AND occurrence = ?",
+            [at, outcome, detail, window, occurrence],
+        )

@@ -3,6 +3,7 @@ desk ask of the scheduler leader, and what they see of it.
 
 Requests go into the `commands` table, which the leader (`ediops.leader`) picks up within a
 second or two; pauses live in `window_state`. Every request is audited."""
+
 from __future__ import annotations
 
 import time
@@ -65,9 +66,11 @@ def request_run(db, window: str, *, actor: str, reason: str | None, now: datetim
     with write(db):
         command_id = db.execute(
             "INSERT INTO commands (window, action, requested_by, requested_at, reason) VALUES (?, ?, ?, ?, ?)",
-            [window, RUN, actor, at, reason]).lastrowid
-        audit.record(db, "window.run", f"window:{window}", at=at, actor=actor, reason=reason,
-                     detail={"command": command_id})
+            [window, RUN, actor, at, reason],
+        ).lastrowid
+        audit.record(
+            db, "window.run", f"window:{window}", at=at, actor=actor, reason=reason, detail={"command": command_id}
+        )
     return command_id
 
 
@@ -80,9 +83,11 @@ def set_paused(db, window: str, paused: bool, *, actor: str, reason: str | None,
             "INSERT INTO window_state (window, paused, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (window) DO UPDATE SET paused = excluded.paused, changed_by = excluded.changed_by, "
             "changed_at = excluded.changed_at, reason = excluded.reason",
-            [window, int(paused), actor, at, reason])
-        audit.record(db, "window.pause" if paused else "window.resume", f"window:{window}",
-                     at=at, actor=actor, reason=reason)
+            [window, int(paused), actor, at, reason],
+        )
+        audit.record(
+            db, "window.pause" if paused else "window.resume", f"window:{window}", at=at, actor=actor, reason=reason
+        )
 
 
 def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
@@ -92,57 +97,88 @@ def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | Non
     learns that someone acted first."""
     at = iso(now)
     with write(db):
-        row = db.execute("SELECT state, forward_key, forwarded_at, customs_answered_at FROM licences "
-                         "WHERE licence_no = ?", [licence_no]).fetchone()
+        row = db.execute(
+            "SELECT state, forward_key, forwarded_at, customs_answered_at FROM licences WHERE licence_no = ?",
+            [licence_no],
+        ).fetchone()
         if row is None:
             raise EdiopsError(f"licence {licence_no} was never accepted by the centre: nothing to forward")
         state, forward_key, forwarded_at, answered_at = row
         if state == "accepted":
             raise EdiopsError(f"licence {licence_no} was already accepted by customs at {answered_at}")
         if state == "forwarded" or (state == "received" and forward_key):
-            raise EdiopsError(f"licence {licence_no} is already being forwarded to customs"
-                              + (f" (sent at {forwarded_at})" if forwarded_at else ""))
-        pending = db.execute("SELECT requested_by, requested_at FROM commands WHERE action = ? AND subject = ? "
-                             "AND done_at IS NULL", [FORWARD_LICENCE, licence_no]).fetchone()
+            raise EdiopsError(
+                f"licence {licence_no} is already being forwarded to customs"
+                + (f" (sent at {forwarded_at})" if forwarded_at else "")
+            )
+        pending = db.execute(
+            "SELECT requested_by, requested_at FROM commands WHERE action = ? AND subject = ? AND done_at IS NULL",
+            [FORWARD_LICENCE, licence_no],
+        ).fetchone()
         if pending:
             raise EdiopsError(f"forwarding licence {licence_no} was already requested by {pending[0]} at {pending[1]}")
-        db.execute("INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) "
-                   "VALUES ('forward-customs', ?, ?, ?, ?, ?)", [FORWARD_LICENCE, licence_no, actor, at, reason])
-        add_event(db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None)
+        db.execute(
+            "INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) "
+            "VALUES ('forward-customs', ?, ?, ?, ?, ?)",
+            [FORWARD_LICENCE, licence_no, actor, at, reason],
+        )
+        add_event(
+            db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None
+        )
         audit.record(db, "licence.forward", f"licence:{licence_no}", at=at, actor=actor, reason=reason)
 
 
 def command_status(db, command_id: int) -> dict | None:
-    row = db.execute("SELECT id, window, action, subject, requested_by, requested_at, taken_by, taken_at, "
-                     "done_at, outcome FROM commands WHERE id = ?", [command_id]).fetchone()
-    keys = ("id", "window", "action", "subject", "requested_by", "requested_at", "taken_by", "taken_at",
-            "done_at", "outcome")
+    row = db.execute(
+        "SELECT id, window, action, subject, requested_by, requested_at, taken_by, taken_at, "
+        "done_at, outcome FROM commands WHERE id = ?",
+        [command_id],
+    ).fetchone()
+    keys = (
+        "id",
+        "window",
+        "action",
+        "subject",
+        "requested_by",
+        "requested_at",
+        "taken_by",
+        "taken_at",
+        "done_at",
+        "outcome",
+    )
     return dict(zip(keys, row)) if row else None
 
 
 def window_status(db, config, *, now: datetime) -> list[dict]:
     """Per window: next scheduled run, the last run and its outcome, and whether it is paused."""
-    paused = {r[0]: r[1:] for r in db.execute("SELECT window, paused, changed_by, changed_at, reason FROM window_state")}
+    paused = {
+        r[0]: r[1:] for r in db.execute("SELECT window, paused, changed_by, changed_at, reason FROM window_state")
+    }
     rows = []
     for window in WINDOWS:
         cron = trigger(config, window)
-        last = db.execute("SELECT occurrence, started_at, finished_at, outcome, detail FROM window_runs "
-                          "WHERE window = ? ORDER BY started_at DESC, rowid DESC LIMIT 1", [window]).fetchone()
+        last = db.execute(
+            "SELECT occurrence, started_at, finished_at, outcome, detail FROM window_runs "
+            "WHERE window = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
+            [window],
+        ).fetchone()
         state = paused.get(window, (0, None, None, None))
         upcoming = next_fire(cron, now + timedelta(seconds=1)) if cron else None
-        rows.append({
-            "window": window,
-            "description": (config.windows.get(window) or {}).get("description"),
-            "next_run": iso(upcoming) if upcoming else None,
-            "last_run": last[1] if last else None,
-            "last_occurrence": last[0] if last else None,
-            "finished_at": last[2] if last else None,
-            "outcome": last[3] if last else None,
-            "detail": last[4] if last else None,
-            "paused": bool(state[0]),
-            "paused_by": state[1] if state[0] else None,
-            "paused_reason": state[3] if state[0] else None,
-        })
+        rows.append(
+            {
+                "window": window,
+                "description": (config.windows.get(window) or {}).get("description"),
+                "next_run": iso(upcoming) if upcoming else None,
+                "last_run": last[1] if last else None,
+                "last_occurrence": last[0] if last else None,
+                "finished_at": last[2] if last else None,
+                "outcome": last[3] if last else None,
+                "detail": last[4] if last else None,
+                "paused": bool(state[0]),
+                "paused_by": state[1] if state[0] else None,
+                "paused_reason": state[3] if state[0] else None,
+            }
+        )
     return rows
 
 
@@ -152,6 +188,9 @@ def leader_status(db, *, now: datetime) -> dict:
     if row is None:
         return {"holder": None, "token": None, "expires_at": None, "healthy": False}
     remaining = row[2] - time.time()
-    return {"holder": row[0], "token": row[1],
-            "expires_at": iso(now + timedelta(seconds=max(remaining, -86400.0))),
-            "healthy": remaining > 0}
+    return {
+        "holder": row[0],
+        "token": row[1],
+        "expires_at": iso(now + timedelta(seconds=max(remaining, -86400.0))),
+        "healthy": remaining > 0,
+    }

@@ -1,5 +1,6 @@
 """The work of each transmission window, and the leader's frequent feed pass that sends
 urgent licences on within seconds. Each returns (outcome, detail) for the run ledger."""
+
 from __future__ import annotations
 
 from ediops.peers import acks, bureaus, customs, feeds, ministry

@@ -10,6 +10,7 @@ the bureau re-sends the day's report every quarter hour as filings come in (a la
 corrects the earlier one); days before the simulator started appear once, complete.
 
 Everything derives from (seed, bureau, date), so the same flags replay the same month."""
+
 from __future__ import annotations
 
 import random
@@ -36,19 +37,31 @@ class Profile:
 
     mix: tuple[int, int, int, int, int]
     evisa: float
-    fee_pre_entry: Decimal = Decimal("0.00")   # charged per pre-entry batch to self-declarers
-    fee_agent: Decimal = Decimal("8.00")       # agents pay the platform (notice 三 excepts them)
+    fee_pre_entry: Decimal = Decimal("0.00")  # charged per pre-entry batch to self-declarers
+    fee_agent: Decimal = Decimal("8.00")  # agents pay the platform (notice 三 excepts them)
 
 
 PROFILES = {
-    "3100": Profile((70, 10, 10, 7, 3), 0.88),                      # Shanghai: direct filing widespread
-    "4700": Profile((48, 6, 30, 10, 6), 0.80),                       # Ningbo: kiosks in the hall (notice 二(二))
-    "4400": Profile((45, 5, 5, 33, 12), 0.60, Decimal("20.00")),     # Guangdong: paid pre-entry (notice 二(四))
-    "5100": Profile((28, 12, 5, 15, 40), 0.35),                      # Sichuan, inland: much still on paper
+    "3100": Profile((70, 10, 10, 7, 3), 0.88),  # Shanghai: direct filing widespread
+    "4700": Profile((48, 6, 30, 10, 6), 0.80),  # Ningbo: kiosks in the hall (notice 二(二))
+    "4400": Profile((45, 5, 5, 33, 12), 0.60, Decimal("20.00")),  # Guangdong: paid pre-entry (notice 二(四))
+    "5100": Profile((28, 12, 5, 15, 40), 0.35),  # Sichuan, inland: much still on paper
 }
 DEFAULT_PROFILE = Profile((50, 10, 10, 15, 15), 0.6)
-PRODUCTS = ["Textiles", "Hardware", "Ceramics", "Lamps", "Bearings", "Garments", "Tea", "Toys", "Optics",
-            "Furniture", "Valves", "Silk"]
+PRODUCTS = [
+    "Textiles",
+    "Hardware",
+    "Ceramics",
+    "Lamps",
+    "Bearings",
+    "Garments",
+    "Tea",
+    "Toys",
+    "Optics",
+    "Furniture",
+    "Valves",
+    "Silk",
+]
 
 
 @dataclass
@@ -57,9 +70,9 @@ class Enterprise:
     name: str
     agent: bool
     batches_a_month: int
-    channel: str            # its habit; other channels now and then
+    channel: str  # its habit; other channels now and then
     applications_a_month: int
-    evisa: bool             # applies for e-visas by habit
+    evisa: bool  # applies for e-visas by habit
 
 
 @dataclass
@@ -67,7 +80,7 @@ class Feed:
     code: str
     profile: Profile
     enterprises: list[Enterprise]
-    published: list = field(default_factory=list)   # (at, body), by time
+    published: list = field(default_factory=list)  # (at, body), by time
     days: set = field(default_factory=set)
     served: int = 0
 
@@ -77,17 +90,25 @@ def _pool(seed: int, code: str, profile: Profile, hostile: bool) -> list[Enterpr
     found = []
     for serial in range(1, ENTERPRISES + 1):
         agent = rng.random() < 0.15
-        name = (f"{rng.choice(CITIES)}{rng.choice(WORDS)}报检代理 {rng.choice(PRODUCTS)} Agency" if agent
-                else f"{rng.choice(CITIES)}{rng.choice(WORDS)} {rng.choice(PRODUCTS)} Co")
+        name = (
+            f"{rng.choice(CITIES)}{rng.choice(WORDS)}报检代理 {rng.choice(PRODUCTS)} Agency"
+            if agent
+            else f"{rng.choice(CITIES)}{rng.choice(WORDS)} {rng.choice(PRODUCTS)} Co"
+        )
         if hostile and serial == 7:
             name = HOSTILE[serial % len(HOSTILE)]
         exporter = rng.random() < 0.45 and not agent
-        found.append(Enterprise(
-            code=f"{code}{serial:06d}", name=name, agent=agent,
-            batches_a_month=rng.choices(MONTHLY_BATCHES, MONTHLY_WEIGHTS)[0] * (3 if agent else 1),
-            channel=rng.choices(CHANNELS, profile.mix)[0],
-            applications_a_month=rng.choice([2, 3, 4, 6, 8, 12]) if exporter else 0,
-            evisa=rng.random() < profile.evisa))
+        found.append(
+            Enterprise(
+                code=f"{code}{serial:06d}",
+                name=name,
+                agent=agent,
+                batches_a_month=rng.choices(MONTHLY_BATCHES, MONTHLY_WEIGHTS)[0] * (3 if agent else 1),
+                channel=rng.choices(CHANNELS, profile.mix)[0],
+                applications_a_month=rng.choice([2, 3, 4, 6, 8, 12]) if exporter else 0,
+                evisa=rng.random() < profile.evisa,
+            )
+        )
     return found
 
 
@@ -106,17 +127,22 @@ def day_events(seed: int, feed: Feed, day: date) -> tuple[list, list]:
         for _ in range(ent.batches_a_month):
             if rng.random() < weekend / 22:
                 channel = ent.channel if rng.random() < 0.85 else rng.choices(CHANNELS, feed.profile.mix)[0]
-                fee = (feed.profile.fee_agent if ent.agent
-                       else feed.profile.fee_pre_entry if channel == "pre_entry" and rng.random() < 0.5
-                       else Decimal("0.00"))
+                fee = (
+                    feed.profile.fee_agent
+                    if ent.agent
+                    else feed.profile.fee_pre_entry
+                    if channel == "pre_entry" and rng.random() < 0.5
+                    else Decimal("0.00")
+                )
                 filings.append((_moment(rng, day), ent, channel, fee))
         for _ in range(ent.applications_a_month):
             if rng.random() < weekend / 22:
                 channel = "electronic" if (ent.evisa or rng.random() < 0.1) and rng.random() < 0.95 else "paper"
                 applications.append((_moment(rng, day), ent, channel))
     applications.sort(key=lambda a: a[0])
-    numbered = [(at, ent, f"{feed.code}-{day:%y%m%d}-{i:04d}", channel)
-                for i, (at, ent, channel) in enumerate(applications, 1)]
+    numbered = [
+        (at, ent, f"{feed.code}-{day:%y%m%d}-{i:04d}", channel) for i, (at, ent, channel) in enumerate(applications, 1)
+    ]
     return sorted(filings, key=lambda f: f[0]), numbered
 
 
@@ -126,19 +152,37 @@ def report_body(code: str, day: date, filings: list, applications: list, at: dat
     for when, ent, channel, fee in filings:
         if when > at:
             continue
-        row = rows.setdefault((ent.code, channel), {
-            "enterprise": {"code": ent.code, "name": ent.name}, "agent": ent.agent, "channel": channel,
-            "batches": 0, "platform_fee": Decimal("0.00")})
+        row = rows.setdefault(
+            (ent.code, channel),
+            {
+                "enterprise": {"code": ent.code, "name": ent.name},
+                "agent": ent.agent,
+                "channel": channel,
+                "batches": 0,
+                "platform_fee": Decimal("0.00"),
+            },
+        )
         row["batches"] += 1
         row["platform_fee"] += fee
     declarations = [{**row, "platform_fee": str(row["platform_fee"])} for _, row in sorted(rows.items())]
-    certificates = [{"certificate_no": number, "enterprise": {"code": ent.code, "name": ent.name},
-                     "agent": ent.agent, "channel": channel, "submitted_at": when.isoformat(),
-                     "issued_at": (when + timedelta(minutes=90)).isoformat()
-                     if when + timedelta(minutes=90) <= at else None}
-                    for when, ent, number, channel in applications if when <= at]
-    return {"bureau": code, "business_date": day.isoformat(), "declarations": declarations,
-            "certificates": certificates}
+    certificates = [
+        {
+            "certificate_no": number,
+            "enterprise": {"code": ent.code, "name": ent.name},
+            "agent": ent.agent,
+            "channel": channel,
+            "submitted_at": when.isoformat(),
+            "issued_at": (when + timedelta(minutes=90)).isoformat() if when + timedelta(minutes=90) <= at else None,
+        }
+        for when, ent, number, channel in applications
+        if when <= at
+    ]
+    return {
+        "bureau": code,
+        "business_date": day.isoformat(),
+        "declarations": declarations,
+        "certificates": certificates,
+    }
 
 
 class Bureaus:
@@ -150,8 +194,11 @@ class Bureaus:
         self.feeds = {}
         for peer in config.bureaus:
             code = peer.name.split()[-1]
-            self.feeds[code] = Feed(code, PROFILES.get(code, DEFAULT_PROFILE),
-                                    _pool(seed, code, PROFILES.get(code, DEFAULT_PROFILE), hostile))
+            self.feeds[code] = Feed(
+                code,
+                PROFILES.get(code, DEFAULT_PROFILE),
+                _pool(seed, code, PROFILES.get(code, DEFAULT_PROFILE), hostile),
+            )
 
     def tokens(self, config) -> dict[str, str]:
         """Each bureau's bearer token, by the name its endpoint is routed under (its code)."""
@@ -160,8 +207,9 @@ class Bureaus:
             try:
                 tokens[peer.name.split()[-1]] = peer.token()
             except InputError:
-                raise InputError(f"no token for {peer.name} (set {peer.token_env}); "
-                                 "`ediops demo` sets it for you") from None
+                raise InputError(
+                    f"no token for {peer.name} (set {peer.token_env}); `ediops demo` sets it for you"
+                ) from None
         return tokens
 
     def _publications(self, day: date) -> list[datetime]:
@@ -183,8 +231,9 @@ class Bureaus:
                 if day not in feed.days:
                     feed.days.add(day)
                     filings, applications = day_events(self.seed, feed, day)
-                    feed.published.extend((at, report_body(feed.code, day, filings, applications, at))
-                                          for at in self._publications(day))
+                    feed.published.extend(
+                        (at, report_body(feed.code, day, filings, applications, at)) for at in self._publications(day)
+                    )
                     feed.published.sort(key=lambda entry: entry[0])
             day += timedelta(days=1)
 
@@ -194,7 +243,7 @@ class Bureaus:
         feed = self.feeds[code]
         start = int(after) if after and after.isdigit() else 0
         visible = sum(1 for at, _ in feed.published if at <= now)
-        page = feed.published[start:min(visible, start + PAGE_REPORTS)]
+        page = feed.published[start : min(visible, start + PAGE_REPORTS)]
         feed.served += len(page)
         return {"reports": [body for _, body in page], "next": str(start + len(page))}
 

@@ -1,5 +1,6 @@
 """The simulated customs gateway: accepts forwarded licences (once per idempotency key) and
 produces write-off records for them, with the anomalies the notice's rules look for."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,17 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-ANOMALIES = ("unit", "port", "validity", "one_batch", "use_limit", "over_quantity", "operating_unit",
-             "orphan", "unknown_licence")
+ANOMALIES = (
+    "unit",
+    "port",
+    "validity",
+    "one_batch",
+    "use_limit",
+    "over_quantity",
+    "operating_unit",
+    "orphan",
+    "unknown_licence",
+)
 REJECT_REASONS = ("PORT_NOT_CONNECTED", "ENTERPRISE_NOT_REGISTERED", "HS_CODE_NOT_LICENSABLE")
 
 
@@ -49,10 +59,16 @@ class WriteoffMaker:
         uses = 1 if licence["one_batch"] else rng.choice((1, 1, 2, 3))
 
         def release(qty: str, **over) -> dict:
-            record = {"licence_no": licence["licence_no"], "customs_code": port,
-                      "declaration_no": self._declaration(port, released_on), "action": "release",
-                      "quantity": qty, "unit": unit, "released_on": released_on.isoformat(),
-                      "operating_unit": {"code": operating["code"], "name": operating["name"]}}
+            record = {
+                "licence_no": licence["licence_no"],
+                "customs_code": port,
+                "declaration_no": self._declaration(port, released_on),
+                "action": "release",
+                "quantity": qty,
+                "unit": unit,
+                "released_on": released_on.isoformat(),
+                "operating_unit": {"code": operating["code"], "name": operating["name"]},
+            }
             record.update(over)
             return record
 
@@ -84,5 +100,7 @@ class WriteoffMaker:
         if kind == "operating_unit":
             return [release(_share(quantity, 0.05), operating_unit={"code": "9999999999", "name": "某贸易公司"})]
         if kind == "orphan":
-            return [{**first, "declaration_no": self._declaration(first["customs_code"], date.today()), "action": "amend"}]
+            return [
+                {**first, "declaration_no": self._declaration(first["customs_code"], date.today()), "action": "amend"}
+            ]
         return [release(_share(quantity, 0.1), licence_no=licence["licence_no"][:6] + "999999")]

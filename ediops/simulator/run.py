@@ -1,5 +1,6 @@
 """Starting the simulator: fault switches from the command line, the port layout, and a
 clean stop on SIGTERM/SIGINT."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +12,11 @@ from ediops.errors import InputError
 from ediops.simulator.state import FLAG_FAULTS, PEER_FAULTS, SHAPE_FAULTS, Faults, Simulator
 from ediops.simulator.traffic import Shape
 
-FAULT_HELP = ("down=PEER[,PEER], slow=PEER:SECONDS, errors=PEER:COUNT (503 burst), bad-json=PEER, huge=PEER, "
-              "wrong-type=PEER, unauthorized=PEER, truncated, conflicting-resends, missing-summaries, "
-              "hostile-text, writeoff-anomalies; PEER is customs, ministry, issuers or an issuer code")
+FAULT_HELP = (
+    "down=PEER[,PEER], slow=PEER:SECONDS, errors=PEER:COUNT (503 burst), bad-json=PEER, huge=PEER, "
+    "wrong-type=PEER, unauthorized=PEER, truncated, conflicting-resends, missing-summaries, "
+    "hostile-text, writeoff-anomalies; PEER is customs, ministry, issuers or an issuer code"
+)
 
 
 def parse_faults(specs: list[str]) -> tuple[dict, dict]:
@@ -41,14 +44,18 @@ def parse_faults(specs: list[str]) -> tuple[dict, dict]:
 def with_port_base(config, base: int):
     """Moves the peers to base+1 (customs), base+2 (ministry), base+10 (issuers), base+20
     (inspection bureaus), keeping paths."""
+
     def move(peer, port):
         url = urlsplit(peer.url)
         return dataclasses.replace(peer, url=urlunsplit((url.scheme, f"{url.hostname}:{port}", url.path, "", "")))
+
     return dataclasses.replace(
-        config, customs=config.customs and move(config.customs, base + 1),
+        config,
+        customs=config.customs and move(config.customs, base + 1),
         ministry=config.ministry and move(config.ministry, base + 2),
         issuers=tuple(move(i, base + 10) for i in config.issuers),
-        bureaus=tuple(move(b, base + 20) for b in config.bureaus))
+        bureaus=tuple(move(b, base + 20) for b in config.bureaus),
+    )
 
 
 def simulate(config, clock, *, seed: int, scale: float, faults: list[str], host: str | None = None) -> int:

@@ -3,6 +3,7 @@ peers.toml, each routing by the peers' URL prefixes, plus `/stats` and `/control
 
 Transport faults (down, slow, 5xx bursts, bad answers, 401) are applied here; `down`
 really stops the server of that port, so the centre sees a refused connection."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,7 +38,7 @@ class Endpoint:
 
     def __init__(self, sim: Simulator, host: str, port: int):
         self.sim, self.host, self.port = sim, host, port
-        self.prefixes: list[tuple[str, str, str]] = []   # (path prefix, peer name, kind)
+        self.prefixes: list[tuple[str, str, str]] = []  # (path prefix, peer name, kind)
         self.server: uvicorn.Server | None = None
         self.task: asyncio.Task | None = None
 
@@ -45,7 +46,7 @@ class Endpoint:
         path = request.url.path
         for prefix, peer, kind in sorted(self.prefixes, key=lambda p: -len(p[0])):
             if path == prefix or path.startswith(prefix + "/") or not prefix:
-                return peer, kind, path[len(prefix):]
+                return peer, kind, path[len(prefix) :]
         return None
 
 
@@ -58,7 +59,7 @@ class Peers:
         config = sim.config
         named = [("customs", "customs", config.customs), ("ministry", "ministry", config.ministry)]
         named += [(i.code, "issuer", i) for i in config.issuers]
-        named += bureaus.mount(sim)   # inspection bureaus of the 2002 notice
+        named += bureaus.mount(sim)  # inspection bureaus of the 2002 notice
         for name, kind, peer in named:
             if peer is None:
                 continue
@@ -87,8 +88,13 @@ class Peers:
             return await self.answer(request, *found)
 
         methods = ["GET", "POST"]
-        return Starlette(routes=[Route("/stats", stats), Route("/control", control, methods=["POST"]),
-                                 Route("/{path:path}", peer, methods=methods)])
+        return Starlette(
+            routes=[
+                Route("/stats", stats),
+                Route("/control", control, methods=["POST"]),
+                Route("/{path:path}", peer, methods=methods),
+            ]
+        )
 
     async def answer(self, request: Request, peer: str, kind: str, path: str) -> Response:
         faults = self.sim.faults
@@ -156,8 +162,15 @@ class Peers:
         return any(applies(self.sim.faults.down, peer) for _, peer, _ in endpoint.prefixes)
 
     async def _start(self, endpoint: Endpoint) -> None:
-        config = uvicorn.Config(self.app(endpoint), host=endpoint.host, port=endpoint.port, log_level="warning",
-                                access_log=False, lifespan="off", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app(endpoint),
+            host=endpoint.host,
+            port=endpoint.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:

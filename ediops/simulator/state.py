@@ -1,5 +1,6 @@
 """What the simulated peers know and count: the issuers' days, customs' acceptances and
 write-offs, the ministry's receipts, and the fault switches in force."""
+
 from __future__ import annotations
 
 import bisect
@@ -24,8 +25,8 @@ class Faults:
     """Switches; peer names are `customs`, `ministry`, `issuers` (all) or an issuer code."""
 
     down: set = field(default_factory=set)
-    slow: dict = field(default_factory=dict)       # peer -> seconds before answering
-    errors: dict = field(default_factory=dict)     # peer -> 503 answers still to give
+    slow: dict = field(default_factory=dict)  # peer -> seconds before answering
+    errors: dict = field(default_factory=dict)  # peer -> 503 answers still to give
     bad_json: set = field(default_factory=set)
     huge: set = field(default_factory=set)
     wrong_type: set = field(default_factory=set)
@@ -50,9 +51,13 @@ class Faults:
                 raise ValueError(f"unknown fault switch {name!r}")
 
     def as_dict(self) -> dict:
-        return {"down": sorted(self.down), "slow": self.slow, "errors": self.errors,
-                **{n: sorted(getattr(self, n)) for n in PEER_FAULTS},
-                **{n: getattr(self, n) for n in FLAG_FAULTS}}
+        return {
+            "down": sorted(self.down),
+            "slow": self.slow,
+            "errors": self.errors,
+            **{n: sorted(getattr(self, n)) for n in PEER_FAULTS},
+            **{n: getattr(self, n) for n in FLAG_FAULTS},
+        }
 
 
 def applies(names: set | dict, peer: str) -> str | None:
@@ -68,9 +73,9 @@ def applies(names: set | dict, peer: str) -> str | None:
 class IssuerFeed:
     code: str
     cutoff: str
-    batches: list = field(default_factory=list)       # (sent_at, Batch, business_date), by sent_at
-    days: dict = field(default_factory=dict)           # date -> traffic.Day
-    acks: dict = field(default_factory=dict)           # idempotency key -> ack body
+    batches: list = field(default_factory=list)  # (sent_at, Batch, business_date), by sent_at
+    days: dict = field(default_factory=dict)  # date -> traffic.Day
+    acks: dict = field(default_factory=dict)  # idempotency key -> ack body
     ack_posts: int = 0
     served: int = 0
 
@@ -84,16 +89,16 @@ class Simulator:
         self.start_day = self.started_at.date()
         self.feeds = {i.code: IssuerFeed(i.code, i.cutoff) for i in config.issuers}
         self.urgent_published: dict[str, datetime] = {}
-        self.customs_answers: dict[str, dict] = {}     # key -> answer
+        self.customs_answers: dict[str, dict] = {}  # key -> answer
         self.customs_posts = 0
-        self.licences: dict[str, dict] = {}            # licence_no -> {"keys", "accepted_at", "latency"}
+        self.licences: dict[str, dict] = {}  # licence_no -> {"keys", "accepted_at", "latency"}
         self.writeoffs: list[dict] = []
         self.writeoffs_served = 0
         self.maker = WriteoffMaker(seed)
         self.ministry_keys: dict[str, int] = {}
         self.ministry_posts = 0
         self.ministry_records: dict[str, list[str]] = {}  # content hash -> keys
-        self.refused: dict[str, list[str]] = {}         # peer -> idempotency keys answered 503
+        self.refused: dict[str, list[str]] = {}  # peer -> idempotency keys answered 503
         self.tokens = self._tokens()
 
     def _tokens(self) -> dict[str, str]:
@@ -108,8 +113,10 @@ class Simulator:
             except InputError:
                 missing.append(peer.token_env or name)
         if missing:
-            raise InputError(f"no token for {len(missing)} peer(s) (set {', '.join(missing[:3])}"
-                             f"{'...' if len(missing) > 3 else ''}); `ediops demo` sets them for you")
+            raise InputError(
+                f"no token for {len(missing)} peer(s) (set {', '.join(missing[:3])}"
+                f"{'...' if len(missing) > 3 else ''}); `ediops demo` sets them for you"
+            )
         return tokens
 
     # ---------------------------------------------------------------- issuers
@@ -135,7 +142,7 @@ class Simulator:
         feed = self.feeds[code]
         start = int(after) if after and after.isdigit() else 0
         visible = bisect.bisect_right([entry[0] for entry in feed.batches], now)
-        page = feed.batches[start:min(visible, start + PAGE_BATCHES)]
+        page = feed.batches[start : min(visible, start + PAGE_BATCHES)]
         feed.served += len(page)
         return {"batches": [b.body(day) for _, b, day in page], "next": str(start + len(page))}
 
@@ -181,7 +188,7 @@ class Simulator:
 
     def writeoff_page(self, after: str | None) -> dict:
         start = int(after) if after and after.isdigit() else 0
-        page = self.writeoffs[start:start + PAGE_WRITEOFFS]
+        page = self.writeoffs[start : start + PAGE_WRITEOFFS]
         self.writeoffs_served += len(page)
         return {"records": page, "next": str(start + len(page))}
 
@@ -219,16 +226,19 @@ class Simulator:
                 "unacked": unacked[:100],
             },
             "customs": {
-                "posts": self.customs_posts, "keys": len(self.customs_answers),
+                "posts": self.customs_posts,
+                "keys": len(self.customs_answers),
                 "licences": len(self.licences),
                 "accepted": sum(1 for e in self.licences.values() if e["accepted_at"]),
                 "licences_under_several_keys": multi[:100],
-                "writeoffs_published": len(self.writeoffs), "writeoffs_served": self.writeoffs_served,
+                "writeoffs_published": len(self.writeoffs),
+                "writeoffs_served": self.writeoffs_served,
                 "urgent_published": len(self.urgent_published),
                 "urgent_latency_seconds": _summary(latencies),
             },
             "ministry": {
-                "posts": self.ministry_posts, "keys": len(self.ministry_keys),
+                "posts": self.ministry_posts,
+                "keys": len(self.ministry_keys),
                 "records": len(self.ministry_records),
                 "records_under_several_keys": sum(1 for keys in self.ministry_records.values() if len(keys) > 1),
             },
@@ -236,8 +246,9 @@ class Simulator:
             "faults": self.faults.as_dict(),
         }
         if detail:
-            result["customs"]["by_key"] = {k: a["accepted"] + [r["licence_no"] for r in a["rejected"]]
-                                           for k, a in self.customs_answers.items()}
+            result["customs"]["by_key"] = {
+                k: a["accepted"] + [r["licence_no"] for r in a["rejected"]] for k, a in self.customs_answers.items()
+            }
             result["customs"]["by_licence"] = {n: e["keys"] for n, e in self.licences.items()}
             result["ministry"]["by_key"] = self.ministry_keys
         return result
@@ -246,5 +257,10 @@ class Simulator:
 def _summary(values: list[float]) -> dict:
     if not values:
         return {"count": 0}
-    return {"count": len(values), "min": round(values[0], 3), "median": round(values[len(values) // 2], 3),
-            "max": round(values[-1], 3), "mean": round(sum(values) / len(values), 3)}
+    return {
+        "count": len(values),
+        "min": round(values[0], 3),
+        "median": round(values[len(values) // 2], 3),
+        "max": round(values[-1], 3),
+        "mean": round(sum(values) / len(values), 3),
+    }

@@ -2,6 +2,7 @@
 issuer's cutoff, urgent licences through the day, and the daily summary.
 
 Everything derives from (seed, issuer, date), so the same flags replay the same day."""
+
 from __future__ import annotations
 
 import random
@@ -34,13 +35,24 @@ COMMODITIES = [
 ]
 PORTS = ["0100", "0200", "2200", "2300", "4200", "5100", "5200", "5300", "5700", "6700", "7200", "8000", "9000"]
 COUNTRIES = ["JP", "KR", "US", "DE", "HK", "SG", "RU", "AU", "BR", "TH", "MY", "NL", "GB", "CA", "IN"]
-TRADE_MODES = ["一般贸易 general trade", "来料加工 processing with supplied materials",
-               "进料加工 processing with imported materials", "补偿贸易 compensation trade",
-               "易货贸易 barter", "还贷出口 export for loan repayment"]
+TRADE_MODES = [
+    "一般贸易 general trade",
+    "来料加工 processing with supplied materials",
+    "进料加工 processing with imported materials",
+    "补偿贸易 compensation trade",
+    "易货贸易 barter",
+    "还贷出口 export for loan repayment",
+]
 CITIES = ["北京", "天津", "上海", "广州", "大连", "青岛", "深圳", "南京", "杭州", "武汉", "成都", "厦门"]
 WORDS = ["粮油", "五矿", "中化", "纺织", "机械", "轻工", "土畜产", "化工", "医保", "电子", "华润", "中粮"]
-HOSTILE = ["[bold red]FREE[/bold red] Trading Co", "Evil\x1b]0;pwned\x07 Ltd", "\u202eLtd gnidarT",
-           "[link=http://evil.example]click[/link] Import", "Bell\x07\x08\x1b[2J Co", "[/] broken [markup"]
+HOSTILE = [
+    "[bold red]FREE[/bold red] Trading Co",
+    "Evil\x1b]0;pwned\x07 Ltd",
+    "\u202eLtd gnidarT",
+    "[link=http://evil.example]click[/link] Import",
+    "Bell\x07\x08\x1b[2J Co",
+    "[/] broken [markup",
+]
 
 
 @dataclass
@@ -53,9 +65,15 @@ class Batch:
     record_count: int
 
     def body(self, business_date: date) -> dict:
-        return {"batch_id": self.batch_id, "issuer": self.issuer, "business_date": business_date.isoformat(),
-                "kind": self.kind, "record_count": self.record_count, "sent_at": self.sent_at.isoformat(),
-                "records": self.records}
+        return {
+            "batch_id": self.batch_id,
+            "issuer": self.issuer,
+            "business_date": business_date.isoformat(),
+            "kind": self.kind,
+            "record_count": self.record_count,
+            "sent_at": self.sent_at.isoformat(),
+            "records": self.records,
+        }
 
 
 @dataclass
@@ -65,7 +83,7 @@ class Day:
     issuer: str
     business_date: date
     batches: list[Batch] = field(default_factory=list)
-    licence_nos: list[str] = field(default_factory=list)   # the summary: everything issued
+    licence_nos: list[str] = field(default_factory=list)  # the summary: everything issued
     summary_at: datetime | None = None
 
 
@@ -99,11 +117,20 @@ def licence(rng: random.Random, number: str, day: date, *, urgent: bool, hostile
     if hostile and rng.random() < 0.1:
         trader["name"] = rng.choice(HOSTILE)
     record = {
-        "licence_no": number, "direction": direction, "issued_on": day.isoformat(), "trader": trader,
-        "commodity": {"hs_code": hs, "name": name}, "quantity": _quantity(rng, low, high, unit), "unit": unit,
-        "country": rng.choice(COUNTRIES), "trade_mode": rng.choice(TRADE_MODES),
-        "valid_from": day.isoformat(), "valid_to": (day + timedelta(days=rng.choice((90, 180, 365)))).isoformat(),
-        "port": port, "one_batch": rng.random() < 0.3, "urgent": urgent,
+        "licence_no": number,
+        "direction": direction,
+        "issued_on": day.isoformat(),
+        "trader": trader,
+        "commodity": {"hs_code": hs, "name": name},
+        "quantity": _quantity(rng, low, high, unit),
+        "unit": unit,
+        "country": rng.choice(COUNTRIES),
+        "trade_mode": rng.choice(TRADE_MODES),
+        "valid_from": day.isoformat(),
+        "valid_to": (day + timedelta(days=rng.choice((90, 180, 365)))).isoformat(),
+        "port": port,
+        "one_batch": rng.random() < 0.3,
+        "urgent": urgent,
     }
     if rng.random() < 0.6:
         record["party"] = _enterprise(rng, port)
@@ -143,21 +170,26 @@ def day(seed: int, issuer: str, cutoff: str, business_date: date, shape: Shape) 
         records = []
         for _ in range(rng.choice((1, 1, 1, 2))):
             serial += 1
-            records.append(licence(rng, f"{prefix}{serial % 10**6:06d}", business_date, urgent=True,
-                                   hostile=shape.hostile_text))
+            records.append(
+                licence(rng, f"{prefix}{serial % 10**6:06d}", business_date, urgent=True, hostile=shape.hostile_text)
+            )
         result.batches.append(Batch(issuer, f"{issuer}-{stamp}-U{u + 1:02d}", "urgent", sent, records, len(records)))
 
     volume = daily_volume(seed, issuer, business_date, shape.scale)
     records = []
     for _ in range(volume):
         serial += 1
-        records.append(licence(rng, f"{prefix}{serial % 10**6:06d}", business_date, urgent=False,
-                               hostile=shape.hostile_text))
+        records.append(
+            licence(rng, f"{prefix}{serial % 10**6:06d}", business_date, urgent=False, hostile=shape.hostile_text)
+        )
     sent = _at(business_date, cut, -rng.uniform(5, 90))
     for part, start in enumerate(range(0, len(records), PAGE)):
-        chunk = records[start:start + PAGE]
-        result.batches.append(Batch(issuer, f"{issuer}-{stamp}-{part + 1:02d}", "daily",
-                                    sent + timedelta(seconds=part), chunk, len(chunk)))
+        chunk = records[start : start + PAGE]
+        result.batches.append(
+            Batch(
+                issuer, f"{issuer}-{stamp}-{part + 1:02d}", "daily", sent + timedelta(seconds=part), chunk, len(chunk)
+            )
+        )
     result.licence_nos = [r["licence_no"] for b in result.batches for r in b.records]
     _shape_faults(rng, result, shape)
     result.batches.sort(key=lambda b: b.sent_at)
@@ -171,10 +203,11 @@ def _shape_faults(rng: random.Random, result: Day, shape: Shape) -> None:
     if shape.truncated and daily and rng.random() < 0.25:
         batch = daily[0]
         lost = max(1, len(batch.records) // 10)
-        batch.records = batch.records[:-lost]          # record_count still says the full number
+        batch.records = batch.records[:-lost]  # record_count still says the full number
     if shape.conflicting_resends and daily and rng.random() < 0.25:
         batch = daily[-1]
         changed = [dict(r) for r in batch.records]
         changed[0]["quantity"] = str(Decimal(changed[0]["quantity"]) + 1)
-        result.batches.append(Batch(batch.issuer, batch.batch_id, "daily", batch.sent_at + timedelta(minutes=10),
-                                    changed, len(changed)))
+        result.batches.append(
+            Batch(batch.issuer, batch.batch_id, "daily", batch.sent_at + timedelta(minutes=10), changed, len(changed))
+        )

@@ -2,6 +2,7 @@
 
 Schema changes live in `ediops/migrations/mNNN_name.py`, each with `apply(db)`; they run
 in name order, once, recorded in `_migrations`."""
+
 from __future__ import annotations
 
 import importlib
@@ -59,8 +60,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -142,7 +142,7 @@ def rows_in(db, sql: str, values: list) -> list[tuple]:
     hundred keys instead of one per key (the engine's batch paths)."""
     found: list[tuple] = []
     for start in range(0, len(values), IN_CHUNK):
-        chunk = values[start:start + IN_CHUNK]
+        chunk = values[start : start + IN_CHUNK]
         found.extend(db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
     return found
 

@@ -2,6 +2,7 @@
 
 Each function is one short query (or a few) on an autocommit connection, so no read
 transaction stays open; each pane gets a bounded working set (LIMIT), never a whole table."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,8 +24,10 @@ def clock_minutes(start: datetime, end: datetime) -> int:
     """Minutes from `start` to `end` as their HH:MM readings differ (17:52:50 to 18:00:10 is 8):
     every age and countdown on the desk then moves at the same minute tick as its clock, so an
     idle desk writes nothing to the terminal between two ticks."""
+
     def minute(moment: datetime) -> datetime:
         return moment.astimezone(SHANGHAI).replace(second=0, microsecond=0)
+
     return int((minute(end) - minute(start)).total_seconds()) // 60
 
 
@@ -39,25 +42,42 @@ def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
     today = now.astimezone(SHANGHAI).date().isoformat()
     day_start, day_end = _day_bounds(now)
     # From batches, not licences: a day has a few dozen batches but may have many thousand licences.
-    batches = {r["issuer"]: r for r in _rows(db, """
+    batches = {
+        r["issuer"]: r
+        for r in _rows(
+            db,
+            """
         SELECT issuer, count(*) AS batches, sum(kind = 'daily') AS daily, sum(accepted_count) AS licences
-        FROM batches WHERE business_date = ? GROUP BY issuer""", [today])}
+        FROM batches WHERE business_date = ? GROUP BY issuer""",
+            [today],
+        )
+    }
     hourly: dict[str, list[int]] = {}
-    for r in _rows(db, """
+    for r in _rows(
+        db,
+        """
             SELECT issuer, CAST(substr(received_at, 12, 2) AS INTEGER) AS hour, sum(accepted_count) AS n
             FROM batches WHERE received_at >= ? AND received_at < ? GROUP BY issuer, hour""",
-                   [day_start, day_end]):
+        [day_start, day_end],
+    ):
         hourly.setdefault(r["issuer"], [0] * 24)[r["hour"]] = r["n"]
-    last_seen = {r["issuer"]: r["at"] for r in _rows(db, """
-        SELECT issuer, max(received_at) AS at FROM batches GROUP BY issuer""")}
+    last_seen = {
+        r["issuer"]: r["at"]
+        for r in _rows(
+            db,
+            """
+        SELECT issuer, max(received_at) AS at FROM batches GROUP BY issuer""",
+        )
+    }
     health = {r["peer"]: r for r in _rows(db, "SELECT * FROM peer_health WHERE peer LIKE 'issuer %'")}
     rows = []
     for issuer in config.issuers:
         b = batches.get(issuer.code) or {}
         peer = health.get(issuer.name) or {}  # the engine names a feed "issuer AA"
         contact = max(filter(None, [last_seen.get(issuer.code), peer.get("last_ok_at")]), default=None)
-        cutoff = datetime.combine(now.astimezone(SHANGHAI).date(),
-                                  datetime.strptime(issuer.cutoff, "%H:%M").time(), SHANGHAI)
+        cutoff = datetime.combine(
+            now.astimezone(SHANGHAI).date(), datetime.strptime(issuer.cutoff, "%H:%M").time(), SHANGHAI
+        )
         if peer.get("failing_since"):
             status = "failing"
         elif b.get("daily"):
@@ -66,11 +86,19 @@ def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
             status = "late"
         else:
             status = "no batch yet"
-        rows.append({"issuer": issuer.code, "name": issuer.display_name, "cutoff": issuer.cutoff,
-                     "batches": b.get("batches", 0), "licences": b.get("licences") or 0,
-                     "last_contact": contact, "status": status,
-                     "last_error": peer.get("last_error") if status == "failing" else None,
-                     "hourly": hourly.get(issuer.code, [0] * 24)})
+        rows.append(
+            {
+                "issuer": issuer.code,
+                "name": issuer.display_name,
+                "cutoff": issuer.cutoff,
+                "batches": b.get("batches", 0),
+                "licences": b.get("licences") or 0,
+                "last_contact": contact,
+                "status": status,
+                "last_error": peer.get("last_error") if status == "failing" else None,
+                "hourly": hourly.get(issuer.code, [0] * 24),
+            }
+        )
     rows.sort(key=lambda r: (FEED_STATUS_RANK[r["status"]], r["issuer"]))
     return rows
 
@@ -89,7 +117,9 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
     """Urgent licences still in flight (oldest first), then those settled today, with the
     clock minutes left before the deadline (0: due this minute; negative: overdue)."""
     day_start, _ = _day_bounds(now)
-    rows = _rows(db, """
+    rows = _rows(
+        db,
+        """
         SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
                escalated_at, escalated_by, forwarded_at, customs_answered_at,
                EXISTS (SELECT 1 FROM commands WHERE action = 'forward-licence' AND subject = licence_no
@@ -98,7 +128,8 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
         WHERE urgent = 1 AND (state IN ('received', 'forwarded')
                               OR (state IN ('accepted', 'rejected') AND received_at >= ?))
         ORDER BY state IN ('accepted', 'rejected'), received_at, licence_no LIMIT ?""",
-                 [day_start, limit])
+        [day_start, limit],
+    )
     for row in rows:
         row["age_minutes"] = clock_minutes(parse_instant(row["received_at"]), now)
         row["minutes_left"] = deadline_minutes - row["age_minutes"]
@@ -109,8 +140,12 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
 
 def finding_counts(db) -> list[tuple[str, int]]:
     """Open findings per code, most frequent first."""
-    return [(r[0], r[1]) for r in db.execute(
-        "SELECT code, count(*) FROM findings WHERE status = 'open' GROUP BY code ORDER BY 2 DESC, 1").fetchall()]
+    return [
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT code, count(*) FROM findings WHERE status = 'open' GROUP BY code ORDER BY 2 DESC, 1"
+        ).fetchall()
+    ]
 
 
 def open_findings(db, *, code: str | None = None, limit: int = 200) -> list[dict]:
@@ -118,10 +153,14 @@ def open_findings(db, *, code: str | None = None, limit: int = 200) -> list[dict
     where, args = "status = 'open'", []
     if code:
         where, args = where + " AND code = ?", [code]
-    return _rows(db, f"""
+    return _rows(
+        db,
+        f"""
         SELECT id, code, subject, licence_no, batch_id, issuer, declaration_no, enterprise, period,
                ticket_id, detail, opened_at
-        FROM findings WHERE {where} ORDER BY code, opened_at, id LIMIT ?""", [*args, limit])
+        FROM findings WHERE {where} ORDER BY code, opened_at, id LIMIT ?""",
+        [*args, limit],
+    )
 
 
 def findings_of(db, *, status: str | None = "open", code: str | None = None, limit: int = 500) -> list[dict]:
@@ -134,19 +173,27 @@ def findings_of(db, *, status: str | None = "open", code: str | None = None, lim
         clauses.append("code = ?")
         args.append(code)
     where = " AND ".join(clauses) or "1"
-    return _rows(db, f"""
+    return _rows(
+        db,
+        f"""
         SELECT id, code, subject, status, licence_no, batch_id, issuer, declaration_no, enterprise, period,
                detail, opened_at, closed_at, closed_by, note
-        FROM findings WHERE {where} ORDER BY code, opened_at DESC, id DESC LIMIT ?""", [*args, limit])
+        FROM findings WHERE {where} ORDER BY code, opened_at DESC, id DESC LIMIT ?""",
+        [*args, limit],
+    )
 
 
 def open_tickets(db, *, limit: int = 100) -> list[dict]:
     """Open and waiting tickets, most urgent first, then oldest."""
-    rows = _rows(db, f"""
+    rows = _rows(
+        db,
+        f"""
         SELECT id, caller, org, category, priority, licence_no, status, opened_at, opened_by
         FROM tickets WHERE status IN ({", ".join("?" * len(OPEN_TICKET_STATES))})
         ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-                 opened_at, id LIMIT ?""", [*OPEN_TICKET_STATES, limit])
+                 opened_at, id LIMIT ?""",
+        [*OPEN_TICKET_STATES, limit],
+    )
     return rows
 
 
@@ -163,22 +210,41 @@ def issuer_detail(db, config, code: str, *, now: datetime, limit: int = 100) -> 
     return {
         "issuer": code,
         "feed": feed,
-        "batches": _rows(db, """
+        "batches": _rows(
+            db,
+            """
             SELECT batch_id, business_date, kind, record_count, received_count, accepted_count,
                    rejected_count, received_at, times_received
-            FROM batches WHERE issuer = ? ORDER BY received_at DESC LIMIT ?""", [code, limit]),
-        "rejections": _rows(db, """
+            FROM batches WHERE issuer = ? ORDER BY received_at DESC LIMIT ?""",
+            [code, limit],
+        ),
+        "rejections": _rows(
+            db,
+            """
             SELECT r.id, r.batch_id, r.licence_no, r.reasons, r.received_at
             FROM rejections r JOIN batches b ON b.batch_id = r.batch_id
-            WHERE b.issuer = ? ORDER BY r.id DESC LIMIT ?""", [code, limit]),
-        "findings": _rows(db, """
+            WHERE b.issuer = ? ORDER BY r.id DESC LIMIT ?""",
+            [code, limit],
+        ),
+        "findings": _rows(
+            db,
+            """
             SELECT id, code, subject, opened_at FROM findings
-            WHERE status = 'open' AND issuer = ? ORDER BY opened_at DESC LIMIT ?""", [code, limit]),
+            WHERE status = 'open' AND issuer = ? ORDER BY opened_at DESC LIMIT ?""",
+            [code, limit],
+        ),
     }
 
 
-def licence_page(db, *, query: str = "", after: str | None = None, before: str | None = None,
-                 at_or_after: str | None = None, limit: int = 100) -> list[dict]:
+def licence_page(
+    db,
+    *,
+    query: str = "",
+    after: str | None = None,
+    before: str | None = None,
+    at_or_after: str | None = None,
+    limit: int = 100,
+) -> list[dict]:
     """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
     a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
     trader's name."""
@@ -202,10 +268,14 @@ def licence_page(db, *, query: str = "", after: str | None = None, before: str |
         clauses.append("licence_no >= ?")
         args.append(at_or_after)
     where = " AND ".join(clauses) or "1"
-    rows = _rows(db, f"""
+    rows = _rows(
+        db,
+        f"""
         SELECT licence_no, issuer, direction, trader_name, commodity_name, quantity, unit, port,
                state, urgent, received_at
-        FROM licences WHERE {where} ORDER BY licence_no {order} LIMIT ?""", [*args, limit])
+        FROM licences WHERE {where} ORDER BY licence_no {order} LIMIT ?""",
+        [*args, limit],
+    )
     return rows[::-1] if order == "DESC" else rows
 
 
@@ -218,30 +288,42 @@ def audit_page(db, *, query: str = "", before_id: int | None = None, limit: int 
     """Newest audit rows first; `query` matches actor, action, subject or reason."""
     clauses, args = [], []
     if query:
-        clauses.append("(instr(actor, ?) OR instr(action, ?) OR instr(coalesce(subject, ''), ?) "
-                       "OR instr(coalesce(reason, ''), ?))")
+        clauses.append(
+            "(instr(actor, ?) OR instr(action, ?) OR instr(coalesce(subject, ''), ?) OR instr(coalesce(reason, ''), ?))"
+        )
         args += [query] * 4
     if before_id is not None:
         clauses.append("id < ?")
         args.append(before_id)
     where = " AND ".join(clauses) or "1"
-    return _rows(db, f"SELECT id, at, actor, action, subject, reason FROM audit WHERE {where} "
-                     f"ORDER BY id DESC LIMIT ?", [*args, limit])
+    return _rows(
+        db,
+        f"SELECT id, at, actor, action, subject, reason FROM audit WHERE {where} ORDER BY id DESC LIMIT ?",
+        [*args, limit],
+    )
 
 
 def new_urgent_since(db, last_seen: str | None) -> list[dict]:
     """Urgent licences received after `last_seen` (an ISO instant), for the desk's toasts."""
-    return _rows(db, """
+    return _rows(
+        db,
+        """
         SELECT licence_no, issuer, received_at FROM licences
-        WHERE urgent = 1 AND received_at > ? ORDER BY received_at LIMIT 20""", [last_seen or ""])
+        WHERE urgent = 1 AND received_at > ? ORDER BY received_at LIMIT 20""",
+        [last_seen or ""],
+    )
 
 
 def failed_runs_since(db, last_seen: str | None) -> list[dict]:
     """Window runs that finished with a failure after `last_seen`, for the desk's toasts."""
-    return _rows(db, """
+    return _rows(
+        db,
+        """
         SELECT window, occurrence, finished_at, outcome, detail FROM window_runs
         WHERE finished_at > ? AND outcome LIKE 'failed%'
-        ORDER BY finished_at LIMIT 20""", [last_seen or ""])
+        ORDER BY finished_at LIMIT 20""",
+        [last_seen or ""],
+    )
 
 
 def alert_marks(db) -> tuple[str, str]:
@@ -253,13 +335,19 @@ def alert_marks(db) -> tuple[str, str]:
 
 def scheduler_status(db, config, *, now: datetime) -> dict:
     """Windows (next run, last outcome, paused) and the leader's lease, from the engine."""
-    from ediops.scheduling import windows as scheduler  # with licence_view and rules: ~12 ms the desk's first frame does without
-    return {"windows": scheduler.window_status(db, config, now=now),
-            "leader": scheduler.leader_status(db, now=now)}
+    from ediops.scheduling import (
+        windows as scheduler,
+    )  # with licence_view and rules: ~12 ms the desk's first frame does without
+
+    return {"windows": scheduler.window_status(db, config, now=now), "leader": scheduler.leader_status(db, now=now)}
 
 
 def recent_runs(db, *, limit: int = 50) -> list[dict]:
     """The run ledger, newest first: which occurrence ran, who ran it, how it ended."""
-    return _rows(db, """
+    return _rows(
+        db,
+        """
         SELECT window, occurrence, holder, started_at, finished_at, outcome, detail FROM window_runs
-        ORDER BY started_at DESC LIMIT ?""", [limit])
+        ORDER BY started_at DESC LIMIT ?""",
+        [limit],
+    )

@@ -2,6 +2,7 @@
 
 Benchmarks are not tests: nothing here asserts a timing, only that each figure was produced
 by the real code paths (real store file, real desk in tmux, real simulator process)."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,23 @@ FIELDS = {
 
 
 def test_toy_run_produces_every_field(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "bench", "--scale", "toy", "--out", str(tmp_path),
-                          "--scratch", str(tmp_path / "scratch")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            "toy",
+            "--out",
+            str(tmp_path),
+            "--scratch",
+            str(tmp_path / "scratch"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     for section, names in FIELDS.items():
@@ -36,7 +51,12 @@ def test_toy_run_produces_every_field(tmp_path):
     assert results["scale"] == {"name": "toy", "licences": 400, "releases": results["scale"]["releases"]}
     assert results["scale"]["releases"] > 0
     assert {g["field"] for g in results["goals"]} == {
-        "ingest.ratio", "forward.ratio", "desk.first_frame_ratio", "dashboard.refresh_ms_p95",
-        "desk.rss_mb", "sync_ms"}
+        "ingest.ratio",
+        "forward.ratio",
+        "desk.first_frame_ratio",
+        "dashboard.refresh_ms_p95",
+        "desk.rss_mb",
+        "sync_ms",
+    }
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "scale `toy`" in report and "Machine:" in report

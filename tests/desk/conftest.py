@@ -1,4 +1,5 @@
 """Desk fixtures: a populated store file, and a DeskApp on it at a fixed instant."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,15 @@ def make_app(db_path):
     from ediops.screens.app import DeskApp
 
     def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None):
-        return DeskApp(db_path=db_path, config=config or config_mod.load(), clock=Clock(NOW, frozen=True),
-                       actor=actor, role=role, poll_seconds=poll_seconds)
+        return DeskApp(
+            db_path=db_path,
+            config=config or config_mod.load(),
+            clock=Clock(NOW, frozen=True),
+            actor=actor,
+            role=role,
+            poll_seconds=poll_seconds,
+        )
+
     return make
 
 
@@ -63,5 +71,6 @@ def record_terminal_updates(app) -> list:
         if renderable is not None:
             updates.append(renderable)
         display(screen, renderable)
+
     app._display = record
     return updates

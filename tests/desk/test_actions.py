@@ -1,5 +1,6 @@
 """Every operator action through its key: what lands in the store (with the audit row) and what
 the operator is told, including when another operator acted first."""
+
 from __future__ import annotations
 
 from ediops.licensing import actions
@@ -39,7 +40,8 @@ async def test_forward_now_queues_the_licence_for_the_leader_audited(desk_db, ma
         await press_and_settle(pilot, "f")
         await _answer(pilot, "issuer phoned")
         assert desk_db.execute("SELECT action, subject, requested_by, reason FROM commands").fetchall() == [
-            ("forward-licence", "00-AA-000010", "alice", "issuer phoned")]
+            ("forward-licence", "00-AA-000010", "alice", "issuer phoned")
+        ]
         assert _audit(desk_db, "licence.forward") == [("alice", "licence:00-AA-000010", "issuer phoned")]
         assert any("forward of 00-AA-000010 requested" in m for m in messages(app))
         assert app.screen.query_one("#urgent", KeyedTable).get_cell("00-AA-000010", "state").plain == "requested!"
@@ -75,10 +77,12 @@ async def test_phone_confirmation_recorded_with_note_and_event(desk_db, make_app
         await _select(pilot, "urgent", "00-AA-000010")
         await press_and_settle(pilot, "p")
         await _answer(pilot, "Li at AA")
-        assert desk_db.execute("SELECT phoned_by, phoned_at FROM licences WHERE licence_no = '00-AA-000010'"
-                               ).fetchone() == ("alice", "2000-10-09T18:00:00+08:00")
-        assert desk_db.execute("SELECT event, actor FROM licence_events WHERE licence_no = '00-AA-000010' "
-                               "ORDER BY id DESC LIMIT 1").fetchone() == ("phoned", "alice")
+        assert desk_db.execute(
+            "SELECT phoned_by, phoned_at FROM licences WHERE licence_no = '00-AA-000010'"
+        ).fetchone() == ("alice", "2000-10-09T18:00:00+08:00")
+        assert desk_db.execute(
+            "SELECT event, actor FROM licence_events WHERE licence_no = '00-AA-000010' ORDER BY id DESC LIMIT 1"
+        ).fetchone() == ("phoned", "alice")
         assert _audit(desk_db, "licence.phoned") == [("alice", "licence:00-AA-000010", "Li at AA")]
         urgent = app.screen.query_one("#urgent", KeyedTable)
         assert urgent.get_cell("00-AA-000010", "state").plain == "phoned!"  # refreshed after the action
@@ -104,7 +108,9 @@ async def test_escalate_needs_a_reason_and_is_audited(desk_db, make_app):
         await press_and_settle(pilot, "enter")  # empty: refused, the dialog stays
         assert isinstance(app.screen, ReasonDialog)
         await _answer(pilot, "customs silent")
-        assert desk_db.execute("SELECT escalated_by FROM licences WHERE licence_no = '00-AB-000011'").fetchone() == ("alice",)
+        assert desk_db.execute("SELECT escalated_by FROM licences WHERE licence_no = '00-AB-000011'").fetchone() == (
+            "alice",
+        )
         assert _audit(desk_db, "licence.escalate") == [("alice", "licence:00-AB-000011", "customs silent")]
 
 
@@ -137,7 +143,10 @@ async def test_resolve_finding_with_note(desk_db, make_app):
         await press_and_settle(pilot, "r")
         await _answer(pilot, "batch came by fax")
         assert desk_db.execute("SELECT status, closed_by, note FROM findings WHERE id = ?", [finding]).fetchone() == (
-            "resolved", "alice", "batch came by fax")
+            "resolved",
+            "alice",
+            "batch came by fax",
+        )
         assert _audit(desk_db, "finding.resolve")[-1] == ("alice", f"finding:{finding}", "batch came by fax")
         assert str(finding) not in [r.key.value for r in app.screen.query_one("#mismatches", KeyedTable).ordered_rows]
 
@@ -151,7 +160,10 @@ async def test_resolving_a_finding_someone_resolved_first(desk_db, make_app):
         actions.resolve_finding(desk_db, finding, note="mine", actor="bob", now=NOW)
         await press_and_settle(pilot, "r")
         await _answer(pilot, "also mine")
-        assert desk_db.execute("SELECT closed_by, note FROM findings WHERE id = ?", [finding]).fetchone() == ("bob", "mine")
+        assert desk_db.execute("SELECT closed_by, note FROM findings WHERE id = ?", [finding]).fetchone() == (
+            "bob",
+            "mine",
+        )
         assert any("already resolved by bob" in m for m in messages(app))
 
 
@@ -167,6 +179,7 @@ async def test_resolve_on_a_licence_row_asks_for_a_finding(desk_db, make_app):
 
 async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, make_app):
     from ediops.screens.ticket_form import TicketFormScreen
+
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -179,6 +192,7 @@ async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, ma
 
 async def test_new_ticket_from_a_licence_detail(desk_db, make_app):
     from ediops.screens.ticket_form import TicketFormScreen
+
     app = make_app(role="hotline")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -205,7 +219,8 @@ async def test_run_window_now(desk_db, make_app):
         await press_and_settle(pilot, "r")
         await _answer(pilot, "customs asked")
         assert desk_db.execute("SELECT window, action, requested_by, reason FROM commands").fetchall() == [
-            ("pull-writeoffs", "run", "alice", "customs asked")]
+            ("pull-writeoffs", "run", "alice", "customs asked")
+        ]
         assert _audit(desk_db, "window.run")[0][:2] == ("alice", "window:pull-writeoffs")
         assert any("run of pull-writeoffs requested" in m for m in messages(app))
 
@@ -217,11 +232,14 @@ async def test_pause_and_resume_window(desk_db, make_app):
         await _on_windows(pilot, "send-acks")
         await press_and_settle(pilot, "p")
         await _answer(pilot, "issuer down")
-        assert desk_db.execute("SELECT paused, changed_by, reason FROM window_state WHERE window = 'send-acks'"
-                               ).fetchone() == (1, "alice", "issuer down")
+        assert desk_db.execute(
+            "SELECT paused, changed_by, reason FROM window_state WHERE window = 'send-acks'"
+        ).fetchone() == (1, "alice", "issuer down")
         assert "paused by alice" in app.screen.query_one("#windows", KeyedTable).get_row("send-acks")[4].plain
         await press_and_settle(pilot, "s")
         await _answer(pilot, "back up")
         assert desk_db.execute("SELECT paused FROM window_state WHERE window = 'send-acks'").fetchone() == (0,)
         assert [r[2] for r in _audit(desk_db, "window.pause") + _audit(desk_db, "window.resume")] == [
-            "issuer down", "back up"]
+            "issuer down",
+            "back up",
+        ]

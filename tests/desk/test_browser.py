@@ -1,5 +1,6 @@
 """Licence browser: pages from SQL by keyset, next / previous / first page, search by number
 prefix or the start of a trader's name; the table never holds more than one page."""
+
 from __future__ import annotations
 
 from ediops import store

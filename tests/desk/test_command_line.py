@@ -1,5 +1,6 @@
 """`ediops desk` and `ediops demo` build only the desk's parser (bench/NOTES.md: desk first
 frame); what the operator sees of the command line must not change."""
+
 from __future__ import annotations
 
 import subprocess
@@ -10,22 +11,26 @@ import pytest
 from ediops.__main__ import _command_word
 
 
-@pytest.mark.parametrize("argv, word", [
-    (["desk"], "desk"),
-    (["--db", "x.db", "--now", "2000-03-01T10:00:00+08:00", "demo"], "demo"),
-    (["--db=desk", "windows"], "windows"),
-    (["--db", "desk"], None),  # "desk" is the data file here
-    (["-h", "desk"], None),
-    (["--now", "yesterday", "desk"], None),  # the full parser reports the bad instant
-    (["--bogus", "desk"], None),
-])
+@pytest.mark.parametrize(
+    "argv, word",
+    [
+        (["desk"], "desk"),
+        (["--db", "x.db", "--now", "2000-03-01T10:00:00+08:00", "demo"], "demo"),
+        (["--db=desk", "windows"], "windows"),
+        (["--db", "desk"], None),  # "desk" is the data file here
+        (["-h", "desk"], None),
+        (["--now", "yesterday", "desk"], None),  # the full parser reports the bad instant
+        (["--bogus", "desk"], None),
+    ],
+)
 def test_command_word(argv, word):
     assert _command_word(argv) == word
 
 
 def _ediops(*argv):
-    done = subprocess.run([sys.executable, "-c", "import sys, main; sys.exit(main.main())", *argv],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, main; sys.exit(main.main())", *argv], capture_output=True, text=True
+    )
     return done.returncode, done.stdout, done.stderr
 
 

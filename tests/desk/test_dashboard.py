@@ -1,5 +1,6 @@
 """The panes' queries: feed status by cutoff and failing peers, urgent deadline arithmetic,
 ticket order, finding groups."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """The home screen: four live panes and the header line, fed from the store."""
+
 from __future__ import annotations
 
 from ediops.screens.cells import feed_status

@@ -1,5 +1,6 @@
 """Every key of the desk: panes, screens, filter, help, palette, back, quit; and every binding
 has an id (so keys can be remapped)."""
+
 from __future__ import annotations
 
 import importlib
@@ -12,8 +13,20 @@ from ediops.screens.app import DeskApp
 from ediops.screens.widgets import FilterBar, KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle, type_text
 
-DESK_MODULES = ["app", "base", "home", "urgent_queue", "findings", "windows", "audit_log", "licence_browser",
-                "licence_detail", "issuer_detail", "dialogs", "widgets"]
+DESK_MODULES = [
+    "app",
+    "base",
+    "home",
+    "urgent_queue",
+    "findings",
+    "windows",
+    "audit_log",
+    "licence_browser",
+    "licence_detail",
+    "issuer_detail",
+    "dialogs",
+    "widgets",
+]
 
 
 def _bindings(cls):
@@ -28,8 +41,12 @@ def test_every_desk_binding_has_an_id():
     for name in DESK_MODULES:
         module = importlib.import_module(f"screens.{name}")
         classes += [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == module.__name__]
-    found = [(klass.__name__, b.key, b.id) for cls in classes for klass, b in _bindings(cls)
-             if klass.__module__.startswith("screens.")]
+    found = [
+        (klass.__name__, b.key, b.id)
+        for cls in classes
+        for klass, b in _bindings(cls)
+        if klass.__module__.startswith("screens.")
+    ]
     assert len(found) > 20
     assert [f for f in found if not f[2]] == []
 
@@ -43,9 +60,17 @@ async def test_number_keys_jump_to_panes(desk_db, make_app, key, pane):
         assert app.focused.id == pane
 
 
-@pytest.mark.parametrize("key,screen", [("u", "UrgentQueueScreen"), ("m", "FindingsScreen"),
-                                        ("w", "WindowsScreen"), ("a", "AuditLogScreen"),
-                                        ("b", "LicenceBrowserScreen"), ("t", "TicketListScreen")])
+@pytest.mark.parametrize(
+    "key,screen",
+    [
+        ("u", "UrgentQueueScreen"),
+        ("m", "FindingsScreen"),
+        ("w", "WindowsScreen"),
+        ("a", "AuditLogScreen"),
+        ("b", "LicenceBrowserScreen"),
+        ("t", "TicketListScreen"),
+    ],
+)
 async def test_letter_keys_open_screens_and_escape_and_h_come_back(desk_db, make_app, key, screen):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -123,6 +148,7 @@ async def _palette(pilot, query: str) -> list[str]:
     await type_text(pilot, query)
     await pilot.pause(0.3)
     from textual.command import CommandList
+
     options = pilot.app.screen.query_one(CommandList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
@@ -178,7 +204,9 @@ async def test_findings_screen_code_list_and_status_toggle(desk_db, make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        desk_db.execute("UPDATE findings SET status = 'resolved', closed_by = 'bob', note = 'ok' WHERE code = 'FEED_LATE'")
+        desk_db.execute(
+            "UPDATE findings SET status = 'resolved', closed_by = 'bob', note = 'ok' WHERE code = 'FEED_LATE'"
+        )
         await press_and_settle(pilot, "m")
         codes = app.screen.query_one("#codes", KeyedTable)
         codes.focus()

@@ -1,6 +1,7 @@
 """Live desks: another process commits, the desk sees PRAGMA data_version move and updates its
 tables by keyed row diffs (rows that did not change are the same objects); new urgent licences
 and failed windows come up as toasts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -64,8 +65,11 @@ async def test_failed_window_run_is_a_toast(desk_db, db_path, make_app):
         assert not any("Window failed" in m for m in messages(app))  # the fixture's old failure: no toast
         other = store.connect(db_path)
         with store.write(other):
-            other.execute("INSERT INTO window_runs (window, occurrence, started_at, finished_at, outcome, detail) "
-                          "VALUES ('pull-writeoffs', ?, ?, ?, 'failed', 'customs 503')", [at(0), at(0), at(-0.1)])
+            other.execute(
+                "INSERT INTO window_runs (window, occurrence, started_at, finished_at, outcome, detail) "
+                "VALUES ('pull-writeoffs', ?, ?, ?, 'failed', 'customs 503')",
+                [at(0), at(0), at(-0.1)],
+            )
         other.close()
         await _until(pilot, lambda: any("Window failed" in m and "pull-writeoffs" in m for m in messages(app)))
 

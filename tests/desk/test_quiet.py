@@ -2,6 +2,7 @@
 keepalive probes a silent client only after a whole interval with no traffic (docs/ssh.md).
 Ages and countdowns are in whole clock minutes, so between two minute ticks a refresh that
 finds nothing new writes nothing to the terminal."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -57,7 +58,12 @@ def test_clock_minutes_count_minute_readings_not_elapsed_seconds():
 
 def test_deadline_texts_and_colours_at_minute_resolution():
     assert [time_left(m) for m in (7, 1, 0, -2, -75)] == [
-        "7 min left", "1 min left", "due now", "overdue 2 min", "overdue 1h15"]
+        "7 min left",
+        "1 min left",
+        "due now",
+        "overdue 2 min",
+        "overdue 1h15",
+    ]
     assert [minutes_text(m) for m in (0, 7, 60, 125, 1500)] == ["0 min", "7 min", "1h00", "2h05", "1d"]
     assert [deadline_style(m, False) for m in (6, 5, 1, 0, -1)] == ["", "yellow", "yellow", "bold red", "bold red"]
     assert deadline_style(-10, True) == "dim green"

@@ -1,5 +1,6 @@
 """Roles from config/roles.toml: a viewer's action keys do nothing but say so; hotline staff
 open tickets but do not forward; the audited actor stays the OS user."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,13 +14,15 @@ from tests.desk.conftest import messages, press_and_settle, settle
 
 
 def _store_fingerprint(db):
-    return [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("audit", "commands", "licence_events", "window_state")] + [
-        db.execute("SELECT count(*) FROM findings WHERE status = 'open'").fetchone()[0]]
+    return [
+        db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("audit", "commands", "licence_events", "window_state")
+    ] + [db.execute("SELECT count(*) FROM findings WHERE status = 'open'").fetchone()[0]]
 
 
-@pytest.mark.parametrize("pane,key", [("urgent", "f"), ("urgent", "p"), ("urgent", "e"), ("mismatches", "r"),
-                                      ("urgent", "n")])
+@pytest.mark.parametrize(
+    "pane,key", [("urgent", "f"), ("urgent", "p"), ("urgent", "e"), ("mismatches", "r"), ("urgent", "n")]
+)
 async def test_viewer_action_keys_do_nothing_but_say_so(desk_db, make_app, pane, key):
     app = make_app(role="viewer")
     async with app.run_test(size=(100, 30)) as pilot:
@@ -65,6 +68,7 @@ def test_role_comes_from_config_users_then_default(tmp_path):
 async def test_desk_takes_its_role_from_config(desk_db, make_app, tmp_path):
     (tmp_path / "roles.toml").write_text('default = "duty"\n[users]\nalice = "viewer"\n')
     from ediops.screens.app import DeskApp
+
     probe = make_app()
     app = DeskApp(db_path=probe.db_path, config=config_mod.load(tmp_path), clock=probe.clock, actor="alice")
     assert app.role == "viewer"

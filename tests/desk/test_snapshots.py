@@ -1,5 +1,6 @@
 """Snapshots of home and every desk screen at 100x30 and 80x24: fixed clock, fixture data,
 no blinking cursor. Regenerate with --snapshot-update and read the SVGs' text."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """The desk over SSH: the real `ediops desk` in a pseudo-terminal starts showing the four panes,
 quits on q, and leaves (instead of spinning) when the terminal hangs up or stdin ends; a crash
 goes to the log file with one short line on screen."""
+
 from __future__ import annotations
 
 import os
@@ -25,13 +26,18 @@ def _spawn(db_path, tmp_path):
     import fcntl
     import struct
     import termios
+
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "EDIOPS_LOG_DIR": str(tmp_path / "logs"),
-           "COLORTERM": ""}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "desk", "--db", str(db_path),
-                             "--now", "2000-10-09T18:00:00+08:00"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                            start_new_session=True)
+    env = {**os.environ, "TERM": "xterm-256color", "EDIOPS_LOG_DIR": str(tmp_path / "logs"), "COLORTERM": ""}
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "desk", "--db", str(db_path), "--now", "2000-10-09T18:00:00+08:00"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     os.close(slave)
     return proc, master
 
@@ -105,9 +111,15 @@ def test_desk_leaves_when_stdin_ends(desk_db, db_path, tmp_path):
     """stdin at EOF (a closed pipe) while the screen is still a terminal: leave, do not spin."""
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "EDIOPS_LOG_DIR": str(tmp_path / "logs")}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "desk", "--db", str(db_path)],
-                            stdin=subprocess.PIPE, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "desk", "--db", str(db_path)],
+        stdin=subprocess.PIPE,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         proc.stdin.close()

@@ -2,6 +2,7 @@
 a window's detail and an audit reason full of Rich markup, OSC/CSI sequences, C1 controls and a
 bidi override go through every pane and screen. Nothing crashes, brackets show as typed, no
 link is made, and no control character reaches the screen."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,9 +33,16 @@ def test_safe_keeps_brackets_and_drops_controls():
 
 
 SCREENS = [
-    ("home", []), ("urgent", ["u"]), ("findings", ["m"]), ("windows", ["w"]), ("audit", ["a"]),
-    ("browser", ["b"]), ("tickets", ["t"]),
-    ("licence", [":00-AA-000001"]), ("urgent licence", [":00-AA-000010"]), ("issuer", ["1", "enter"]),
+    ("home", []),
+    ("urgent", ["u"]),
+    ("findings", ["m"]),
+    ("windows", ["w"]),
+    ("audit", ["a"]),
+    ("browser", ["b"]),
+    ("tickets", ["t"]),
+    ("licence", [":00-AA-000001"]),
+    ("urgent licence", [":00-AA-000010"]),
+    ("issuer", ["1", "enter"]),
 ]
 
 
@@ -66,6 +74,7 @@ async def test_hostile_text_shows_brackets_as_typed_on_home(torture_db, make_app
 async def test_hostile_filter_text_and_toasts(torture_db, db_path, make_app):
     from ediops import store
     from tests.desk.fixtures import at
+
     app = make_app(poll_seconds=0.1)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -73,8 +82,11 @@ async def test_hostile_filter_text_and_toasts(torture_db, db_path, make_app):
         await press_and_settle(pilot, "enter")
         other = store.connect(db_path)
         with store.write(other):
-            other.execute("INSERT INTO window_runs (window, occurrence, started_at, finished_at, outcome, detail) "
-                          "VALUES ('send-acks', ?, ?, ?, 'failed', ?)", [at(0), at(0), at(-0.1), TORTURE])
+            other.execute(
+                "INSERT INTO window_runs (window, occurrence, started_at, finished_at, outcome, detail) "
+                "VALUES ('send-acks', ?, ?, ?, 'failed', ?)",
+                [at(0), at(0), at(-0.1), TORTURE],
+            )
         other.close()
         for _ in range(100):
             await pilot.pause(0.05)

@@ -2,6 +2,7 @@
 
 Missing tools (tmux, /usr/sbin/sshd) or not being root fail the tests under CI, where
 `make e2e-tools` installs them, and skip them elsewhere with the reason."""
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 both ways while both sockets stay open, so neither end sees a close; only sshd's keepalive
 can notice. (Stopping the ssh client instead does not work in tmux: tmux sends a stopped
 child SIGCONT.)"""
+
 from __future__ import annotations
 
 import select

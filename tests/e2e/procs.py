@@ -2,6 +2,7 @@
 
 A process is named by (pid, start time) so a recycled pid never counts as a survivor, and a
 zombie counts as gone: it runs nothing and holds nothing but its exit status."""
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,7 @@ def _read(pid: int) -> Proc | None:
         raw = (PROC / str(pid) / "cmdline").read_bytes()
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         return None
-    fields = stat[stat.rindex(")") + 2:].split()  # comm may hold spaces and parentheses
+    fields = stat[stat.rindex(")") + 2 :].split()  # comm may hold spaces and parentheses
     cmdline = raw.rstrip(b"\0").replace(b"\0", b" ").decode(errors="replace")
     return Proc(pid=pid, ppid=int(fields[1]), uid=uid, start=int(fields[19]), state=fields[0], cmdline=cmdline)
 

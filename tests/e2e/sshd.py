@@ -4,6 +4,7 @@ Everything of the server (host key, config, pid file, log) lives in the test's t
 directory; what sshd reads as the user (authorized keys, the data file) lives in a run
 directory the user owns under its home, because pytest's temporary directories are 0700 root
 and StrictModes refuses keys below a world-writable /tmp."""
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,9 @@ def ensure_user(name: str = USER) -> pwd.struct_passwd:
 
 
 def run_as(user: str, *argv: str, timeout: float = 30) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True,
-                          timeout=timeout, cwd="/")
+    return subprocess.run(
+        ["runuser", "-u", user, "--", *argv], capture_output=True, text=True, timeout=timeout, cwd="/"
+    )
 
 
 def grant_traverse(user: str, path: Path) -> list[tuple[Path, int]]:
@@ -76,20 +78,31 @@ def free_port() -> int:
 
 
 def keygen(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ediops-e2e", "-f", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ediops-e2e", "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
     return path
 
 
-def sshd_config(*, port: int, workdir: Path, user: str, authorized_keys: Path, force_command: str,
-                alive_interval: int, alive_count: int) -> str:
+def sshd_config(
+    *,
+    port: int,
+    workdir: Path,
+    user: str,
+    authorized_keys: Path,
+    force_command: str,
+    alive_interval: int,
+    alive_count: int,
+) -> str:
     """The deployment snippet of docs/ssh.md, with the keepalive shortened so a frozen client
     is noticed in seconds."""
     return f"""\
 Port {port}
 ListenAddress 127.0.0.1
-HostKey {workdir / 'host_ed25519_key'}
-PidFile {workdir / 'sshd.pid'}
+HostKey {workdir / "host_ed25519_key"}
+PidFile {workdir / "sshd.pid"}
 UsePAM no
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -111,8 +124,16 @@ Match User {user}
 class SshServer:
     """`sshd -D` as root on a free loopback port, forcing one command on `user`'s logins."""
 
-    def __init__(self, workdir: Path, account: pwd.struct_passwd, rundir: Path, force_command: str,
-                 *, alive_interval: int = 1, alive_count: int = 2):
+    def __init__(
+        self,
+        workdir: Path,
+        account: pwd.struct_passwd,
+        rundir: Path,
+        force_command: str,
+        *,
+        alive_interval: int = 1,
+        alive_count: int = 2,
+    ):
         self.workdir = workdir
         self.user = account.pw_name
         self.port = free_port()
@@ -125,9 +146,17 @@ class SshServer:
         self.known_hosts = workdir / "known_hosts"
         self.known_hosts.write_text(f"{HOST_ALIAS} {' '.join(host_pub)}\n")
         self.config = workdir / "sshd_config"
-        self.config.write_text(sshd_config(
-            port=self.port, workdir=workdir, user=self.user, authorized_keys=authorized,
-            force_command=force_command, alive_interval=alive_interval, alive_count=alive_count))
+        self.config.write_text(
+            sshd_config(
+                port=self.port,
+                workdir=workdir,
+                user=self.user,
+                authorized_keys=authorized,
+                force_command=force_command,
+                alive_interval=alive_interval,
+                alive_count=alive_count,
+            )
+        )
         self.log = workdir / "sshd.log"
         self.process: subprocess.Popen | None = None
 
@@ -136,8 +165,9 @@ class SshServer:
         checked = subprocess.run([str(SSHD), "-t", "-f", str(self.config)], capture_output=True, text=True)
         if checked.returncode != 0:
             raise RuntimeError(f"sshd -t rejects {self.config}: {checked.stderr.strip()}")
-        self.process = subprocess.Popen([str(SSHD), "-D", "-f", str(self.config), "-E", str(self.log)],
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [str(SSHD), "-D", "-f", str(self.config), "-E", str(self.log)], stdin=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
@@ -156,11 +186,29 @@ class SshServer:
     def client_argv(self, port: int | None = None) -> list[str]:
         """`ssh -tt` as duty staff would log in: a terminal, the host key checked, no agent or
         config; `port` reaches the server through a relay."""
-        return ["ssh", "-tt", "-F", "/dev/null", "-i", str(self.client_key), "-p", str(port or self.port),
-                "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=yes",
-                "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", f"HostKeyAlias={HOST_ALIAS}",
-                "-o", "LogLevel=ERROR",
-                f"{self.user}@127.0.0.1"]
+        return [
+            "ssh",
+            "-tt",
+            "-F",
+            "/dev/null",
+            "-i",
+            str(self.client_key),
+            "-p",
+            str(port or self.port),
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            f"UserKnownHostsFile={self.known_hosts}",
+            "-o",
+            f"HostKeyAlias={HOST_ALIAS}",
+            "-o",
+            "LogLevel=ERROR",
+            f"{self.user}@127.0.0.1",
+        ]
 
     def sessions(self) -> list[procs.Proc]:
         """The listener and every session process below it."""

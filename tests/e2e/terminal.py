@@ -2,6 +2,7 @@
 
 The pane keeps its last screen after its program exits (remain-on-exit), so a failed start
 still shows its error."""
+
 from __future__ import annotations
 
 import os
@@ -36,14 +37,31 @@ class Tmux:
         self.server_pid: int | None = None
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", str(self.conf), *args],
-                              capture_output=True, text=True, env=self.env, timeout=10, check=check)
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", str(self.conf), *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=10,
+            check=check,
+        )
 
     def start(self, argv: list[str], cwd: Path | None = None) -> None:
         """Runs argv (exec'd directly, no shell) as the pane's program."""
         width, height = self.size
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height),
-                  *(["-c", str(cwd)] if cwd else []), "--", *argv)
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            *(["-c", str(cwd)] if cwd else []),
+            "--",
+            *argv,
+        )
         self.server_pid = int(self.query("#{pid}"))
 
     def start_keeping_status(self, argv: list[str], cwd: Path | None = None) -> None:

@@ -1,6 +1,7 @@
 """`ediops demo` in a real terminal: it starts the simulator, a leader and the desk; an
 operator opens the command palette, records a phone confirmation on an urgent licence and
 quits; then nothing the demo started may still run."""
+
 from __future__ import annotations
 
 import getpass
@@ -43,15 +44,17 @@ def _config_on_free_ports(folder: Path) -> Path:
     ports = {port: str(free_port()) for port in set(re.findall(r"127\.0\.0\.1:(\d+)", text))}
     folder.mkdir()
     (folder / "peers.toml").write_text(
-        re.sub(r"127\.0\.0\.1:(\d+)", lambda m: f"127.0.0.1:{ports[m.group(1)]}", text), encoding="utf-8")
+        re.sub(r"127\.0\.0\.1:(\d+)", lambda m: f"127.0.0.1:{ports[m.group(1)]}", text), encoding="utf-8"
+    )
     return folder
 
 
 def _demo(terminal, tmp_path):
     term = terminal(width=100, height=30)
     config = _config_on_free_ports(tmp_path / "config")
-    term.start_keeping_status([str(ediops_bin()), "--db", str(tmp_path / "demo.db"), "--config", str(config), "demo"],
-                              cwd=tmp_path)
+    term.start_keeping_status(
+        [str(ediops_bin()), "--db", str(tmp_path / "demo.db"), "--config", str(config), "demo"], cwd=tmp_path
+    )
     return term
 
 

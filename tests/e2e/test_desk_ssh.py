@@ -1,6 +1,7 @@
 """The desk as duty staff get it: `ssh -tt` to a real sshd whose ForceCommand runs the desk
 for the test login, in an 80x24 terminal. However the connection drops, the desk's processes
 must be gone within seconds (docs/ssh.md: a dropped connection)."""
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,9 @@ def desk_over_ssh(terminal, ssh_server, user_rundir, desk_account, request):
     try:
         term.wait_for(*PANE_TITLES, timeout=30)
     except AssertionError as exc:
-        raise AssertionError(f"{exc}\n--- sshd log:\n{server.log_text()[-2000:]}\n"
-                             f"--- crash log:\n{_crash_log(desk_account.pw_dir)}") from None
+        raise AssertionError(
+            f"{exc}\n--- sshd log:\n{server.log_text()[-2000:]}\n--- crash log:\n{_crash_log(desk_account.pw_dir)}"
+        ) from None
     desk = procs.matching(lambda p: p.uid == desk_account.pw_uid and str(db) in p.cmdline)
     assert desk, f"no process runs the desk on {db}"
     return SimpleNamespace(term=term, client=term.pane_pid(), desk=desk, server=server, link=link)
@@ -50,8 +52,11 @@ def desk_over_ssh(terminal, ssh_server, user_rundir, desk_account, request):
 
 def _assert_gone(session, how: str) -> None:
     survivors = procs.wait_gone(session.desk, timeout=GONE_WITHIN)
-    assert survivors == [], (f"{how}: desk processes still there after {GONE_WITHIN}s: "
-                             + "; ".join(map(str, survivors)) + f"\n--- sshd log:\n{session.server.log_text()[-1500:]}")
+    assert survivors == [], (
+        f"{how}: desk processes still there after {GONE_WITHIN}s: "
+        + "; ".join(map(str, survivors))
+        + f"\n--- sshd log:\n{session.server.log_text()[-1500:]}"
+    )
 
 
 def test_desk_exits_when_the_ssh_client_is_killed(desk_over_ssh):

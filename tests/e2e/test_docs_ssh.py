@@ -1,4 +1,5 @@
 """docs/ssh.md's sshd snippet is what duty staff paste: sshd itself must accept it."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The end-to-end harness itself: a login through the real sshd reaches the forced command in
 a tmux terminal, a dropped connection ends it, and a process that survives is reported."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Fixtures that start real processes and always stop them."""
+
 from __future__ import annotations
 
 import os
@@ -29,17 +30,36 @@ class World:
         return sim
 
     def daemon(self, name: str = "daemon", *, now: str) -> harness.Proc:
-        proc = harness.Proc(name, ["daemon", "--db", str(self.db_path), "--config", str(self.config_dir),
-                                   "--now", now], env=self.env, folder=self.folder)
+        proc = harness.Proc(
+            name,
+            ["daemon", "--db", str(self.db_path), "--config", str(self.config_dir), "--now", now],
+            env=self.env,
+            folder=self.folder,
+        )
         self.procs.append(proc)
         return proc
 
     def cli(self, *args: str, now: str) -> subprocess.CompletedProcess:
         """One `ediops` command on this world's data file and config, run to its end."""
-        argv = [sys.executable, str(harness.ROOT / "main.py"), *args, "--db", str(self.db_path),
-                "--config", str(self.config_dir), "--now", now]
-        return subprocess.run(argv, capture_output=True, text=True, cwd=harness.ROOT, timeout=120,
-                              env={**os.environ, "PYTHONIOENCODING": "utf-8", **self.env})
+        argv = [
+            sys.executable,
+            str(harness.ROOT / "main.py"),
+            *args,
+            "--db",
+            str(self.db_path),
+            "--config",
+            str(self.config_dir),
+            "--now",
+            now,
+        ]
+        return subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            cwd=harness.ROOT,
+            timeout=120,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **self.env},
+        )
 
 
 @pytest.fixture

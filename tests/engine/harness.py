@@ -1,5 +1,6 @@
 """Real processes for the integration tests: the simulator and daemons as subprocesses on
 127.0.0.1, on free ports, with a temporary --config directory and random peer tokens."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,11 @@ from ediops.config import BUNDLED
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_WINDOWS = {
-    "poll-feeds": 'second = "*/3"', "send-acks": 'second = "*/5"', "forward-customs": 'second = "*/4"',
-    "pull-writeoffs": 'second = "*/4"', "reconcile": 'second = "*/10"',
+    "poll-feeds": 'second = "*/3"',
+    "send-acks": 'second = "*/5"',
+    "forward-customs": 'second = "*/4"',
+    "pull-writeoffs": 'second = "*/4"',
+    "reconcile": 'second = "*/10"',
 }
 
 
@@ -30,23 +34,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_config(folder: Path, *, issuers: int = 40, windows: dict | None = None, settings: dict | None = None) -> tuple[Path, dict]:
+def make_config(
+    folder: Path, *, issuers: int = 40, windows: dict | None = None, settings: dict | None = None
+) -> tuple[Path, dict]:
     """A config dir whose peers point at free ports; returns it and the token environment."""
     folder.mkdir(parents=True, exist_ok=True)
     bundled = config_mod.load()
     customs, ministry, feeds = free_port(), free_port(), free_port()
     env = {bundled.customs.token_env: secrets.token_hex(8), bundled.ministry.token_env: secrets.token_hex(8)}
-    lines = [f'[customs]\nurl = "http://127.0.0.1:{customs}"\ntoken_env = "{bundled.customs.token_env}"\n',
-             f'[ministry]\nurl = "http://127.0.0.1:{ministry}"\ntoken_env = "{bundled.ministry.token_env}"\n']
+    lines = [
+        f'[customs]\nurl = "http://127.0.0.1:{customs}"\ntoken_env = "{bundled.customs.token_env}"\n',
+        f'[ministry]\nurl = "http://127.0.0.1:{ministry}"\ntoken_env = "{bundled.ministry.token_env}"\n',
+    ]
     for issuer in bundled.issuers[:issuers]:
         env[issuer.token_env] = secrets.token_hex(8)
-        lines.append(f'[[issuers]]\ncode = "{issuer.code}"\nname = "{issuer.display_name}"\n'
-                     f'url = "http://127.0.0.1:{feeds}/issuers/{issuer.code}"\n'
-                     f'token_env = "{issuer.token_env}"\ncutoff = "{issuer.cutoff}"\n')
+        lines.append(
+            f'[[issuers]]\ncode = "{issuer.code}"\nname = "{issuer.display_name}"\n'
+            f'url = "http://127.0.0.1:{feeds}/issuers/{issuer.code}"\n'
+            f'token_env = "{issuer.token_env}"\ncutoff = "{issuer.cutoff}"\n'
+        )
     (folder / "peers.toml").write_text("\n".join(lines), encoding="utf-8")
     crons = windows if windows is not None else FAST_WINDOWS
-    (folder / "windows.toml").write_text("".join(f'[windows.{w}]\ncron = {{ {c} }}\n' for w, c in crons.items()),
-                                         encoding="utf-8")
+    (folder / "windows.toml").write_text(
+        "".join(f"[windows.{w}]\ncron = {{ {c} }}\n" for w, c in crons.items()), encoding="utf-8"
+    )
     base = (BUNDLED / "settings.toml").read_text(encoding="utf-8")
     extra = "".join(f"{k} = {v!r}\n" for k, v in (settings or {}).items())
     (folder / "settings.toml").write_text(_override(base, settings or {}) + extra, encoding="utf-8")
@@ -64,10 +75,14 @@ class Proc:
         self.name = name
         self.out = folder / f"{name}.out"
         self.err = folder / f"{name}.err"
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT,
-                                     env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
-                                     stdout=self.out.open("w"), stderr=self.err.open("w"),
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), *args],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", **env},
+            stdout=self.out.open("w"),
+            stderr=self.err.open("w"),
+            start_new_session=True,
+        )
 
     def output(self) -> str:
         return self.out.read_text(encoding="utf-8") + self.err.read_text(encoding="utf-8")
@@ -103,8 +118,17 @@ class Proc:
 
 
 class Simulator(Proc):
-    def __init__(self, folder: Path, config_dir: Path, env: dict, *, now: str, scale: float = 0.1,
-                 faults: tuple[str, ...] = (), seed: int = 7):
+    def __init__(
+        self,
+        folder: Path,
+        config_dir: Path,
+        env: dict,
+        *,
+        now: str,
+        scale: float = 0.1,
+        faults: tuple[str, ...] = (),
+        seed: int = 7,
+    ):
         args = ["simulate", "--config", str(config_dir), "--now", now, "--seed", str(seed), "--scale", str(scale)]
         for fault in faults:
             args += ["--fault", fault]

@@ -1,5 +1,6 @@
 """Bad peers (invalid JSON, a 10 MB body, the wrong content type, 401): a clear log line and
 peer-health record, then FEED_UNREACHABLE past the grace; no crash, nothing else lost."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,12 @@ from tests.engine.harness import wait_until
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"
-BAD = {"AA": ("bad-json", "not valid JSON"), "AB": ("huge", "byte limit"),
-       "AC": ("wrong-type", "text/html, not application/json"), "AD": ("unauthorized", "HTTP 401")}
+BAD = {
+    "AA": ("bad-json", "not valid JSON"),
+    "AB": ("huge", "byte limit"),
+    "AC": ("wrong-type", "text/html, not application/json"),
+    "AD": ("unauthorized", "HTTP 401"),
+}
 
 
 def test_bad_feeds_are_reported_and_the_rest_goes_on(world):
@@ -26,11 +31,16 @@ def test_bad_feeds_are_reported_and_the_rest_goes_on(world):
     db = store.connect(world.db_path)
 
     def flagged():
-        return {r[0] for r in db.execute("SELECT issuer FROM findings WHERE code = 'FEED_UNREACHABLE' AND status = 'open'")}
+        return {
+            r[0] for r in db.execute("SELECT issuer FROM findings WHERE code = 'FEED_UNREACHABLE' AND status = 'open'")
+        }
 
     wait_until(lambda: flagged() == set(BAD), timeout=30, what="FEED_UNREACHABLE for each bad issuer")
-    wait_until(lambda: not db.execute("SELECT 1 FROM licences WHERE state IN ('received', 'forwarded')").fetchone(),
-               timeout=30, what="every healthy licence answered by customs")
+    wait_until(
+        lambda: not db.execute("SELECT 1 FROM licences WHERE state IN ('received', 'forwarded')").fetchone(),
+        timeout=30,
+        what="every healthy licence answered by customs",
+    )
     health = dict(db.execute("SELECT peer, last_error FROM peer_health WHERE last_error IS NOT NULL").fetchall())
     log = daemon.output()
     for code, (_, message) in BAD.items():

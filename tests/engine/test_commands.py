@@ -1,4 +1,5 @@
 """`ediops windows`, `run`, `pause`, `resume` and the daemon's clean stop, as real commands."""
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,7 @@ def test_run_without_a_leader_runs_here_and_with_a_leader_is_queued(world):
     assert sim.stats()["issuers"]["unacked"] == []
     db = store.connect(world.db_path)
     assert db.execute("SELECT holder FROM window_runs").fetchone()[0].startswith("run@")
-    assert not scheduler.leader_status(db, now=parse_instant(EVENING))["healthy"]   # lease given back
+    assert not scheduler.leader_status(db, now=parse_instant(EVENING))["healthy"]  # lease given back
 
     daemon = world.daemon(now=EVENING)
     daemon.wait_for("took the lease")
@@ -61,8 +62,9 @@ def test_run_without_a_leader_runs_here_and_with_a_leader_is_queued(world):
 
 
 def test_a_paused_window_is_skipped_by_the_schedule(world):
-    world.configure(issuers=1, windows={"reconcile": 'second = "*/2"'},
-                    settings={"feed_poll_seconds": 3600, "peer_attempts": 1})
+    world.configure(
+        issuers=1, windows={"reconcile": 'second = "*/2"'}, settings={"feed_poll_seconds": 3600, "peer_attempts": 1}
+    )
     assert _ediops(world, "pause", "reconcile", "--reason", "summaries broken").returncode == 0
     daemon = world.daemon(now=EVENING)
     daemon.wait_for("outcome=skipped", timeout=20)

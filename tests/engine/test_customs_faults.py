@@ -1,5 +1,6 @@
 """Customs failing: 5xx bursts retried under the same key; a daemon killed mid-request and
 restarted loses no licence and sends none under two keys."""
+
 from __future__ import annotations
 
 import signal
@@ -23,7 +24,8 @@ def _rows(db_path, sql: str, args=()):
 
 def _all_answered(world):
     return _rows(world.db_path, "SELECT count(*) FROM licences")[0][0] > 0 and not _rows(
-        world.db_path, "SELECT 1 FROM licences WHERE state IN ('received', 'forwarded')")
+        world.db_path, "SELECT 1 FROM licences WHERE state IN ('received', 'forwarded')"
+    )
 
 
 def test_customs_503_then_200_is_retried_with_the_same_key(world):
@@ -34,7 +36,7 @@ def test_customs_503_then_200_is_retried_with_the_same_key(world):
     stats = sim.stats(detail=True)
     refused = stats["refused_keys"]["customs"]
     assert len(refused) == 2 and None not in refused
-    assert set(refused) <= set(stats["customs"]["by_key"])            # the refused key was sent again
+    assert set(refused) <= set(stats["customs"]["by_key"])  # the refused key was sent again
     assert stats["customs"]["licences_under_several_keys"] == []
     assert stats["customs"]["licences"] == _rows(world.db_path, "SELECT count(*) FROM licences")[0][0]
 
@@ -55,7 +57,7 @@ def test_daemon_killed_mid_request_loses_nothing_and_reuses_its_key(world):
     assert stats["licences_under_several_keys"] == []
     assert stats["licences"] == _rows(world.db_path, "SELECT count(*) FROM licences")[0][0]
     assert {k for (k,) in in_flight} <= set(stats["by_key"])
-    assert stats["posts"] > stats["keys"]                         # the killed request's key, sent again
+    assert stats["posts"] > stats["keys"]  # the killed request's key, sent again
     keys = _rows(world.db_path, "SELECT count(DISTINCT idempotency_key) FROM forward_items")[0][0]
     assert keys == stats["keys"]
 
@@ -67,7 +69,7 @@ def test_customs_401_is_not_retried_at_once_and_the_window_resends_the_same_key(
         assert world.cli("run", window, now=EVENING).returncode == 0
     forwards = _rows(world.db_path, "SELECT idempotency_key, status, attempts, last_error FROM forwards")
     assert forwards and all(status == "failed" and "HTTP 401" in error for _, status, _, error in forwards)
-    assert all(attempts <= 2 for _, _, attempts, _ in forwards)       # once per pass, no retry storm
+    assert all(attempts <= 2 for _, _, attempts, _ in forwards)  # once per pass, no retry storm
     assert sim.stats()["customs"]["posts"] == 0
     sim.control(unauthorized=[])
     assert world.cli("run", "forward-customs", now=EVENING).returncode == 0

@@ -1,4 +1,5 @@
 """The demo replays office hours at night, so `make demo` never opens on an empty desk."""
+
 from ediops.clock import Clock, parse_instant
 from ediops.demo import office_hours_clock
 

@@ -1,4 +1,5 @@
 """The shipped systemd unit runs the daemon and stops it with SIGTERM (its clean shutdown)."""
+
 from configparser import ConfigParser
 
 from tests.engine.harness import ROOT

@@ -1,5 +1,6 @@
 """One issuer's poll (`feeds.poll_issuer`) against a scripted peer (httpx.MockTransport): the
 page is ingested with the cursor, acks go out at once, unreadable batches are kept and flagged."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ def engine_with(db, monkeypatch):
                 return httpx.Response(ack_status, json={"received": ack_status == 200})
             after = request.url.params.get("after")
             return httpx.Response(200, json=pages.get(after, {"batches": [], "next": after}))
+
         client = PeerClient(transport=httpx.MockTransport(handler), max_wait=0.01)
         return Engine(db, config, Clock(NOW), client), issuer
+
     return build, good, seen
 
 
@@ -86,5 +89,6 @@ async def test_an_ack_the_issuer_does_not_take_is_kept_and_flagged_after_the_gra
     assert attempts == 1 and "HTTP 503" in error
     later = NOW + timedelta(minutes=int(engine.config.settings["ack_grace_minutes"]) + 1)
     reconcile(db, engine.config, now=later)
-    assert db.execute("SELECT batch_id FROM findings WHERE code = 'ACK_UNDELIVERED' AND status = 'open'").fetchone() \
-        == (good["batch_id"],)
+    assert db.execute(
+        "SELECT batch_id FROM findings WHERE code = 'ACK_UNDELIVERED' AND status = 'open'"
+    ).fetchone() == (good["batch_id"],)

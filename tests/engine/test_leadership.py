@@ -1,5 +1,6 @@
 """Leadership and the run ledger with real daemon processes: one leader among two, no
 occurrence run twice, hand-over on SIGTERM, and a window missed while nothing ran."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ def test_two_daemons_one_leader_and_no_occurrence_twice(world):
     first = a if "took the lease" in a.output() else b
     other = b if first is a else a
     assert "took the lease" not in other.output()
-    assert first.stop() == 0                                   # clean hand-over: lease released
+    assert first.stop() == 0  # clean hand-over: lease released
     other.wait_for("took the lease", timeout=20)
     wait_until(lambda: any(h in other.output() for _, _, h in _runs(other)), timeout=20, what="runs by the new leader")
     time.sleep(4)
@@ -42,8 +43,11 @@ def test_two_daemons_one_leader_and_no_occurrence_twice(world):
 
 
 def test_a_window_missed_while_nothing_ran_runs_once_at_the_next_start(world):
-    world.configure(issuers=1, windows={"reconcile": 'hour = "12", minute = "0"'},
-                    settings={"feed_poll_seconds": 3600, "peer_attempts": 1})
+    world.configure(
+        issuers=1,
+        windows={"reconcile": 'hour = "12", minute = "0"'},
+        settings={"feed_poll_seconds": 3600, "peer_attempts": 1},
+    )
 
     def start_and_stop(name: str, now: str, expect: str | None):
         daemon = world.daemon(name, now=now)

@@ -1,4 +1,5 @@
 """Unit tests of the retry and answer checks of one peer call (httpx.MockTransport)."""
+
 from __future__ import annotations
 
 import httpx
@@ -37,19 +38,29 @@ async def test_5xx_then_200_is_retried_with_the_same_key():
 async def test_connection_errors_are_retried_then_given_up():
     def refuse():
         raise httpx.ConnectError("refused")
+
     client, seen = _client([refuse])
     with pytest.raises(PeerError) as info:
         await client.get(PEER, "/writeoffs")
     assert info.value.transient and len(seen) == client.attempts
 
 
-@pytest.mark.parametrize("response,message", [
-    (httpx.Response(401), "HTTP 401 (check the peer's token)"),
-    (httpx.Response(422, json={}), "HTTP 422"),
-    (httpx.Response(200, content=b"{not json", headers={"content-type": "application/json"}), "not valid JSON"),
-    (httpx.Response(200, content=b"<html>", headers={"content-type": "text/html"}), "text/html, not application/json"),
-    (httpx.Response(200, content=b"[" + b"1," * 600 + b"1]", headers={"content-type": "application/json"}), "byte limit"),
-])
+@pytest.mark.parametrize(
+    "response,message",
+    [
+        (httpx.Response(401), "HTTP 401 (check the peer's token)"),
+        (httpx.Response(422, json={}), "HTTP 422"),
+        (httpx.Response(200, content=b"{not json", headers={"content-type": "application/json"}), "not valid JSON"),
+        (
+            httpx.Response(200, content=b"<html>", headers={"content-type": "text/html"}),
+            "text/html, not application/json",
+        ),
+        (
+            httpx.Response(200, content=b"[" + b"1," * 600 + b"1]", headers={"content-type": "application/json"}),
+            "byte limit",
+        ),
+    ],
+)
 async def test_bad_answers_fail_at_once_with_a_clear_message(response, message):
     client, seen = _client([response])
     with pytest.raises(PeerError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:

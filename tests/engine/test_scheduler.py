@@ -1,4 +1,5 @@
 """The scheduler's public functions used by the desk and the command line, on a real store."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -55,7 +56,9 @@ def test_window_status_next_run_follows_the_cron(db, config):
 
 def test_window_status_shows_the_last_run(db, config):
     token = lease.acquire(db, "me", at="x")
-    assert lease.claim(db, "reconcile", "2000-10-09T12:45:00+08:00", holder="me", token=token, at="2000-10-09T12:45:01+08:00")
+    assert lease.claim(
+        db, "reconcile", "2000-10-09T12:45:00+08:00", holder="me", token=token, at="2000-10-09T12:45:01+08:00"
+    )
     lease.finish(db, "reconcile", "2000-10-09T12:45:00+08:00", outcome="ok", detail="3 findings", at="t")
     row = next(r for r in scheduler.window_status(db, config, now=NOW) if r["window"] == "reconcile")
     assert (row["last_run"], row["outcome"], row["detail"]) == ("2000-10-09T12:45:01+08:00", "ok", "3 findings")
@@ -70,11 +73,14 @@ def test_urgent_forward_is_requested_once(db):
     assert events == [("forward_requested", "alice")]
 
 
-@pytest.mark.parametrize("state,key,message", [
-    ("accepted", "k1", "already accepted"),
-    ("forwarded", "k1", "already being forwarded"),
-    ("received", "k1", "already being forwarded"),
-])
+@pytest.mark.parametrize(
+    "state,key,message",
+    [
+        ("accepted", "k1", "already accepted"),
+        ("forwarded", "k1", "already being forwarded"),
+        ("received", "k1", "already being forwarded"),
+    ],
+)
 def test_urgent_forward_refused_when_already_on_its_way(db, state, key, message):
     put_licence(db, "00-AA-000002", state=state, forward_key=key)
     with pytest.raises(EdiopsError, match=message):

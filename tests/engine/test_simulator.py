@@ -1,4 +1,5 @@
 """The simulator's traffic and fault switches, seen through the engine's own commands."""
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,15 @@ def test_same_seed_same_day():
 
 
 def test_fault_flags_are_parsed_or_refused():
-    change, shape = parse_faults(["down=customs,ministry", "slow=customs:2.5", "errors=AA:3", "truncated",
-                                  "missing-summaries"])
-    assert change == {"down": ["customs", "ministry"], "slow": {"customs": 2.5}, "errors": {"AA": 3},
-                      "missing_summaries": True}
+    change, shape = parse_faults(
+        ["down=customs,ministry", "slow=customs:2.5", "errors=AA:3", "truncated", "missing-summaries"]
+    )
+    assert change == {
+        "down": ["customs", "ministry"],
+        "slow": {"customs": 2.5},
+        "errors": {"AA": 3},
+        "missing_summaries": True,
+    }
     assert shape == {"truncated": True}
     with pytest.raises(InputError, match="unknown or incomplete"):
         parse_faults(["explode"])
@@ -42,15 +48,17 @@ def test_fault_flags_are_parsed_or_refused():
 @pytest.mark.integration
 def test_data_faults_become_findings_and_hostile_text_is_stored_as_received(world):
     world.configure(issuers=12)
-    world.simulator(now=EVENING, scale=0.3, faults=("truncated", "conflicting-resends", "hostile-text",
-                                                     "missing-summaries"))
+    world.simulator(
+        now=EVENING, scale=0.3, faults=("truncated", "conflicting-resends", "hostile-text", "missing-summaries")
+    )
     _run(world, "poll-feeds")
     assert "0 summaries fetched" in _run(world, "reconcile")
     db = store.connect(world.db_path)
     codes = {r[0] for r in db.execute("SELECT DISTINCT code FROM findings WHERE status = 'open'")}
     assert {"BATCH_COUNT_MISMATCH", "RECORD_REJECTED"} <= codes
-    reasons = {r for (body,) in db.execute("SELECT body FROM acks") for x in json.loads(body)["rejected"]
-               for r in x["reasons"]}
+    reasons = {
+        r for (body,) in db.execute("SELECT body FROM acks") for x in json.loads(body)["rejected"] for r in x["reasons"]
+    }
     assert "DUPLICATE_CONFLICT" in reasons
     names = [r[0] for r in db.execute("SELECT trader_name FROM licences")]
     assert any("\x1b" in n or "[" in n or "\u202e" in n for n in names)

@@ -1,4 +1,5 @@
 """A day's traffic end to end, against the simulator and a daemon as real processes."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,10 +27,12 @@ def test_a_days_traffic_reaches_customs_and_the_ministry_once(world):
 
     def settled():
         stats = sim.stats()
-        done = (not stats["issuers"]["unacked"]
-                and _count(world.db_path, "SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded')") == 0
-                and stats["customs"]["writeoffs_published"] > 0
-                and stats["ministry"]["records"] >= stats["customs"]["writeoffs_published"])
+        done = (
+            not stats["issuers"]["unacked"]
+            and _count(world.db_path, "SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded')") == 0
+            and stats["customs"]["writeoffs_published"] > 0
+            and stats["ministry"]["records"] >= stats["customs"]["writeoffs_published"]
+        )
         return stats if done else None
 
     stats = wait_until(settled, timeout=90, what="every batch acked, every licence answered, write-offs relayed")

@@ -1,5 +1,6 @@
 """Urgent licences go to customs within seconds of arrival, outside any window; an operator's
 urgent forward is picked up by the leader."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -21,9 +22,12 @@ WINDOWS = {"forward-customs": 'hour = "9-18", minute = "0,30"', "poll-feeds": 'm
 
 def _first_urgent_after(config_dir, day: date, after: str):
     config = config_mod.load(config_dir)
-    times = [b.sent_at for i in config.issuers
-             for b in traffic.day(SEED, i.code, i.cutoff, day, traffic.Shape(scale=0.1)).batches
-             if b.kind == "urgent" and b.sent_at > parse_instant(after)]
+    times = [
+        b.sent_at
+        for i in config.issuers
+        for b in traffic.day(SEED, i.code, i.cutoff, day, traffic.Shape(scale=0.1)).batches
+        if b.kind == "urgent" and b.sent_at > parse_instant(after)
+    ]
     return min(times)
 
 
@@ -33,17 +37,22 @@ def test_an_urgent_licence_reaches_customs_within_seconds(world):
     start = (arrival - timedelta(seconds=4)).isoformat()
     sim = world.simulator(now=start, scale=0.1, seed=SEED)
     world.daemon(now=start)
-    stats = wait_until(lambda: (s := sim.stats())["customs"]["urgent_latency_seconds"]["count"] and s,
-                       timeout=40, what="an urgent licence accepted by customs")
+    stats = wait_until(
+        lambda: (s := sim.stats())["customs"]["urgent_latency_seconds"]["count"] and s,
+        timeout=40,
+        what="an urgent licence accepted by customs",
+    )
     latency = stats["customs"]["urgent_latency_seconds"]
     print(f"urgent arrival -> customs acceptance: {latency}")
     db = store.connect(world.db_path)
-    urgent = db.execute("SELECT licence_no, state FROM licences WHERE urgent = 1 AND received_at >= ?",
-                        [start]).fetchall()
+    urgent = db.execute(
+        "SELECT licence_no, state FROM licences WHERE urgent = 1 AND received_at >= ?", [start]
+    ).fetchall()
     assert urgent and all(state == "accepted" for _, state in urgent)
     # No window ran in between: the forward came from the urgent path.
-    runs = db.execute("SELECT count(*) FROM window_runs WHERE window = 'forward-customs' AND started_at > ?",
-                      [arrival.isoformat()]).fetchone()[0]
+    runs = db.execute(
+        "SELECT count(*) FROM window_runs WHERE window = 'forward-customs' AND started_at > ?", [arrival.isoformat()]
+    ).fetchone()[0]
     assert runs == 0
 
 
@@ -53,12 +62,19 @@ def test_an_operator_urgent_forward_is_picked_up_by_the_leader(world):
     world.simulator(now=evening, scale=0.1, seed=SEED)
     world.daemon(now=evening)
     db = store.connect(world.db_path)
-    number = wait_until(lambda: db.execute("SELECT licence_no FROM licences WHERE urgent = 0 AND state = 'received' "
-                                           "ORDER BY licence_no LIMIT 1").fetchone(), timeout=30,
-                        what="a daily licence waiting for its window")[0]
+    number = wait_until(
+        lambda: db.execute(
+            "SELECT licence_no FROM licences WHERE urgent = 0 AND state = 'received' ORDER BY licence_no LIMIT 1"
+        ).fetchone(),
+        timeout=30,
+        what="a daily licence waiting for its window",
+    )[0]
     scheduler.request_urgent_forward(db, number, actor="alice", reason="phoned by the port", now=parse_instant(evening))
-    wait_until(lambda: db.execute("SELECT state FROM licences WHERE licence_no = ?", [number]).fetchone()[0] == "accepted",
-               timeout=20, what="the licence accepted by customs")
+    wait_until(
+        lambda: db.execute("SELECT state FROM licences WHERE licence_no = ?", [number]).fetchone()[0] == "accepted",
+        timeout=20,
+        what="the licence accepted by customs",
+    )
     outcome = db.execute("SELECT outcome, taken_by FROM commands WHERE subject = ?", [number]).fetchone()
     assert outcome[0] == f"{number} accepted by customs" and outcome[1].startswith("daemon@")
     assert db.execute("SELECT count(*) FROM licences WHERE urgent = 0 AND state = 'received'").fetchone()[0] > 0

@@ -1,4 +1,5 @@
 """Fixtures of the foundation tests: the bundled configuration."""
+
 import pytest
 
 from ediops import config as config_mod

@@ -1,4 +1,5 @@
 """Builders for contract records (§3-§6), so each test states only what it is about."""
+
 from __future__ import annotations
 
 import copy
@@ -14,12 +15,22 @@ AGENT = "4403120001"
 
 def licence(number: str = "00-AA-000001", **changes) -> dict:
     record = {
-        "licence_no": number, "direction": "export", "issued_on": "2000-10-09",
-        "trader": dict(TRADER), "party": dict(PARTY),
+        "licence_no": number,
+        "direction": "export",
+        "issued_on": "2000-10-09",
+        "trader": dict(TRADER),
+        "party": dict(PARTY),
         "commodity": {"hs_code": "1005901000", "name": "Maize"},
-        "quantity": "1000.000", "unit": "TNE", "country": "JP", "trade_mode": "General trade",
-        "valid_from": "2000-10-09", "valid_to": "2000-12-31", "port": "5300", "one_batch": False,
-        "remarks": "Agent: Shenzhen Trading", "agents": [AGENT],
+        "quantity": "1000.000",
+        "unit": "TNE",
+        "country": "JP",
+        "trade_mode": "General trade",
+        "valid_from": "2000-10-09",
+        "valid_to": "2000-12-31",
+        "port": "5300",
+        "one_batch": False,
+        "remarks": "Agent: Shenzhen Trading",
+        "agents": [AGENT],
     }
     return _changed(record, changes)
 
@@ -37,16 +48,35 @@ def _changed(record: dict, changes: dict) -> dict:
     return record
 
 
-def batch(*records, batch_id: str = "AA-20001009-01", issuer: str = "AA", kind: str = "daily",
-          business_date: str = "2000-10-09", record_count: int | None = None) -> dict:
+def batch(
+    *records,
+    batch_id: str = "AA-20001009-01",
+    issuer: str = "AA",
+    kind: str = "daily",
+    business_date: str = "2000-10-09",
+    record_count: int | None = None,
+) -> dict:
     records = [copy.deepcopy(r) for r in records]
-    return {"batch_id": batch_id, "issuer": issuer, "business_date": business_date, "kind": kind,
-            "record_count": len(records) if record_count is None else record_count,
-            "sent_at": "2000-10-09T16:50:00+08:00", "records": records}
+    return {
+        "batch_id": batch_id,
+        "issuer": issuer,
+        "business_date": business_date,
+        "kind": kind,
+        "record_count": len(records) if record_count is None else record_count,
+        "sent_at": "2000-10-09T16:50:00+08:00",
+        "records": records,
+    }
 
 
 def writeoff(declaration: str, action: str = "release", number: str = "00-AA-000001", **changes) -> dict:
-    record = {"licence_no": number, "customs_code": "5300", "declaration_no": declaration, "action": action,
-              "quantity": "100", "unit": "TNE", "released_on": "2000-10-20",
-              "operating_unit": dict(TRADER)}
+    record = {
+        "licence_no": number,
+        "customs_code": "5300",
+        "declaration_no": declaration,
+        "action": action,
+        "quantity": "100",
+        "unit": "TNE",
+        "released_on": "2000-10-20",
+        "operating_unit": dict(TRADER),
+    }
     return _changed(record, changes)

@@ -1,4 +1,5 @@
 """The §8 commands of the foundation, run as the real `ediops` command on a temporary file."""
+
 import json
 
 from ediops.text import has_controls
@@ -6,13 +7,27 @@ from ediops.text import has_controls
 from .helpers import batch, licence, writeoff
 from .test_ingest import HOSTILE
 
-FIELDS = {"code", "status", "licence_no", "batch_id", "issuer", "declaration_no", "enterprise", "period",
-          "ticket_id", "detail"}
+FIELDS = {
+    "code",
+    "status",
+    "licence_no",
+    "batch_id",
+    "issuer",
+    "declaration_no",
+    "enterprise",
+    "period",
+    "ticket_id",
+    "detail",
+}
 
 
 def _write(path, *values, lines=True):
-    path.write_text("".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values) if lines
-                    else json.dumps(values[0], ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(v, ensure_ascii=False) + "\n" for v in values)
+        if lines
+        else json.dumps(values[0], ensure_ascii=False),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -39,8 +54,11 @@ def test_invalid_record_is_a_rejection_not_an_error(cli, tmp_path):
 
 
 def test_findings_json_shape_and_filters(cli, tmp_path):
-    cli("ingest", _write(tmp_path / "b.jsonl", batch(licence(), licence("00-AA-000002", unit="XXX"),
-                                                     record_count=5)), check=True)
+    cli(
+        "ingest",
+        _write(tmp_path / "b.jsonl", batch(licence(), licence("00-AA-000002", unit="XXX"), record_count=5)),
+        check=True,
+    )
     rows = cli.json("findings", "--json")
     assert all(FIELDS <= set(row) for row in rows)
     [rejected] = cli.json("findings", "--json", "--code", "RECORD_REJECTED")
@@ -63,8 +81,11 @@ def test_findings_resolve_needs_a_note_and_is_told_when_late(cli, tmp_path):
 def test_hostile_text_is_printed_without_control_characters(cli, tmp_path):
     record = licence(trader={"code": "1100000001", "name": HOSTILE}, remarks=HOSTILE)
     cli("ingest", _write(tmp_path / "b.jsonl", batch(record)), check=True)
-    cli("writeoffs", _write(tmp_path / "w.jsonl", writeoff("D1", operating_unit={"code": "9999999999",
-                                                                                    "name": HOSTILE})), check=True)
+    cli(
+        "writeoffs",
+        _write(tmp_path / "w.jsonl", writeoff("D1", operating_unit={"code": "9999999999", "name": HOSTILE})),
+        check=True,
+    )
     text = cli("licence", "00-AA-000001", check=True).stdout
     assert "[/]" in text and "[link=http://evil.example]" in text
     assert not has_controls(text.replace("\n", ""))
@@ -76,8 +97,13 @@ def test_hostile_text_is_printed_without_control_characters(cli, tmp_path):
 
 def test_licence_shows_fields_lifecycle_releases_and_tally(cli, tmp_path):
     cli("ingest", _write(tmp_path / "b.jsonl", batch(licence(quantity="100"))), check=True)
-    cli("writeoffs", _write(tmp_path / "w.jsonl", writeoff("D1", quantity="30"), writeoff("D2", quantity="20"),
-                            writeoff("D2", "cancel")), check=True)
+    cli(
+        "writeoffs",
+        _write(
+            tmp_path / "w.jsonl", writeoff("D1", quantity="30"), writeoff("D2", quantity="20"), writeoff("D2", "cancel")
+        ),
+        check=True,
+    )
     text = cli("licence", "00-AA-000001", check=True).stdout
     assert "used 30.000 of 100.000 TNE, remaining 70.000; uses 2 of 12" in text
     assert "received" in text and "released" in text and "cancelled" in text
@@ -85,7 +111,9 @@ def test_licence_shows_fields_lifecycle_releases_and_tally(cli, tmp_path):
     assert (view["licence_no"], view["quantity"], view["state"]) == ("00-AA-000001", "100", "received")
     assert [e["event"] for e in view["lifecycle"]] == ["received", "released", "released", "cancelled"]
     assert [(r["declaration_no"], r["status"], r["slot"]) for r in view["releases"]] == [
-        ("D1", "active", 1), ("D2", "cancelled", 2)]
+        ("D1", "active", 1),
+        ("D2", "cancelled", 2),
+    ]
 
 
 def test_unknown_licence_exits_1_with_one_line(cli):
@@ -102,8 +130,11 @@ def test_invalid_writeoff_file_changes_nothing(cli, tmp_path):
 
 def test_summary_then_reconcile_for_a_date(cli, tmp_path):
     cli("ingest", _write(tmp_path / "b.jsonl", batch(licence())), check=True)
-    summary = _write(tmp_path / "s.json", {"issuer": "AA", "business_date": "2000-10-09",
-                                           "licence_nos": ["00-AA-000001", "00-AA-000002"]}, lines=False)
+    summary = _write(
+        tmp_path / "s.json",
+        {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": ["00-AA-000001", "00-AA-000002"]},
+        lines=False,
+    )
     assert cli.json("summary", summary) == {"issuer": "AA", "business_date": "2000-10-09", "licence_count": 2}
     result = cli.json("reconcile", "--date", "2000-10-09")
     assert result["business_date"] == "2000-10-09" and result["open"]["MISSING_FROM_FEED"] == 1

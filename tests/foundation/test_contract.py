@@ -1,4 +1,5 @@
 """Reading files and values of the contract (§2, §8)."""
+
 from decimal import Decimal
 
 import pytest
@@ -17,8 +18,10 @@ def test_load_object_array_and_json_lines(tmp_path):
     assert loaded == [(f"{tmp_path / 'l.jsonl'}:1", {"a": 1}), (f"{tmp_path / 'l.jsonl'}:3", {"a": 2})]
 
 
-@pytest.mark.parametrize("text, line", [('{"a": 1}\n{"a": \n', 2), ('{"a": 1}\n{"a": 2}\n{bad}\n', 3),
-                                        ('{\n "a": [1,\n}', 3), ('{"a": NaN}', 1)])
+@pytest.mark.parametrize(
+    "text, line",
+    [('{"a": 1}\n{"a": \n', 2), ('{"a": 1}\n{"a": 2}\n{bad}\n', 3), ('{\n "a": [1,\n}', 3), ('{"a": NaN}', 1)],
+)
 def test_parse_error_names_file_and_line(tmp_path, text, line):
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")
@@ -26,8 +29,13 @@ def test_parse_error_names_file_and_line(tmp_path, text, line):
         contract.load_records(path)
 
 
-@pytest.mark.parametrize("text, said", [('{"bad\n', "Invalid control character at column 6"),
-                                        ('{"a": 1}\n{"a" 2}\n', "Expecting ':' delimiter at column 6")])
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ('{"bad\n', "Invalid control character at column 6"),
+        ('{"a": 1}\n{"a" 2}\n', "Expecting ':' delimiter at column 6"),
+    ],
+)
 def test_parse_error_says_what_and_which_column(tmp_path, text, said):
     path = tmp_path / "bad.json"
     path.write_text(text, encoding="utf-8")

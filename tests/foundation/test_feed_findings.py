@@ -1,5 +1,6 @@
 """The feed, ack, customs and reconciliation findings of §7, one test per code. The engine's
 part (acks delivered, forwards, peer health) is played by writing those tables directly."""
+
 from datetime import timedelta
 
 from ediops.licensing import findings, rules
@@ -14,17 +15,25 @@ MINUTE = timedelta(minutes=1)
 
 
 def _open(db, code):
-    return [r[0] for r in db.execute("SELECT subject FROM findings WHERE status = 'open' AND code = ? ORDER BY subject",
-                                     [code]).fetchall()]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT subject FROM findings WHERE status = 'open' AND code = ? ORDER BY subject", [code]
+        ).fetchall()
+    ]
 
 
 def _forward(db, key, *numbers, at=NOW):
-    db.execute("INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, 0, ?)",
-               [key, iso(at), len(numbers)])
+    db.execute(
+        "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, 0, ?)",
+        [key, iso(at), len(numbers)],
+    )
     for number in numbers:
         db.execute("INSERT INTO forward_items VALUES (?, ?)", [key, number])
-        db.execute("UPDATE licences SET state = 'forwarded', forward_key = ?, forwarded_at = ? WHERE licence_no = ?",
-                   [key, iso(at), number])
+        db.execute(
+            "UPDATE licences SET state = 'forwarded', forward_key = ?, forwarded_at = ? WHERE licence_no = ?",
+            [key, iso(at), number],
+        )
 
 
 def test_RECORD_REJECTED(db, config):
@@ -60,8 +69,9 @@ def test_NOT_IN_SUMMARY(db, config):
     """Notice clause 4 (并与上报数据进行核对): received for a business date, absent from that date's
     summary; a corrected summary closes it."""
     ingest_batch(db, config, batch(licence(), licence("00-AA-000002")), now=NOW, source="test")
-    ingest_batch(db, config, batch(licence("00-AA-000003"), business_date="2000-10-08", batch_id="AA-8"),
-                 now=NOW, source="test")
+    ingest_batch(
+        db, config, batch(licence("00-AA-000003"), business_date="2000-10-08", batch_id="AA-8"), now=NOW, source="test"
+    )
     summary = {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": ["00-AA-000001"]}
     ingest_summary(db, config, summary, now=NOW, source="test")
     assert _open(db, "NOT_IN_SUMMARY") == ["licence:00-AA-000002"]
@@ -163,13 +173,15 @@ def test_operator_resolution_is_audited_and_stands(db, config):
     (finding_id,) = db.execute("SELECT id FROM findings").fetchone()
     findings.resolve(db, finding_id, note="issuer confirmed 1 record", at=iso(NOW), actor="duty1")
     assert db.execute("SELECT actor, action, reason FROM audit").fetchall() == [
-        ("duty1", "finding.resolve", "issuer confirmed 1 record")]
+        ("duty1", "finding.resolve", "issuer confirmed 1 record")
+    ]
     ingest_batch(db, config, batch(licence(), record_count=4), now=NOW, source="test")
     assert db.execute("SELECT status, closed_by FROM findings").fetchone() == ("resolved", "duty1")
 
 
 def test_every_code_has_its_test():
     from . import test_writeoff_findings
+
     names = set(globals()) | set(vars(test_writeoff_findings))
     assert {f"test_{code}" for code in rules.CODES} <= names
 

@@ -1,4 +1,5 @@
 """Ingesting batches and summaries: acks, idempotent resends, conflicts, stored text."""
+
 import json
 
 import pytest
@@ -12,19 +13,28 @@ HOSTILE = "[/] [link=http://evil.example]x[/link] \x1b[31mred\x1b]0;title\x07 \u
 
 
 def _open(db, code):
-    return db.execute("SELECT subject, detail FROM findings WHERE code = ? AND status = 'open' ORDER BY id",
-                      [code]).fetchall()
+    return db.execute(
+        "SELECT subject, detail FROM findings WHERE code = ? AND status = 'open' ORDER BY id", [code]
+    ).fetchall()
 
 
 def test_accepted_batch_makes_its_ack_row(db, config):
     ack = ingest_batch(db, config, batch(licence(), licence("00-AA-000002")), now=NOW, source="test")
-    assert ack == {"batch_id": "AA-20001009-01", "issuer": "AA", "received_at": "2000-10-09T16:55:00+08:00",
-                   "declared_count": 2, "received_count": 2, "accepted": ["00-AA-000001", "00-AA-000002"],
-                   "rejected": []}
+    assert ack == {
+        "batch_id": "AA-20001009-01",
+        "issuer": "AA",
+        "received_at": "2000-10-09T16:55:00+08:00",
+        "declared_count": 2,
+        "received_count": 2,
+        "accepted": ["00-AA-000001", "00-AA-000002"],
+        "rejected": [],
+    }
     body, key, delivered = db.execute("SELECT body, idempotency_key, delivered_at FROM acks").fetchone()
     assert json.loads(body) == ack and len(key) >= 32 and delivered is None
     assert db.execute("SELECT state, business_date, urgent FROM licences ORDER BY licence_no").fetchall() == [
-        ("received", "2000-10-09", 0), ("received", "2000-10-09", 0)]
+        ("received", "2000-10-09", 0),
+        ("received", "2000-10-09", 0),
+    ]
     assert db.execute("SELECT event FROM licence_events").fetchall() == [("received",), ("received",)]
 
 
@@ -95,16 +105,28 @@ def test_rejected_licence_accepted_later_closes_its_finding(db, config):
 
 
 def test_summary_is_stored_and_replaced(db, config):
-    ingest_summary(db, config, {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": ["00-AA-000001"]},
-                   now=NOW, source="test")
-    ingest_summary(db, config, {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": []},
-                   now=NOW, source="test")
+    ingest_summary(
+        db,
+        config,
+        {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": ["00-AA-000001"]},
+        now=NOW,
+        source="test",
+    )
+    ingest_summary(
+        db, config, {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": []}, now=NOW, source="test"
+    )
     assert db.execute("SELECT licence_nos FROM summaries").fetchall() == [("[]",)]
 
 
-@pytest.mark.parametrize("summary", [[], {"issuer": "A", "business_date": "2000-10-09", "licence_nos": []},
-                                     {"issuer": "AA", "business_date": "2000-10-32", "licence_nos": []},
-                                     {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": [1]}])
+@pytest.mark.parametrize(
+    "summary",
+    [
+        [],
+        {"issuer": "A", "business_date": "2000-10-09", "licence_nos": []},
+        {"issuer": "AA", "business_date": "2000-10-32", "licence_nos": []},
+        {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": [1]},
+    ],
+)
 def test_bad_summary_is_refused(db, config, summary):
     with pytest.raises(InputError):
         ingest_summary(db, config, summary, now=NOW, source="test")

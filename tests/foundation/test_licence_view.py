@@ -1,4 +1,5 @@
 """`licence_view`: the one licence view the CLI, the desk and the hotline share."""
+
 import pytest
 
 from ediops.clock import iso
@@ -12,15 +13,24 @@ from .helpers import NOW, batch, licence, writeoff
 def test_view_holds_fields_timeline_releases_tally_findings_and_tickets(db, config):
     ingest_batch(db, config, batch(licence(quantity="10", one_batch=True)), now=NOW, source="test")
     apply_writeoffs(db, config, [writeoff("D1", quantity="6"), writeoff("D2", quantity="6")], now=NOW, source="test")
-    db.execute("INSERT INTO tickets (id, caller, phone, org, category, priority, licence_no, status, text, "
-               "opened_by, opened_at, updated_at) VALUES ('T-1', 'Wang', '010', 'Port customs', 'writeoff', "
-               "'high', '00-AA-000001', 'open', 'two releases?', 'duty1', ?, ?)", [iso(NOW), iso(NOW)])
+    db.execute(
+        "INSERT INTO tickets (id, caller, phone, org, category, priority, licence_no, status, text, "
+        "opened_by, opened_at, updated_at) VALUES ('T-1', 'Wang', '010', 'Port customs', 'writeoff', "
+        "'high', '00-AA-000001', 'open', 'two releases?', 'duty1', ?, ?)",
+        [iso(NOW), iso(NOW)],
+    )
     view = licence_view(db, "00-AA-000001", now=NOW)
     assert view["licence"]["one_batch"] is True and view["licence"]["agents"] == ["4403120001"]
     assert [e["event"] for e in view["events"]] == ["received", "released", "released"]
     assert [r["slot"] for r in view["releases"]] == [1, 2]
-    assert view["tally"] == {"licensed": "10.000", "used": "12.000", "remaining": "-2.000", "unit": "TNE",
-                             "uses": 2, "max_uses": 12}
+    assert view["tally"] == {
+        "licensed": "10.000",
+        "used": "12.000",
+        "remaining": "-2.000",
+        "unit": "TNE",
+        "uses": 2,
+        "max_uses": 12,
+    }
     assert sorted(f["code"] for f in view["findings"]) == ["ONE_BATCH_REUSED", "OVER_QUANTITY"]
     assert [t["id"] for t in view["tickets"]] == ["T-1"]
 

@@ -1,4 +1,5 @@
 """One test per §4 rejection reason, each through `ingest_batch` and its ack."""
+
 from ediops.licensing import contract
 from ediops.licensing.ingest import ingest_batch
 
@@ -22,9 +23,17 @@ def test_MISSING_FIELD(db, config):
 
 def test_BAD_VALUE(db, config):
     """§4 BAD_VALUE: malformed code, date, quantity, unknown unit."""
-    cases = [dict(port="53"), dict(issued_on="2000-13-01"), dict(quantity="1.2345"), dict(quantity="0"),
-             dict(quantity=1200.5), dict(unit="XXX"), dict(direction="sideways"),
-             dict(trader={"code": "short", "name": "x"}), dict(commodity={"hs_code": "1005", "name": "Maize"})]
+    cases = [
+        dict(port="53"),
+        dict(issued_on="2000-13-01"),
+        dict(quantity="1.2345"),
+        dict(quantity="0"),
+        dict(quantity=1200.5),
+        dict(unit="XXX"),
+        dict(direction="sideways"),
+        dict(trader={"code": "short", "name": "x"}),
+        dict(commodity={"hs_code": "1005", "name": "Maize"}),
+    ]
     for i, change in enumerate(cases, 1):
         rejection = _reasons(db, config, licence(f"00-AA-00000{i}", **change), batch_id=f"B{i}")
         assert rejection["reasons"] == ["BAD_VALUE"], change
@@ -58,8 +67,12 @@ def test_DUPLICATE_CONFLICT(db, config):
 
 def test_several_reasons_are_all_given(db, config):
     record = licence("00-AB-000001", port=DROP, unit="XXX", textile_quota=True)
-    assert _reasons(db, config, record)["reasons"] == ["MISSING_FIELD", "BAD_VALUE", "ISSUER_MISMATCH",
-                                                       "TEXTILE_EXCLUDED"]
+    assert _reasons(db, config, record)["reasons"] == [
+        "MISSING_FIELD",
+        "BAD_VALUE",
+        "ISSUER_MISMATCH",
+        "TEXTILE_EXCLUDED",
+    ]
 
 
 def test_unreadable_record_is_rejected_with_null_number(db, config):

@@ -1,5 +1,6 @@
 """Property: the tally of `rules.writeoff_causes`, and of the store, equals a simple oracle
 over any sequence of release / amend / cancel records, in exact decimals."""
+
 from decimal import Decimal
 
 from hypothesis import example, given, settings
@@ -17,14 +18,31 @@ from ediops.licensing.licence import licence_view
 
 from .helpers import NOW, batch, licence, writeoff
 
-LICENCE = {"licence_no": "00-AA-000001", "issuer": "AA", "quantity": "10.000", "unit": "TNE", "port": "5300",
-           "valid_from": "2000-01-01", "valid_to": "2000-12-31", "one_batch": False, "direction": "import",
-           "trader_code": "1100000001", "party_code": None, "agents": []}
+LICENCE = {
+    "licence_no": "00-AA-000001",
+    "issuer": "AA",
+    "quantity": "10.000",
+    "unit": "TNE",
+    "port": "5300",
+    "valid_from": "2000-01-01",
+    "valid_to": "2000-12-31",
+    "one_batch": False,
+    "direction": "import",
+    "trader_code": "1100000001",
+    "party_code": None,
+    "agents": [],
+}
 
 amounts = st.integers(min_value=1, max_value=6000).map(lambda n: Decimal(n) / 1000)
-records = st.lists(st.tuples(st.sampled_from(["release", "amend", "cancel"]),
-                             st.sampled_from(["D1", "D2", "D3", "D4"]), amounts,
-                             st.sampled_from(["TNE", "TNE", "KGM"])), max_size=25)
+records = st.lists(
+    st.tuples(
+        st.sampled_from(["release", "amend", "cancel"]),
+        st.sampled_from(["D1", "D2", "D3", "D4"]),
+        amounts,
+        st.sampled_from(["TNE", "TNE", "KGM"]),
+    ),
+    max_size=25,
+)
 
 
 def oracle(sequence) -> Decimal:
@@ -45,10 +63,19 @@ def oracle(sequence) -> Decimal:
 @settings(max_examples=300, deadline=None)
 @given(records)
 def test_tally_matches_oracle(sequence):
-    writeoffs = [{"licence_no": "00-AA-000001", "declaration_no": d, "action": action, "customs_code": "5300",
-                  "quantity": None if action == "cancel" else str(amount), "released_on": "2000-06-01",
-                  "unit": None if action == "cancel" else unit, "operating_unit": {"code": "1100000001"}}
-                 for action, d, amount, unit in sequence]
+    writeoffs = [
+        {
+            "licence_no": "00-AA-000001",
+            "declaration_no": d,
+            "action": action,
+            "customs_code": "5300",
+            "quantity": None if action == "cancel" else str(amount),
+            "released_on": "2000-06-01",
+            "unit": None if action == "cancel" else unit,
+            "operating_unit": {"code": "1100000001"},
+        }
+        for action, d, amount, unit in sequence
+    ]
     _, tally, causes = rules.writeoff_causes("00-AA-000001", LICENCE, writeoffs)
     expected = oracle(sequence)
     assert tally.used == expected
@@ -59,8 +86,14 @@ def test_tally_matches_oracle(sequence):
 
 @settings(max_examples=40, deadline=None)
 @given(records)
-@example([("release", "D1", Decimal(1), "TNE"), ("amend", "D1", Decimal(2), "TNE"),
-          ("amend", "D1", Decimal(11), "TNE"), ("amend", "D1", Decimal(2), "TNE")])
+@example(
+    [
+        ("release", "D1", Decimal(1), "TNE"),
+        ("amend", "D1", Decimal(2), "TNE"),
+        ("amend", "D1", Decimal(11), "TNE"),
+        ("amend", "D1", Decimal(2), "TNE"),
+    ]
+)
 def test_store_tally_and_finding_match_oracle(sequence):
     """The same property through the store, three records a page. The store keeps a record
     sent twice once (content hash), so the oracle sees each distinct record once."""
@@ -70,7 +103,7 @@ def test_store_tally_and_finding_match_oracle(sequence):
         ingest_batch(db, config, batch(licence(quantity="10", valid_to="2000-12-31")), now=NOW, source="test")
         records = [writeoff(d, action, quantity=str(amount), unit=unit) for action, d, amount, unit in sequence]
         for start in range(0, len(records), 3):
-            apply_writeoffs(db, config, records[start:start + 3], now=NOW, source="test")
+            apply_writeoffs(db, config, records[start : start + 3], now=NOW, source="test")
         expected = oracle(list(dict.fromkeys(sequence)))
         assert licence_view(db, "00-AA-000001", now=NOW)["tally"]["used"] == rules.exact(expected)
         over = db.execute("SELECT count(*) FROM findings WHERE code = 'OVER_QUANTITY' AND status = 'open'").fetchone()

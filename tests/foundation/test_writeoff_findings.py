@@ -1,4 +1,5 @@
 """The write-off findings of §7, one test per code, through `apply_writeoffs` on a real store."""
+
 from ediops.licensing import rules
 from ediops.licensing.ingest import ingest_batch
 from ediops.licensing.writeoffs import apply_writeoffs
@@ -53,8 +54,14 @@ def test_PORT_MISMATCH(db, config):
 def test_OUTSIDE_VALIDITY(db, config):
     """Notice clause 5: 有效期 is checked: released_on outside valid_from..valid_to."""
     _accept(db, config, licence())
-    _apply(db, config, writeoff("D1", released_on="2000-10-09"), writeoff("D2", released_on="2000-12-31"),
-           writeoff("D3", released_on="2001-01-01"), writeoff("D4", released_on="2000-10-08"))
+    _apply(
+        db,
+        config,
+        writeoff("D1", released_on="2000-10-09"),
+        writeoff("D2", released_on="2000-12-31"),
+        writeoff("D3", released_on="2001-01-01"),
+        writeoff("D4", released_on="2000-10-08"),
+    )
     assert _declarations(db, "OUTSIDE_VALIDITY") == ["D3", "D4"]
 
 
@@ -118,10 +125,15 @@ def test_OPERATING_UNIT_MISMATCH(db, config):
     """Notice clause 8(1)-(2): 经营单位应与许可证上的进(出)口商或收(发)货人一致; for export it may
     also be an enterprise named in the remarks (agents)."""
     _accept(db, config, licence(), licence("00-AA-000002", direction="import"))
-    _apply(db, config, writeoff("E1", operating_unit=PARTY), writeoff("E2", operating_unit={"code": AGENT, "name": "a"}),
-           writeoff("E3", operating_unit={"code": "9999999999", "name": "x"}),
-           writeoff("I1", number="00-AA-000002", operating_unit={"code": AGENT, "name": "a"}),
-           writeoff("I2", number="00-AA-000002", operating_unit=PARTY))
+    _apply(
+        db,
+        config,
+        writeoff("E1", operating_unit=PARTY),
+        writeoff("E2", operating_unit={"code": AGENT, "name": "a"}),
+        writeoff("E3", operating_unit={"code": "9999999999", "name": "x"}),
+        writeoff("I1", number="00-AA-000002", operating_unit={"code": AGENT, "name": "a"}),
+        writeoff("I2", number="00-AA-000002", operating_unit=PARTY),
+    )
     assert _declarations(db, "OPERATING_UNIT_MISMATCH") == ["E3", "I1"]
     enterprise = db.execute("SELECT enterprise FROM findings WHERE declaration_no = 'E3'").fetchone()
     assert enterprise == ("9999999999",)

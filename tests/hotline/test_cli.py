@@ -1,4 +1,5 @@
 """`ediops ticket ...` as a script runs it: the real command in a subprocess on a real file."""
+
 import csv
 import io
 import re
@@ -7,16 +8,32 @@ import pytest
 
 from ediops.operators.audit import current_actor
 
-NEW = ["ticket", "new", "--caller", "Li Ming", "--phone", "0755-8000-1234", "--org", "5300",
-       "--category", "not-received", "--licence", "00-AA-012345", "--text", "customs has no data"]
+NEW = [
+    "ticket",
+    "new",
+    "--caller",
+    "Li Ming",
+    "--phone",
+    "0755-8000-1234",
+    "--org",
+    "5300",
+    "--category",
+    "not-received",
+    "--licence",
+    "00-AA-012345",
+    "--text",
+    "customs has no data",
+]
 
 
 def counts(db_path):
     from ediops import store
+
     db = store.connect(db_path)
     try:
-        return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("tickets", "ticket_notes", "audit"))
+        return tuple(
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("tickets", "ticket_notes", "audit")
+        )
     finally:
         db.close()
 
@@ -30,11 +47,34 @@ def test_new_prints_a_phone_friendly_id_and_show_json_has_the_contract_fields(cl
     ticket_id = new(cli)
     assert re.fullmatch(r"T-20001009-0001", ticket_id)
     ticket = cli.json("ticket", "show", ticket_id, "--json")
-    assert {k: ticket[k] for k in ("id", "caller", "phone", "org", "category", "priority", "licence_no",
-                                   "status", "opened_by", "opened_at", "notes")} == {
-        "id": ticket_id, "caller": "Li Ming", "phone": "0755-8000-1234", "org": "5300",
-        "category": "not-received", "priority": "high", "licence_no": "00-AA-012345", "status": "open",
-        "opened_by": current_actor(), "opened_at": "2000-10-09T18:00:00+08:00", "notes": []}
+    assert {
+        k: ticket[k]
+        for k in (
+            "id",
+            "caller",
+            "phone",
+            "org",
+            "category",
+            "priority",
+            "licence_no",
+            "status",
+            "opened_by",
+            "opened_at",
+            "notes",
+        )
+    } == {
+        "id": ticket_id,
+        "caller": "Li Ming",
+        "phone": "0755-8000-1234",
+        "org": "5300",
+        "category": "not-received",
+        "priority": "high",
+        "licence_no": "00-AA-012345",
+        "status": "open",
+        "opened_by": current_actor(),
+        "opened_at": "2000-10-09T18:00:00+08:00",
+        "notes": [],
+    }
     assert ticket["due_at"] == "2000-10-09T18:30:00+08:00"  # not-received: 30-minute target
     assert new(cli) == "T-20001009-0002"
 
@@ -59,9 +99,17 @@ def test_full_life_note_route_wait_resolve_reopen_close(cli, db_path):
     assert [n["text"] for n in ticket["notes"]] == ["asked customs", "data re-sent", "still missing", "customs has it"]
     assert all(n["by"] == current_actor() for n in ticket["notes"])
     from ediops import store
+
     actions = [r[0] for r in store.connect(db_path).execute("SELECT action FROM audit ORDER BY id")]
-    assert actions == ["ticket.open", "ticket.note", "ticket.route", "ticket.wait", "ticket.resolve",
-                       "ticket.reopen", "ticket.close"]
+    assert actions == [
+        "ticket.open",
+        "ticket.note",
+        "ticket.route",
+        "ticket.wait",
+        "ticket.resolve",
+        "ticket.reopen",
+        "ticket.close",
+    ]
 
 
 def test_list_open_and_json(cli):
@@ -79,6 +127,7 @@ def test_vendor_routing_is_queryable_for_the_2002_notice(cli, db_path):
     shown = cli("ticket", "show", ticket_id, check=True).stdout
     assert "北京中榕基科技发展有限公司" in shown and "010-0000-2002" in shown
     from ediops import store
+
     row = store.connect(db_path).execute("SELECT routed_to, routed_at, waiting_on FROM tickets").fetchone()
     assert row == ("vendor-zhongrongji", "2000-10-09T18:00:00+08:00", "software-vendor")
 
@@ -93,14 +142,29 @@ USAGE = [  # argparse refuses: exit 2
     ["ticket", "summary", "--date", "2000-13-45"],
 ]
 BAD_INPUT = [  # the operation refuses: exit 1, one stderr line
-    (["ticket", "new", "--caller", " ", "--phone", "123", "--org", "x", "--category", "other", "--text", "t"], "caller is empty"),
-    (["ticket", "new", "--caller", "a", "--phone", "12", "--org", "x", "--category", "other", "--text", "t"], "fewer than 3 digits"),
-    (["ticket", "new", "--caller", "a", "--phone", "123", "--org", "", "--category", "other", "--text", "t"], "org is empty"),
-    (["ticket", "new", "--caller", "a", "--phone", "123", "--org", "x", "--category", "other", "--text", "\x1b[2J"], "text is empty"),
+    (
+        ["ticket", "new", "--caller", " ", "--phone", "123", "--org", "x", "--category", "other", "--text", "t"],
+        "caller is empty",
+    ),
+    (
+        ["ticket", "new", "--caller", "a", "--phone", "12", "--org", "x", "--category", "other", "--text", "t"],
+        "fewer than 3 digits",
+    ),
+    (
+        ["ticket", "new", "--caller", "a", "--phone", "123", "--org", "", "--category", "other", "--text", "t"],
+        "org is empty",
+    ),
+    (
+        ["ticket", "new", "--caller", "a", "--phone", "123", "--org", "x", "--category", "other", "--text", "\x1b[2J"],
+        "text is empty",
+    ),
     ([*NEW[:-4], "--licence", "AA-00-12", "--text", "t"], "YY-XX-NNNNNN"),
     ([*NEW, "--finding", "99"], "no finding 99"),
     ([*NEW, "--org-kind", "bank"], "usage"),
-    (["ticket", "new", "--caller", "x" * 201, "--phone", "123", "--org", "x", "--category", "other", "--text", "t"], "longer than 200"),
+    (
+        ["ticket", "new", "--caller", "x" * 201, "--phone", "123", "--org", "x", "--category", "other", "--text", "t"],
+        "longer than 200",
+    ),
     (["ticket", "show", "T-20001009-0042"], "no ticket"),
     (["ticket", "note", "T-20001009-0042", "--text", "x"], "no ticket"),
     (["ticket", "close", "T-20001009-0042", "--note", "x"], "no ticket"),
@@ -127,13 +191,16 @@ def test_bad_input_exits_1_with_one_line_and_creates_nothing(cli, db_path, argv,
     assert not db_path.exists() or counts(db_path) == (0, 0, 0)
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["ticket", "note", "{id}", "--text", "late"], "is closed"),
-    (["ticket", "close", "{id}", "--note", "again"], "already closed"),
-    (["ticket", "resolve", "{id}", "--note", "x"], "is closed"),
-    (["ticket", "route", "{id}", "--to", "licence-bureau"], "is closed"),
-    (["ticket", "wait", "{id}", "--on", "customs"], "is closed"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ticket", "note", "{id}", "--text", "late"], "is closed"),
+        (["ticket", "close", "{id}", "--note", "again"], "already closed"),
+        (["ticket", "resolve", "{id}", "--note", "x"], "is closed"),
+        (["ticket", "route", "{id}", "--to", "licence-bureau"], "is closed"),
+        (["ticket", "wait", "{id}", "--on", "customs"], "is closed"),
+    ],
+)
 def test_refusals_on_a_closed_ticket_change_nothing(cli, db_path, argv, message):
     ticket_id = new(cli)
     cli("ticket", "close", ticket_id, "--note", "done", check=True)
@@ -160,8 +227,15 @@ def test_summary_on_screen_and_as_csv(cli):
     assert "past due 2000-10-09T13:00:00+08:00: T-20001009-0002" in late
     rows = list(csv.DictReader(io.StringIO(cli("ticket", "summary", "--csv", check=True).stdout)))
     by_category = {r["category"]: r for r in rows}
-    assert by_category["not-received"] == {"date": "2000-10-09", "category": "not-received", "opened": "1",
-                                           "resolved": "0", "closed": "0", "open": "1", "past_due": "0"}
+    assert by_category["not-received"] == {
+        "date": "2000-10-09",
+        "category": "not-received",
+        "opened": "1",
+        "resolved": "0",
+        "closed": "0",
+        "open": "1",
+        "past_due": "0",
+    }
     assert by_category["software"]["past_due"] == "1" and by_category["total"]["opened"] == "2"
 
 

@@ -1,5 +1,6 @@
 """The ticket store itself: ids unique under concurrent writers, hostile text kept as received
 and shown harmlessly, the caller lookup by phone, the routing directory's checks."""
+
 import json
 import re
 import threading
@@ -19,8 +20,19 @@ UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def ticket(db, **kw):
-    fields = dict(caller="Li", phone="021-6323-0000", org="2200", category="not-received",
-                  priority=None, text="no data", actor="op1", now=NOW) | kw
+    fields = (
+        dict(
+            caller="Li",
+            phone="021-6323-0000",
+            org="2200",
+            category="not-received",
+            priority=None,
+            text="no data",
+            actor="op1",
+            now=NOW,
+        )
+        | kw
+    )
     return hotline.open_ticket(db, **fields)
 
 
@@ -48,12 +60,33 @@ def test_ids_are_unique_when_desks_log_calls_at_the_same_moment(db_path):
 
 def test_hostile_text_is_stored_exactly_and_json_escapes_controls(db, cli):
     db.close()
-    argv = ["ticket", "new", "--caller", HOSTILE, "--phone", PHONE, "--org", HOSTILE,
-            "--category", "other", "--batch", HOSTILE, "--assignee", HOSTILE, "--text", HOSTILE]
+    argv = [
+        "ticket",
+        "new",
+        "--caller",
+        HOSTILE,
+        "--phone",
+        PHONE,
+        "--org",
+        HOSTILE,
+        "--category",
+        "other",
+        "--batch",
+        HOSTILE,
+        "--assignee",
+        HOSTILE,
+        "--text",
+        HOSTILE,
+    ]
     ticket_id = cli(*argv, check=True).stdout.strip()
     cli("ticket", "note", ticket_id, "--text", HOSTILE, check=True)
-    for args in (["ticket", "show", ticket_id], ["ticket", "list"], ["ticket", "summary"],
-                 ["ticket", "show", ticket_id, "--json"], ["ticket", "list", "--json"]):
+    for args in (
+        ["ticket", "show", ticket_id],
+        ["ticket", "list"],
+        ["ticket", "summary"],
+        ["ticket", "show", ticket_id, "--json"],
+        ["ticket", "list", "--json"],
+    ):
         out = cli(*args, check=True).stdout
         assert not UNSAFE.search(out), args
     shown = cli("ticket", "show", ticket_id, check=True).stdout
@@ -65,18 +98,23 @@ def test_hostile_text_is_stored_exactly_and_json_escapes_controls(db, cli):
 
 def test_caller_completes_from_the_latest_ticket_of_a_number(db):
     ticket(db, caller="Old Name", org="Old Co")
-    ticket(db, caller="Zhang Hua", org="Dalian customs", org_kind="port-customs",
-           now=NOW.replace(hour=19))
+    ticket(db, caller="Zhang Hua", org="Dalian customs", org_kind="port-customs", now=NOW.replace(hour=19))
     assert hotline.caller_for_phone(db, "021-63") == {
-        "phone": "021-6323-0000", "caller": "Zhang Hua", "org": "Dalian customs", "org_kind": "port-customs"}
+        "phone": "021-6323-0000",
+        "caller": "Zhang Hua",
+        "org": "Dalian customs",
+        "org_kind": "port-customs",
+    }
     assert hotline.caller_for_phone(db, "0755") is None
     assert hotline.caller_for_phone(db, " ") is None
 
 
 def test_finding_link_marks_the_finding(db):
     with store.write(db):
-        db.execute("INSERT INTO findings (code, subject, status, licence_no, opened_at, updated_at) "
-                   "VALUES ('MISSING_FROM_FEED', '00-AA-000001', 'open', '00-AA-000001', 'x', 'x')")
+        db.execute(
+            "INSERT INTO findings (code, subject, status, licence_no, opened_at, updated_at) "
+            "VALUES ('MISSING_FROM_FEED', '00-AA-000001', 'open', '00-AA-000001', 'x', 'x')"
+        )
     ticket_id = ticket(db, finding_id=1, licence_no="00-AA-000001")
     assert db.execute("SELECT ticket_id FROM findings WHERE id = 1").fetchone()[0] == ticket_id
 
@@ -90,13 +128,19 @@ def test_second_operator_closing_is_told(db_path):
     assert [n["by"] for n in hotline.get_ticket(b, ticket_id)["notes"]] == ["op1"]
 
 
-@pytest.mark.parametrize("contacts, message", [
-    ('[[roles]]\nid = "x"\nname = "X"\nphone = "1"\nparty = "mars"\n', "party must be one of"),
-    ('[[roles]]\nid = "x"\nname = "X"\nparty = "customs"\n', "roles entry 1: needs id, name and phone"),
-    ('[[roles]]\nid = "x"\nname = "X"\nphone = "1"\nparty = "customs"\n'
-     '[[vendors]]\nid = "x"\nname = "Y"\nphone = "2"\nparty = "software-vendor"\n', "appears twice"),
-    ("[[roles]\n", "contacts.toml"),
-])
+@pytest.mark.parametrize(
+    "contacts, message",
+    [
+        ('[[roles]]\nid = "x"\nname = "X"\nphone = "1"\nparty = "mars"\n', "party must be one of"),
+        ('[[roles]]\nid = "x"\nname = "X"\nparty = "customs"\n', "roles entry 1: needs id, name and phone"),
+        (
+            '[[roles]]\nid = "x"\nname = "X"\nphone = "1"\nparty = "customs"\n'
+            '[[vendors]]\nid = "x"\nname = "Y"\nphone = "2"\nparty = "software-vendor"\n',
+            "appears twice",
+        ),
+        ("[[roles]\n", "contacts.toml"),
+    ],
+)
 def test_bad_contacts_file_is_refused_naming_it(tmp_path, contacts, message):
     (tmp_path / "contacts.toml").write_text(contacts, encoding="utf-8")
     with pytest.raises(InputError, match=re.escape(message)):
@@ -112,10 +156,18 @@ def test_bundled_directory_lists_roles_and_the_two_approved_vendors():
 
 def test_licence_story_of_a_licence_never_received_but_rejected(db):
     from ediops.hotline.lookup import licence_story
+
     with store.write(db):
-        db.execute("INSERT INTO rejections (batch_id, licence_no, reasons, received_at) VALUES "
-                   "('AA-1', '00-AA-000009', '[\"VALIDITY_RANGE\"]', '2000-10-09T16:00:00+08:00')")
+        db.execute(
+            "INSERT INTO rejections (batch_id, licence_no, reasons, received_at) VALUES "
+            "('AA-1', '00-AA-000009', '[\"VALIDITY_RANGE\"]', '2000-10-09T16:00:00+08:00')"
+        )
     ticket(db, licence_no="00-aa-000009")
     story = licence_story(db, "00-aa-000009 ", now=NOW)
-    assert story == {"licence_no": "00-AA-000009", "found": False, "open_findings": [], "tickets": 1,
-                     "rejected": {"reasons": '["VALIDITY_RANGE"]', "at": "2000-10-09T16:00:00+08:00"}}
+    assert story == {
+        "licence_no": "00-AA-000009",
+        "found": False,
+        "open_findings": [],
+        "tickets": 1,
+        "rejected": {"reasons": '["VALIDITY_RANGE"]', "at": "2000-10-09T16:00:00+08:00"},
+    }

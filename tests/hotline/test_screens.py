@@ -1,6 +1,7 @@
 """The hotline on the real desk, driven by Pilot: one key to the form, the licence's story as
 its number is typed, a returning caller filled from the phone number, save, the list of
 another desk updating, search, detail with notes, and hostile text shown harmlessly."""
+
 from textual.widgets import Input, Static
 
 from ediops import store
@@ -13,13 +14,30 @@ from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
 
 LICENCE = {
-    "licence_no": "00-AA-012345", "issuer": "AA", "batch_id": "AA-20001009-01", "business_date": "2000-10-09",
-    "direction": "import", "issued_on": "2000-10-09", "trader_code": "4403120001",
-    "trader_name": "Shenzhen Grain [bold]Import[/]", "hs_code": "1005901000", "commodity_name": "maize",
-    "quantity": "1200.500", "unit": "TNE", "country": "JP", "trade_mode": "general",
-    "valid_from": "2000-10-09", "valid_to": "2000-12-31", "port": "5300", "one_batch": 0,
-    "content_hash": "x", "record": "{}", "received_at": "2000-10-09T16:58:00+08:00",
-    "state": "accepted", "forwarded_at": "2000-10-09T17:30:00+08:00", "customs_answer": "accepted",
+    "licence_no": "00-AA-012345",
+    "issuer": "AA",
+    "batch_id": "AA-20001009-01",
+    "business_date": "2000-10-09",
+    "direction": "import",
+    "issued_on": "2000-10-09",
+    "trader_code": "4403120001",
+    "trader_name": "Shenzhen Grain [bold]Import[/]",
+    "hs_code": "1005901000",
+    "commodity_name": "maize",
+    "quantity": "1200.500",
+    "unit": "TNE",
+    "country": "JP",
+    "trade_mode": "general",
+    "valid_from": "2000-10-09",
+    "valid_to": "2000-12-31",
+    "port": "5300",
+    "one_batch": 0,
+    "content_hash": "x",
+    "record": "{}",
+    "received_at": "2000-10-09T16:58:00+08:00",
+    "state": "accepted",
+    "forwarded_at": "2000-10-09T17:30:00+08:00",
+    "customs_answer": "accepted",
 }
 
 
@@ -28,18 +46,35 @@ def seed_licence(db_path):
     with store.write(db):
         db["licences"].insert(LICENCE)
         for n, quantity in ((1, "200"), (2, "100.5")):
-            db["releases"].insert({"declaration_no": f"D{n}", "licence_no": LICENCE["licence_no"],
-                                   "quantity": quantity, "unit": "TNE", "status": "active", "slot": n,
-                                   "updated_at": "x"})
+            db["releases"].insert(
+                {
+                    "declaration_no": f"D{n}",
+                    "licence_no": LICENCE["licence_no"],
+                    "quantity": quantity,
+                    "unit": "TNE",
+                    "status": "active",
+                    "slot": n,
+                    "updated_at": "x",
+                }
+            )
     db.close()
 
 
 def seed_known_caller(db_path):
     """Zhang Hua of Dalian customs called this morning from 0411-8262."""
     db = store.connect(db_path)
-    hotline.open_ticket(db, caller="Zhang Hua", phone="0411-8262", org="Dalian customs 0900",
-                        org_kind="port-customs", category="other", priority=None, text="earlier call",
-                        actor="op2", now=NOW.replace(hour=9))
+    hotline.open_ticket(
+        db,
+        caller="Zhang Hua",
+        phone="0411-8262",
+        org="Dalian customs 0900",
+        org_kind="port-customs",
+        category="other",
+        priority=None,
+        text="earlier call",
+        actor="op2",
+        now=NOW.replace(hour=9),
+    )
     return db
 
 
@@ -87,11 +122,32 @@ async def test_typical_not_received_call_from_a_known_caller(db_path):
         assert not isinstance(app.screen, TicketFormScreen)
     ticket = hotline.list_tickets(db)[0]
     assert len(keys) == 24  # 15 + the 9 characters of the phone number
-    assert {k: ticket[k] for k in ("caller", "phone", "org", "org_kind", "category", "priority", "licence_no",
-                                   "text", "opened_by", "status")} == {
-        "caller": "Zhang Hua", "phone": "0411-8262", "org": "Dalian customs 0900", "org_kind": "port-customs",
-        "category": "not-received", "priority": "high", "licence_no": "00-AA-012345",
-        "text": "Customs has no electronic data for licence 00-AA-012345.", "opened_by": "op1", "status": "open"}
+    assert {
+        k: ticket[k]
+        for k in (
+            "caller",
+            "phone",
+            "org",
+            "org_kind",
+            "category",
+            "priority",
+            "licence_no",
+            "text",
+            "opened_by",
+            "status",
+        )
+    } == {
+        "caller": "Zhang Hua",
+        "phone": "0411-8262",
+        "org": "Dalian customs 0900",
+        "org_kind": "port-customs",
+        "category": "not-received",
+        "priority": "high",
+        "licence_no": "00-AA-012345",
+        "text": "Customs has no electronic data for licence 00-AA-012345.",
+        "opened_by": "op1",
+        "status": "open",
+    }
 
 
 async def test_save_refuses_bad_input_on_the_form_and_creates_nothing(db_path):
@@ -137,8 +193,17 @@ async def test_list_on_another_desk_updates_search_and_detail(db_path):
 
 async def test_detail_shows_fields_notes_and_routing_number(db_path):
     db = store.connect(db_path)
-    ticket_id = hotline.open_ticket(db, caller="Li", phone="021-6323", org="5300", category="software",
-                                    priority=None, text="client crashes", actor="op2", now=NOW)
+    ticket_id = hotline.open_ticket(
+        db,
+        caller="Li",
+        phone="021-6323",
+        org="5300",
+        category="software",
+        priority=None,
+        text="client crashes",
+        actor="op2",
+        now=NOW,
+    )
     hotline.add_note(db, ticket_id, text="asked for the log", actor="op2", now=NOW)
     hotline.route_ticket(db, ticket_id, to="vendor-jiucheng", actor="op2", now=NOW)
     app = desk(db_path)
@@ -162,9 +227,20 @@ HOSTILE = "[bold red]x[/] [/foo] [link=http://e.vil]y\x1b]0;pwned\x07\x1b[2J\u20
 
 async def test_hostile_text_in_every_field_is_shown_harmlessly(db_path):
     db = store.connect(db_path)
-    ticket_id = hotline.open_ticket(db, caller=HOSTILE, phone="021" + HOSTILE[:30], org=HOSTILE,
-                                    org_kind="company", category="other", priority=None, text=HOSTILE,
-                                    batch_id=HOSTILE, assignee=HOSTILE, actor="op2", now=NOW)
+    ticket_id = hotline.open_ticket(
+        db,
+        caller=HOSTILE,
+        phone="021" + HOSTILE[:30],
+        org=HOSTILE,
+        org_kind="company",
+        category="other",
+        priority=None,
+        text=HOSTILE,
+        batch_id=HOSTILE,
+        assignee=HOSTILE,
+        actor="op2",
+        now=NOW,
+    )
     hotline.add_note(db, ticket_id, text=HOSTILE, actor=HOSTILE, now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -181,8 +257,18 @@ async def test_hostile_text_in_every_field_is_shown_harmlessly(db_path):
 
 async def test_hostile_caller_from_an_earlier_ticket_fills_the_form_cleaned(db_path):
     db = store.connect(db_path)
-    hotline.open_ticket(db, caller=HOSTILE, phone="021-5555", org=HOSTILE, org_kind="company",
-                        category="other", priority=None, text="x", actor="op2", now=NOW)
+    hotline.open_ticket(
+        db,
+        caller=HOSTILE,
+        phone="021-5555",
+        org=HOSTILE,
+        org_kind="company",
+        category="other",
+        priority=None,
+        text="x",
+        actor="op2",
+        now=NOW,
+    )
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"021", "minus", *"5555", "enter")
@@ -194,8 +280,17 @@ async def test_hostile_caller_from_an_earlier_ticket_fills_the_form_cleaned(db_p
 
 async def test_route_from_the_detail_and_the_summary_screen(db_path):
     db = store.connect(db_path)
-    ticket_id = hotline.open_ticket(db, caller="Li", phone="021-6323", org="5300", category="software",
-                                    priority=None, text="client crashes", actor="op2", now=NOW.replace(hour=9))
+    ticket_id = hotline.open_ticket(
+        db,
+        caller="Li",
+        phone="021-6323",
+        org="5300",
+        category="software",
+        priority=None,
+        text="client crashes",
+        actor="op2",
+        now=NOW.replace(hour=9),
+    )
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
@@ -228,7 +323,11 @@ async def test_new_caller_with_enter_between_fields(db_path):
         await pilot.pause()
     ticket = hotline.list_tickets(store.connect(db_path))[0]
     assert (ticket["caller"], ticket["org"], ticket["org_kind"], ticket["licence_no"]) == (
-        "Chen", "5300", "port-customs", "00-AC-000001")
+        "Chen",
+        "5300",
+        "port-customs",
+        "00-AC-000001",
+    )
 
 
 async def test_phone_suggester_completes_a_known_number(db_path):
@@ -249,8 +348,12 @@ async def test_phone_suggester_completes_a_known_number(db_path):
 
 async def test_status_views_and_closing_from_the_list(db_path):
     db = store.connect(db_path)
-    first, second = (hotline.open_ticket(db, caller=c, phone="021-6323", org="5300", category="other",
-                                         priority=None, text="x", actor="op2", now=NOW) for c in ("A", "B"))
+    first, second = (
+        hotline.open_ticket(
+            db, caller=c, phone="021-6323", org="5300", category="other", priority=None, text="x", actor="op2", now=NOW
+        )
+        for c in ("A", "B")
+    )
     hotline.close_ticket(db, first, note="done", actor="op2", now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -268,15 +371,18 @@ async def test_status_views_and_closing_from_the_list(db_path):
             if hotline.get_ticket(db, second)["status"] == "closed":
                 break
         assert hotline.get_ticket(db, second)["notes"] == [
-            {"by": "op1", "at": "2000-10-09T18:00:00+08:00", "text": "answered"}]
+            {"by": "op1", "at": "2000-10-09T18:00:00+08:00", "text": "answered"}
+        ]
 
 
 async def test_form_opened_from_a_finding_links_it_and_shows_the_licence(db_path):
     seed_licence(db_path)
     db = store.connect(db_path)
     with store.write(db):
-        db.execute("INSERT INTO findings (code, subject, status, licence_no, opened_at, updated_at) VALUES "
-                   "('CUSTOMS_UNACKED', '00-AA-012345', 'open', '00-AA-012345', 'x', 'x')")
+        db.execute(
+            "INSERT INTO findings (code, subject, status, licence_no, opened_at, updated_at) VALUES "
+            "('CUSTOMS_UNACKED', '00-AA-012345', 'open', '00-AA-012345', 'x', 'x')"
+        )
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketFormScreen(licence_no="00-AA-012345", finding_id=1))
@@ -292,9 +398,18 @@ async def test_form_opened_from_a_finding_links_it_and_shows_the_licence(db_path
 async def test_an_idle_ticket_detail_writes_nothing(db_path):
     """Refreshes that find the ticket unchanged send nothing to the terminal (slow SSH links)."""
     db = store.connect(db_path)
-    ticket_id = hotline.open_ticket(db, caller="Li", phone="021-6323", org="5300", category="not-received",
-                                    priority=None, text="no data for 00-AA-012345", licence_no="00-AA-012345",
-                                    actor="op2", now=NOW)
+    ticket_id = hotline.open_ticket(
+        db,
+        caller="Li",
+        phone="021-6323",
+        org="5300",
+        category="not-received",
+        priority=None,
+        text="no data for 00-AA-012345",
+        licence_no="00-AA-012345",
+        actor="op2",
+        now=NOW,
+    )
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketDetailScreen(ticket_id))

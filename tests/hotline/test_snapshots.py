@@ -1,5 +1,6 @@
 """How the hotline looks at 80x24 (pytest-textual-snapshot; `--snapshot-update` after a
 deliberate change of layout)."""
+
 from ediops import store
 from ediops.hotline import tickets as hotline
 from tests.hotline.desk import NOW, desk
@@ -20,12 +21,26 @@ def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
 
 def test_ticket_list_with_late_waiting_and_hostile_rows(db_path, snap_compare):
     db = store.connect(db_path)
-    calls = [("Li Ming", "0755-8000", "not-received", "00-AA-012345", 16),
-             ("[red]Wang[/] \x1b[31m", "021-6323", "software", None, 17),
-             ("Zhao", "0411-8262", "mismatch", "00-AB-000042", 17)]
-    ids = [hotline.open_ticket(db, caller=caller, phone=phone, org="5300", category=category, priority=None,
-                               text="x", licence_no=licence, actor="op2", now=NOW.replace(hour=hour))
-           for caller, phone, category, licence, hour in calls]
+    calls = [
+        ("Li Ming", "0755-8000", "not-received", "00-AA-012345", 16),
+        ("[red]Wang[/] \x1b[31m", "021-6323", "software", None, 17),
+        ("Zhao", "0411-8262", "mismatch", "00-AB-000042", 17),
+    ]
+    ids = [
+        hotline.open_ticket(
+            db,
+            caller=caller,
+            phone=phone,
+            org="5300",
+            category=category,
+            priority=None,
+            text="x",
+            licence_no=licence,
+            actor="op2",
+            now=NOW.replace(hour=hour),
+        )
+        for caller, phone, category, licence, hour in calls
+    ]
     hotline.route_ticket(db, ids[1], to="vendor-jiucheng", actor="op2", now=NOW)
     hotline.close_ticket(db, ids[2], note="answered", actor="op2", now=NOW)
     db.close()

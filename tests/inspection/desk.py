@@ -1,4 +1,5 @@
 """A populated store and the real DeskApp on a fixed clock for the inspection screen's tests."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -32,22 +33,49 @@ token_env = "EDIOPS_TEST_BUREAU_TOKEN"
 
 def populate(db_path) -> None:
     db = store.connect(db_path)
-    inspection.load_reports(db, None, [
-        report("2002-07-01", [declaration("direct", 3), declaration("manual", 2, fee="2.50"),
-                              declaration("kiosk", 4, code="3302000009", name=HOSTILE)],
-               [certificate(f"CO-47-{i}") for i in range(4)] + [certificate("CO-47-9", "paper")]),
-        report("2002-07-02", [declaration("direct", 2), declaration("pre_entry", 1, code="3302000003",
-                                                                    name="Cixi Bearings")]),
-        report("2002-07-03", [declaration("browser", 5, code="3302000004", name="Yuyao Lamps")]),
-        report("2002-07-02", [declaration("direct", 6, code="3101000001", name="Pudong Optics"),
-                              declaration("pre_entry", 3, code="3101000002", agent=True, name="Bund Agency",
-                                          fee="15.00")],
-               [certificate("CO-31-1", code="3101000001")], bureau="3100"),
-        report("2002-06-28", [declaration("manual", 9)]),
-    ], now=NOW, source="test")
-    ticket = hotline.open_ticket(db, caller="Wang", phone="0574-8700", org="Cixi Bearings", category="software",
-                                 priority=None, text="client cannot send", actor="bob",
-                                 now=NOW - timedelta(hours=30))
+    inspection.load_reports(
+        db,
+        None,
+        [
+            report(
+                "2002-07-01",
+                [
+                    declaration("direct", 3),
+                    declaration("manual", 2, fee="2.50"),
+                    declaration("kiosk", 4, code="3302000009", name=HOSTILE),
+                ],
+                [certificate(f"CO-47-{i}") for i in range(4)] + [certificate("CO-47-9", "paper")],
+            ),
+            report(
+                "2002-07-02",
+                [declaration("direct", 2), declaration("pre_entry", 1, code="3302000003", name="Cixi Bearings")],
+            ),
+            report("2002-07-03", [declaration("browser", 5, code="3302000004", name="Yuyao Lamps")]),
+            report(
+                "2002-07-02",
+                [
+                    declaration("direct", 6, code="3101000001", name="Pudong Optics"),
+                    declaration("pre_entry", 3, code="3101000002", agent=True, name="Bund Agency", fee="15.00"),
+                ],
+                [certificate("CO-31-1", code="3101000001")],
+                bureau="3100",
+            ),
+            report("2002-06-28", [declaration("manual", 9)]),
+        ],
+        now=NOW,
+        source="test",
+    )
+    ticket = hotline.open_ticket(
+        db,
+        caller="Wang",
+        phone="0574-8700",
+        org="Cixi Bearings",
+        category="software",
+        priority=None,
+        text="client cannot send",
+        actor="bob",
+        now=NOW - timedelta(hours=30),
+    )
     hotline.route_ticket(db, ticket, to="vendor-jiucheng", actor="bob", now=NOW - timedelta(hours=26))
     db.close()
 
@@ -63,8 +91,15 @@ def config_with_bureaus(tmp_path):
 
 def make_app(db_path, tmp_path):
     from ediops.screens.app import DeskApp
-    return DeskApp(db_path=db_path, config=config_with_bureaus(tmp_path), clock=Clock(NOW, frozen=True),
-                   actor="alice", role="duty", poll_seconds=3600)
+
+    return DeskApp(
+        db_path=db_path,
+        config=config_with_bureaus(tmp_path),
+        clock=Clock(NOW, frozen=True),
+        actor="alice",
+        role="duty",
+        poll_seconds=3600,
+    )
 
 
 async def settle(pilot, rounds: int = 3) -> None:

@@ -1,4 +1,5 @@
 """`ediops inspection FILE...` as a real subprocess on a real data file."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ def _write(path, text):
 def _rows(db_path):
     db = store.connect(db_path)
     try:
-        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("bureau_reports", "inspection_declarations", "findings")}
+        return {
+            t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("bureau_reports", "inspection_declarations", "findings")
+        }
     finally:
         db.close()
 
@@ -30,8 +33,11 @@ def _rows(db_path):
 @pytest.mark.parametrize("shape", ["object", "array", "lines"])
 def test_loads_every_shape_and_prints_one_json_line_per_report(cli, tmp_path, shape):
     other = report("2002-07-02", [declaration("pre_entry", 1, code="3302000002")], bureau="3100")
-    text = {"object": json.dumps(GOOD), "array": json.dumps([GOOD, other]),
-            "lines": json.dumps(GOOD) + "\n\n" + json.dumps(other) + "\n"}[shape]
+    text = {
+        "object": json.dumps(GOOD),
+        "array": json.dumps([GOOD, other]),
+        "lines": json.dumps(GOOD) + "\n\n" + json.dumps(other) + "\n",
+    }[shape]
     result = cli("inspection", _write(tmp_path / "r.json", text), now=NOW)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -49,14 +55,20 @@ def test_loading_the_same_file_again_changes_nothing(cli, tmp_path):
 
 
 BAD = [
-    ("broken.jsonl", json.dumps(GOOD) + "\n{\"bureau\": \"4700\",\n", ":2: not valid JSON"),
+    ("broken.jsonl", json.dumps(GOOD) + '\n{"bureau": "4700",\n', ":2: not valid JSON"),
     ("bureau.json", json.dumps([GOOD, {**GOOD, "bureau": "47"}]), ": item 2: bureau: bad value '47'"),
-    ("channel.json", json.dumps(report(declarations=[declaration("fax", 1)])),
-     "declarations[0].channel: 'fax' is not one of"),
+    (
+        "channel.json",
+        json.dumps(report(declarations=[declaration("fax", 1)])),
+        "declarations[0].channel: 'fax' is not one of",
+    ),
     ("batches.json", json.dumps(report(declarations=[declaration("direct", -1)])), "declarations[0].batches"),
     ("fee.json", json.dumps(report(declarations=[declaration(fee=1.5)])), "declarations[0].platform_fee"),
-    ("enterprise.json", json.dumps(report(declarations=[declaration(code="33020000")])),
-     "declarations[0].enterprise.code"),
+    (
+        "enterprise.json",
+        json.dumps(report(declarations=[declaration(code="33020000")])),
+        "declarations[0].enterprise.code",
+    ),
     ("date.json", json.dumps({**GOOD, "business_date": "2002-02-30"}), "business_date: not a date"),
     ("licence.json", json.dumps({"batch_id": "AA-1", "records": []}), "not a bureau report"),
 ]
@@ -84,16 +96,31 @@ def test_findings_json_names_enterprise_and_period(cli, tmp_path):
     fee = report("2002-07-02", [declaration("pre_entry", 1, fee="5.00")])
     cli("inspection", _write(tmp_path / "r.jsonl", json.dumps(GOOD) + "\n" + json.dumps(fee)), now=NOW, check=True)
     found = {(f["code"], f["period"]): f for f in cli.json("findings", "--json", "--open", now=NOW)}
-    assert set(found) == {("EDECL_REQUIRED", "2002-07"), ("PRE_ENTRY_SELF_DECLARER", "2002-07"),
-                          ("PLATFORM_FEE_CHARGED", "2002-07-02")}
-    assert all(f["enterprise"] == ENT and f["licence_no"] is None and f["ticket_id"] is None
-               for f in found.values())
+    assert set(found) == {
+        ("EDECL_REQUIRED", "2002-07"),
+        ("PRE_ENTRY_SELF_DECLARER", "2002-07"),
+        ("PLATFORM_FEE_CHARGED", "2002-07-02"),
+    }
+    assert all(f["enterprise"] == ENT and f["licence_no"] is None and f["ticket_id"] is None for f in found.values())
 
 
 def test_reconcile_opens_vendor_support_overdue_a_day_after_routing(cli):
-    ticket = cli("ticket", "new", "--caller", "Li", "--phone", "0574-8800", "--org", "Ningbo Textiles",
-                 "--category", "software", "--text", "client cannot sign", now="2002-07-20T09:00:00+08:00",
-                 check=True).stdout.strip()
+    ticket = cli(
+        "ticket",
+        "new",
+        "--caller",
+        "Li",
+        "--phone",
+        "0574-8800",
+        "--org",
+        "Ningbo Textiles",
+        "--category",
+        "software",
+        "--text",
+        "client cannot sign",
+        now="2002-07-20T09:00:00+08:00",
+        check=True,
+    ).stdout.strip()
     cli("ticket", "route", ticket, "--to", "vendor-jiucheng", now="2002-07-20T10:00:00+08:00", check=True)
     cli("reconcile", now="2002-07-21T09:59:00+08:00", check=True)
     assert cli.json("findings", "--json", "--code", "VENDOR_SUPPORT_OVERDUE", now=NOW) == []

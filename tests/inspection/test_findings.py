@@ -1,4 +1,5 @@
 """The five findings of contract §11, each at its boundary, loaded into a real store."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,6 +21,7 @@ def load(db, *reports):
 
 # EDECL_REQUIRED: 5 or more declaration batches in a month, some not electronic (notice 二)
 
+
 def test_four_batches_with_manual_is_no_finding(db):
     load(db, report(declarations=[declaration("direct", 3), declaration("manual", 1)]))
     assert open_findings(db) == []
@@ -38,8 +40,11 @@ def test_five_electronic_batches_through_every_electronic_channel_is_no_finding(
 
 
 def test_batches_add_up_across_bureaus_and_days(db):
-    load(db, report("2002-07-01", [declaration("direct", 3)], bureau="4700"),
-         report("2002-07-15", [declaration("pre_entry", 2, agent=True)], bureau="3100"))
+    load(
+        db,
+        report("2002-07-01", [declaration("direct", 3)], bureau="4700"),
+        report("2002-07-15", [declaration("pre_entry", 2, agent=True)], bureau="3100"),
+    )
     assert open_findings(db, "EDECL_REQUIRED") == [("EDECL_REQUIRED", f"enterprise:{ENT}:2002-07")]
 
 
@@ -64,7 +69,9 @@ def test_a_correction_closes_the_finding_by_itself_and_a_resend_changes_nothing(
     [fixed] = load(db, report(declarations=[declaration("direct", 5)]))
     assert fixed["status"] == "corrected"
     assert db.execute("SELECT status, closed_by FROM findings WHERE code = 'EDECL_REQUIRED'").fetchone() == (
-        "resolved", None)
+        "resolved",
+        None,
+    )
     assert db.execute("SELECT times_received, corrections FROM bureau_reports").fetchone() == (3, 1)
     assert db.execute("SELECT count(*) FROM inspection_declarations").fetchone()[0] == 1
 
@@ -80,13 +87,15 @@ def test_an_operator_resolution_stands_when_the_cause_is_seen_again(db):
 
 # PRE_ENTRY_SELF_DECLARER: a non-agent filed through pre_entry (notice 二(一), 二(四))
 
+
 def test_self_declarer_through_pre_entry_opens_finding(db):
     load(db, report(declarations=[declaration("pre_entry", 1)]))
     assert open_findings(db) == [("PRE_ENTRY_SELF_DECLARER", f"enterprise:{ENT}:2002-07")]
 
 
-@pytest.mark.parametrize("row", [declaration("pre_entry", 1, agent=True), declaration("pre_entry", 0),
-                                 declaration("direct", 1)])
+@pytest.mark.parametrize(
+    "row", [declaration("pre_entry", 1, agent=True), declaration("pre_entry", 0), declaration("direct", 1)]
+)
 def test_agents_no_batches_or_other_channels_are_not_pre_entry_findings(db, row):
     load(db, report(declarations=[row]))
     assert open_findings(db) == []
@@ -94,11 +103,18 @@ def test_agents_no_batches_or_other_channels_are_not_pre_entry_findings(db, row)
 
 # PLATFORM_FEE_CHARGED: a non-agent charged a platform fee (notice 三), per enterprise and date
 
+
 def test_the_smallest_fee_to_a_self_declarer_opens_one_finding_per_date(db):
-    load(db, report("2002-07-01", [declaration(fee="0.01")]), report("2002-07-02", [declaration(fee="0.00")]),
-         report("2002-07-03", [declaration(fee="12.50")], bureau="3100"))
-    assert open_findings(db) == [("PLATFORM_FEE_CHARGED", f"enterprise:{ENT}:2002-07-01"),
-                                 ("PLATFORM_FEE_CHARGED", f"enterprise:{ENT}:2002-07-03")]
+    load(
+        db,
+        report("2002-07-01", [declaration(fee="0.01")]),
+        report("2002-07-02", [declaration(fee="0.00")]),
+        report("2002-07-03", [declaration(fee="12.50")], bureau="3100"),
+    )
+    assert open_findings(db) == [
+        ("PLATFORM_FEE_CHARGED", f"enterprise:{ENT}:2002-07-01"),
+        ("PLATFORM_FEE_CHARGED", f"enterprise:{ENT}:2002-07-03"),
+    ]
     period, detail = db.execute("SELECT period, detail FROM findings ORDER BY period DESC").fetchone()
     assert period == "2002-07-03" and '"total":"12.50"' in detail
 
@@ -109,6 +125,7 @@ def test_agents_may_be_charged_the_platform_fee(db):
 
 
 # CO_EVISA_REQUIRED: 5 or more certificate applications in a month, some on paper (notice 二)
+
 
 def test_four_applications_with_paper_is_no_finding(db):
     load(db, report(certificates=[certificate(f"C{i}", "paper") for i in range(4)]))
@@ -141,10 +158,19 @@ def test_application_months_are_shanghai_months(db):
 
 # VENDOR_SUPPORT_OVERDUE: routed to an approved vendor, unresolved after 24 hours (notice 四)
 
+
 def _routed_ticket(db, *, to, routed_at, category="software"):
-    ticket_id = hotline.open_ticket(db, caller="Li", phone="0574-8800", org="Ningbo Textiles", category=category,
-                                    priority=None, text="client software cannot sign", actor="bob",
-                                    now=routed_at - timedelta(hours=2))
+    ticket_id = hotline.open_ticket(
+        db,
+        caller="Li",
+        phone="0574-8800",
+        org="Ningbo Textiles",
+        category=category,
+        priority=None,
+        text="client software cannot sign",
+        actor="bob",
+        now=routed_at - timedelta(hours=2),
+    )
     hotline.route_ticket(db, ticket_id, to=to, actor="bob", now=routed_at)
     return ticket_id
 
@@ -158,7 +184,8 @@ def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db)
     hotline.resolve_ticket(db, done, note="vendor reinstalled the client", actor="bob", now=NOW)
     assert inspection.check_vendor_tickets(db, config, now=NOW) == {"routed": 4, "overdue": 1}
     assert db.execute("SELECT subject, ticket_id FROM findings WHERE status = 'open'").fetchall() == [
-        (f"ticket:{late}", late)]
+        (f"ticket:{late}", late)
+    ]
     hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
     inspection.check_vendor_tickets(db, config, now=NOW)
     assert open_findings(db) == []
@@ -166,6 +193,7 @@ def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db)
 
 def test_reconcile_checks_vendor_tickets(db):
     from ediops.licensing.reconcile import reconcile
+
     late = _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=30))
     reconcile(db, load_config(), now=NOW)
     assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
@@ -179,6 +207,7 @@ def test_an_application_without_submission_time_counts_in_its_reports_month(db):
 
 def test_an_unreadable_vendor_directory_leaves_vendor_findings_and_reconcile_alone(db, tmp_path):
     from ediops.licensing.reconcile import reconcile
+
     late = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(hours=30))
     inspection.check_vendor_tickets(db, load_config(), now=NOW)
     (tmp_path / "contacts.toml").write_text("[[vendors]\nbroken", encoding="utf-8")

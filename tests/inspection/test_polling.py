@@ -1,5 +1,6 @@
 """Polling inspection bureaus: the simulator as a real process on 127.0.0.1, the engine's
 peer client, reports stored with their findings, the cursor kept, a bad token recorded."""
+
 from __future__ import annotations
 
 import secrets
@@ -25,8 +26,10 @@ def simulated(tmp_path, monkeypatch):
     env[TOKEN_ENV] = secrets.token_hex(8)
     with (config_dir / "peers.toml").open("a", encoding="utf-8") as peers:
         for code in ("4700", "5100"):
-            peers.write(f'\n[[bureaus]]\ncode = "{code}"\nurl = "http://127.0.0.1:{port}/bureaus/{code}"\n'
-                        f'token_env = "{TOKEN_ENV}"\n')
+            peers.write(
+                f'\n[[bureaus]]\ncode = "{code}"\nurl = "http://127.0.0.1:{port}/bureaus/{code}"\n'
+                f'token_env = "{TOKEN_ENV}"\n'
+            )
     sim = harness.Simulator(tmp_path, config_dir, env, now=NOW)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -47,7 +50,10 @@ async def test_reports_are_polled_once_with_their_findings(simulated, db):
     assert outcome == "ok", detail
     assert detail.startswith("20 bureau reports from 2 bureaus")
     assert db.execute("SELECT count(*), min(business_date), max(business_date) FROM bureau_reports").fetchone() == (
-        20, "2002-07-01", "2002-07-10")
+        20,
+        "2002-07-01",
+        "2002-07-10",
+    )
     assert db.execute("SELECT cursor FROM cursors WHERE peer = 'bureau 5100'").fetchone() == ("10",)
     opened = db.execute("SELECT count(*) FROM findings WHERE code = 'EDECL_REQUIRED' AND enterprise LIKE '5100%'")
     assert opened.fetchone()[0] > 0
@@ -60,17 +66,28 @@ async def test_a_bureau_refusing_the_token_is_recorded_and_nothing_stored(simula
     outcome, detail = await _poll(db, simulated)
     assert outcome == "partial" and "bureau 4700" in detail
     assert db.execute("SELECT count(*) FROM bureau_reports").fetchone()[0] == 0
-    assert db.execute("SELECT count(*) FROM peer_health WHERE peer LIKE 'bureau %' AND failing_since IS NOT NULL"
-                      ).fetchone()[0] == 2
+    assert (
+        db.execute(
+            "SELECT count(*) FROM peer_health WHERE peer LIKE 'bureau %' AND failing_since IS NOT NULL"
+        ).fetchone()[0]
+        == 2
+    )
 
 
 def test_the_leaders_poll_feeds_window_polls_the_bureaus(simulated, tmp_path, db_path):
-    daemon = harness.Proc("daemon", ["daemon", "--db", str(db_path), "--config", str(tmp_path / "config"),
-                                     "--now", NOW], env={}, folder=tmp_path)
+    daemon = harness.Proc(
+        "daemon",
+        ["daemon", "--db", str(db_path), "--config", str(tmp_path / "config"), "--now", NOW],
+        env={},
+        folder=tmp_path,
+    )
     try:
         db = store.connect(db_path)
-        harness.wait_until(lambda: db.execute("SELECT count(*) FROM bureau_reports").fetchone()[0] == 20,
-                           timeout=60, what="the bureaus' reports, polled by the poll-feeds window")
+        harness.wait_until(
+            lambda: db.execute("SELECT count(*) FROM bureau_reports").fetchone()[0] == 20,
+            timeout=60,
+            what="the bureaus' reports, polled by the poll-feeds window",
+        )
         db.close()
     finally:
         daemon.stop()

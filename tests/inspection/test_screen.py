@@ -1,4 +1,5 @@
 """The inspection screen on the real desk, driven by Pilot, and its snapshots."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,8 +40,10 @@ async def test_bureaus_show_shares_and_the_attention_list_names_who_must_move(db
         await settle(pilot)
         assert isinstance(app.screen, InspectionEnterpriseScreen)
         assert [r[:4] for r in rows(app, "#declarations")] == [
-            ["2002-07-01", "4700", "direct", "3"], ["2002-07-01", "4700", "manual", "2"],
-            ["2002-07-02", "4700", "direct", "2"]]
+            ["2002-07-01", "4700", "direct", "3"],
+            ["2002-07-01", "4700", "manual", "2"],
+            ["2002-07-02", "4700", "direct", "2"],
+        ]
         assert [r[0] for r in rows(app, "#enterprise-findings")] == ["must move", "e-visa", "fee"]
         await pilot.press("left_square_bracket")
         await settle(pilot)
@@ -108,6 +111,7 @@ async def test_key_i_opens_the_screen_from_home(db_path, tmp_path):
 
 async def test_enter_on_an_inspection_finding_in_the_findings_screen_opens_the_enterprise_month(db_path, tmp_path):
     from ediops.screens.findings import FindingsScreen
+
     populate(db_path)
     app = make_app(db_path, tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -1,4 +1,5 @@
 """The read-only queries of the inspection screen, on a real store."""
+
 from __future__ import annotations
 
 from ediops.inspection import reports as inspection, view
@@ -7,14 +8,26 @@ from .reports import ENT, NOW, certificate, declaration, report
 
 
 def _load(db):
-    inspection.load_reports(db, None, [
-        report("2002-07-01", [declaration("direct", 3), declaration("manual", 1, fee="2.50"),
-                              declaration("pre_entry", 2, code="3302000002", agent=True, fee="9.00")],
-               [certificate("C1"), certificate("C2", "paper")]),
-        report("2002-07-02", [declaration("kiosk", 1), declaration("pre_entry", 1, code="3302000003", fee="1.25")]),
-        report("2002-07-02", [declaration("browser", 4, code="3302000004")], bureau="3100"),
-        report("2002-06-30", [declaration("manual", 7)]),
-    ], now=NOW, source="test")
+    inspection.load_reports(
+        db,
+        None,
+        [
+            report(
+                "2002-07-01",
+                [
+                    declaration("direct", 3),
+                    declaration("manual", 1, fee="2.50"),
+                    declaration("pre_entry", 2, code="3302000002", agent=True, fee="9.00"),
+                ],
+                [certificate("C1"), certificate("C2", "paper")],
+            ),
+            report("2002-07-02", [declaration("kiosk", 1), declaration("pre_entry", 1, code="3302000003", fee="1.25")]),
+            report("2002-07-02", [declaration("browser", 4, code="3302000004")], bureau="3100"),
+            report("2002-06-30", [declaration("manual", 7)]),
+        ],
+        now=NOW,
+        source="test",
+    )
 
 
 def test_bureau_month_shares_fees_and_daily_series(db):
@@ -38,7 +51,8 @@ def test_findings_of_month_are_this_months_only_most_pressing_first(db):
         ("EDECL_REQUIRED", ENT, "2002-07"),
         ("PRE_ENTRY_SELF_DECLARER", "3302000003", "2002-07"),
         ("PLATFORM_FEE_CHARGED", ENT, "2002-07-01"),
-        ("PLATFORM_FEE_CHARGED", "3302000003", "2002-07-02")]
+        ("PLATFORM_FEE_CHARGED", "3302000003", "2002-07-02"),
+    ]
     assert found[0]["name"] == "Ningbo Textiles"
     assert found[0]["summary"] == "5 batches, not electronic: manual 1"
 
@@ -55,4 +69,5 @@ def test_enterprise_month_drill_down(db):
 
 def test_month_of_is_the_shanghai_month():
     from datetime import datetime, timezone
+
     assert view.month_of(datetime(2002, 6, 30, 16, 30, tzinfo=timezone.utc)) == "2002-07"
