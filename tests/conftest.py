@@ -56,3 +56,13 @@ class Cli:
 @pytest.fixture
 def cli(db_path) -> Cli:
     return Cli(db_path, now="2000-10-09T18:00:00+08:00")
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory):
+    """The wheel built from the checkout and pip-installed into a fresh venv outside it, once
+    per session (tests/packaging/install.py); the packaging and sshd tests use it."""
+    from tests.packaging.install import build_wheel, install
+
+    workdir = tmp_path_factory.mktemp("wheel")
+    return install(build_wheel(workdir), workdir / "venv")

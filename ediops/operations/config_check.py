@@ -1,0 +1,336 @@
+"""`ediops config check` (contract §14): every problem of the whole configuration, each with
+its file and key, not only the first one a command would trip on.
+
+`VALIDATORS` is the table of per-file checks: a file ediops reads gets one entry (name ->
+function). A validator gets the file's parsed TOML and a `Sheet` to write problems on, and
+can read the other files through `sheet.other(name)` (alert rules naming channels, for one).
+A `.toml` file in `--config DIR` that no validator knows is an error: a misspelt override
+would otherwise be ignored without a word."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ediops import config as config_mod
+
+HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+ISSUER_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    key: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.key}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+@dataclass
+class Sheet:
+    """What one validator writes on: problems of its file, and read access to the others."""
+
+    name: str
+    path: str
+    files: dict[str, dict]
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, key or "(file)", message))
+
+    def warn(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.path, key or "(file)", message, warning=True))
+
+    def other(self, name: str) -> dict | None:
+        """Another file's parsed content (None when it could not be read)."""
+        return self.files.get(name)
+
+    # -- helpers for the common shapes
+
+    def fields(self, prefix: str, table, spec: dict[str, Callable], *, required: tuple[str, ...] = ()) -> None:
+        """Unknown keys, missing required keys and each value's check (`spec[key](value)`
+        returns an error message or None)."""
+        if not isinstance(table, dict):
+            self.error(prefix, f"must be a table, not {_kind(table)}")
+            return
+        for key in required:
+            if key not in table:
+                self.error(_join(prefix, key), "missing")
+        for key, value in table.items():
+            check = spec.get(key)
+            if check is None:
+                self.error(_join(prefix, key), f"unknown key (known: {', '.join(spec)})")
+            elif (message := check(value)) is not None:
+                self.error(_join(prefix, key), message)
+
+    def tables(self, prefix: str, value) -> list[tuple[str, dict]]:
+        """An array of tables as (key, table) pairs; anything else is an error."""
+        if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+            self.error(prefix, f"must be an array of tables ([[{prefix}]]), not {_kind(value)}")
+            return []
+        return [(f"{prefix}[{i}]", t) for i, t in enumerate(value, 1)]
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _kind(value) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}.get(
+        type(value), "a table" if isinstance(value, dict) else type(value).__name__
+    )
+
+
+# ---------------------------------------------------------------- value checks
+
+
+def text(value) -> str | None:
+    return None if isinstance(value, str) and value.strip() else f"must be a non-empty string, not {_kind(value)}"
+
+
+def positive_int(value) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else f"must be a positive integer, not {value!r}"
+
+
+def positive_number(value) -> str | None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return None if ok else f"must be a positive number, not {value!r}"
+
+
+def one_of(*allowed: str) -> Callable:
+    def check(value) -> str | None:
+        return None if value in allowed else f"must be one of {', '.join(allowed)}, not {value!r}"
+
+    return check
+
+
+def url(value) -> str | None:
+    ok = isinstance(value, str) and re.match(r"^https?://[^\s/]+", value)
+    return None if ok else f"must be an http:// or https:// URL, not {value!r}"
+
+
+def clock_time(value) -> str | None:
+    return None if isinstance(value, str) and HHMM.match(value) else f"must be HH:MM (00:00-23:59), not {value!r}"
+
+
+def token_source(sheet: Sheet, prefix: str, table: dict) -> None:
+    """A peer needs `token_env` or `token_file`; an unset variable or a missing file is only a
+    warning (the deployment may provide it at start)."""
+    env, path = table.get("token_env"), table.get("token_file")
+    if not env and not path:
+        sheet.error(prefix, "no token source (token_env or token_file)")
+        return
+    if isinstance(env, str) and env and not os.environ.get(env) and not path:
+        sheet.warn(_join(prefix, "token_env"), f"environment variable {env} is not set")
+    if isinstance(path, str) and path and not Path(path).is_file():
+        sheet.warn(_join(prefix, "token_file"), f"token file {path} does not exist")
+
+
+# ---------------------------------------------------------------- files
+
+PEER = {"url": url, "token_env": text, "token_file": text, "name": text}
+
+
+def check_peers(data: dict, sheet: Sheet) -> None:
+    sheet.fields("", data, {"customs": _ok, "ministry": _ok, "issuers": _ok, "bureaus": _ok})
+    for name in ("customs", "ministry"):
+        if name in data:
+            sheet.fields(name, data[name], PEER, required=("url",))
+            if isinstance(data[name], dict):
+                token_source(sheet, name, data[name])
+    seen: set = set()
+    spec = PEER | {"code": _issuer_code, "cutoff": clock_time}
+    for section, spec in (("issuers", spec), ("bureaus", PEER | {"code": text})):
+        for key, table in sheet.tables(section, data.get(section, [])):
+            sheet.fields(key, table, spec, required=("code", "url"))
+            code = table.get("code")
+            if (section, code) in seen:
+                sheet.error(_join(key, "code"), f"{code!r} appears twice")
+            seen.add((section, code))
+            token_source(sheet, key, table)
+
+
+def _ok(value) -> None:
+    return None
+
+
+def _issuer_code(value) -> str | None:
+    return (
+        None if isinstance(value, str) and ISSUER_CODE.match(value) else f"must be two capital letters, not {value!r}"
+    )
+
+
+def check_units(data: dict, sheet: Sheet) -> None:
+    sheet.fields("", data, {"units": _ok}, required=("units",))
+    units = data.get("units", {})
+    if isinstance(units, dict):
+        sheet.fields("units", units, {code: text for code in units})
+        for code in units:
+            if not re.match(r"^[A-Z0-9]{2,3}$", code):
+                sheet.error(f"units.{code}", "a unit code is 2 or 3 capital letters or digits (UN/ECE Rec. 20)")
+
+
+CRON_FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second", "start_date", "end_date")
+
+
+def check_windows(data: dict, sheet: Sheet) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    from ediops.clock import SHANGHAI
+    from ediops.scheduling.windows import WINDOWS
+
+    sheet.fields("", data, {"windows": _ok})
+    windows = data.get("windows", {})
+    if not isinstance(windows, dict):
+        sheet.error("windows", f"must be a table, not {_kind(windows)}")
+        return
+    for name, table in windows.items():
+        key = f"windows.{name}"
+        if name not in WINDOWS:
+            sheet.error(key, f"unknown window (known: {', '.join(WINDOWS)})")
+            continue
+        sheet.fields(key, table, {"cron": _ok, "description": text}, required=("cron",))
+        cron = table.get("cron") if isinstance(table, dict) else None
+        if not isinstance(cron, dict):
+            continue
+        unknown = [f for f in cron if f not in CRON_FIELDS]
+        for f in unknown:
+            sheet.error(f"{key}.cron.{f}", f"unknown cron field (known: {', '.join(CRON_FIELDS)})")
+        for f, value in cron.items():
+            if f in unknown:
+                continue
+            try:
+                CronTrigger(**{f: value}, timezone=SHANGHAI)
+            except (TypeError, ValueError) as exc:
+                sheet.error(f"{key}.cron.{f}", f"bad cron field {value!r}: {exc}")
+
+
+# settings.toml: every key ediops reads, with its check. Add yours here.
+SETTINGS: dict[str, Callable] = {
+    "urgent_deadline_minutes": positive_number,
+    "customs_unacked_minutes": positive_number,
+    "ack_grace_minutes": positive_number,
+    "feed_grace_minutes": positive_number,
+    "max_releases": positive_int,
+    "feed_poll_seconds": positive_number,
+    "forward_batch_size": positive_int,
+    "relay_batch_size": positive_int,
+    "peer_concurrency": positive_int,
+    "peer_attempts": positive_int,
+    "lease_seconds": positive_number,
+    "backup_dir": text,
+    "backup_keep": positive_int,
+}
+
+
+def check_settings(data: dict, sheet: Sheet) -> None:
+    sheet.fields("", data, SETTINGS)
+
+
+def check_roles(data: dict, sheet: Sheet) -> None:
+    from ediops.operators.roles import ROLES
+
+    role = one_of(*ROLES)
+    sheet.fields("", data, {"default": role, "users": _ok})
+    users = data.get("users", {})
+    if isinstance(users, dict):
+        sheet.fields("users", users, {user: role for user in users})
+    else:
+        sheet.error("users", f"must be a table of user = role, not {_kind(users)}")
+
+
+def check_hotline(data: dict, sheet: Sheet) -> None:
+    from ediops.hotline.settings import CATEGORIES, PRIORITIES
+
+    sheet.fields("", data, {"default_category": one_of(*CATEGORIES), "categories": _ok}, required=("categories",))
+    categories = data.get("categories", {})
+    if not isinstance(categories, dict):
+        return
+    spec = {"target_minutes": positive_int, "priority": one_of(*PRIORITIES), "template": lambda v: _string(v)}
+    for name in CATEGORIES:
+        if name not in categories:
+            sheet.error(f"categories.{name}", "missing (every category needs its target)")
+    for name, table in categories.items():
+        if name not in CATEGORIES:
+            sheet.error(f"categories.{name}", f"unknown category (known: {', '.join(CATEGORIES)})")
+        else:
+            sheet.fields(f"categories.{name}", table, spec, required=("target_minutes",))
+
+
+def _string(value) -> str | None:
+    return None if isinstance(value, str) else f"must be a string, not {_kind(value)}"
+
+
+def check_contacts(data: dict, sheet: Sheet) -> None:
+    from ediops.hotline.settings import PARTIES
+
+    sheet.fields("", data, {"roles": _ok, "vendors": _ok})
+    spec = {"id": text, "name": text, "phone": text, "party": one_of(*PARTIES)}
+    seen: set = set()
+    for section in ("roles", "vendors"):
+        for key, table in sheet.tables(section, data.get(section, [])):
+            sheet.fields(key, table, spec, required=tuple(spec))
+            if table.get("id") in seen:
+                sheet.error(f"{key}.id", f"{table['id']!r} appears twice")
+            seen.add(table.get("id"))
+
+
+VALIDATORS: dict[str, Callable[[dict, Sheet], None]] = {
+    "peers.toml": check_peers,
+    "units.toml": check_units,
+    "windows.toml": check_windows,
+    "settings.toml": check_settings,
+    "roles.toml": check_roles,
+    "hotline.toml": check_hotline,
+    "contacts.toml": check_contacts,
+}
+
+
+# ---------------------------------------------------------------- the whole configuration
+
+
+def source(name: str, config_dir: Path | None):
+    """Where `name` is read from: the override directory if it has it, else the bundle."""
+    if config_dir is not None and (Path(config_dir) / name).is_file():
+        return Path(config_dir) / name
+    return config_mod.BUNDLED / name
+
+
+def check(config_dir: str | Path | None = None) -> list[Problem]:
+    """Every problem of every file, in file order; warnings included (`Problem.warning`)."""
+    config_dir = Path(config_dir) if config_dir else None
+    problems: list[Problem] = []
+    if config_dir is not None and not config_dir.is_dir():
+        return [Problem(str(config_dir), "(directory)", "--config: not a directory")]
+    if config_dir is not None:
+        for path in sorted(config_dir.glob("*.toml")):
+            if path.name not in VALIDATORS:
+                problems.append(
+                    Problem(str(path), "(file)", f"not a file ediops reads (known: {', '.join(VALIDATORS)})")
+                )
+    files: dict[str, dict] = {}
+    paths: dict[str, str] = {}
+    for name in VALIDATORS:
+        path = source(name, config_dir)
+        paths[name] = str(path)
+        if not path.is_file():
+            problems.append(Problem(str(path), "(file)", "missing"))
+            continue
+        try:
+            files[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), "(file)", f"not valid TOML: {exc}"))
+    for name, validate in VALIDATORS.items():
+        if name in files:
+            sheet = Sheet(name, paths[name], files)
+            validate(files[name], sheet)
+            problems.extend(sheet.problems)
+    return problems
