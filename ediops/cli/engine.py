@@ -33,26 +33,30 @@ def _windows(ctx, args) -> int:
     return 0
 
 
-def _run(ctx, args) -> int:
+def command_outcome(ctx, command_id: int, what: str, wait: float) -> str | None:
+    """Runs a queued command here when no leader holds the lease, else waits for the leader's
+    outcome; None (said so) when it is not done within `wait` seconds."""
     from ediops.scheduling.daemon import run_here
 
-    command_id = scheduler.request_run(ctx.db, args.window, actor=ctx.actor, reason=args.reason, now=ctx.clock.now())
     leader = scheduler.leader_status(ctx.db, now=ctx.clock.now())
-    outcome = None
-    if not leader["healthy"]:
-        outcome = run_here(ctx, command_id)
+    outcome = None if leader["healthy"] else run_here(ctx, command_id)
     if outcome is None:
-        ctx.out(f"{args.window}: queued as command {command_id} for the leader")
-        deadline = time.monotonic() + args.wait
+        ctx.out(f"{what}: queued as command {command_id} for the leader")
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             status = scheduler.command_status(ctx.db, command_id)
             if status["done_at"]:
-                outcome = status["outcome"]
-                break
+                return status["outcome"]
             time.sleep(0.5)
-        else:
-            ctx.out(f"{args.window}: not finished within {args.wait:g} s; see `ediops windows`")
-            return 0
+        ctx.out(f"{what}: not finished within {wait:g} s; see `ediops windows`")
+    return outcome
+
+
+def _run(ctx, args) -> int:
+    command_id = scheduler.request_run(ctx.db, args.window, actor=ctx.actor, reason=args.reason, now=ctx.clock.now())
+    outcome = command_outcome(ctx, command_id, args.window, args.wait)
+    if outcome is None:
+        return 0
     ctx.out(f"{args.window}: {outcome}")
     return 1 if outcome.startswith(("failed", "not run")) else 0
 

@@ -136,6 +136,7 @@ def licence_json(view: dict) -> dict:
         **view["licence"],
         "record": view["record"],
         "lifecycle": view["events"],
+        "resends": view["resends"],
         "releases": view["releases"],
         "tally": view["tally"],
         "findings": view["findings"],
@@ -175,6 +176,12 @@ def licence_text(view: dict) -> list[str]:
         f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}"
         for e in view["events"]
     ]
+    lines.append("Resends:")
+    lines += [
+        f"  {r['at']}  by {r['by']}  key {r['key']}  {r['outcome']}{' (' + r['detail'] + ')' if r['detail'] else ''}  "
+        f"ticket {r['ticket_id'] or '-'}  reason: {r['reason']}"
+        for r in view["resends"]
+    ] or ["  none"]
     lines.append("Findings:")
     lines += [f"  #{f['id']}  {f['status']}  {f['code']}  {f['subject']}" for f in view["findings"]] or ["  none"]
     lines.append("Tickets:")

@@ -30,10 +30,10 @@ def record_customs_answer(db, idempotency_key: str, answer: dict, *, now: dateti
             r[0]
             for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [idempotency_key])
         }
-        _accepted(db, [n for n in accepted if n in items], at=at)
+        _accepted(db, [n for n in accepted if n in items], at=at, key=idempotency_key)
         for licence_no, reason in rejected:
             if licence_no in items:
-                _rejected(db, licence_no, reason, at=at)
+                _rejected(db, licence_no, reason, at=at, key=idempotency_key)
         db.execute(
             "UPDATE forwards SET status = 'answered', answered_at = ?, last_error = NULL WHERE idempotency_key = ?",
             [at, idempotency_key],
@@ -54,7 +54,7 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
     return accepted, [(r["licence_no"], None if r.get("reason") is None else str(r["reason"])) for r in rejected]
 
 
-def _accepted(db, numbers: list[str], *, at: str) -> None:
+def _accepted(db, numbers: list[str], *, at: str, key: str) -> None:
     """All the accepted licences of an answer at once (one executemany per statement: per
     licence statements made recording a 500-licence answer the forward's bottleneck)."""
     db.conn.executemany(
@@ -62,7 +62,8 @@ def _accepted(db, numbers: list[str], *, at: str) -> None:
         "customs_answered_at = ? WHERE licence_no = ?",
         [(at, n) for n in numbers],
     )
-    add_events(db, "customs_accepted", [(n, None) for n in numbers], at=at, actor="customs")
+    detail = {"key": key}  # which forward (or resend) the answer was to; one object, dumped once
+    add_events(db, "customs_accepted", [(n, detail) for n in numbers], at=at, actor="customs")
     findings.clear_causes(
         db,
         (rules.CUSTOMS_REJECTED, rules.CUSTOMS_UNACKED, rules.URGENT_OVERDUE),
@@ -71,13 +72,13 @@ def _accepted(db, numbers: list[str], *, at: str) -> None:
     )
 
 
-def _rejected(db, licence_no: str, reason: str | None, *, at: str) -> None:
+def _rejected(db, licence_no: str, reason: str | None, *, at: str, key: str) -> None:
     db.execute(
         "UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "
         "customs_answered_at = ? WHERE licence_no = ?",
         [reason, at, licence_no],
     )
-    add_event(db, licence_no, "customs_rejected", at=at, actor="customs", detail={"reason": reason})
+    add_event(db, licence_no, "customs_rejected", at=at, actor="customs", detail={"reason": reason, "key": key})
     findings.clear_cause(db, rules.CUSTOMS_UNACKED, rules.licence_subject(licence_no), at=at)
     findings.raise_cause(
         db, rules.customs_rejected(licence_no=licence_no, issuer=licence_no[3:5], reason=reason), at=at

@@ -19,6 +19,8 @@ EVENTS = (
     "forwarded",
     "customs_accepted",
     "customs_rejected",
+    "resend_requested",
+    "resent",
     "released",
     "amended",
     "cancelled",
@@ -96,10 +98,13 @@ def licence_view(db, licence_no: str, *, now: datetime) -> dict | None:
             [licence_no],
         )
     )
+    from ediops.licensing.resend import licence_resends  # it writes lifecycle events with add_event
+
     return {
         "licence": licence,
         "record": record,
         "events": events,
+        "resends": licence_resends(db, licence_no),
         "releases": releases,
         "tally": tally(licence, releases),
         "findings": [{**f, "detail": _json(f["detail"])} for f in found_rows],

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from ediops.errors import InputError, Refused
 
-ACTIONS = frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window"})
+ACTIONS = frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window", "resend"})
 ROLES: dict[str, frozenset[str]] = {
-    "duty": frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window"}),
-    "hotline": frozenset({"ticket", "phone"}),
+    "duty": frozenset({"forward", "phone", "escalate", "resolve", "ticket", "window", "resend"}),
+    # The hotline takes customs' "no electronic data" calls (not-received): it may resend.
+    "hotline": frozenset({"ticket", "phone", "resend"}),
     "supervisor": ACTIONS,
     "viewer": frozenset(),
 }

@@ -14,6 +14,13 @@ from ediops.store import write
 FEED = "feed "  # batches.source of a polled batch: "feed AA"
 
 
+def destination(engine: Engine, code: str | None, source: str | None):
+    """The issuer an ack goes to: the feed its batch came from, whatever the batch claims."""
+    if source and source.startswith(FEED):
+        code = source[len(FEED) :]
+    return engine.config.issuer(code) if code else None
+
+
 async def deliver(engine: Engine, batch_id: str) -> bool:
     """POSTs one undelivered ack. True when the issuer took it (now or before)."""
     db = engine.db
@@ -25,9 +32,7 @@ async def deliver(engine: Engine, batch_id: str) -> bool:
     if row is None:
         return True
     code, body, key, source = row
-    if source and source.startswith(FEED):  # back to the feed it came from, whatever it claims
-        code = source[len(FEED) :]
-    issuer = engine.config.issuer(code) if code else None
+    issuer = destination(engine, code, source)
     at = engine.at()
     with write(db):
         db.execute(

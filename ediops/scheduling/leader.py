@@ -22,6 +22,8 @@ from apscheduler.triggers.base import BaseTrigger
 
 from ediops.scheduling import lease, windows as scheduler
 from ediops.clock import SHANGHAI, Clock, iso
+from ediops.licensing.resend import RESEND
+from ediops.peers import resends
 from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
 from ediops.scheduling.work import WORK, feed_pass
@@ -228,9 +230,12 @@ class Leader:
             self._spawn(self.run_command(command_id, window, action, subject), f"command {command_id}")
 
     async def run_command(self, command_id: int, window: str, action: str, subject: str | None) -> str:
-        if action == scheduler.FORWARD_LICENCE:
+        if action in (scheduler.FORWARD_LICENCE, RESEND):
             try:
-                outcome = await forward_licence(self.engine, subject)
+                if action == RESEND:
+                    outcome = await resends.run(self.engine, int(subject))
+                else:
+                    outcome = await forward_licence(self.engine, subject)
             except Exception as exc:  # reported on the command, for the operator who asked
                 outcome = f"failed: {exc}"
         elif action == scheduler.RUN and window in WORK:

@@ -59,15 +59,22 @@ def _check_window(window: str) -> None:
         raise EdiopsError(f"unknown window {window!r}: one of {', '.join(WINDOWS)}")
 
 
+def queue_command(
+    db, window: str, action: str, *, actor: str, at: str, reason: str | None, subject: str | None = None
+) -> int:
+    """One request for the leader (call inside the write of the action that asks it)."""
+    return db.execute(
+        "INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        [window, action, subject, actor, at, reason],
+    ).lastrowid
+
+
 def request_run(db, window: str, *, actor: str, reason: str | None, now: datetime) -> int:
     """Asks the leader to run `window` now. Returns the command id."""
     _check_window(window)
     at = iso(now)
     with write(db):
-        command_id = db.execute(
-            "INSERT INTO commands (window, action, requested_by, requested_at, reason) VALUES (?, ?, ?, ?, ?)",
-            [window, RUN, actor, at, reason],
-        ).lastrowid
+        command_id = queue_command(db, window, RUN, actor=actor, at=at, reason=reason)
         audit.record(
             db, "window.run", f"window:{window}", at=at, actor=actor, reason=reason, detail={"command": command_id}
         )
