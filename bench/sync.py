@@ -17,6 +17,8 @@ from bench.context import Context
 from bench.desk import LOADED, desk_argv, desk_env, wait_full_home
 from bench.terminal import POLL, Terminal
 
+ANYONE = {"default": "supervisor"}  # the benchmark acts as everyone
+
 
 def _open_count(screen: str) -> int:
     return int(LOADED.search(screen).group().split()[0])
@@ -42,6 +44,7 @@ def run(ctx: Context) -> dict:
                 category="not-received",
                 priority="urgent",
                 text="benchmark: sync probe",
+                roles=ANYONE,
                 actor="bench",
                 now=records.NOW,
             )

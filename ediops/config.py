@@ -28,6 +28,21 @@ def read_toml(name: str, config_dir: Path | None = None) -> dict:
     raise InputError(f"config file {name} not found in {config_dir or BUNDLED}")
 
 
+def read_roles(config_dir: Path | None) -> dict:
+    """roles.toml decides what the invoking OS user may do, so one from `--config DIR` counts only
+    when no desk user could have written it: owned by root and writable by no one else. Anyone may
+    pass `--config`; nobody grants themselves a role with it (docs/ssh.md)."""
+    path = Path(config_dir) / "roles.toml" if config_dir else None
+    if path is not None and path.is_file():
+        info = path.stat()
+        if info.st_uid != 0 or info.st_mode & 0o022:
+            raise InputError(
+                f"{path}: roles are read only from a file owned by root and writable by no one else "
+                f"(this one: uid {info.st_uid}, mode {info.st_mode & 0o777:04o})"
+            )
+    return read_toml("roles.toml", config_dir)
+
+
 @dataclass(frozen=True)
 class Peer:
     """A peer the centre calls: base URL and where its bearer token comes from."""
@@ -119,6 +134,6 @@ def load(config_dir: str | Path | None = None) -> Config:
         units={str(k): str(v) for k, v in units.items()},
         windows=read_toml("windows.toml", config_dir).get("windows", {}),
         settings=read_toml("settings.toml", config_dir),
-        roles=read_toml("roles.toml", config_dir),
+        roles=read_roles(config_dir),
         bureaus=bureaus,
     )

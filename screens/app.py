@@ -67,10 +67,12 @@ class DeskApp(App):
     ):
         super().__init__(driver_class=HangupDriver)
         self.db_path = Path(db_path)
-        self.config = config
         self.clock = clock
         self.actor = actor or audit.current_actor()
-        self.role = role or roles.role_for(config.roles, self.actor)
+        # `role` (tests, the demo's own operator) is granted in the configuration itself, so the
+        # domain's checks, which read config.roles, agree with what this desk offers.
+        self.config = roles.granting(config, self.actor, role) if role else config
+        self.role = roles.role_for(self.config.roles, self.actor)
         self.poll_seconds = poll_seconds
         self._version: int | None = None
         self._last_refresh = 0.0

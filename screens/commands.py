@@ -6,14 +6,14 @@ from __future__ import annotations
 LONG_RUNNING = {"desk", "demo"}
 
 
-def _run_desk(ctx) -> int:
+def _run_desk(ctx, *, role: str | None = None) -> int:
     from ediops import store
     from ediops.screens.app import DeskApp
 
     path = ctx.db_path or store.default_path()
     if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
         store.connect(path).close()
-    app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor)
+    app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role)
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code
 
@@ -25,9 +25,12 @@ def desk(ctx, args) -> int:
 def demo(ctx, args) -> int:
     from ediops.demo import demo_session
 
+    # The person running the demo is its supervisor on data the demo made (a scratch file, or a
+    # --db file that did not exist yet); on an existing data file roles.toml decides as always.
+    own_data = ctx.db_path is None or not ctx.db_path.exists()
     with demo_session(ctx) as path:
         ctx.db_path = path
-        return _run_desk(ctx)
+        return _run_desk(ctx, role="supervisor" if own_data else None)
 
 
 def register(sub, common) -> None:

@@ -12,12 +12,13 @@ from ediops.screens.dialogs import ReasonDialog
 
 
 def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
-    """Runs `fn(db, *args, actor=..., now=..., **kwargs)` on its own connection in a worker."""
+    """Runs `fn(db, *args, roles=..., actor=..., now=..., **kwargs)` on its own connection in a worker;
+    the domain checks the role again (the desk's `refuse` only spares a dialog)."""
 
     def work() -> None:
         db = store.connect(app.db_path, migrate=False)
         try:
-            fn(db, *args, actor=app.actor, now=app.clock.now(), **kwargs)
+            fn(db, *args, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **kwargs)
         except (EdiopsError, sqlite3.Error) as exc:
             app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
         else:
@@ -54,7 +55,7 @@ def _actions():
 
 
 def request_window_run(app, window: str) -> None:
-    if app.refuse("window"):
+    if app.refuse("run"):
         return
     ask_then(
         app,
@@ -67,7 +68,7 @@ def request_window_run(app, window: str) -> None:
 
 
 def set_window_paused(app, window: str, paused: bool) -> None:
-    if app.refuse("window"):
+    if app.refuse("pause" if paused else "resume"):
         return
     verb = "Pause" if paused else "Resume"
     ask_then(

@@ -265,6 +265,7 @@ class TicketFormScreen(Screen[str | None]):
                 text=self._value("text"),
                 licence_no=self._value("licence") or None,
                 finding_id=self.finding_id,
+                roles=self.app.config.roles,
                 actor=self.app.actor,
                 now=self.app.clock.now(),
                 settings=self.settings,

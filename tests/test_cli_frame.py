@@ -6,6 +6,7 @@ import sys
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from tests.conftest import ROOT
+from tests.conftest import ANYONE
 
 
 def test_no_command_is_wrong_usage(cli):
@@ -25,6 +26,7 @@ def test_reader_closing_the_pipe_is_one_line_not_a_traceback(db, db_path):
             category="other",
             priority="normal",
             text="x" * 2000,
+            roles=ANYONE,
             actor="tester",
             now=parse_instant("2000-10-09T10:00:00+08:00"),
         )

@@ -53,7 +53,9 @@ def command_outcome(ctx, command_id: int, what: str, wait: float) -> str | None:
 
 
 def _run(ctx, args) -> int:
-    command_id = scheduler.request_run(ctx.db, args.window, actor=ctx.actor, reason=args.reason, now=ctx.clock.now())
+    command_id = scheduler.request_run(
+        ctx.db, args.window, roles=ctx.config.roles, actor=ctx.actor, reason=args.reason, now=ctx.clock.now()
+    )
     outcome = command_outcome(ctx, command_id, args.window, args.wait)
     if outcome is None:
         return 0
@@ -63,7 +65,13 @@ def _run(ctx, args) -> int:
 
 def _pause(ctx, args) -> int:
     scheduler.set_paused(
-        ctx.db, args.window, args.command == "pause", actor=ctx.actor, reason=args.reason, now=ctx.clock.now()
+        ctx.db,
+        args.window,
+        args.command == "pause",
+        roles=ctx.config.roles,
+        actor=ctx.actor,
+        reason=args.reason,
+        now=ctx.clock.now(),
     )
     ctx.out(f"{args.window}: {'paused' if args.command == 'pause' else 'resumed'}")
     return 0

@@ -10,8 +10,7 @@ import argparse
 import json
 from datetime import date
 
-from ediops import store
-from ediops.licensing import contract, findings
+from ediops.licensing import contract
 from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.licensing.reconcile import reconcile
 from ediops.licensing.writeoffs import apply_writeoffs
@@ -104,8 +103,9 @@ def list_findings(db, *, open_only: bool = False, code: str | None = None) -> li
 
 def _findings(ctx, args) -> int:
     if args.action == "resolve":
-        with store.write(ctx.db):
-            findings.resolve(ctx.db, args.id, note=args.note, at=ctx.clock.iso(), actor=ctx.actor)
+        from ediops.licensing.actions import resolve_finding
+
+        resolve_finding(ctx.db, args.id, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
         print(f"finding {args.id} resolved")
         return 0
     rows = list_findings(ctx.db, open_only=args.open, code=args.code)

@@ -32,6 +32,7 @@ def _new(ctx, args) -> int:
         batch_id=args.batch,
         finding_id=args.finding,
         assignee=args.assignee,
+        roles=ctx.config.roles,
         actor=ctx.actor,
         now=ctx.clock.now(),
         settings=hotline_config.load(ctx.config_dir),
@@ -104,15 +105,25 @@ def _changed(ticket: dict) -> int:
 
 
 def _note(ctx, args) -> int:
-    return _changed(hotline.add_note(ctx.db, args.id, text=args.text, actor=ctx.actor, now=ctx.clock.now()))
+    return _changed(
+        hotline.add_note(ctx.db, args.id, text=args.text, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
+    )
 
 
 def _close(ctx, args) -> int:
-    return _changed(hotline.close_ticket(ctx.db, args.id, note=args.note, actor=ctx.actor, now=ctx.clock.now()))
+    return _changed(
+        hotline.close_ticket(
+            ctx.db, args.id, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now()
+        )
+    )
 
 
 def _resolve(ctx, args) -> int:
-    return _changed(hotline.resolve_ticket(ctx.db, args.id, note=args.note, actor=ctx.actor, now=ctx.clock.now()))
+    return _changed(
+        hotline.resolve_ticket(
+            ctx.db, args.id, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now()
+        )
+    )
 
 
 def _reopen(ctx, args) -> int:
@@ -121,6 +132,7 @@ def _reopen(ctx, args) -> int:
             ctx.db,
             args.id,
             note=args.note,
+            roles=ctx.config.roles,
             actor=ctx.actor,
             now=ctx.clock.now(),
             settings=hotline_config.load(ctx.config_dir),
@@ -130,14 +142,23 @@ def _reopen(ctx, args) -> int:
 
 def _wait(ctx, args) -> int:
     return _changed(
-        hotline.wait_ticket(ctx.db, args.id, party=args.on, note=args.note, actor=ctx.actor, now=ctx.clock.now())
+        hotline.wait_ticket(
+            ctx.db, args.id, party=args.on, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now()
+        )
     )
 
 
 def _route(ctx, args) -> int:
     settings = hotline_config.load(ctx.config_dir)
     ticket = hotline.route_ticket(
-        ctx.db, args.id, to=args.to, note=args.note, actor=ctx.actor, now=ctx.clock.now(), settings=settings
+        ctx.db,
+        args.id,
+        to=args.to,
+        note=args.note,
+        roles=ctx.config.roles,
+        actor=ctx.actor,
+        now=ctx.clock.now(),
+        settings=settings,
     )
     contact = settings.contact(args.to)
     print(f"{ticket['id']} {ticket['status']} routed to {contact.id}: {clean(contact.name)} {clean(contact.phone)}")

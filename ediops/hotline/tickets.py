@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from ediops import store
 from ediops.operators import audit
+from ediops.operators.roles import operator_action
 from ediops.clock import SHANGHAI, iso
 from ediops.licensing.contract import LICENCE_NO
 from ediops.errors import EdiopsError, InputError
@@ -80,6 +81,7 @@ def _next_id(db, now: datetime) -> str:
     return f"{prefix}{(last or 0) + 1:04d}"
 
 
+@operator_action("ticket")
 def open_ticket(
     db,
     *,
@@ -274,6 +276,7 @@ def _change(
     return get_ticket(db, ticket_id)
 
 
+@operator_action("ticket")
 def add_note(db, ticket_id: str, *, text: str, actor: str, now: datetime) -> dict:
     return _change(
         db,
@@ -288,6 +291,7 @@ def add_note(db, ticket_id: str, *, text: str, actor: str, now: datetime) -> dic
     )
 
 
+@operator_action("ticket")
 def close_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) -> dict:
     note = _text("note", note)
     return _change(
@@ -304,6 +308,7 @@ def close_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) ->
     )
 
 
+@operator_action("ticket")
 def resolve_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) -> dict:
     note = _text("note", note)
     return _change(
@@ -320,6 +325,7 @@ def resolve_ticket(db, ticket_id: str, *, note: str, actor: str, now: datetime) 
     )
 
 
+@operator_action("ticket")
 def reopen_ticket(
     db, ticket_id: str, *, note: str, actor: str, now: datetime, settings: HotlineConfig | None = None
 ) -> dict:
@@ -346,6 +352,7 @@ def reopen_ticket(
     )
 
 
+@operator_action("ticket")
 def wait_ticket(db, ticket_id: str, *, party: str, actor: str, now: datetime, note: str | None = None) -> dict:
     if party not in PARTIES:
         raise InputError(f"waiting party must be one of {', '.join(PARTIES)}")
@@ -362,6 +369,7 @@ def wait_ticket(db, ticket_id: str, *, party: str, actor: str, now: datetime, no
     )
 
 
+@operator_action("ticket")
 def route_ticket(
     db,
     ticket_id: str,

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ediops import store
 from ediops.operators import audit
+from ediops.operators.roles import operator_action
 from ediops.licensing import findings
 from ediops.clock import iso
 from ediops.errors import EdiopsError
@@ -49,6 +50,7 @@ def _mark(
         audit.record(db, action, f"licence:{licence_no}", at=at, actor=actor, reason=reason)
 
 
+@operator_action("phone")
 def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now: datetime) -> None:
     """The issuer's phone call about an urgent licence (2000 notice §4: 急证 ... 电话通知 EDI 中心)."""
     _mark(
@@ -65,6 +67,7 @@ def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now
     )
 
 
+@operator_action("escalate")
 def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
     """Hands a stuck urgent licence to the supervisor; needs a reason."""
     if not reason or not reason.strip():
@@ -83,6 +86,7 @@ def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> 
     )
 
 
+@operator_action("resolve")
 def resolve_finding(db, finding_id: int, *, note: str, actor: str, now: datetime) -> None:
     """An operator closes a finding with a note (findings.resolve audits it)."""
     with store.write(db):

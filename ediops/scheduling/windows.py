@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ediops.operators import audit
+from ediops.operators.roles import operator_action, require
 from ediops.scheduling import lease
 from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
@@ -69,6 +70,7 @@ def queue_command(
     ).lastrowid
 
 
+@operator_action("run")
 def request_run(db, window: str, *, actor: str, reason: str | None, now: datetime) -> int:
     """Asks the leader to run `window` now. Returns the command id."""
     _check_window(window)
@@ -81,8 +83,9 @@ def request_run(db, window: str, *, actor: str, reason: str | None, now: datetim
     return command_id
 
 
-def set_paused(db, window: str, paused: bool, *, actor: str, reason: str | None, now: datetime) -> None:
+def set_paused(db, window: str, paused: bool, *, roles: dict, actor: str, reason: str | None, now: datetime) -> None:
     """Pauses or resumes a window's scheduled runs (an explicit `run` still runs it)."""
+    require(roles, actor, "pause" if paused else "resume")
     _check_window(window)
     at = iso(now)
     with write(db):
@@ -97,6 +100,7 @@ def set_paused(db, window: str, paused: bool, *, actor: str, reason: str | None,
         )
 
 
+@operator_action("forward")
 def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
     """Asks the leader to forward one licence to customs at once (an urgent licence phoned in).
 

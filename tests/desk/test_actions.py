@@ -9,6 +9,7 @@ from ediops.screens.dialogs import ReasonDialog
 from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW
+from tests.conftest import ANYONE
 
 
 def _audit(db, action):
@@ -63,7 +64,7 @@ async def test_second_operator_forwarding_is_told_who_was_first(desk_db, make_ap
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await _select(pilot, "urgent", "00-AA-000010")
-        scheduler.request_urgent_forward(desk_db, "00-AA-000010", actor="bob", reason="first", now=NOW)
+        scheduler.request_urgent_forward(desk_db, "00-AA-000010", roles=ANYONE, actor="bob", reason="first", now=NOW)
         await press_and_settle(pilot, "f")
         await _answer(pilot, None)
         assert [r[0] for r in desk_db.execute("SELECT requested_by FROM commands")] == ["bob"]
@@ -157,7 +158,7 @@ async def test_resolving_a_finding_someone_resolved_first(desk_db, make_app):
         await settle(pilot)
         finding = desk_db.execute("SELECT id FROM findings WHERE code = 'FEED_LATE'").fetchone()[0]
         await _select(pilot, "mismatches", str(finding))
-        actions.resolve_finding(desk_db, finding, note="mine", actor="bob", now=NOW)
+        actions.resolve_finding(desk_db, finding, note="mine", roles=ANYONE, actor="bob", now=NOW)
         await press_and_settle(pilot, "r")
         await _answer(pilot, "also mine")
         assert desk_db.execute("SELECT closed_by, note FROM findings WHERE id = ?", [finding]).fetchone() == (

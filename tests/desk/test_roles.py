@@ -43,7 +43,7 @@ async def test_viewer_cannot_run_or_pause_windows(desk_db, make_app):
         before = _store_fingerprint(desk_db)
         await press_and_settle(pilot, "w", "r", "p", "s")
         assert _store_fingerprint(desk_db) == before
-        assert sum("role viewer may not window" in m for m in messages(app)) == 3
+        assert sum("role viewer may not" in m for m in messages(app)) == 3
 
 
 async def test_hotline_may_not_forward(desk_db, make_app):

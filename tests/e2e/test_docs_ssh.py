@@ -14,11 +14,12 @@ pytestmark = pytest.mark.e2e
 
 REQUIRED = [
     "Match Group ediops-desk",
-    "ForceCommand /opt/ediops/.venv/bin/ediops desk",
+    "ForceCommand /opt/ediops/.venv/bin/ediops --config /etc/ediops desk",
     "DisableForwarding yes",
     "PermitTTY yes",
     "ClientAliveInterval 30",
     "ClientAliveCountMax 3",
+    "PermitUserRC no",
 ]
 
 

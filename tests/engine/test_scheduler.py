@@ -12,6 +12,7 @@ from ediops.scheduling import lease, windows as scheduler
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.errors import EdiopsError
 from tests.engine.helpers import put_licence
+from tests.conftest import ANYONE
 
 NOW = parse_instant("2000-10-09T12:50:00+08:00")
 
@@ -22,7 +23,7 @@ def config():
 
 
 def test_request_run_queues_an_audited_command(db):
-    command_id = scheduler.request_run(db, "reconcile", actor="alice", reason="after fix", now=NOW)
+    command_id = scheduler.request_run(db, "reconcile", roles=ANYONE, actor="alice", reason="after fix", now=NOW)
     status = scheduler.command_status(db, command_id)
     assert status["window"] == "reconcile" and status["action"] == "run" and status["done_at"] is None
     audit_row = db.execute("SELECT actor, action, subject, reason FROM audit").fetchone()
@@ -31,15 +32,15 @@ def test_request_run_queues_an_audited_command(db):
 
 def test_request_run_refuses_an_unknown_window(db):
     with pytest.raises(EdiopsError, match="unknown window"):
-        scheduler.request_run(db, "coffee", actor="alice", reason=None, now=NOW)
+        scheduler.request_run(db, "coffee", roles=ANYONE, actor="alice", reason=None, now=NOW)
 
 
 def test_pause_and_resume_show_in_window_status(db, config):
-    scheduler.set_paused(db, "forward-customs", True, actor="bob", reason="customs maintenance", now=NOW)
+    scheduler.set_paused(db, "forward-customs", True, roles=ANYONE, actor="bob", reason="customs maintenance", now=NOW)
     rows = {r["window"]: r for r in scheduler.window_status(db, config, now=NOW)}
     assert rows["forward-customs"]["paused"] and rows["forward-customs"]["paused_by"] == "bob"
     assert not rows["reconcile"]["paused"]
-    scheduler.set_paused(db, "forward-customs", False, actor="bob", reason="back", now=NOW)
+    scheduler.set_paused(db, "forward-customs", False, roles=ANYONE, actor="bob", reason="back", now=NOW)
     rows = {r["window"]: r for r in scheduler.window_status(db, config, now=NOW)}
     assert not rows["forward-customs"]["paused"]
     actions = [r[0] for r in db.execute("SELECT action FROM audit ORDER BY id")]
@@ -66,9 +67,9 @@ def test_window_status_shows_the_last_run(db, config):
 
 def test_urgent_forward_is_requested_once(db):
     put_licence(db, "00-AA-000001", urgent=True)
-    scheduler.request_urgent_forward(db, "00-AA-000001", actor="alice", reason="phoned", now=NOW)
+    scheduler.request_urgent_forward(db, "00-AA-000001", roles=ANYONE, actor="alice", reason="phoned", now=NOW)
     with pytest.raises(EdiopsError, match="already requested by alice"):
-        scheduler.request_urgent_forward(db, "00-AA-000001", actor="bob", reason="phoned too", now=NOW)
+        scheduler.request_urgent_forward(db, "00-AA-000001", roles=ANYONE, actor="bob", reason="phoned too", now=NOW)
     events = db.execute("SELECT event, actor FROM licence_events").fetchall()
     assert events == [("forward_requested", "alice")]
 
@@ -84,12 +85,12 @@ def test_urgent_forward_is_requested_once(db):
 def test_urgent_forward_refused_when_already_on_its_way(db, state, key, message):
     put_licence(db, "00-AA-000002", state=state, forward_key=key)
     with pytest.raises(EdiopsError, match=message):
-        scheduler.request_urgent_forward(db, "00-AA-000002", actor="bob", reason=None, now=NOW)
+        scheduler.request_urgent_forward(db, "00-AA-000002", roles=ANYONE, actor="bob", reason=None, now=NOW)
 
 
 def test_urgent_forward_of_an_unknown_licence_is_refused(db):
     with pytest.raises(EdiopsError, match="never accepted"):
-        scheduler.request_urgent_forward(db, "00-ZZ-999999", actor="bob", reason=None, now=NOW)
+        scheduler.request_urgent_forward(db, "00-ZZ-999999", roles=ANYONE, actor="bob", reason=None, now=NOW)
 
 
 def test_lease_has_one_holder_and_a_rising_token(db):

@@ -14,6 +14,7 @@ from ediops.errors import EdiopsError
 from ediops.clock import parse_instant
 from ediops.simulator import traffic
 from tests.engine.harness import wait_until
+from tests.conftest import ANYONE
 
 pytestmark = pytest.mark.integration
 SEED = 7
@@ -69,7 +70,9 @@ def test_an_operator_urgent_forward_is_picked_up_by_the_leader(world):
         timeout=30,
         what="a daily licence waiting for its window",
     )[0]
-    scheduler.request_urgent_forward(db, number, actor="alice", reason="phoned by the port", now=parse_instant(evening))
+    scheduler.request_urgent_forward(
+        db, number, roles=ANYONE, actor="alice", reason="phoned by the port", now=parse_instant(evening)
+    )
     wait_until(
         lambda: db.execute("SELECT state FROM licences WHERE licence_no = ?", [number]).fetchone()[0] == "accepted",
         timeout=20,
@@ -79,4 +82,4 @@ def test_an_operator_urgent_forward_is_picked_up_by_the_leader(world):
     assert outcome[0] == f"{number} accepted by customs" and outcome[1].startswith("daemon@")
     assert db.execute("SELECT count(*) FROM licences WHERE urgent = 0 AND state = 'received'").fetchone()[0] > 0
     with pytest.raises(EdiopsError, match="already accepted"):
-        scheduler.request_urgent_forward(db, number, actor="bob", reason=None, now=parse_instant(evening))
+        scheduler.request_urgent_forward(db, number, roles=ANYONE, actor="bob", reason=None, now=parse_instant(evening))

@@ -12,6 +12,7 @@ from ediops import store
 from ediops.hotline import tickets as hotline, settings as hotline_config
 from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError, InputError
+from tests.conftest import ANYONE
 
 NOW = datetime(2000, 10, 9, 18, 0, tzinfo=SHANGHAI)
 HOSTILE = "[bold red]x[/] [/foo] [link=http://e.vil]y\x1b]0;pwned\x07\x1b[2J\u202eevil\x9b31m\x01z"  # no NUL: argv cannot carry one
@@ -28,6 +29,7 @@ def ticket(db, **kw):
             category="not-received",
             priority=None,
             text="no data",
+            roles=ANYONE,
             actor="op1",
             now=NOW,
         )
@@ -122,9 +124,9 @@ def test_finding_link_marks_the_finding(db):
 def test_second_operator_closing_is_told(db_path):
     a, b = store.connect(db_path), store.connect(db_path)
     ticket_id = ticket(a)
-    hotline.close_ticket(a, ticket_id, note="answered", actor="op1", now=NOW)
+    hotline.close_ticket(a, ticket_id, note="answered", roles=ANYONE, actor="op1", now=NOW)
     with pytest.raises(EdiopsError, match="already closed"):
-        hotline.close_ticket(b, ticket_id, note="me too", actor="op2", now=NOW)
+        hotline.close_ticket(b, ticket_id, note="me too", roles=ANYONE, actor="op2", now=NOW)
     assert [n["by"] for n in hotline.get_ticket(b, ticket_id)["notes"]] == ["op1"]
 
 

@@ -12,6 +12,7 @@ from ediops.screens.ticket_list import TicketListScreen
 from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
+from tests.conftest import ANYONE
 
 LICENCE = {
     "licence_no": "00-AA-012345",
@@ -72,6 +73,7 @@ def seed_known_caller(db_path):
         category="other",
         priority=None,
         text="earlier call",
+        roles=ANYONE,
         actor="op2",
         now=NOW.replace(hour=9),
     )
@@ -201,11 +203,12 @@ async def test_detail_shows_fields_notes_and_routing_number(db_path):
         category="software",
         priority=None,
         text="client crashes",
+        roles=ANYONE,
         actor="op2",
         now=NOW,
     )
-    hotline.add_note(db, ticket_id, text="asked for the log", actor="op2", now=NOW)
-    hotline.route_ticket(db, ticket_id, to="vendor-jiucheng", actor="op2", now=NOW)
+    hotline.add_note(db, ticket_id, text="asked for the log", roles=ANYONE, actor="op2", now=NOW)
+    hotline.route_ticket(db, ticket_id, to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketDetailScreen(ticket_id))
@@ -238,10 +241,11 @@ async def test_hostile_text_in_every_field_is_shown_harmlessly(db_path):
         text=HOSTILE,
         batch_id=HOSTILE,
         assignee=HOSTILE,
+        roles=ANYONE,
         actor="op2",
         now=NOW,
     )
-    hotline.add_note(db, ticket_id, text=HOSTILE, actor=HOSTILE, now=NOW)
+    hotline.add_note(db, ticket_id, text=HOSTILE, roles=ANYONE, actor=HOSTILE, now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
@@ -266,6 +270,7 @@ async def test_hostile_caller_from_an_earlier_ticket_fills_the_form_cleaned(db_p
         category="other",
         priority=None,
         text="x",
+        roles=ANYONE,
         actor="op2",
         now=NOW,
     )
@@ -288,6 +293,7 @@ async def test_route_from_the_detail_and_the_summary_screen(db_path):
         category="software",
         priority=None,
         text="client crashes",
+        roles=ANYONE,
         actor="op2",
         now=NOW.replace(hour=9),
     )
@@ -350,11 +356,20 @@ async def test_status_views_and_closing_from_the_list(db_path):
     db = store.connect(db_path)
     first, second = (
         hotline.open_ticket(
-            db, caller=c, phone="021-6323", org="5300", category="other", priority=None, text="x", actor="op2", now=NOW
+            db,
+            caller=c,
+            phone="021-6323",
+            org="5300",
+            category="other",
+            priority=None,
+            text="x",
+            roles=ANYONE,
+            actor="op2",
+            now=NOW,
         )
         for c in ("A", "B")
     )
-    hotline.close_ticket(db, first, note="done", actor="op2", now=NOW)
+    hotline.close_ticket(db, first, note="done", roles=ANYONE, actor="op2", now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
@@ -407,6 +422,7 @@ async def test_an_idle_ticket_detail_writes_nothing(db_path):
         priority=None,
         text="no data for 00-AA-012345",
         licence_no="00-AA-012345",
+        roles=ANYONE,
         actor="op2",
         now=NOW,
     )
@@ -419,7 +435,7 @@ async def test_an_idle_ticket_detail_writes_nothing(db_path):
             app.refresh_data()
             await pilot.pause(0.2)
         assert updates == []
-        hotline.add_note(db, ticket_id, text="issuer phoned back", actor="op2", now=NOW)
+        hotline.add_note(db, ticket_id, text="issuer phoned back", roles=ANYONE, actor="op2", now=NOW)
         app.refresh_data()
         for _ in range(40):
             await pilot.pause(0.05)

@@ -5,6 +5,7 @@ from ediops import store
 from ediops.hotline import tickets as hotline
 from tests.hotline.desk import NOW, desk
 from tests.hotline.test_screens import seed_known_caller, seed_licence, type_text
+from tests.conftest import ANYONE
 
 
 def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
@@ -36,13 +37,14 @@ def test_ticket_list_with_late_waiting_and_hostile_rows(db_path, snap_compare):
             priority=None,
             text="x",
             licence_no=licence,
+            roles=ANYONE,
             actor="op2",
             now=NOW.replace(hour=hour),
         )
         for caller, phone, category, licence, hour in calls
     ]
-    hotline.route_ticket(db, ids[1], to="vendor-jiucheng", actor="op2", now=NOW)
-    hotline.close_ticket(db, ids[2], note="answered", actor="op2", now=NOW)
+    hotline.route_ticket(db, ids[1], to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
+    hotline.close_ticket(db, ids[2], note="answered", roles=ANYONE, actor="op2", now=NOW)
     db.close()
 
     async def open_list(pilot):

@@ -11,6 +11,7 @@ from ediops.inspection import reports as inspection
 from ediops.clock import Clock
 
 from .reports import NOW, certificate, declaration, report
+from tests.conftest import ANYONE
 
 HOSTILE = "[/] [bold]Evil[/bold] \x1b]0;pwned\x07\u202eCo"
 BUREAUS = """
@@ -73,10 +74,11 @@ def populate(db_path) -> None:
         category="software",
         priority=None,
         text="client cannot send",
+        roles=ANYONE,
         actor="bob",
         now=NOW - timedelta(hours=30),
     )
-    hotline.route_ticket(db, ticket, to="vendor-jiucheng", actor="bob", now=NOW - timedelta(hours=26))
+    hotline.route_ticket(db, ticket, to="vendor-jiucheng", roles=ANYONE, actor="bob", now=NOW - timedelta(hours=26))
     db.close()
 
 

@@ -13,6 +13,7 @@ from ediops.config import load as load_config
 from ediops.clock import iso
 
 from .reports import ENT, NOW, certificate, declaration, open_findings, report
+from tests.conftest import ANYONE
 
 
 def load(db, *reports):
@@ -168,10 +169,11 @@ def _routed_ticket(db, *, to, routed_at, category="software"):
         category=category,
         priority=None,
         text="client software cannot sign",
+        roles=ANYONE,
         actor="bob",
         now=routed_at - timedelta(hours=2),
     )
-    hotline.route_ticket(db, ticket_id, to=to, actor="bob", now=routed_at)
+    hotline.route_ticket(db, ticket_id, to=to, roles=ANYONE, actor="bob", now=routed_at)
     return ticket_id
 
 
@@ -181,12 +183,12 @@ def test_vendor_ticket_opens_24_hours_after_routing_and_closes_when_resolved(db)
     _routed_ticket(db, to="vendor-zhongrongji", routed_at=NOW - timedelta(hours=23, minutes=59, seconds=59))
     _routed_ticket(db, to="customs-hotline", routed_at=NOW - timedelta(days=3), category="not-received")
     done = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(days=3))
-    hotline.resolve_ticket(db, done, note="vendor reinstalled the client", actor="bob", now=NOW)
+    hotline.resolve_ticket(db, done, note="vendor reinstalled the client", roles=ANYONE, actor="bob", now=NOW)
     assert inspection.check_vendor_tickets(db, config, now=NOW) == {"routed": 4, "overdue": 1}
     assert db.execute("SELECT subject, ticket_id FROM findings WHERE status = 'open'").fetchall() == [
         (f"ticket:{late}", late)
     ]
-    hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
+    hotline.resolve_ticket(db, late, note="fixed", roles=ANYONE, actor="bob", now=NOW)
     inspection.check_vendor_tickets(db, config, now=NOW)
     assert open_findings(db) == []
 
@@ -211,7 +213,7 @@ def test_an_unreadable_vendor_directory_leaves_vendor_findings_and_reconcile_alo
     late = _routed_ticket(db, to="vendor-jiucheng", routed_at=NOW - timedelta(hours=30))
     inspection.check_vendor_tickets(db, load_config(), now=NOW)
     (tmp_path / "contacts.toml").write_text("[[vendors]\nbroken", encoding="utf-8")
-    hotline.resolve_ticket(db, late, note="fixed", actor="bob", now=NOW)
+    hotline.resolve_ticket(db, late, note="fixed", roles=ANYONE, actor="bob", now=NOW)
     assert inspection.check_vendor_tickets(db, load_config(tmp_path), now=NOW) == {"routed": 1, "overdue": None}
     reconcile(db, load_config(tmp_path), now=NOW)
     assert open_findings(db) == [("VENDOR_SUPPORT_OVERDUE", f"ticket:{late}")]
