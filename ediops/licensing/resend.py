@@ -29,13 +29,13 @@ def _reason(reason: str | None) -> str:
     return reason.strip()
 
 
-def _note(db, ticket_id: str | None, text: str, *, actor: str, now: datetime) -> str | None:
+def _note(db, ticket_id: str | None, text: str, *, roles_config: dict, actor: str, now: datetime) -> str | None:
     """Links the ticket (its notes get the resend); refuses, changing nothing, if it cannot take notes."""
     if not ticket_id:
         return None
     from ediops.hotline import tickets  # the hotline's; only when a ticket is named
 
-    return tickets.add_note(db, ticket_id, text=text, actor=actor, now=now)["id"]
+    return tickets.add_note(db, ticket_id, text=text, roles=roles_config, actor=actor, now=now)["id"]
 
 
 def request_licences(
@@ -64,7 +64,12 @@ def request_licences(
                 f"licence {', '.join(clean(n) for n in unknown)}: never accepted by the centre; nothing was resent"
             )
         ticket_id = _note(
-            db, ticket_id, f"resend to customs of {_list(wanted)} (key {key}): {reason}", actor=actor, now=now
+            db,
+            ticket_id,
+            f"resend to customs of {_list(wanted)} (key {key}): {reason}",
+            roles_config=roles_config,
+            actor=actor,
+            now=now,
         )
         resend_id = feeds.insert_resend(
             db,
@@ -118,6 +123,7 @@ def request_ack(
             db,
             ticket_id,
             f"acknowledgement of {batch_id} resent to its issuer (key {key}): {reason}",
+            roles_config=roles_config,
             actor=actor,
             now=now,
         )

@@ -64,12 +64,14 @@ def _answer_note(engine: Engine, row: dict, text: str) -> None:
     """Customs' (or the issuer's) answer goes on the linked ticket; a ticket closed meanwhile
     keeps its notes as they are (the answer is in the lifecycle and the audit anyway)."""
     from ediops.hotline import tickets
+    from ediops.operators.roles import SYSTEM
 
     try:
         tickets.add_note(
             engine.db,
             row["ticket_id"],
             text=f"answer to resend {row['idempotency_key']}: {text}",
+            roles=SYSTEM,
             actor="engine",
             now=engine.clock.now(),
         )
