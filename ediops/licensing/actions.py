@@ -69,21 +69,26 @@ def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now
 
 @operator_action("escalate")
 def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
-    """Hands a stuck urgent licence to the supervisor; needs a reason."""
+    """Hands a stuck urgent licence to the supervisor; needs a reason. Its alerts go straight
+    to their last (supervisor) step with the reason, in the same transaction (contract §12)."""
+    from ediops.alerts.actions import escalate_licence
+
     if not reason or not reason.strip():
         raise EdiopsError("escalating needs a reason")
-    _mark(
-        db,
-        licence_no,
-        field="escalated",
-        event="escalated",
-        action="licence.escalate",
-        what="escalated",
-        actor=actor,
-        now=now,
-        reason=reason,
-        refuse_settled=True,
-    )
+    with store.write(db):
+        _mark(
+            db,
+            licence_no,
+            field="escalated",
+            event="escalated",
+            action="licence.escalate",
+            what="escalated",
+            actor=actor,
+            now=now,
+            reason=reason,
+            refuse_settled=True,
+        )
+        escalate_licence(db, licence_no, reason=reason, actor=actor, at=iso(now))
 
 
 @operator_action("resolve")

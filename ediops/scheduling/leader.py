@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from ediops.alerts.engine import AlertPass
 from ediops.scheduling import lease, windows as scheduler
 from ediops.clock import SHANGHAI, Clock, iso
 from ediops.licensing.resend import RESEND
@@ -63,6 +64,8 @@ class Leader:
         self.triggers = {w: scheduler.trigger(config, w) for w in scheduler.WINDOWS}
         self.scheduler: AsyncIOScheduler | None = None
         self._feed_task: asyncio.Task | None = None
+        self.alerts = AlertPass(self.engine)
+        self._alert_task: asyncio.Task | None = None
         self._standing_by = False
 
     # ---------------------------------------------------------------- lifecycle
@@ -71,7 +74,7 @@ class Leader:
         """Bids for the lease every couple of seconds until `stop`; leads while it holds it."""
         self._start_scheduler()
         try:
-            next_feed = next_renew = 0.0
+            next_feed = next_renew = next_alert = 0.0
             loop = asyncio.get_running_loop()
             renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
@@ -84,6 +87,9 @@ class Leader:
                         if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
                             self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
                             next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
+                        if loop.time() >= next_alert and (self._alert_task is None or self._alert_task.done()):
+                            self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # contract §12
+                            next_alert = loop.time() + self.alerts.setting("alert_check_seconds")
                 except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly
                     log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):

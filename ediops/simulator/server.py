@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from ediops.errors import EdiopsError
 from ediops.simulator import bureaus
+from ediops.simulator.sink import Sink
 from ediops.simulator.state import Simulator, applies
 
 log = logging.getLogger("ediops.simulator")
@@ -56,6 +57,7 @@ class Peers:
     def __init__(self, sim: Simulator, *, host_override: str | None = None):
         self.sim = sim
         self.endpoints: dict[tuple[str, int], Endpoint] = {}
+        self.sink = Sink()  # the alerts' json:// channels of the demo post here, beside customs
         config = sim.config
         named = [("customs", "customs", config.customs), ("ministry", "ministry", config.ministry)]
         named += [(i.code, "issuer", i) for i in config.issuers]
@@ -88,10 +90,12 @@ class Peers:
             return await self.answer(request, *found)
 
         methods = ["GET", "POST"]
+        sink = self.sink.routes() if any(kind == "customs" for _, _, kind in endpoint.prefixes) else []
         return Starlette(
             routes=[
                 Route("/stats", stats),
                 Route("/control", control, methods=["POST"]),
+                *sink,
                 Route("/{path:path}", peer, methods=methods),
             ]
         )

@@ -1,0 +1,71 @@
+"""What people do with alerts: acknowledge one with a note (audited, role-checked), and read
+them (the command line's and the desk's listing of contract §12)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ediops.clock import iso
+from ediops.errors import EdiopsError
+from ediops.operators import audit, roles
+from ediops.store import alerts as store
+from ediops.store import write
+
+JSON_FIELDS = (
+    "id",
+    "code",
+    "subject",
+    "licence_no",
+    "issuer",
+    "batch_id",
+    "status",
+    "opened_at",
+    "closed_at",
+    "steps_sent",
+    "acknowledged_by",
+    "acknowledged_at",
+)
+NOTIFICATION_FIELDS = ("channel", "step", "at", "outcome", "error")
+
+
+class AlreadyAcknowledged(EdiopsError):
+    """Another operator acknowledged it first."""
+
+
+def acknowledge(db, roles_config: dict, alert_id: int, *, note: str, actor: str, now: datetime) -> dict:
+    """Stops an open alert's steps and repeats; it stays listed until its cause goes away."""
+    roles.require(roles_config, actor, "alert-ack")
+    if not note or not note.strip():
+        raise EdiopsError("acknowledging an alert needs a note")
+    at = iso(now)
+    with write(db):
+        before = store.acknowledge(db, alert_id, actor=actor, note=note.strip(), at=at)
+        if before is None:
+            raise EdiopsError(f"alert {alert_id} does not exist")
+        if before["status"] == "closed":
+            raise EdiopsError(f"alert {alert_id} is closed: its cause went away at {before['closed_at']}")
+        if before["status"] == "acknowledged":
+            raise AlreadyAcknowledged(
+                f"alert {alert_id} was already acknowledged by {before['acknowledged_by']} "
+                f"at {before['acknowledged_at']}: {before['ack_note']}"
+            )
+        detail = {"code": before["code"], "subject": before["subject"], "steps_sent": before["steps_sent"]}
+        audit.record(db, "alert.ack", f"alert:{alert_id}", at=at, actor=actor, reason=note.strip(), detail=detail)
+    return before
+
+
+def escalate_licence(db, licence_no: str, *, reason: str, actor: str, at: str) -> int:
+    """Called in the escalation's own transaction (licensing.actions.escalate)."""
+    return store.escalate_licence(db, licence_no, actor=actor, reason=reason, at=at)
+
+
+def listing(db, *, open_only: bool, limit: int | None = None) -> list[dict]:
+    """Alerts as `ediops alerts --json` prints them, unacknowledged first."""
+    rows = store.listing(db, open_only=open_only, limit=limit)
+    attempts = store.attempts_of(db, [r["id"] for r in rows])
+    out = []
+    for row in rows:
+        item = {f: row[f] for f in JSON_FIELDS}
+        item["notifications"] = [{f: n[f] for f in NOTIFICATION_FIELDS} for n in attempts.get(row["id"], [])]
+        out.append(item)
+    return out
