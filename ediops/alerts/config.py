@@ -98,8 +98,12 @@ class Alerts:
         return next((r for r in self.rules if r.key == key), None)
 
 
-def problems(data: dict) -> list[str]:
-    """Every error of an alerts.toml, each naming its key; empty when the file is sound."""
+def problems(data: dict) -> list[tuple[str, str]]:
+    """Every error of an alerts.toml as (key, message); empty when the file is sound."""
+    return [tuple(p.split(": ", 1)) for p in _problems(data)]
+
+
+def _problems(data: dict) -> list[str]:
     found: list[str] = []
     channels = data.get("channels", {})
     for key in sorted(set(data) - {"channels", "rules"}):
@@ -167,7 +171,10 @@ def problems(data: dict) -> list[str]:
 def parse(data: dict) -> Alerts:
     errors = problems(data)
     if errors:
-        raise InputError(f"{FILE}: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+        first = ": ".join(errors[0])
+        raise InputError(
+            f"{FILE}: {first}" + (f" (and {len(errors) - 1} more; see ediops config check)" if len(errors) > 1 else "")
+        )
     channels = {
         name: Channel(name, url_env=t.get("url_env"), url_file=t.get("url_file"), url=t.get("url"))
         for name, t in data.get("channels", {}).items()
@@ -192,12 +199,3 @@ def load(config) -> Alerts:
 def warnings(alerts: Alerts) -> list[str]:
     """Channels whose URL cannot be had here: reported, not fatal."""
     return [c.unset_reason() for c in alerts.channels.values() if c.resolve() is None]
-
-
-def check(config_dir: Path | None) -> tuple[list[str], list[str]]:
-    """(errors, warnings) of alerts.toml for `ediops config check`, each prefixed by the file."""
-    data = read_toml(FILE, config_dir)
-    errors = problems(data)
-    if errors:
-        return [f"{FILE}: {e}" for e in errors], []
-    return [], [f"{FILE}: {w}" for w in warnings(parse(data))]

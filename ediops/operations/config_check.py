@@ -228,6 +228,10 @@ SETTINGS: dict[str, Callable] = {
     "lease_seconds": positive_number,
     "backup_dir": text,
     "backup_keep": positive_int,
+    "urgent_warn_minutes": positive_number,
+    "alert_grace_minutes": positive_number,
+    "alert_check_seconds": positive_number,
+    "alert_bell": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
 }
 
 
@@ -283,6 +287,19 @@ def check_contacts(data: dict, sheet: Sheet) -> None:
             seen.add(table.get("id"))
 
 
+def check_alerts(data: dict, sheet: Sheet) -> None:
+    """Unknown channels or codes are errors; a channel whose URL cannot be had here, a warning."""
+    from ediops.alerts import config as alerts
+
+    errors = alerts.problems(data)
+    for key, message in errors:
+        sheet.error(key, message)
+    if not errors:
+        for channel in alerts.parse(data).channels.values():
+            if channel.resolve() is None:
+                sheet.warn(f"channels.{channel.name}", channel.unset_reason())
+
+
 VALIDATORS: dict[str, Callable[[dict, Sheet], None]] = {
     "peers.toml": check_peers,
     "units.toml": check_units,
@@ -291,6 +308,7 @@ VALIDATORS: dict[str, Callable[[dict, Sheet], None]] = {
     "roles.toml": check_roles,
     "hotline.toml": check_hotline,
     "contacts.toml": check_contacts,
+    "alerts.toml": check_alerts,
 }
 
 

@@ -11,6 +11,7 @@ from ediops import config as config_mod
 from ediops.alerts import channels, config, message, schedule
 from ediops.clock import SHANGHAI
 from ediops.errors import InputError
+from ediops.operations import config_check
 from ediops.text import has_controls
 from tests.alerts.harness import HOSTILE
 
@@ -27,12 +28,23 @@ def test_the_bundled_alerts_toml_is_valid_and_names_its_channels_unset(monkeypat
     assert {"URGENT_AT_RISK", "URGENT_OVERDUE", "FEED_UNREACHABLE", "CUSTOMS_UNACKED", "ACK_UNDELIVERED"} <= (
         alerts.codes()
     )
-    errors, warnings = config.check(None)
-    assert errors == []
-    assert warnings == [
-        "alerts.toml: channel duty: EDIOPS_ALERT_DUTY_URL is not set",
-        "alerts.toml: channel supervisor: EDIOPS_ALERT_SUPERVISOR_URL is not set",
+    found = [str(p) for p in config_check.check(None) if p.path.endswith("alerts.toml")]
+    assert [f.split("alerts.toml: ")[1] for f in found] == [
+        "channels.duty: warning: channel duty: EDIOPS_ALERT_DUTY_URL is not set",
+        "channels.supervisor: warning: channel supervisor: EDIOPS_ALERT_SUPERVISOR_URL is not set",
     ]
+
+
+def test_config_check_names_an_unknown_channel_or_code_as_an_error(tmp_path):
+    (tmp_path / "alerts.toml").write_text(
+        '[channels.duty]\nurl_env = "X"\n[[rules]]\ncodes = ["URGENT_LATE"]\n'
+        'steps = [{ after_minutes = 0, notify = ["pager"] }]\n'
+    )
+    found = [p for p in config_check.check(tmp_path) if p.path.endswith("alerts.toml")]
+    assert {(p.key, p.message, p.warning) for p in found} == {
+        ("rules[1].codes", "unknown code 'URGENT_LATE'", False),
+        ("rules[1].steps[1].notify", "unknown channel 'pager'", False),
+    }
 
 
 def test_unknown_channels_codes_and_keys_are_errors_naming_their_key():
@@ -41,7 +53,7 @@ def test_unknown_channels_codes_and_keys_are_errors_naming_their_key():
         "rules": [{"codes": ["URGENT_OVERDUE", "NO_SUCH_CODE"], "steps": [{"after_minutes": 0, "notify": ["pager"]}]}],
         "extra": 1,
     }
-    found = config.problems(data)
+    found = [": ".join(p) for p in config.problems(data)]
     assert "extra: unknown key" in found
     assert "channels.bare: needs url_env, url_file or url" in found
     assert "channels.odd.colour: unknown key" in found
