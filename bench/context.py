@@ -12,6 +12,7 @@ class Context:
     scale: "object"
     db_path: Path
     scratch: Path
+    base_path: Path | None = None  # the scale store as built and migrated, before any benchmark
     on_steps: Callable[[int], None] = field(default=lambda total: None)
     on_tick: Callable[[int], None] = field(default=lambda n: None)
 

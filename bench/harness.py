@@ -21,7 +21,7 @@ from bench.scales import SCALES
 
 HERE = Path(__file__).resolve().parent
 # Read-only benchmarks first, so they see the store exactly as built.
-BENCHMARKS = ("dashboard", "desk", "sync", "ingest", "writeoffs", "forward")
+BENCHMARKS = ("dashboard", "desk", "sync", "ingest", "writeoffs", "forward", "durability")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -82,7 +82,9 @@ def run(argv: list[str] | None = None) -> int:
         work = scale_store.working_copy(base, args.scratch / f"work-{scale.name}.db")
         results["scale"] = {"name": scale.name, **scale_store.counts(work)}
         progress.advance(overall)
-        ctx = Context(scale=scale, db_path=work, scratch=args.scratch, on_steps=on_steps, on_tick=on_tick)
+        ctx = Context(
+            scale=scale, db_path=work, scratch=args.scratch, base_path=base, on_steps=on_steps, on_tick=on_tick
+        )
         for name in only:
             progress.update(step, description=name, total=1, completed=0)
             try:

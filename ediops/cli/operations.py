@@ -3,6 +3,43 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from ediops import store
+from ediops.cli import _instant
+from ediops.errors import InputError
+from ediops.operators import audit
+from ediops.text import clean
+
+
+def _store_path(ctx) -> Path:
+    return Path(ctx.db_path) if ctx.db_path else store.default_path()
+
+
+def _backup(ctx, args) -> int:
+    from ediops.store.maintenance import backup
+
+    source = _store_path(ctx)
+    dest = backup(source, args.dest)
+    at = ctx.clock.iso()
+    with store.write(ctx.db):
+        audit.record(ctx.db, "store.backup", f"file:{dest.resolve()}", at=at, actor=ctx.actor)
+    ctx.out(f"backup of {source} written to {dest} ({dest.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _check(ctx, args) -> int:
+    from ediops.store.maintenance import check
+
+    path = _store_path(ctx)
+    problems = check(path)  # read-only: neither migrates nor creates the store
+    for problem in problems:
+        ctx.out(problem)
+    if problems:
+        print(f"ediops check: {path}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    ctx.out("ok")
+    return 0
 
 
 def _config_check(ctx, args) -> int:
@@ -20,7 +57,40 @@ def _config_check(ctx, args) -> int:
     return 0
 
 
+def _report(ctx, args) -> int:
+    from ediops.operations import report
+    from ediops.text import json_line
+
+    end = args.to or ctx.clock.now()
+    start = args.start
+    if start is not None and start >= end:
+        raise InputError(f"--from {start.isoformat()} is not before --to {end.isoformat()}")
+    built = report.build(ctx.db, ctx.config, start=start, end=end)
+    if args.format == "json":
+        print(json_line(built))
+    elif args.format == "csv":
+        sys.stdout.write(clean(report.csv_text(built), multiline=True))
+    else:
+        for line in report.text(built):
+            ctx.out(line)
+    return 0
+
+
 def register(sub, common) -> None:
+    p = sub.add_parser("backup", parents=[common], help="a consistent copy of the live store, written to DEST")
+    p.add_argument("dest", type=Path, metavar="DEST", help="the new file (an existing one is refused)")
+    p.set_defaults(func=_backup)
+    p = sub.add_parser(
+        "check", parents=[common], help="integrity, foreign keys and schema of the store: ok or each problem"
+    )
+    p.set_defaults(func=_check)
+    p = sub.add_parser("report", parents=[common], help="the shift handover report (default: the last 8 hours)")
+    p.add_argument(
+        "--from", dest="start", type=_instant, default=None, help="start (ISO 8601; default: --to minus 8 h)"
+    )
+    p.add_argument("--to", type=_instant, default=None, help="end (ISO 8601; default: now)")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    p.set_defaults(func=_report)
     p = sub.add_parser("config", parents=[common], help="the configuration: `config check`")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     checking = actions.add_parser(

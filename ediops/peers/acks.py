@@ -34,7 +34,7 @@ async def deliver(engine: Engine, batch_id: str) -> bool:
     code, body, key, source = row
     issuer = destination(engine, code, source)
     at = engine.at()
-    with write(db):
+    with write(db, durable=True):  # the POST below follows it (contract §14)
         db.execute(
             "UPDATE acks SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE idempotency_key = ?",
             [at, None if issuer else f"issuer {code!r} is not configured: nowhere to send", key],

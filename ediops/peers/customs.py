@@ -66,7 +66,7 @@ def _mark_sent(engine: Engine, key: str) -> str:
     `{"licences": [...]}` made of the records' stored JSON text as is (parsing and dumping
     them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
-    with write(db):
+    with write(db, durable=True):  # the POST below follows it (contract §14)
         db.execute(
             "UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?", [at, key]
         )

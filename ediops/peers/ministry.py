@@ -44,7 +44,7 @@ def _queue(engine: Engine) -> None:
 
 async def _send(engine: Engine, key: str) -> bool:
     db = engine.db
-    with write(db):
+    with write(db, durable=True):  # the POST below follows it (contract §14)
         db.execute(
             "UPDATE relays SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
             [engine.at(), key],

@@ -21,7 +21,7 @@ from ediops.store import write
 if TYPE_CHECKING:
     from apscheduler.triggers.cron import CronTrigger
 
-WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile")
+WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup")
 RUN = "run"
 FORWARD_LICENCE = "forward-licence"
 _LOOKBACK = (timedelta(seconds=2), timedelta(seconds=70), timedelta(hours=1, minutes=2), timedelta(hours=24))

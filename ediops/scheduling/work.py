@@ -3,6 +3,8 @@ urgent licences on within seconds. Each returns (outcome, detail) for the run le
 
 from __future__ import annotations
 
+import asyncio
+
 from ediops.peers import acks, bureaus, customs, feeds, ministry
 from ediops.licensing.reconcile import reconcile
 from ediops.peers.runtime import Engine
@@ -38,10 +40,19 @@ async def feed_pass(engine: Engine) -> None:
     await customs.send_pending(engine)
 
 
+async def backup_window(engine: Engine) -> tuple[str, str]:
+    """A copy of the store in `backup_dir` (contract §14), made in a thread: the leader goes on."""
+    from ediops.operations.backups import take
+    from ediops.store.maintenance import database_path
+
+    return await asyncio.to_thread(take, database_path(engine.db), engine.config.settings, engine.clock.now())
+
+
 WORK = {
     "poll-feeds": poll_feeds,
     "forward-customs": customs.forward_customs,
     "pull-writeoffs": ministry.pull_writeoffs,
     "send-acks": acks.send_acks,
     "reconcile": reconcile_window,
+    "backup": backup_window,
 }

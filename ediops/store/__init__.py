@@ -15,12 +15,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from ediops.errors import EdiopsError
 from ediops.store import migrations
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
+# Every commit is atomic and survives a crash of the process; under WAL with NORMAL it may
+# roll back after a power loss. A commit that an outside effect follows (an ack POSTed, a
+# forward, a relay, a notification) is made with DURABLE: the WAL is synced before COMMIT
+# returns, and with it every commit before it (contract §14; bench/NOTES.md: durability).
+SYNCHRONOUS = "NORMAL"
+DURABLE = "FULL"
 
 
 def default_path() -> Path:
@@ -62,7 +69,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 def _open(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -73,13 +80,18 @@ def connect_reader(path: str | os.PathLike) -> sqlite3.Connection:
     return _open(Path(path))
 
 
+def migration_names() -> list[str]:
+    """Every migration this program knows, in the order they run."""
+    return sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m"))
+
+
 def is_migrated(path: str | os.PathLike) -> bool:
-    """True when the store exists and every migration is recorded, read without sqlite-utils
-    (the desk checks this before it opens, and migrates only when needed)."""
+    """True when the store exists and has exactly this program's migrations, read without
+    sqlite-utils (the desk checks this before it opens, and migrates only when needed; a store
+    newer than the program is then refused by `apply_migrations`)."""
     path = Path(path)
     if not path.exists():
         return False
-    names = {m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m")}
     conn = _open(path)
     try:
         applied = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
@@ -87,26 +99,44 @@ def is_migrated(path: str | os.PathLike) -> bool:
         return False
     finally:
         conn.close()
-    return names <= applied
+    return applied == set(migration_names())
+
+
+class NewerStore(EdiopsError):
+    """The store records migrations this program does not have: a newer ediops wrote it."""
+
+
+def unknown_migrations(applied) -> list[str]:
+    return sorted(set(applied) - set(migration_names()))
 
 
 @contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(db: sqlite_utils.Database, *, durable: bool = False) -> Iterator[sqlite_utils.Database]:
     """One write transaction taken with BEGIN IMMEDIATE, so readers-turned-writers never deadlock.
 
-    Nested calls join the outer transaction. Never make a network call inside."""
+    Nested calls join the outer transaction. Never make a network call inside. `durable`: the
+    commit is on disk when this returns (say it for the write an outside effect follows); it
+    must be the outer transaction (a change of `synchronous` inside one is not reliably applied)."""
     if db.conn.in_transaction:
+        if durable:
+            raise RuntimeError("a durable write cannot join another transaction: make the outer one durable")
         yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    if durable:
+        db.conn.execute(f"PRAGMA synchronous = {DURABLE}")
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    else:
-        db.conn.execute("COMMIT")
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        else:
+            db.conn.execute("COMMIT")
+    finally:
+        if durable:
+            db.conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
 
 
 def data_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
@@ -115,12 +145,20 @@ def data_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
 
 
 def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    """Run every migration not yet recorded, each in its own immediate transaction."""
-    names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__) if m.name.startswith("m"))
+    """Run every migration not yet recorded, each in its own immediate transaction. A store
+    that records a migration this program does not know was written by a newer ediops: it is
+    refused, untouched, rather than run by code that does not know its schema."""
+    names = migration_names()
     done: list[str] = []
     with write(db):
         db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
     applied = {row[0] for row in db.execute("SELECT name FROM _migrations").fetchall()}
+    if newer := unknown_migrations(applied):
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        raise NewerStore(
+            f"data file {path} was written by a newer ediops (schema migrations unknown to this one: "
+            f"{', '.join(newer)}); install that version or later, or restore a backup made by this one"
+        )
     for name in names:
         if name in applied:
             continue

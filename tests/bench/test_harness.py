@@ -17,6 +17,7 @@ FIELDS = {
     "ingest": ["licences_per_s", "raw_executemany_per_s", "ratio"],
     "writeoffs": ["releases_per_s"],
     "forward": ["licences_per_s", "raw_httpx_per_s", "ratio"],
+    "durability": [f"{kind}_ratio_{mode}" for kind in ("ingest", "forward") for mode in ("normal", "effects", "full")],
     "dashboard": ["refresh_ms_p95"],
     "desk": ["first_frame_s", "bare_textual_first_frame_s", "first_frame_ratio", "rss_mb"],
     "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
