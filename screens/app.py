@@ -53,6 +53,7 @@ class DeskApp(App):
         Binding("b", "open('browser')", "Licences", show=False, id="desk.browser"),
         Binding("t", "open('tickets')", "Tickets", show=False, id="desk.tickets"),
         Binding("i", "open('inspection')", "Inspection", show=False, id="desk.inspection"),
+        Binding("R", "open('report')", "Shift report", show=False, id="desk.report"),
     ]
 
     def __init__(

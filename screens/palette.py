@@ -28,6 +28,7 @@ class DeskCommands(Provider):
             ("Licence browser", "every licence, paged", partial(app.action_open, "browser")),
             ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
             ("New ticket", "log a hotline call", app.action_new_ticket),
+            ("Shift report", "the handover report of the last 8 hours (R)", partial(app.action_open, "report")),
             (
                 "Inspection (2002 notice)",
                 "bureaus' e-declaration and e-visa shares",

@@ -45,6 +45,10 @@ def screen(name: str) -> Screen | None:
         from ediops.screens.inspection import InspectionScreen
 
         return InspectionScreen()
+    if name == "report":
+        from ediops.screens.report import ReportScreen
+
+        return ReportScreen()
     if name == "tickets":
         cls = _optional("ediops.screens.ticket_list", "TicketListScreen")
         return cls() if cls else None
