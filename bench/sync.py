@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 import time
 from ediops import store
+from ediops.hotline import settings as hotline_settings
 from ediops.hotline.tickets import open_ticket
 
 from bench import records
@@ -27,6 +28,7 @@ def _open_count(screen: str) -> int:
 def run(ctx: Context) -> dict:
     term = Terminal(ctx.scratch)
     db = store.connect(ctx.db_path)
+    hotline = hotline_settings.load()
     timings = []
     ctx.steps(ctx.scale.sync_runs)
     try:
@@ -47,6 +49,7 @@ def run(ctx: Context) -> dict:
                 roles=ANYONE,
                 actor="bench",
                 now=records.NOW,
+                settings=hotline,
             )
             committed = time.perf_counter()
             count += 1

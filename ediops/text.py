@@ -40,6 +40,15 @@ def has_controls(value: str) -> bool:
     return bool(_ESCAPES.search(value) or _CONTROLS.search(value))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def dumps(value: object) -> str:
+    """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received.
+    One encoder for the process (json.dumps builds one per call: ingest dumps every record)."""
+    return _ENCODER.encode(value)
+
+
 def json_line(value) -> str:
     """JSON for a terminal or a script: Unicode kept readable, every control and bidi character
     escaped as \\uXXXX (valid JSON, since they can only stand inside strings)."""

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ediops.inspection import view
-from ediops.licensing.rules import ELECTRONIC_CHANNELS
+from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import stamp
 from ediops.screens.inspection import WHAT, share_bar, shift_month

@@ -4,6 +4,8 @@ resolve, close, reopen), each asking for its note and refused when another desk 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
 from ediops.hotline.lookup import licence_story
@@ -22,6 +24,10 @@ from ediops.screens.operator import ask_then, perform
 from ediops.screens.safe import join, safe
 from ediops.screens.ticket_form import story_text
 from ediops.screens.widgets import show_text
+from ediops.vocabulary import TICKET_ACTIVE
+
+if TYPE_CHECKING:
+    from ediops.hotline.settings import HotlineConfig
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -54,7 +60,7 @@ def _field(label: str, *parts: Text) -> Text:
 def ticket_text(ticket: dict, settings, now) -> Text:
     """The ticket's fields, every outside string through `safe`."""
     due = stamp(ticket["due_at"])
-    if ticket["status"] in hotline.ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now:
+    if ticket["status"] in TICKET_ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now:
         due.stylize("bold red")
     lines = [
         join(
@@ -153,8 +159,8 @@ class TicketActions:
     def action_reopen(self) -> None:
         self._act("Reopen: why?", "{} reopened", hotline.reopen_ticket, "note", settings=self.hotline_settings())
 
-    def hotline_settings(self):
-        return hotline_config.load(getattr(self.app.config, "directory", None))
+    def hotline_settings(self) -> HotlineConfig:
+        return self.app.config.hotline
 
     def action_route(self) -> None:
         ticket_id = self._ticket_or_refuse()
@@ -189,7 +195,7 @@ class TicketActions:
             if party:
                 perform(self.app, f"{ticket_id} waiting on {party}", hotline.wait_ticket, ticket_id, party=party)
 
-        self.app.push_screen(ChoiceDialog("Waiting on", [(p, Text(p)) for p in hotline_config.PARTIES]), wait)
+        self.app.push_screen(ChoiceDialog("Waiting on", [(p, Text(p)) for p in hotline_settings.PARTIES]), wait)
 
 
 class TicketDetailScreen(TicketActions, DeskScreen):

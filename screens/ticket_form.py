@@ -15,7 +15,7 @@ from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from ediops import store
-from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.licensing.contract import LICENCE_NO
 from ediops.errors import EdiopsError
 from ediops.hotline.lookup import licence_story
@@ -112,7 +112,7 @@ class TicketFormScreen(Screen[str | None]):
         self._proposed = ""  # the note last proposed from a template: replaced until edited
 
     def compose(self) -> ComposeResult:
-        self.settings = hotline_config.load(getattr(self.app.config, "directory", None))
+        self.settings = self.app.config.hotline
         self.db = store.connect(self.app.db_path)
         category = self.settings.default_category
         with Vertical(id="form"):
@@ -135,7 +135,7 @@ class TicketFormScreen(Screen[str | None]):
             with Horizontal(classes="row"):
                 yield Label("Category", classes="label")
                 yield Select(
-                    [(c, c) for c in hotline_config.CATEGORIES],
+                    [(c, c) for c in hotline_settings.CATEGORIES],
                     id="category",
                     compact=True,
                     allow_blank=False,
@@ -143,7 +143,7 @@ class TicketFormScreen(Screen[str | None]):
                 )
                 yield Label("Priority", classes="label")
                 yield Select(
-                    [(p, p) for p in hotline_config.PRIORITIES],
+                    [(p, p) for p in hotline_settings.PRIORITIES],
                     id="priority",
                     compact=True,
                     allow_blank=False,

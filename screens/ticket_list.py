@@ -17,6 +17,7 @@ from ediops.screens.hotline_summary import HotlineSummaryScreen
 from ediops.screens.safe import join, safe
 from ediops.screens.ticket_detail import TICKET_BINDINGS, TicketActions
 from ediops.screens.widgets import KeyedTable, Row
+from ediops.vocabulary import TICKET_ACTIVE
 
 VIEWS = ("active", "all", "open", "waiting", "resolved", "closed")
 COLUMNS = [
@@ -33,7 +34,7 @@ LIMIT = 200
 
 def ticket_cells(ticket: dict, now) -> list[Text]:
     """Outside text through `safe`; a ticket past its due time shows its status in red with `!`."""
-    late = ticket["status"] in hotline.ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now
+    late = ticket["status"] in TICKET_ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now
     return [
         safe(ticket["id"]),
         safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")),

@@ -3,10 +3,12 @@
 import subprocess
 import sys
 
-from ediops.hotline import tickets as hotline
+from ediops.hotline import settings as hotline_config, tickets as hotline
 from ediops.clock import parse_instant
 from tests.conftest import ROOT
 from tests.conftest import ANYONE
+
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
 
 
 def test_no_command_is_wrong_usage(cli):
@@ -20,6 +22,7 @@ def test_reader_closing_the_pipe_is_one_line_not_a_traceback(db, db_path):
     for n in range(60):  # more JSON than a pipe buffer holds, so the write meets the closed pipe
         hotline.open_ticket(
             db,
+            settings=HOTLINE,
             caller=f"caller {n}",
             phone="010-65198180",
             org="Port 5300",

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from ediops import config as config_mod
 from ediops import store
@@ -22,6 +22,10 @@ from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
 from ediops.errors import EdiopsError
 from ediops.text import clean
+
+if TYPE_CHECKING:
+    from ediops.hotline.settings import HotlineConfig
+    from ediops.store import Database
 
 
 @dataclass
@@ -34,8 +38,15 @@ class Context:
     actor: str = field(default_factory=current_actor)
 
     @cached_property
-    def db(self):
+    def db(self) -> Database:
         return store.connect(self.db_path)
+
+    @cached_property
+    def hotline(self) -> HotlineConfig:
+        """The hotline's settings of `--config`, read once for the command."""
+        from ediops.hotline import settings
+
+        return settings.load(self.config_dir)
 
     @cached_property
     def config(self) -> config_mod.Config:

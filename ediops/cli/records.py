@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ediops.licensing import contract
+from ediops.store import findings as findings_db
+from ediops.vocabulary import FINDING_OPEN
 from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.licensing.reconcile import reconcile
 from ediops.licensing.writeoffs import apply_writeoffs
@@ -18,24 +21,8 @@ from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import licence_view
 from ediops.text import clean, json_line
 
-FINDING_FIELDS = (
-    "id",
-    "code",
-    "status",
-    "subject",
-    "licence_no",
-    "batch_id",
-    "issuer",
-    "declaration_no",
-    "enterprise",
-    "period",
-    "ticket_id",
-    "detail",
-    "opened_at",
-    "closed_at",
-    "closed_by",
-    "note",
-)
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 
 def _load_all(paths) -> list[tuple[str, str, object]]:
@@ -85,20 +72,10 @@ def _reconcile(ctx, args) -> int:
     return 0
 
 
-def list_findings(db, *, open_only: bool = False, code: str | None = None) -> list[dict]:
+def list_findings(db: Database, *, open_only: bool = False, code: str | None = None) -> list[dict]:
     """Findings as §8 shows them (absent subjects as null), newest first."""
-    sql = f"SELECT {', '.join(FINDING_FIELDS)} FROM findings WHERE 1"
-    params = []
-    if open_only:
-        sql += " AND status = 'open'"
-    if code:
-        sql += " AND code = ?"
-        params.append(code)
-    cursor = db.execute(sql + " ORDER BY id DESC", params)
-    rows = [dict(zip(FINDING_FIELDS, row)) for row in cursor.fetchall()]
-    for row in rows:
-        row["detail"] = None if row["detail"] is None else json.loads(row["detail"])
-    return rows
+    status = FINDING_OPEN if open_only else None
+    return findings_db.find(db, status=status, codes=[code] if code else [], order="newest", parse_detail=True)
 
 
 def _findings(ctx, args) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ediops.hotline import tickets as hotline, settings as hotline_config
+from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.hotline.summary import FIELDS, daily_summary, summary_csv
 from ediops.text import clean, json_line
 
@@ -35,7 +35,7 @@ def _new(ctx, args) -> int:
         roles=ctx.config.roles,
         actor=ctx.actor,
         now=ctx.clock.now(),
-        settings=hotline_config.load(ctx.config_dir),
+        settings=ctx.hotline,
     )
     print(ticket_id)
     return 0
@@ -95,7 +95,7 @@ def _show(ctx, args) -> int:
     if args.json:
         print(json_line(ticket))
     else:
-        print("\n".join(_show_text(ticket, hotline_config.load(ctx.config_dir))))
+        print("\n".join(_show_text(ticket, ctx.hotline)))
     return 0
 
 
@@ -135,7 +135,7 @@ def _reopen(ctx, args) -> int:
             roles=ctx.config.roles,
             actor=ctx.actor,
             now=ctx.clock.now(),
-            settings=hotline_config.load(ctx.config_dir),
+            settings=ctx.hotline,
         )
     )
 
@@ -149,7 +149,7 @@ def _wait(ctx, args) -> int:
 
 
 def _route(ctx, args) -> int:
-    settings = hotline_config.load(ctx.config_dir)
+    settings = ctx.hotline
     ticket = hotline.route_ticket(
         ctx.db,
         args.id,
@@ -197,8 +197,8 @@ def register(sub, common) -> None:
     new.add_argument("--phone", required=True, help="number to call back")
     new.add_argument("--org", required=True, help="organisation: name or code")
     new.add_argument("--org-kind", choices=hotline.ORG_KINDS, help="kind of organisation")
-    new.add_argument("--category", required=True, choices=hotline_config.CATEGORIES)
-    new.add_argument("--priority", choices=hotline_config.PRIORITIES, help="default: the category's")
+    new.add_argument("--category", required=True, choices=hotline_settings.CATEGORIES)
+    new.add_argument("--priority", choices=hotline_settings.PRIORITIES, help="default: the category's")
     new.add_argument("--licence", help="licence number YY-XX-NNNNNN")
     new.add_argument("--batch", help="batch id the call is about")
     new.add_argument("--finding", type=int, help="finding id the call is about")
@@ -226,7 +226,7 @@ def register(sub, common) -> None:
 
     wait = action("wait", _wait, "mark the ticket waiting on a party")
     wait.add_argument("id")
-    wait.add_argument("--on", required=True, choices=hotline_config.PARTIES)
+    wait.add_argument("--on", required=True, choices=hotline_settings.PARTIES)
     wait.add_argument("--note")
 
     route = action("route", _route, "pass the ticket to a role of contacts.toml")

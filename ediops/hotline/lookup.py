@@ -5,26 +5,27 @@ facts (received? forwarded? accepted by customs? releases n/12?) drawn from the 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ediops.licensing.licence import licence_view
+from ediops.store import feeds as feeds_db, tickets as tickets_db
+
+if TYPE_CHECKING:
+    from ediops.store import Queryable
 
 
-def licence_story(db, licence_no: str, *, now: datetime) -> dict:
+def licence_story(db: Queryable, licence_no: str, *, now: datetime) -> dict:
     """`found` False when the centre never accepted this licence (then `rejected` tells
     whether it came and was refused, so the operator knows to call the issuer)."""
     licence_no = licence_no.strip().upper()
     view = licence_view(db, licence_no, now=now)
     if view is None:
-        rejected = db.execute(
-            "SELECT reasons, received_at FROM rejections WHERE licence_no = ? ORDER BY id DESC LIMIT 1", [licence_no]
-        ).fetchone()
-        tickets = db.execute("SELECT count(*) FROM tickets WHERE licence_no = ?", [licence_no]).fetchone()[0]
         return {
             "licence_no": licence_no,
             "found": False,
             "open_findings": [],
-            "tickets": tickets,
-            "rejected": {"reasons": rejected[0], "at": rejected[1]} if rejected else None,
+            "tickets": tickets_db.count_for_licence(db, licence_no),
+            "rejected": feeds_db.last_rejection(db, licence_no),
         }
     licence, tally = view["licence"], view["tally"]
     story = {

@@ -7,20 +7,23 @@ import csv
 import io
 from datetime import date, datetime
 
+from typing import TYPE_CHECKING
+
 from ediops.clock import parse_instant
-from ediops.hotline.tickets import ACTIVE
 from ediops.hotline.settings import CATEGORIES
+from ediops.store import tickets as tickets_db
+from ediops.vocabulary import TICKET_ACTIVE
+
+if TYPE_CHECKING:
+    from ediops.store import Queryable
 
 FIELDS = ("category", "opened", "resolved", "closed", "open", "past_due")
 
 
-def daily_summary(db, *, day: date, now: datetime) -> dict:
+def daily_summary(db: Queryable, *, day: date, now: datetime) -> dict:
     """Counts per category (opened/resolved/closed that day; open and past due now) and the
     tickets past due, most overdue first."""
-    rows = db.execute(
-        "SELECT id, category, priority, status, opened_at, resolved_at, closed_at, due_at, "
-        "caller, org, licence_no FROM tickets"
-    ).fetchall()
+    rows = [tuple(t.values()) for t in tickets_db.for_summary(db)]
     prefix = day.isoformat()
     counts = {c: dict.fromkeys(FIELDS[1:], 0) for c in CATEGORIES}
     past_due = []
@@ -28,7 +31,7 @@ def daily_summary(db, *, day: date, now: datetime) -> dict:
         tally = counts.setdefault(category, dict.fromkeys(FIELDS[1:], 0))
         for field, at in (("opened", opened), ("resolved", resolved), ("closed", closed)):
             tally[field] += bool(at and at.startswith(prefix))
-        if status in ACTIVE:
+        if status in TICKET_ACTIVE:
             tally["open"] += 1
             if due and parse_instant(due) < now:
                 tally["past_due"] += 1

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Iterable
 
-from ediops.hotline import settings as hotline_config
-from ediops.licensing import rules
 from ediops import store
+from ediops.inspection import rules
 from ediops.clock import iso, parse_instant
 from ediops.errors import InputError
 from ediops.licensing.findings import Cause, clear_cause, raise_cause, sync
+from ediops.store import tickets as tickets_db
 
 log = logging.getLogger("ediops.inspection")
 _BUREAU = re.compile(r"\d{4}")
@@ -361,7 +361,7 @@ def approved_vendors(config) -> dict[str, str] | None:
     name by the id a routed ticket's `routed_to` holds. None (logged) when the directory cannot
     be read, so a typo there never stops reconciliation or the desk."""
     try:
-        contacts = hotline_config.load(getattr(config, "directory", None)).contacts
+        contacts = config.hotline.contacts
     except InputError as exc:
         log.warning("approved vendors unknown: %s", exc)
         return None
@@ -371,9 +371,7 @@ def approved_vendors(config) -> dict[str, str] | None:
 def check_vendor_tickets(db, config, *, now: datetime) -> dict:
     """VENDOR_SUPPORT_OVERDUE for every ticket routed to an approved vendor; closes the
     findings of tickets resolved since. Called by reconcile."""
-    tickets = _dicts(
-        db.execute("SELECT id, status, routed_to, routed_at, opened_at FROM tickets WHERE routed_to IS NOT NULL")
-    )
+    tickets = tickets_db.routed(db)
     vendors = approved_vendors(config)
     if vendors is None:
         return {"routed": len(tickets), "overdue": None}  # findings left as they are

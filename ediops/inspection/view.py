@@ -10,7 +10,8 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from ediops.licensing import rules
+from ediops.inspection import rules
+from ediops.store import tickets as tickets_db
 from ediops.clock import SHANGHAI
 from ediops.inspection.reports import approved_vendors
 
@@ -141,13 +142,8 @@ def overdue_vendor_tickets(db, config, *, now: datetime) -> list[dict]:
     vendors = approved_vendors(config)
     if not vendors:
         return []
-    columns = ("id", "status", "routed_to", "routed_at", "opened_at", "org", "caller", "category")
     found = []
-    for row in db.execute(
-        f"SELECT {', '.join(columns)} FROM tickets WHERE routed_to IS NOT NULL "
-        "AND status IN ('open', 'waiting') ORDER BY coalesce(routed_at, opened_at)"
-    ):
-        ticket = dict(zip(columns, row))
+    for ticket in tickets_db.routed(db, active_only=True):
         cause = rules.vendor_support_overdue(ticket, vendors, now)
         if cause is not None:
             found.append({**ticket, **cause.detail})

@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ediops.errors import InputError
-from ediops.licensing.rules import exact
-from ediops.store import dumps
+from ediops.text import dumps
+from ediops.vocabulary import exact
 
 # §4 rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"

@@ -16,6 +16,7 @@ from ediops.licensing import contract, findings, rules
 from ediops.clock import iso
 from ediops.licensing import reconcile, writeoffs
 from ediops.licensing.licence import add_events
+from ediops.store import feeds as feeds_db
 
 
 def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict:
@@ -71,10 +72,8 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
         problems = header.problems + verdict.problems or ["already accepted with different content"]
         rejected.append({"licence_no": number, "reasons": reasons})
         flagged.setdefault(number, []).append({"position": position, "reasons": reasons, "problems": problems})
-        db.execute(
-            "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [batch_id, position, number, store.dumps(reasons), text, at],
+        feeds_db.add_rejection(
+            db, batch_id=batch_id, position=position, licence_no=number, reasons=reasons, record=text, received_at=at
         )
     new = _store_licences(
         db, fresh, batch_id=batch_id, business_date=business_date, urgent=urgent_batch, at=at, source=source
@@ -189,8 +188,7 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
             batch_id=ack["batch_id"], issuer=issuer, declared=ack["declared_count"], received=ack["received_count"]
         ),
         at=at,
-        scope_sql="batch_id = ?",
-        scope_args=[ack["batch_id"]],
+        scope={"batch_id": ack["batch_id"]},
     )
     if batch.get("kind") == "daily" and isinstance(issuer, str) and isinstance(business_date, str):
         findings.clear_cause(db, rules.FEED_LATE, rules.issuer_subject(issuer, business_date), at=at)

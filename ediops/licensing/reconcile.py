@@ -12,6 +12,7 @@ from ediops import store
 from ediops.licensing import findings, rules
 from ediops.inspection import reports as inspection
 from ediops.clock import SHANGHAI, iso, parse_instant
+from ediops.store import findings as findings_db
 
 SUMMARY_LOOKBACK_DAYS = 7
 _PEER_ISSUER = re.compile(r"(?:issuers?[ :/])?([A-Z]{2})")
@@ -49,8 +50,7 @@ def check_summary(db, issuer: str, business_date: str, *, at: str) -> None:
             code,
             [c for c in causes if c.code == code],
             at=at,
-            scope_sql="issuer = ? AND period = ?",
-            scope_args=[issuer, business_date],
+            scope={"issuer": issuer, "period": business_date},
         )
 
 
@@ -74,13 +74,7 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
         rules.ACK_UNDELIVERED,
         rules.FEED_UNREACHABLE,
     )
-    open_counts = dict(
-        db.execute(
-            f"SELECT code, count(*) FROM findings WHERE status = 'open' AND code IN ({', '.join('?' * len(codes))}) "
-            "GROUP BY code",
-            list(codes),
-        ).fetchall()
-    )
+    open_counts = dict(findings_db.open_counts(db, codes))
     return {"business_date": day.isoformat(), "open": {code: open_counts.get(code, 0) for code in codes}}
 
 
@@ -120,7 +114,7 @@ def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
         causes += rules.feed_late(
             issuer=issuer.code, business_date=day.isoformat(), cutoff=cutoff, now=now, has_daily_batch=has_daily
         )
-    findings.sync(db, rules.FEED_LATE, causes, at=at, scope_sql="period = ?", scope_args=[day.isoformat()])
+    findings.sync(db, rules.FEED_LATE, causes, at=at, scope={"period": day.isoformat()})
 
 
 def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:

@@ -13,6 +13,7 @@ from ediops import store
 from ediops.licensing import contract, findings, rules
 from ediops.clock import iso
 from ediops.licensing.licence import add_event
+from ediops.store import feeds as feeds_db, findings as findings_db
 
 
 def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: str) -> dict:
@@ -73,15 +74,19 @@ def _reject(db, record, verdict: contract.Verdict, *, at: str) -> None:
     """An unusable write-off: kept as received and flagged once (subject: its content)."""
     digest = contract.content_hash(record)
     subject = f"writeoff:{digest[:16]}"
-    if db.execute("SELECT 1 FROM findings WHERE code = ? AND subject = ?", [rules.RECORD_REJECTED, subject]).fetchone():
+    if findings_db.has(db, rules.RECORD_REJECTED, subject):
         return
     shown = record if isinstance(record, dict) else {}
     licence_no = contract.licence_no_of(record)
     declaration = shown.get("declaration_no") if isinstance(shown.get("declaration_no"), str) else None
-    db.execute(
-        "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-        "VALUES (NULL, NULL, ?, ?, ?, ?)",
-        [licence_no, store.dumps(verdict.reasons), store.dumps(record), at],
+    feeds_db.add_rejection(
+        db,
+        batch_id=None,
+        position=None,
+        licence_no=licence_no,
+        reasons=verdict.reasons,
+        record=store.dumps(record),
+        received_at=at,
     )
     findings.raise_cause(
         db,
@@ -138,9 +143,7 @@ def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
             ],
         )
     for code in rules.WRITEOFF_CODES:
-        findings.sync(
-            db, code, [c for c in causes if c.code == code], at=at, scope_sql="licence_no = ?", scope_args=[licence_no]
-        )
+        findings.sync(db, code, [c for c in causes if c.code == code], at=at, scope={"licence_no": licence_no})
     return tally
 
 

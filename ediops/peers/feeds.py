@@ -16,7 +16,7 @@ from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.errors import InputError
 from ediops.peers.client import PeerError
-from ediops.store import dumps, write
+from ediops.store import dumps, feeds as feeds_db, write
 
 
 def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str) -> list[str]:
@@ -48,10 +48,14 @@ def _unreadable(engine: Engine, issuer: Issuer, position: int, batch, exc: Input
         else f"unreadable:{issuer.code}:{hashlib.sha256(raw.encode()).hexdigest()[:12]}"
     )
     problem = {"position": position, "reasons": [BAD_VALUE], "problems": [str(exc)]}
-    engine.db.execute(
-        "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
-        "VALUES (?, ?, NULL, ?, ?, ?)",
-        [batch_id, position, dumps([BAD_VALUE]), raw, engine.at()],
+    feeds_db.add_rejection(
+        engine.db,
+        batch_id=batch_id,
+        position=position,
+        licence_no=None,
+        reasons=[BAD_VALUE],
+        record=raw,
+        received_at=engine.at(),
     )
     findings.raise_cause(
         engine.db,

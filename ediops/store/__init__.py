@@ -6,20 +6,25 @@ in name order, once, recorded in `_migrations`."""
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import pkgutil
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Sequence, TypeAlias
 
 from ediops.errors import EdiopsError
 from ediops.store import migrations
+from ediops.text import dumps as dumps  # the store's JSON, defined with the other text helpers
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    # The typed `db` every module takes: sqlite-utils for schema, migrations and ordinary work.
+    Database: TypeAlias = sqlite_utils.Database
+    # What a read-only query accepts: the sqlite-utils database or the desk's plain reader.
+    Queryable: TypeAlias = sqlite_utils.Database | sqlite3.Connection
 
 BUSY_TIMEOUT_MS = 10_000
 # Every commit is atomic and survives a crash of the process; under WAL with NORMAL it may
@@ -38,7 +43,7 @@ def default_path() -> Path:
     return base / "ediops" / "ediops.db"
 
 
-def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
+def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
     """Open the store with the pragmas every connection needs, migrated to the current schema."""
     import sqlite_utils  # here, not at import: 45 ms the desk's start does without (bench/NOTES.md)
 
@@ -111,7 +116,7 @@ def unknown_migrations(applied) -> list[str]:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database, *, durable: bool = False) -> Iterator[sqlite_utils.Database]:
+def write(db: Database, *, durable: bool = False) -> Iterator[Database]:
     """One write transaction taken with BEGIN IMMEDIATE, so readers-turned-writers never deadlock.
 
     Nested calls join the outer transaction. Never make a network call inside. `durable`: the
@@ -139,12 +144,12 @@ def write(db: sqlite_utils.Database, *, durable: bool = False) -> Iterator[sqlit
             db.conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
 
 
-def data_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+def data_version(db: Queryable) -> int:
     """Changes when another connection commits; desks poll it to know when to refresh."""
     return getattr(db, "conn", db).execute("PRAGMA data_version").fetchone()[0]
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+def apply_migrations(db: Database) -> list[str]:
     """Run every migration not yet recorded, each in its own immediate transaction. A store
     that records a migration this program does not know was written by a newer ediops: it is
     refused, untouched, rather than run by code that does not know its schema."""
@@ -175,7 +180,18 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
 IN_CHUNK = 500  # values per `IN (...)`, well under SQLite's variable limit
 
 
-def rows_in(db, sql: str, values: list) -> list[tuple]:
+def dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """The one row helper: each row of a cursor as a dict keyed by column name."""
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def rows(db: Queryable, sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """`sql` run with `args`, each row as a dict."""
+    return dicts(db.execute(sql, list(args)))
+
+
+def rows_in(db: Queryable, sql: str, values: Sequence[Any]) -> list[tuple]:
     """Rows of `sql` whose `IN ({})` takes `values`, run in chunks: one query per few
     hundred keys instead of one per key (the engine's batch paths)."""
     found: list[tuple] = []
@@ -183,12 +199,3 @@ def rows_in(db, sql: str, values: list) -> list[tuple]:
         chunk = values[start : start + IN_CHUNK]
         found.extend(db.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall())
     return found
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def dumps(value) -> str:
-    """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received.
-    One encoder for the process (json.dumps builds one per call: ingest dumps every record)."""
-    return _ENCODER.encode(value)

@@ -1,18 +1,20 @@
-"""Data access for the exchanges with peers: here, resends (contract §13) and what they
-read of licences, batches, acks and forwards. Call the writers inside `store.write`."""
+"""What comes from and goes to the peers: `batches`, `rejections`, `acks`, `summaries`,
+`cursors`, `peer_health`, `forwards` and `forward_items` (customs, with the idempotency key
+stored before each POST), `relays` (the ministry), resends (contract §13) and bureau report
+rejections. Call the writers inside `store.write`."""
 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
-from ediops.store import rows_in
+from ediops.store import dicts as _dicts, rows_in
+from ediops.text import dumps
+
+if TYPE_CHECKING:
+    from ediops.store import Database, Queryable
 
 LICENCES, ACK = "licences", "ack"  # resends.kind
-
-
-def _dicts(cursor) -> list[dict]:
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def known_licences(db, numbers: list[str]) -> set[str]:
@@ -148,3 +150,29 @@ def licence_resends(db, licence_no: str) -> list[dict]:
             outcome, detail = ("sent" if attempts else "pending"), error
         out.append({**row, "outcome": outcome, "detail": detail})
     return out
+
+
+def add_rejection(
+    db: Database,
+    *,
+    batch_id: str | None,
+    position: int | None,
+    licence_no: str | None,
+    reasons: list[str],
+    record: str,
+    received_at: str,
+) -> None:
+    """A record the centre could not accept, kept as received (`record`: its JSON text)."""
+    db.execute(
+        "INSERT INTO rejections (batch_id, position, licence_no, reasons, record, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [batch_id, position, licence_no, dumps(reasons), record, received_at],
+    )
+
+
+def last_rejection(db: Queryable, licence_no: str) -> dict[str, Any] | None:
+    """The latest rejection of a licence number: its reasons (JSON text) and when."""
+    row = db.execute(
+        "SELECT reasons, received_at FROM rejections WHERE licence_no = ? ORDER BY id DESC LIMIT 1", [licence_no]
+    ).fetchone()
+    return {"reasons": row[0], "at": row[1]} if row else None

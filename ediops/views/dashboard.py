@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ediops.clock import SHANGHAI, iso, parse_instant
+from typing import TYPE_CHECKING
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+from ediops.clock import SHANGHAI, iso, parse_instant
+from ediops.store import findings as findings_db, tickets as tickets_db
+from ediops.vocabulary import FINDING_OPEN, SUBJECT_FIELDS
+
+if TYPE_CHECKING:
+    from ediops.store import Queryable
+
 FEED_STATUS_RANK = {"failing": 0, "late": 1, "no batch yet": 2, "on time": 3}
-OPEN_TICKET_STATES = ("open", "waiting")
 
 
 def _rows(db, sql: str, args=()) -> list[dict]:
@@ -138,63 +143,30 @@ def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 10
     return rows
 
 
-def finding_counts(db) -> list[tuple[str, int]]:
+def finding_counts(db: Queryable) -> list[tuple[str, int]]:
     """Open findings per code, most frequent first."""
-    return [
-        (r[0], r[1])
-        for r in db.execute(
-            "SELECT code, count(*) FROM findings WHERE status = 'open' GROUP BY code ORDER BY 2 DESC, 1"
-        ).fetchall()
-    ]
+    return findings_db.open_counts(db)
 
 
-def open_findings(db, *, code: str | None = None, limit: int = 200) -> list[dict]:
+def open_findings(db: Queryable, *, code: str | None = None, limit: int = 200) -> list[dict]:
     """Open findings grouped by code (then oldest first), optionally of one code only."""
-    where, args = "status = 'open'", []
-    if code:
-        where, args = where + " AND code = ?", [code]
-    return _rows(
-        db,
-        f"""
-        SELECT id, code, subject, licence_no, batch_id, issuer, declaration_no, enterprise, period,
-               ticket_id, detail, opened_at
-        FROM findings WHERE {where} ORDER BY code, opened_at, id LIMIT ?""",
-        [*args, limit],
-    )
+    fields = ("id", "code", "subject", *SUBJECT_FIELDS, "detail", "opened_at")
+    codes = [code] if code else []
+    return findings_db.find(db, fields=fields, status=FINDING_OPEN, codes=codes, order="by code", limit=limit)
 
 
-def findings_of(db, *, status: str | None = "open", code: str | None = None, limit: int = 500) -> list[dict]:
+def findings_of(
+    db: Queryable, *, status: str | None = FINDING_OPEN, code: str | None = None, limit: int = 500
+) -> list[dict]:
     """Findings for the findings screen: open, resolved or all, newest first."""
-    clauses, args = [], []
-    if status:
-        clauses.append("status = ?")
-        args.append(status)
-    if code:
-        clauses.append("code = ?")
-        args.append(code)
-    where = " AND ".join(clauses) or "1"
-    return _rows(
-        db,
-        f"""
-        SELECT id, code, subject, status, licence_no, batch_id, issuer, declaration_no, enterprise, period,
-               detail, opened_at, closed_at, closed_by, note
-        FROM findings WHERE {where} ORDER BY code, opened_at DESC, id DESC LIMIT ?""",
-        [*args, limit],
-    )
+    fields = [f for f in findings_db.FIELDS if f != "ticket_id"]
+    codes = [code] if code else []
+    return findings_db.find(db, fields=fields, status=status or None, codes=codes, order="by code, newest", limit=limit)
 
 
-def open_tickets(db, *, limit: int = 100) -> list[dict]:
+def open_tickets(db: Queryable, *, limit: int = 100) -> list[dict]:
     """Open and waiting tickets, most urgent first, then oldest."""
-    rows = _rows(
-        db,
-        f"""
-        SELECT id, caller, org, category, priority, licence_no, status, opened_at, opened_by
-        FROM tickets WHERE status IN ({", ".join("?" * len(OPEN_TICKET_STATES))})
-        ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END,
-                 opened_at, id LIMIT ?""",
-        [*OPEN_TICKET_STATES, limit],
-    )
-    return rows
+    return tickets_db.active_by_priority(db, limit=limit)
 
 
 def peer_reachability(db) -> dict:
@@ -226,12 +198,13 @@ def issuer_detail(db, config, code: str, *, now: datetime, limit: int = 100) -> 
             WHERE b.issuer = ? ORDER BY r.id DESC LIMIT ?""",
             [code, limit],
         ),
-        "findings": _rows(
+        "findings": findings_db.find(
             db,
-            """
-            SELECT id, code, subject, opened_at FROM findings
-            WHERE status = 'open' AND issuer = ? ORDER BY opened_at DESC LIMIT ?""",
-            [code, limit],
+            fields=("id", "code", "subject", "opened_at"),
+            status=FINDING_OPEN,
+            issuer=code,
+            order="opened, newest",
+            limit=limit,
         ),
     }
 

@@ -14,6 +14,8 @@ from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError, InputError
 from tests.conftest import ANYONE
 
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
+
 NOW = datetime(2000, 10, 9, 18, 0, tzinfo=SHANGHAI)
 HOSTILE = "[bold red]x[/] [/foo] [link=http://e.vil]y\x1b]0;pwned\x07\x1b[2J\u202eevil\x9b31m\x01z"  # no NUL: argv cannot carry one
 PHONE = "021[/b]\x1b]0;t\x07\u202e6323"
@@ -35,7 +37,7 @@ def ticket(db, **kw):
         )
         | kw
     )
-    return hotline.open_ticket(db, **fields)
+    return hotline.open_ticket(db, settings=HOTLINE, **fields)
 
 
 def test_ids_are_unique_when_desks_log_calls_at_the_same_moment(db_path):

@@ -14,6 +14,8 @@ from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
 from tests.conftest import ANYONE
 
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
+
 LICENCE = {
     "licence_no": "00-AA-012345",
     "issuer": "AA",
@@ -66,6 +68,7 @@ def seed_known_caller(db_path):
     db = store.connect(db_path)
     hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Zhang Hua",
         phone="0411-8262",
         org="Dalian customs 0900",
@@ -197,6 +200,7 @@ async def test_detail_shows_fields_notes_and_routing_number(db_path):
     db = store.connect(db_path)
     ticket_id = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Li",
         phone="021-6323",
         org="5300",
@@ -208,7 +212,7 @@ async def test_detail_shows_fields_notes_and_routing_number(db_path):
         now=NOW,
     )
     hotline.add_note(db, ticket_id, text="asked for the log", roles=ANYONE, actor="op2", now=NOW)
-    hotline.route_ticket(db, ticket_id, to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
+    hotline.route_ticket(db, ticket_id, settings=HOTLINE, to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketDetailScreen(ticket_id))
@@ -232,6 +236,7 @@ async def test_hostile_text_in_every_field_is_shown_harmlessly(db_path):
     db = store.connect(db_path)
     ticket_id = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller=HOSTILE,
         phone="021" + HOSTILE[:30],
         org=HOSTILE,
@@ -263,6 +268,7 @@ async def test_hostile_caller_from_an_earlier_ticket_fills_the_form_cleaned(db_p
     db = store.connect(db_path)
     hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller=HOSTILE,
         phone="021-5555",
         org=HOSTILE,
@@ -287,6 +293,7 @@ async def test_route_from_the_detail_and_the_summary_screen(db_path):
     db = store.connect(db_path)
     ticket_id = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Li",
         phone="021-6323",
         org="5300",
@@ -357,6 +364,7 @@ async def test_status_views_and_closing_from_the_list(db_path):
     first, second = (
         hotline.open_ticket(
             db,
+            settings=HOTLINE,
             caller=c,
             phone="021-6323",
             org="5300",
@@ -415,6 +423,7 @@ async def test_an_idle_ticket_detail_writes_nothing(db_path):
     db = store.connect(db_path)
     ticket_id = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Li",
         phone="021-6323",
         org="5300",

@@ -2,10 +2,12 @@
 deliberate change of layout)."""
 
 from ediops import store
-from ediops.hotline import tickets as hotline
+from ediops.hotline import settings as hotline_config, tickets as hotline
 from tests.hotline.desk import NOW, desk
 from tests.hotline.test_screens import seed_known_caller, seed_licence, type_text
 from tests.conftest import ANYONE
+
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
 
 
 def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
@@ -30,6 +32,7 @@ def test_ticket_list_with_late_waiting_and_hostile_rows(db_path, snap_compare):
     ids = [
         hotline.open_ticket(
             db,
+            settings=HOTLINE,
             caller=caller,
             phone=phone,
             org="5300",
@@ -43,7 +46,7 @@ def test_ticket_list_with_late_waiting_and_hostile_rows(db_path, snap_compare):
         )
         for caller, phone, category, licence, hour in calls
     ]
-    hotline.route_ticket(db, ids[1], to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
+    hotline.route_ticket(db, ids[1], settings=HOTLINE, to="vendor-jiucheng", roles=ANYONE, actor="op2", now=NOW)
     hotline.close_ticket(db, ids[2], note="answered", roles=ANYONE, actor="op2", now=NOW)
     db.close()
 

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from ediops import config as config_mod
 from ediops import store
-from ediops.hotline import tickets as hotline
+from ediops.hotline import settings as hotline_config, tickets as hotline
 from ediops.inspection import reports as inspection
 from ediops.clock import Clock
 
 from .reports import NOW, certificate, declaration, report
 from tests.conftest import ANYONE
+
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
 
 HOSTILE = "[/] [bold]Evil[/bold] \x1b]0;pwned\x07\u202eCo"
 BUREAUS = """
@@ -68,6 +70,7 @@ def populate(db_path) -> None:
     )
     ticket = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Wang",
         phone="0574-8700",
         org="Cixi Bearings",
@@ -78,7 +81,9 @@ def populate(db_path) -> None:
         actor="bob",
         now=NOW - timedelta(hours=30),
     )
-    hotline.route_ticket(db, ticket, to="vendor-jiucheng", roles=ANYONE, actor="bob", now=NOW - timedelta(hours=26))
+    hotline.route_ticket(
+        db, ticket, settings=HOTLINE, to="vendor-jiucheng", roles=ANYONE, actor="bob", now=NOW - timedelta(hours=26)
+    )
     db.close()
 
 

@@ -7,13 +7,15 @@ from datetime import timedelta
 import pytest
 
 from ediops.licensing import findings
-from ediops.hotline import tickets as hotline
+from ediops.hotline import settings as hotline_config, tickets as hotline
 from ediops.inspection import reports as inspection
 from ediops.config import load as load_config
 from ediops.clock import iso
 
 from .reports import ENT, NOW, certificate, declaration, open_findings, report
 from tests.conftest import ANYONE
+
+HOTLINE = hotline_config.load()  # the bundled hotline settings, passed as the desk and CLI pass theirs
 
 
 def load(db, *reports):
@@ -163,6 +165,7 @@ def test_application_months_are_shanghai_months(db):
 def _routed_ticket(db, *, to, routed_at, category="software"):
     ticket_id = hotline.open_ticket(
         db,
+        settings=HOTLINE,
         caller="Li",
         phone="0574-8800",
         org="Ningbo Textiles",
@@ -173,7 +176,7 @@ def _routed_ticket(db, *, to, routed_at, category="software"):
         actor="bob",
         now=routed_at - timedelta(hours=2),
     )
-    hotline.route_ticket(db, ticket_id, to=to, roles=ANYONE, actor="bob", now=routed_at)
+    hotline.route_ticket(db, ticket_id, settings=HOTLINE, to=to, roles=ANYONE, actor="bob", now=routed_at)
     return ticket_id
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ediops.clock import SHANGHAI
-from ediops.licensing import rules
+from ediops.inspection import rules
 
 ENT = "3302000001"
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from ediops.clock import SHANGHAI
 from ediops.inspection.reports import validate_report
-from ediops.licensing.rules import ELECTRONIC_CHANNELS
+from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.simulator.bureaus import Bureaus
 
 from .desk import config_with_bureaus

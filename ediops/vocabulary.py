@@ -1,0 +1,43 @@
+"""The centre's words, each defined once and imported everywhere else: the states of
+tickets, findings and licences, and the value types the rules return. It imports nothing of
+the store or the peers, so the rules (and the contract) stay pure in their imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Tickets (contract §8): still to be worked on while open or waiting.
+TICKET_STATES = ("open", "waiting", "resolved", "closed")
+TICKET_ACTIVE = ("open", "waiting")
+TICKET_PRIORITIES = ("urgent", "high", "normal", "low")  # most urgent first: the desk's order
+
+# Findings (contract §7): open until the cause goes away or an operator resolves it.
+FINDING_OPEN = "open"
+FINDING_RESOLVED = "resolved"
+
+# Licences (contract §6): customs' answer settles a licence.
+LICENCE_SETTLED = ("accepted", "rejected")
+
+SUBJECT_FIELDS = ("licence_no", "batch_id", "issuer", "declaration_no", "enterprise", "period", "ticket_id")
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A rule's verdict: this code holds for this subject, with these details."""
+
+    code: str
+    subject: str
+    detail: dict | None = None
+    licence_no: str | None = None
+    batch_id: str | None = None
+    issuer: str | None = None
+    declaration_no: str | None = None
+    enterprise: str | None = None
+    period: str | None = None
+    ticket_id: str | None = None
+
+
+def exact(amount: Decimal) -> str:
+    """A quantity as shown: three decimals, the contract's precision ("1050.000")."""
+    return format(amount.quantize(Decimal("0.001")), "f")
