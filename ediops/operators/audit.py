@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import getpass
 import os
+from typing import TYPE_CHECKING
 
-from ediops.store import dumps
+from ediops.store import audit as audit_db
+from ediops.text import dumps
+
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 
 def current_actor() -> str:
@@ -17,11 +22,22 @@ def current_actor() -> str:
 
 
 def record(
-    db, action: str, subject: str | None, *, at: str, actor: str | None = None, reason: str | None = None, detail=None
+    db: Database,
+    action: str,
+    subject: str | None,
+    *,
+    at: str,
+    actor: str | None = None,
+    reason: str | None = None,
+    detail=None,
 ) -> int:
     """Appends one audit row; call inside the write transaction of the action itself."""
-    cursor = db.execute(
-        "INSERT INTO audit (at, actor, action, subject, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        [at, actor or current_actor(), action, subject, reason, None if detail is None else dumps(detail)],
+    return audit_db.insert(
+        db,
+        at=at,
+        actor=actor or current_actor(),
+        action=action,
+        subject=subject,
+        reason=reason,
+        detail=None if detail is None else dumps(detail),
     )
-    return cursor.lastrowid

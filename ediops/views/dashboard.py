@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ediops.clock import SHANGHAI, iso, parse_instant
-from ediops.store import findings as findings_db, tickets as tickets_db
+from ediops.store import audit as audit_db, findings as findings_db, tickets as tickets_db
 from ediops.vocabulary import FINDING_OPEN, SUBJECT_FIELDS
 
 if TYPE_CHECKING:
@@ -257,23 +257,9 @@ def licence_total(db) -> int:
     return db.execute("SELECT count(*) FROM licences").fetchone()[0]
 
 
-def audit_page(db, *, query: str = "", before_id: int | None = None, limit: int = 200) -> list[dict]:
+def audit_page(db: Queryable, *, query: str = "", before_id: int | None = None, limit: int = 200) -> list[dict]:
     """Newest audit rows first; `query` matches actor, action, subject or reason."""
-    clauses, args = [], []
-    if query:
-        clauses.append(
-            "(instr(actor, ?) OR instr(action, ?) OR instr(coalesce(subject, ''), ?) OR instr(coalesce(reason, ''), ?))"
-        )
-        args += [query] * 4
-    if before_id is not None:
-        clauses.append("id < ?")
-        args.append(before_id)
-    where = " AND ".join(clauses) or "1"
-    return _rows(
-        db,
-        f"SELECT id, at, actor, action, subject, reason FROM audit WHERE {where} ORDER BY id DESC LIMIT ?",
-        [*args, limit],
-    )
+    return audit_db.page(db, query=query, before_id=before_id, limit=limit)
 
 
 def new_urgent_since(db, last_seen: str | None) -> list[dict]:
