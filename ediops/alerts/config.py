@@ -22,9 +22,10 @@ STEP_KEYS = {"after_minutes", "notify"}
 
 def known_codes() -> frozenset[str]:
     """Every code an alert rule may name: the findings of §7 and §11, and the alerts' own."""
-    from ediops.licensing import rules
+    from ediops.inspection.rules import INSPECTION_CODES
+    from ediops.licensing.rules import CODES
 
-    return frozenset((*rules.CODES, *rules.INSPECTION_CODES, URGENT_AT_RISK, ALERT_UNDELIVERED))
+    return frozenset((*CODES, *INSPECTION_CODES, URGENT_AT_RISK, ALERT_UNDELIVERED))
 
 
 @dataclass(frozen=True)
