@@ -6,16 +6,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from ediops.screens.operator import OperatorActions
+from ediops.screens.widgets import FilterBar, KeyedTable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import DataTable, Footer
 from textual.worker import get_current_worker
 
 from ediops import store
-from ediops.screens.operator import OperatorActions
-from ediops.screens.widgets import FilterBar, KeyedTable
 
 
 class DeskScreen(OperatorActions, Screen):
@@ -91,6 +92,8 @@ class DeskScreen(OperatorActions, Screen):
         worker = get_current_worker()
         try:
             data = self.read()
+        except NoActiveAppError:  # the screen left the app (the desk is closing) before this ran
+            return
         except sqlite3.Error as exc:  # e.g. the disk went away: say so, try again at the next poll
             self.app.call_from_thread(self.app.notify, f"cannot read the store: {exc}", severity="error")
             return
