@@ -54,6 +54,8 @@ class DeskApp(App):
         Binding("t", "open('tickets')", "Tickets", show=False, id="desk.tickets"),
         Binding("i", "open('inspection')", "Inspection", show=False, id="desk.inspection"),
         Binding("R", "open('report')", "Shift report", show=False, id="desk.report"),
+        Binding("exclamation_mark", "open('alerts')", "Alerts", show=False, id="desk.alerts"),
+        Binding("B", "toggle_bell", "Bell on/off", show=False, id="desk.bell"),
     ]
 
     def __init__(
@@ -79,6 +81,8 @@ class DeskApp(App):
         self._last_refresh = 0.0
         self._minute_shown: datetime | None = None
         self._alert_marks: tuple[str, str] | None = None
+        self._alerts_seen: int | None = None  # newest alert id this desk has rung for (contract §12)
+        self.bell_on = bool(config.settings.get("alert_bell", True))
 
     # -- start, refresh, leave -------------------------------------------------------------
 
@@ -140,6 +144,7 @@ class DeskApp(App):
                 marks = self._alert_marks or dashboard.alert_marks(db)
                 urgent = dashboard.new_urgent_since(db, marks[0])
                 failed = dashboard.failed_runs_since(db, marks[1])
+                raised = self._new_alerts(db)
             finally:
                 db.close()
         except sqlite3.Error:
@@ -148,6 +153,7 @@ class DeskApp(App):
             max([marks[0], *(r["received_at"] for r in urgent)]),
             max([marks[1], *(r["finished_at"] for r in failed)]),
         )
+        self._ring(raised)
         for message, title in urgent_toasts(urgent):
             self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=15)
         for row in failed:
@@ -158,6 +164,39 @@ class DeskApp(App):
                 severity="error",
                 timeout=30,
             )
+
+    def _new_alerts(self, db) -> list[dict]:
+        """Alerts raised since this desk last looked (none at its start: it rings for new ones)."""
+        from ediops.store import alerts as alert_store
+
+        if self._alerts_seen is None:
+            self._alerts_seen = alert_store.counts(db)["latest_id"]
+            return []
+        raised = alert_store.new_since(db, self._alerts_seen)
+        if raised:
+            self._alerts_seen = raised[-1]["id"]
+        return raised
+
+    def _ring(self, raised: list[dict]) -> None:
+        """The bell once per new alert (a burst capped, so 40 late feeds are not 40 beeps), and a toast."""
+        if not raised:
+            return
+        if self.bell_on:
+            for _ in raised[:BELLS_MAX]:
+                self.call_from_thread(self.bell)
+        shown = ", ".join(f"{a['code']} {a['subject']}" for a in raised[:URGENT_TOASTS_MAX])
+        more = f" and {len(raised) - URGENT_TOASTS_MAX} more" if len(raised) > URGENT_TOASTS_MAX else ""
+        self.call_from_thread(
+            self.notify,
+            f"{shown}{more}; see alerts (!)",
+            title=f"{len(raised)} new alert(s)",
+            severity="error",
+            timeout=20,
+        )
+
+    def action_toggle_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        self.notify(f"alert bell {'on' if self.bell_on else 'off'} for this desk", title="Bell")
 
     # -- roles, navigation -----------------------------------------------------------------
 
@@ -237,6 +276,7 @@ class DeskApp(App):
 
 
 URGENT_TOASTS_MAX = 3
+BELLS_MAX = 10
 
 
 def urgent_toasts(rows: list[dict]) -> list[tuple[str, str]]:

@@ -33,8 +33,25 @@ def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
     return window, when
 
 
-def header_text(now: datetime, status: dict | None, peers: dict | None) -> Text:
+def alerts_count(alerts: dict | None) -> Text | None:
+    """Compact: "! 2 alerts" while any waits for an acknowledgement; nothing when none is open."""
+    if not alerts or not alerts.get("open"):
+        return None
+    waiting, acked = alerts["unacknowledged"], alerts["open"] - alerts["unacknowledged"]
+    if not waiting:
+        return Text(f"{acked} acked alert{'s' * (acked > 1)}", style="yellow")
+    text = Text(f"! {waiting} alert{'s' * (waiting > 1)}", style="bold red")
+    if acked:
+        text.append(f" +{acked} acked", style="yellow")
+    return text
+
+
+def header_text(now: datetime, status: dict | None, peers: dict | None, alerts: dict | None = None) -> Text:
     line = Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold")
+    count = alerts_count(alerts)
+    if count is not None:  # first after the clock: it must survive a narrow terminal
+        line.append(SEP)
+        line.append(count)
     status = status or {}
     upcoming = next_window(status.get("windows") or [])
     line.append(SEP)
@@ -73,5 +90,5 @@ class HeaderLine(Static):
     """Redrawn with each fetch (the app fetches at every minute tick), and only when its text
     changed: an idle desk writes nothing to a slow SSH link between two ticks."""
 
-    def show(self, now: datetime, status: dict, peers: dict) -> None:
-        show_text(self, header_text(now, status, peers), layout=False)  # one line, full width
+    def show(self, now: datetime, status: dict, peers: dict, alerts: dict | None = None) -> None:
+        show_text(self, header_text(now, status, peers, alerts), layout=False)  # one line, full width

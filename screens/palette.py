@@ -34,6 +34,8 @@ class DeskCommands(Provider):
                 "bureaus' e-declaration and e-visa shares",
                 partial(app.action_open, "inspection"),
             ),
+            ("Alerts", "open alerts, unacknowledged first; acknowledge (k)", partial(app.action_open, "alerts")),
+            ("Alert bell on/off", "the terminal bell for new alerts, on this desk", app.action_toggle_bell),
         ]
         for window in app.config.windows:
             commands += [

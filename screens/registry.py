@@ -49,6 +49,10 @@ def screen(name: str) -> Screen | None:
         from ediops.screens.report import ReportScreen
 
         return ReportScreen()
+    if name == "alerts":
+        from ediops.screens.alerts import AlertsScreen
+
+        return AlertsScreen()
     if name == "tickets":
         cls = _optional("ediops.screens.ticket_list", "TicketListScreen")
         return cls() if cls else None

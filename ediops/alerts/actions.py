@@ -32,9 +32,10 @@ class AlreadyAcknowledged(EdiopsError):
     """Another operator acknowledged it first."""
 
 
-def acknowledge(db, roles_config: dict, alert_id: int, *, note: str, actor: str, now: datetime) -> dict:
-    """Stops an open alert's steps and repeats; it stays listed until its cause goes away."""
-    roles.require(roles_config, actor, "alert-ack")
+@roles.operator_action("alert-ack")
+def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> dict:
+    """Stops an open alert's steps and repeats; it stays listed until its cause goes away.
+    Callers pass `roles=` (roles.toml): the role is checked before anything is touched."""
     if not note or not note.strip():
         raise EdiopsError("acknowledging an alert needs a note")
     at = iso(now)
@@ -59,13 +60,14 @@ def escalate_licence(db, licence_no: str, *, reason: str, actor: str, at: str) -
     return store.escalate_licence(db, licence_no, actor=actor, reason=reason, at=at)
 
 
-def listing(db, *, open_only: bool, limit: int | None = None) -> list[dict]:
-    """Alerts as `ediops alerts --json` prints them, unacknowledged first."""
+def listing(db, *, open_only: bool, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
+    """Alerts as `ediops alerts --json` prints them, unacknowledged first (`extra`: more of
+    the alert's fields, for the desk)."""
     rows = store.listing(db, open_only=open_only, limit=limit)
     attempts = store.attempts_of(db, [r["id"] for r in rows])
     out = []
     for row in rows:
-        item = {f: row[f] for f in JSON_FIELDS}
+        item = {f: row[f] for f in (*JSON_FIELDS, *extra)}
         item["notifications"] = [{f: n[f] for f in NOTIFICATION_FIELDS} for n in attempts.get(row["id"], [])]
         out.append(item)
     return out

@@ -37,7 +37,7 @@ def _list(ctx, args) -> int:
 def _ack(ctx, args) -> int:
     from ediops.alerts.actions import acknowledge
 
-    before = acknowledge(ctx.db, ctx.config.roles, args.id, note=args.note, actor=ctx.actor, now=ctx.clock.now())
+    before = acknowledge(ctx.db, args.id, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
     ctx.out(f"alert {args.id} acknowledged ({before['code']} {before['subject']}): no further steps are sent")
     return 0
 
