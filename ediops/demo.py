@@ -18,6 +18,7 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Iterator
 
+from ediops.alerts import demo as demo_alerts
 from ediops.clock import SHANGHAI, Clock
 from ediops.errors import EdiopsError
 
@@ -47,10 +48,12 @@ def _tokens(config) -> None:
             os.environ[peer.token_env] = secrets.token_urlsafe(16)
 
 
-def _start(name: str, args: list[str], ctx, folder: Path) -> tuple[subprocess.Popen, Path]:
+def _start(
+    name: str, args: list[str], ctx, folder: Path, config_dir: Path | None = None
+) -> tuple[subprocess.Popen, Path]:
     argv = [sys.executable, "-m", "main", *args]
-    if ctx.config_dir:
-        argv += ["--config", str(ctx.config_dir)]
+    if config_dir or ctx.config_dir:
+        argv += ["--config", str(config_dir or ctx.config_dir)]
     if ctx.clock.replayed:
         argv += ["--now", ctx.clock.iso()]
     log = folder / f"{name}.log"
@@ -112,7 +115,8 @@ def demo_session(ctx) -> Iterator[Path]:
         sim, sim_log = _start("demo-simulator", ["simulate", *faults], ctx, folder)
         started.append(sim)
         _wait_for(sim, sim_log, "simulator ready", "simulator", required=True)
-        leader, leader_log = _start("demo-daemon", ["daemon", "--db", str(ctx.db_path)], ctx, folder)
+        leader_config = demo_alerts.prepare(ctx.config, ctx.config_dir, folder)  # channels: the sink
+        leader, leader_log = _start("demo-daemon", ["daemon", "--db", str(ctx.db_path)], ctx, folder, leader_config)
         started.append(leader)
         _wait_for(leader, leader_log, "took the lease", "scheduler leader", required=False)
         yield ctx.db_path
