@@ -12,6 +12,7 @@ SETTINGS = {
     "urgent_warn_minutes": 5,
     "alert_grace_minutes": 5,
     "alert_check_seconds": 10,
+    "alert_retry_seconds": 15,
     "alert_bell": True,
     "urgent_deadline_minutes": 15,
 }

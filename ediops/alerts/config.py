@@ -80,11 +80,7 @@ class Rule:
     codes: tuple[str, ...]
     steps: tuple[Step, ...]
     repeat_minutes: float
-
-    @property
-    def key(self) -> str:
-        """Names the rule in the store: its codes, so reordering the file keeps open alerts."""
-        return ",".join(self.codes)
+    key: str = ""  # names the rule in the store: its codes (so reordering the file keeps open alerts)
 
 
 @dataclass(frozen=True)
@@ -180,16 +176,21 @@ def parse(data: dict) -> Alerts:
         name: Channel(name, url_env=t.get("url_env"), url_file=t.get("url_file"), url=t.get("url"))
         for name, t in data.get("channels", {}).items()
     }
-    rules = tuple(
-        Rule(
-            number=n,
-            codes=tuple(r["codes"]),
-            steps=tuple(Step(float(s["after_minutes"]), tuple(s["notify"])) for s in r["steps"]),
-            repeat_minutes=float(r.get("repeat_minutes", 0)),
+    rules, keys = [], set()
+    for n, r in enumerate(data.get("rules", []), 1):
+        key = ",".join(r["codes"])
+        key = next(k for k in (key, *(f"{key}#{i}" for i in range(2, n + 2))) if k not in keys)  # same codes twice
+        keys.add(key)
+        rules.append(
+            Rule(
+                number=n,
+                codes=tuple(r["codes"]),
+                steps=tuple(Step(float(s["after_minutes"]), tuple(s["notify"])) for s in r["steps"]),
+                repeat_minutes=float(r.get("repeat_minutes", 0)),
+                key=key,
+            )
         )
-        for n, r in enumerate(data.get("rules", []), 1)
-    )
-    return Alerts(channels, rules)
+    return Alerts(channels, tuple(rules))
 
 
 def load(config) -> Alerts:

@@ -21,7 +21,7 @@ from ediops.store import alerts as store
 from ediops.store import write
 
 log = logging.getLogger("ediops.alerts")
-RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 15.0, 300.0
+RETRY_MAX_SECONDS = 300.0
 
 
 def _instant(value: str | None) -> datetime | None:
@@ -200,7 +200,8 @@ class AlertPass:
                 store.mark_sent(db, ids, at=outcome.attempts[-1][0], tries=done)
             else:
                 tried = max(r["attempts"] for r in rows) + done
-                wait = min(RETRY_FIRST_SECONDS * 2 ** (tried // channels.ATTEMPTS - 1), RETRY_MAX_SECONDS)
+                first = self.setting("alert_retry_seconds")
+                wait = min(first * 2 ** max(tried // channels.ATTEMPTS - 1, 0), RETRY_MAX_SECONDS)
                 store.mark_failed(
                     db, ids, error=outcome.error, tries=done, retry_at=iso(clock.now() + timedelta(seconds=wait))
                 )

@@ -231,6 +231,7 @@ SETTINGS: dict[str, Callable] = {
     "urgent_warn_minutes": positive_number,
     "alert_grace_minutes": positive_number,
     "alert_check_seconds": positive_number,
+    "alert_retry_seconds": positive_number,
     "alert_bell": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
 }
 

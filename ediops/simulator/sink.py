@@ -4,7 +4,8 @@ alerts being sent; tests and the bench run it alone (`python -m ediops.simulator
 
 POST /alerts/CHANNEL  takes a message (answers 503 while CHANNEL is switched to refuse)
 GET  /alerts          every message taken: channel, received_at, title, message
-POST /alerts/control  {"refuse": [CHANNEL...]}"""
+POST /alerts/control  {"refuse": [CHANNEL...], "delay": SECONDS} (a message is kept on arrival,
+                      answered after the delay: a sender that dies meanwhile never hears)"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class Sink:
         self.messages: list[dict] = []
         self.refuse: set[str] = set()
         self.refused = 0
+        self.delay = 0.0
 
     def routes(self) -> list:
         from starlette.requests import Request
@@ -51,6 +53,8 @@ class Sink:
                 }
             )
             del self.messages[:-MAX_KEPT]
+            if self.delay:
+                await asyncio.sleep(self.delay)
             return JSONResponse({"ok": True})
 
         async def listing(request: Request) -> JSONResponse:
@@ -60,9 +64,10 @@ class Sink:
             try:
                 change = json.loads(await request.body() or b"{}")
                 self.refuse = {str(c) for c in change.get("refuse", sorted(self.refuse))}
+                self.delay = float(change.get("delay", self.delay))
             except (ValueError, AttributeError, TypeError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
-            return JSONResponse({"refuse": sorted(self.refuse)})
+            return JSONResponse({"refuse": sorted(self.refuse), "delay": self.delay})
 
         return [
             Route("/alerts", listing, methods=["GET"]),

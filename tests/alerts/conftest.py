@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.alerts.harness import SinkProc, SmtpServer
+from tests.desk.conftest import crash_log_dir, make_app  # noqa: F401 - the desk's fixtures
 from tests.engine.conftest import world  # noqa: F401 - the shared fixture of real processes
 
 

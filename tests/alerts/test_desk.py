@@ -15,7 +15,7 @@ from ediops.alerts.engine import AlertPass
 from ediops.clock import Clock, iso
 from ediops.peers.runtime import Engine, client_for
 from ediops.store import alerts as alert_store
-from tests.desk.conftest import crash_log_dir, make_app, messages, press_and_settle, settle, type_text  # noqa: F401
+from tests.desk.conftest import messages, press_and_settle, settle, type_text
 from tests.desk.fixtures import NOW, populate
 
 

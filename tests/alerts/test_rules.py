@@ -17,7 +17,11 @@ from tests.alerts.harness import HOSTILE
 
 T = datetime(2000, 10, 9, 10, 0, tzinfo=SHANGHAI)
 RULE = config.Rule(
-    1, ("URGENT_OVERDUE",), (config.Step(0, ("duty",)), config.Step(10, ("duty", "supervisor"))), repeat_minutes=30
+    1,
+    ("URGENT_OVERDUE",),
+    (config.Step(0, ("duty",)), config.Step(10, ("duty", "supervisor"))),
+    repeat_minutes=30,
+    key="URGENT_OVERDUE",
 )
 
 
