@@ -72,7 +72,7 @@ class AlertPass:
         db = self.engine.db
         check_deadlines(db, self.engine.config, now=now)  # URGENT_OVERDUE at its deadline, not at a window
         self._report_channels(db, now)
-        with store.durable(db):
+        with write(db, durable=True):  # the intents are on disk before anything is sent
             self.sync(db, now)
             self.plan(db, now)
         await self.deliver(db)

@@ -4,10 +4,7 @@ and what the leader knows of each channel. All of the alerts' SQL lives here."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Iterator
-
-from ediops.store import dumps, rows_in, write
+from ediops.store import dumps, rows_in
 
 LIVE = ("open", "acknowledged")
 _ALERT_FIELDS = (
@@ -21,18 +18,6 @@ def _rows(db, sql: str, args=()) -> list[dict]:
     cursor = db.execute(sql, list(args))
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-@contextmanager
-def durable(db) -> Iterator:
-    """A write whose commit must survive a power cut, not only a crash (a notification's
-    intent is recorded before it goes out): synchronous FULL for this commit only."""
-    db.execute("PRAGMA synchronous = FULL")
-    try:
-        with write(db):
-            yield db
-    finally:
-        db.execute("PRAGMA synchronous = NORMAL")
 
 
 # ---------------------------------------------------------------- causes
@@ -285,13 +270,15 @@ def new_since(db, alert_id: int) -> list[dict]:
 
 
 def report(db, start: str, end: str) -> dict:
-    """The shift report's §14 `alerts` section: raised and acknowledged in the period,
-    and those raised in it still unacknowledged at its end."""
+    """The shift report's §14 `alerts` section over (start, end]: raised and acknowledged in
+    it, and unacknowledged at its end (raised by then, neither acknowledged nor closed by
+    then: what the next shift takes over). An alert that closed unacknowledged long ago is
+    not still "unacknowledged"."""
     raised, acknowledged, unacknowledged = db.execute(
-        "SELECT sum(opened_at >= ?1 AND opened_at < ?2), "
-        "sum(acknowledged_at >= ?1 AND acknowledged_at < ?2), "
-        "sum(opened_at < ?2 AND (acknowledged_at IS NULL OR acknowledged_at >= ?2) "
-        "AND (closed_at IS NULL OR closed_at >= ?2)) FROM alerts",
+        "SELECT coalesce(sum(opened_at > ?1 AND opened_at <= ?2), 0), "
+        "coalesce(sum(acknowledged_at > ?1 AND acknowledged_at <= ?2), 0), "
+        "coalesce(sum(opened_at <= ?2 AND (acknowledged_at IS NULL OR acknowledged_at > ?2) "
+        "AND (closed_at IS NULL OR closed_at > ?2)), 0) FROM alerts",
         [start, end],
     ).fetchone()
-    return {"raised": raised or 0, "acknowledged": acknowledged or 0, "unacknowledged": unacknowledged or 0}
+    return {"raised": raised, "acknowledged": acknowledged, "unacknowledged": unacknowledged}

@@ -93,18 +93,11 @@ def window_runs(db, start: str, end: str) -> list[dict]:
 
 
 def alerts(db, start: str, end: str) -> dict:
-    """From the alerts table (migration m070) when the store has it, else zeros. Unacknowledged:
-    open at the end (not closed by its cause going away) and not acknowledged by then."""
-    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").fetchone():
-        return {"raised": 0, "acknowledged": 0, "unacknowledged": 0}
-    raised = db.execute(f"SELECT count(*) FROM alerts WHERE {_in('opened_at')}", [start, end]).fetchone()[0]
-    acked = db.execute(f"SELECT count(*) FROM alerts WHERE {_in('acknowledged_at')}", [start, end]).fetchone()[0]
-    waiting = db.execute(
-        "SELECT count(*) FROM alerts WHERE opened_at <= ? AND (acknowledged_at IS NULL OR acknowledged_at > ?) "
-        "AND (closed_at IS NULL OR closed_at > ?)",
-        [end, end, end],
-    ).fetchone()[0]
-    return {"raised": raised, "acknowledged": acked, "unacknowledged": waiting}
+    """The alerts' own query (ediops.store.alerts, where their SQL lives): unacknowledged is
+    what still waits at the end, neither acknowledged nor closed by then."""
+    from ediops.store.alerts import report
+
+    return report(db, start, end)
 
 
 def operator_actions(db, start: str, end: str) -> list[dict]:
