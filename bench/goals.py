@@ -10,6 +10,7 @@ GOALS = [
     ("dashboard refresh p95 (ms)", ("dashboard", "refresh_ms_p95"), "<=", 20),
     ("desk RSS (MB)", ("desk", "rss_mb"), "<=", 200),
     ("sync (ms)", ("sync_ms",), "<=", 1000),
+    ("alert due -> receiver worst (ms)", ("alerts", "due_to_receiver_ms_worst"), "<=", 60000),  # contract §12
 ]
 
 

@@ -19,6 +19,7 @@ class Scale:
     dashboard_refreshes: int
     desk_runs: int  # first-frame measurements of each app; medians are reported
     sync_runs: int
+    alert_samples: int = 1  # notifications timed from due to receiver (one every 12 s)
 
 
 SCALES = {
@@ -34,6 +35,7 @@ SCALES = {
         dashboard_refreshes=200,
         desk_runs=5,
         sync_runs=5,
+        alert_samples=12,
     ),
     "quick": Scale(
         "quick",
@@ -47,6 +49,7 @@ SCALES = {
         dashboard_refreshes=50,
         desk_runs=3,
         sync_runs=3,
+        alert_samples=4,
     ),
     "toy": Scale(
         "toy",

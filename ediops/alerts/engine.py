@@ -62,6 +62,7 @@ class AlertPass:
         self.engine = engine
         self.alerts = alerts_config.load(engine.config)
         self._channel_states: list | None = None
+        self.next_due: datetime | None = None  # the leader runs the pass then, not only every alert_check_seconds
 
     def setting(self, name: str) -> float:
         value = self.engine.config.settings.get(name)
@@ -78,6 +79,11 @@ class AlertPass:
         await self.deliver(db)
         with write(db):
             self.flag_undelivered(db, self.engine.clock.now())
+        self.next_due = _instant(store.next_due(db))
+
+    def due(self) -> bool:
+        """A step, repeat or retry is due now (the leader checks this every second)."""
+        return self.next_due is not None and self.engine.clock.now() >= self.next_due
 
     # ---------------------------------------------------------------- steps of the pass
 

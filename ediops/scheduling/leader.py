@@ -87,7 +87,8 @@ class Leader:
                         if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
                             self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
                             next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
-                        if loop.time() >= next_alert and (self._alert_task is None or self._alert_task.done()):
+                        alert_time = loop.time() >= next_alert or self.alerts.due()  # a step due: at once
+                        if alert_time and (self._alert_task is None or self._alert_task.done()):
                             self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # contract §12
                             next_alert = loop.time() + self.alerts.setting("alert_check_seconds")
                 except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly

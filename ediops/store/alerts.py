@@ -125,6 +125,14 @@ def add_intent(db, alert_id: int, *, step: int, round_: int, channel: str, due_a
     )
 
 
+def next_due(db) -> str | None:
+    """The soonest moment a step, a repeat or a retry falls due."""
+    return db.execute(
+        "SELECT min(t) FROM (SELECT min(next_due_at) AS t FROM alerts WHERE status = 'open' "
+        "UNION ALL SELECT min(next_attempt_at) FROM alert_notifications WHERE status = 'pending')"
+    ).fetchone()[0]
+
+
 def pending(db, at: str) -> list[dict]:
     """Notifications to (re)try now, with what their message says."""
     return _rows(

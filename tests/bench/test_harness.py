@@ -20,6 +20,7 @@ FIELDS = {
     "durability": [f"{kind}_ratio_{mode}" for kind in ("ingest", "forward") for mode in ("normal", "effects", "full")],
     "dashboard": ["refresh_ms_p95"],
     "desk": ["first_frame_s", "bare_textual_first_frame_s", "first_frame_ratio", "rss_mb"],
+    "alerts": ["due_to_receiver_ms_median", "due_to_receiver_ms_worst", "samples"],
     "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
 }
 
@@ -58,6 +59,7 @@ def test_toy_run_produces_every_field(tmp_path):
         "dashboard.refresh_ms_p95",
         "desk.rss_mb",
         "sync_ms",
+        "alerts.due_to_receiver_ms_worst",
     }
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "scale `toy`" in report and "Machine:" in report
