@@ -118,27 +118,43 @@ def _moment(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=SHANGHAI)
 
 
+def _filing(rng: random.Random, feed: Feed, ent: Enterprise, at: datetime) -> tuple:
+    channel = ent.channel if rng.random() < 0.85 else rng.choices(CHANNELS, feed.profile.mix)[0]
+    fee = (
+        feed.profile.fee_agent
+        if ent.agent
+        else feed.profile.fee_pre_entry
+        if channel == "pre_entry" and rng.random() < 0.5
+        else Decimal("0.00")
+    )
+    return at, ent, channel, fee
+
+
+def _application(rng: random.Random, ent: Enterprise, at: datetime) -> tuple:
+    channel = "electronic" if (ent.evisa or rng.random() < 0.1) and rng.random() < 0.95 else "paper"
+    return at, ent, channel
+
+
 def day_events(seed: int, feed: Feed, day: date) -> tuple[list, list]:
-    """The day's filings (at, enterprise, channel, fee) and applications (at, enterprise, no, channel)."""
+    """The day's filings (at, enterprise, channel, fee) and applications (at, enterprise, no, channel).
+
+    Every day opens with one filing and one application in its first quarter hour, so a
+    bureau's month is never empty once its first day has begun (a demo on the 1st of a
+    month showed bureaus with no certificate application yet: issue 10)."""
     rng = random.Random(f"{seed}:bureau:{feed.code}:{day.isoformat()}")
     weekend = 0.4 if day.weekday() >= 5 else 1.0
     filings, applications = [], []
     for ent in feed.enterprises:
         for _ in range(ent.batches_a_month):
             if rng.random() < weekend / 22:
-                channel = ent.channel if rng.random() < 0.85 else rng.choices(CHANNELS, feed.profile.mix)[0]
-                fee = (
-                    feed.profile.fee_agent
-                    if ent.agent
-                    else feed.profile.fee_pre_entry
-                    if channel == "pre_entry" and rng.random() < 0.5
-                    else Decimal("0.00")
-                )
-                filings.append((_moment(rng, day), ent, channel, fee))
+                filings.append(_filing(rng, feed, ent, _moment(rng, day)))
         for _ in range(ent.applications_a_month):
             if rng.random() < weekend / 22:
-                channel = "electronic" if (ent.evisa or rng.random() < 0.1) and rng.random() < 0.95 else "paper"
-                applications.append((_moment(rng, day), ent, channel))
+                applications.append(_application(rng, ent, _moment(rng, day)))
+    opening = datetime.combine(day, OPENS, tzinfo=SHANGHAI) + timedelta(minutes=rng.randrange(1, 14))
+    filings.append(_filing(rng, feed, rng.choice(feed.enterprises), opening))
+    exporters = [e for e in feed.enterprises if e.applications_a_month] or feed.enterprises
+    applications.append(_application(rng, rng.choice(exporters), opening))
     applications.sort(key=lambda a: a[0])
     numbered = [
         (at, ent, f"{feed.code}-{day:%y%m%d}-{i:04d}", channel) for i, (at, ent, channel) in enumerate(applications, 1)
