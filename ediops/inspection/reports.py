@@ -14,14 +14,17 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ediops import store
 from ediops.inspection import rules
 from ediops.clock import iso, parse_instant
 from ediops.errors import InputError
 from ediops.licensing.findings import Cause, clear_cause, raise_cause, sync
-from ediops.store import tickets as tickets_db
+from ediops.store import inspection as inspection_db, tickets as tickets_db
+
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 log = logging.getLogger("ediops.inspection")
 _BUREAU = re.compile(r"\d{4}")
@@ -174,69 +177,26 @@ def validate_report(obj, where: str) -> Report:
 # -- storage ----------------------------------------------------------------------------------
 
 
-def _month_days(db, report: Report) -> tuple[set, set]:
-    """The enterprise-months and enterprise-days this report's stored rows count in, including
-    the other reports' rows of the same certificates (whose latest state it may change)."""
-    args = [report.bureau, report.business_date]
-    months = set(
-        db.execute(
-            "SELECT enterprise, month FROM inspection_declarations WHERE bureau = ? AND business_date = ?", args
-        ).fetchall()
-    )
-    days = set(
-        db.execute(
-            "SELECT enterprise, business_date FROM inspection_declarations WHERE bureau = ? AND business_date = ?", args
-        ).fetchall()
-    )
-    months |= set(
-        db.execute(
-            "SELECT c.enterprise, c.month FROM inspection_certificates c WHERE c.bureau = ? AND c.certificate_no IN "
-            "(SELECT certificate_no FROM inspection_certificates WHERE bureau = ? AND business_date = ?)",
-            [report.bureau, *args],
-        ).fetchall()
-    )
-    return months, days
-
-
-def _insert_rows(db, report: Report) -> None:
-    db["inspection_declarations"].insert_all(
+def _insert_rows(db: Database, report: Report) -> None:
+    day = {"bureau": report.bureau, "business_date": report.business_date}
+    inspection_db.insert_rows(
+        db,
         (
-            {
-                "bureau": report.bureau,
-                "business_date": report.business_date,
-                "month": report.month,
-                "position": i,
-                **row,
-                "agent": int(row["agent"]),
-            }
+            {**day, "month": report.month, "position": i, **row, "agent": int(row["agent"])}
             for i, row in enumerate(report.declarations)
-        )
-    )
-    db["inspection_certificates"].insert_all(
-        (
-            {
-                "bureau": report.bureau,
-                "business_date": report.business_date,
-                "position": i,
-                **row,
-                "agent": int(row["agent"]),
-            }
-            for i, row in enumerate(report.certificates)
-        )
+        ),
+        ({**day, "position": i, **row, "agent": int(row["agent"])} for i, row in enumerate(report.certificates)),
     )
 
 
-def _store(db, report: Report, *, at: str, source: str) -> tuple[str, set, set]:
+def _store(db: Database, report: Report, *, at: str, source: str) -> tuple[str, set, set]:
     """Stores one report; answers its status and the enterprise-months and -days to re-check."""
     content_hash = hashlib.sha256(store.dumps(report.raw).encode()).hexdigest()
-    key = [report.bureau, report.business_date]
-    row = db.execute("SELECT content_hash FROM bureau_reports WHERE bureau = ? AND business_date = ?", key).fetchone()
-    if row is not None and row[0] == content_hash:
-        db.execute(
-            "UPDATE bureau_reports SET times_received = times_received + 1 WHERE bureau = ? AND business_date = ?", key
-        )
+    stored = inspection_db.report_hash(db, report.bureau, report.business_date)
+    if stored == content_hash:
+        inspection_db.count_repeat(db, report.bureau, report.business_date)
         return "unchanged", set(), set()
-    old_months, old_days = _month_days(db, report)
+    old_months, old_days = inspection_db.months_and_days(db, report.bureau, report.business_date)
     values = {
         "month": report.month,
         "content_hash": content_hash,
@@ -246,46 +206,22 @@ def _store(db, report: Report, *, at: str, source: str) -> tuple[str, set, set]:
         "received_at": at,
         "source": source,
     }
-    if row is None:
-        db["bureau_reports"].insert({"bureau": report.bureau, "business_date": report.business_date, **values})
+    if stored is None:
+        inspection_db.insert_report(db, report.bureau, report.business_date, values)
     else:
-        db.execute("DELETE FROM inspection_declarations WHERE bureau = ? AND business_date = ?", key)
-        db.execute("DELETE FROM inspection_certificates WHERE bureau = ? AND business_date = ?", key)
-        sets = ", ".join(f"{k} = :{k}" for k in values)
-        db.execute(
-            f"UPDATE bureau_reports SET {sets}, times_received = times_received + 1, "
-            f"corrections = corrections + 1 WHERE bureau = :bureau AND business_date = :business_date",
-            {**values, "bureau": report.bureau, "business_date": report.business_date},
-        )
+        inspection_db.correct_report(db, report.bureau, report.business_date, values)
     _insert_rows(db, report)
-    new_months, new_days = _month_days(db, report)
-    return ("corrected" if row else "loaded"), old_months | new_months, old_days | new_days
+    new_months, new_days = inspection_db.months_and_days(db, report.bureau, report.business_date)
+    return ("corrected" if stored is not None else "loaded"), old_months | new_months, old_days | new_days
 
 
 # -- findings ---------------------------------------------------------------------------------
 
 
-def _dicts(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values)) for values in cursor.fetchall()]
-
-
-def enterprise_causes(db, enterprise: str, month: str) -> list[tuple[str, str, Cause | None]]:
+def enterprise_causes(db: Database, enterprise: str, month: str) -> list[tuple[str, str, Cause | None]]:
     """Every §11 rule's verdict on one enterprise-month (and each of its days): (code, subject, cause)."""
-    declarations = _dicts(
-        db.execute(
-            "SELECT bureau, business_date, agent, channel, batches, platform_fee FROM inspection_declarations "
-            "WHERE enterprise = ? AND month = ? ORDER BY business_date, bureau, position",
-            [enterprise, month],
-        )
-    )
-    applications = _dicts(
-        db.execute(
-            "SELECT certificate_no, bureau, channel FROM inspection_applications "
-            "WHERE enterprise = ? AND month = ? ORDER BY certificate_no",
-            [enterprise, month],
-        )
-    )
+    declarations = inspection_db.declarations_of_month(db, enterprise, month)
+    applications = inspection_db.applications_of_month(db, enterprise, month)
     subject = rules.enterprise_subject(enterprise, month)
     return [
         (rules.EDECL_REQUIRED, subject, rules.edecl_required(enterprise, month, declarations)),
@@ -294,18 +230,11 @@ def enterprise_causes(db, enterprise: str, month: str) -> list[tuple[str, str, C
     ]
 
 
-def _fee_cause(db, enterprise: str, day: str) -> Cause | None:
-    rows = _dicts(
-        db.execute(
-            "SELECT bureau, agent, platform_fee FROM inspection_declarations "
-            "WHERE enterprise = ? AND business_date = ?",
-            [enterprise, day],
-        )
-    )
-    return rules.platform_fee_charged(enterprise, day, rows)
+def _fee_cause(db: Database, enterprise: str, day: str) -> Cause | None:
+    return rules.platform_fee_charged(enterprise, day, inspection_db.declarations_of_day(db, enterprise, day))
 
 
-def _apply(db, code: str, subject: str, cause: Cause | None, *, at: str) -> bool:
+def _apply(db: Database, code: str, subject: str, cause: Cause | None, *, at: str) -> bool:
     """Opens or closes one subject's finding; True when it (re)opened."""
     if cause is not None:
         return raise_cause(db, cause, at=at)
@@ -313,7 +242,9 @@ def _apply(db, code: str, subject: str, cause: Cause | None, *, at: str) -> bool
     return False
 
 
-def evaluate(db, months: Iterable[tuple[str, str]], days: Iterable[tuple[str, str]], *, at: str) -> list[dict]:
+def evaluate(
+    db: Database, months: Iterable[tuple[str, str]], days: Iterable[tuple[str, str]], *, at: str
+) -> list[dict]:
     """Re-checks the given enterprise-months and enterprise-days; answers the findings opened."""
     opened = []
     verdicts = [v for ent, month in sorted(months) for v in enterprise_causes(db, ent, month)]
@@ -327,7 +258,7 @@ def evaluate(db, months: Iterable[tuple[str, str]], days: Iterable[tuple[str, st
     return opened
 
 
-def load_reports(db, config, reports: Iterable, *, now: datetime, source: str) -> list[dict]:
+def load_reports(db: Database, config, reports: Iterable, *, now: datetime, source: str) -> list[dict]:
     """Validates every report first (nothing is stored if one is bad), then stores them and
     re-checks the enterprise-months they touch, in one transaction. `reports`: dicts, or
     `Report`s already validated. Answers one summary per report."""
@@ -368,7 +299,7 @@ def approved_vendors(config) -> dict[str, str] | None:
     return {c.id: c.name for c in contacts.values() if c.vendor}
 
 
-def check_vendor_tickets(db, config, *, now: datetime) -> dict:
+def check_vendor_tickets(db: Database, config, *, now: datetime) -> dict:
     """VENDOR_SUPPORT_OVERDUE for every ticket routed to an approved vendor; closes the
     findings of tickets resolved since. Called by reconcile."""
     tickets = tickets_db.routed(db)

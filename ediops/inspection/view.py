@@ -9,17 +9,23 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ediops.inspection import rules
-from ediops.store import tickets as tickets_db
 from ediops.clock import SHANGHAI
+from ediops.inspection import rules
 from ediops.inspection.reports import approved_vendors
+from ediops.store import findings as findings_db, inspection as inspection_db, tickets as tickets_db
+from ediops.vocabulary import FINDING_OPEN
 
-ENTERPRISE_CODES = ("EDECL_REQUIRED", "CO_EVISA_REQUIRED", "PRE_ENTRY_SELF_DECLARER", "PLATFORM_FEE_CHARGED")
-_ELECTRONIC = "channel IN ('direct', 'browser', 'kiosk')"
-_NAME = (
-    "(SELECT enterprise_name FROM inspection_declarations d WHERE d.enterprise = f.enterprise "
-    "ORDER BY business_date DESC, id DESC LIMIT 1)"
+if TYPE_CHECKING:
+    from ediops.store import Queryable
+
+# The findings that name an enterprise, most pressing first (the screen's order).
+ENTERPRISE_CODES = (
+    rules.EDECL_REQUIRED,
+    rules.CO_EVISA_REQUIRED,
+    rules.PRE_ENTRY_SELF_DECLARER,
+    rules.PLATFORM_FEE_CHARGED,
 )
 
 
@@ -42,39 +48,23 @@ def _fee_sum(values) -> Decimal:
     return sum((Decimal(v) for v in values), Decimal(0))
 
 
-def bureau_month(db, month: str, *, configured: tuple[str, ...] = ()) -> list[dict]:
+def bureau_month(db: Queryable, month: str, *, configured: tuple[str, ...] = ()) -> list[dict]:
     """Per bureau (configured ones even before their first report): batches and the share
     filed electronically, certificate applications and the share on e-visas, pre-entry batches
     by self-declarers, fees charged to non-agents, and the daily electronic share."""
     rows: dict[str, dict] = {code: _empty(code) for code in configured}
-    for bureau, total, electronic, pre_entry, enterprises in db.execute(
-        f"SELECT bureau, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END), "
-        "sum(CASE WHEN agent = 0 AND channel = 'pre_entry' THEN batches ELSE 0 END), count(DISTINCT enterprise) "
-        "FROM inspection_declarations WHERE month = ? GROUP BY bureau",
-        [month],
+    for bureau, total, electronic, pre_entry, enterprises in inspection_db.declarations_by_bureau(
+        db, month, rules.ELECTRONIC_CHANNELS
     ):
         rows.setdefault(bureau, _empty(bureau)).update(
             batches=total, electronic=electronic, pre_entry=pre_entry, enterprises=enterprises
         )
-    for bureau, applications, evisas in db.execute(
-        "SELECT bureau, count(*), sum(channel = 'electronic') FROM inspection_applications "
-        "WHERE month = ? GROUP BY bureau",
-        [month],
-    ):
+    for bureau, applications, evisas in inspection_db.applications_by_bureau(db, month):
         rows.setdefault(bureau, _empty(bureau)).update(applications=applications, evisas=evisas)
     fees: dict[str, list[str]] = {}
-    for bureau, fee in db.execute(
-        "SELECT bureau, platform_fee FROM inspection_declarations "
-        "WHERE month = ? AND agent = 0 AND platform_fee GLOB '*[1-9]*'",
-        [month],
-    ):
+    for bureau, fee in inspection_db.fees_charged(db, month):
         fees.setdefault(bureau, []).append(fee)
-    for bureau, day, total, electronic in db.execute(
-        f"SELECT bureau, business_date, sum(batches), sum(CASE WHEN {_ELECTRONIC} THEN batches ELSE 0 END) "
-        "FROM inspection_declarations WHERE month = ? GROUP BY bureau, business_date "
-        "ORDER BY business_date",
-        [month],
-    ):
+    for bureau, day, total, electronic in inspection_db.daily_by_bureau(db, month, rules.ELECTRONIC_CHANNELS):
         rows[bureau]["daily"].append(share(electronic, total))
     for code, row in rows.items():
         row["fees"] = str(_fee_sum(fees.get(code, [])))
@@ -112,31 +102,29 @@ def summary_of(code: str, detail: dict) -> str:
     return ""
 
 
-def findings_of_month(db, month: str, *, enterprise: str | None = None, open_only: bool = True) -> list[dict]:
+def findings_of_month(
+    db: Queryable, month: str, *, enterprise: str | None = None, open_only: bool = True
+) -> list[dict]:
     """The §11 enterprise findings of a month (daily fee findings included), most pressing first."""
-    sql = (
-        f"SELECT f.id, f.code, f.status, f.enterprise, f.period, f.detail, f.opened_at, {_NAME} AS name "
-        f"FROM findings f WHERE f.code IN ({', '.join('?' * len(ENTERPRISE_CODES))}) "
-        "AND (f.period = ? OR f.period LIKE ?)"
+    found = findings_db.find(
+        db,
+        fields=("id", "code", "status", "enterprise", "period", "detail", "opened_at"),
+        status=FINDING_OPEN if open_only else None,
+        codes=ENTERPRISE_CODES,
+        enterprise=enterprise,
+        month=month,
+        order="oldest",
     )
-    args: list = [*ENTERPRISE_CODES, month, month + "-%"]
-    if open_only:
-        sql += " AND f.status = 'open'"
-    if enterprise is not None:
-        sql += " AND f.enterprise = ?"
-        args.append(enterprise)
-    order = " ".join(f"WHEN '{code}' THEN {i}" for i, code in enumerate(ENTERPRISE_CODES))
-    sql += f" ORDER BY CASE f.code {order} END, f.enterprise, f.period"
-    found = []
-    for row in db.execute(sql, args).fetchall():
-        item = dict(zip(("id", "code", "status", "enterprise", "period", "detail", "opened_at", "name"), row))
+    found.sort(key=lambda f: (ENTERPRISE_CODES.index(f["code"]), f["enterprise"], f["period"]))
+    names = inspection_db.enterprise_names(db, sorted({f["enterprise"] for f in found if f["enterprise"]}))
+    for item in found:
+        item["name"] = names.get(item["enterprise"])
         item["detail"] = json.loads(item["detail"] or "{}")
         item["summary"] = summary_of(item["code"], item["detail"])
-        found.append(item)
     return found
 
 
-def overdue_vendor_tickets(db, config, *, now: datetime) -> list[dict]:
+def overdue_vendor_tickets(db: Queryable, config, *, now: datetime) -> list[dict]:
     """Tickets with an approved vendor unresolved for 24 hours or more, judged now by the same
     rule reconcile uses, so the screen does not wait for the next reconcile."""
     vendors = approved_vendors(config)
@@ -150,27 +138,11 @@ def overdue_vendor_tickets(db, config, *, now: datetime) -> list[dict]:
     return found
 
 
-def enterprise_month(db, enterprise: str, month: str) -> dict | None:
+def enterprise_month(db: Queryable, enterprise: str, month: str) -> dict | None:
     """One enterprise's month: what it filed where and how, its certificate applications,
     fees and findings. None when it filed nothing that month."""
-    declarations = [
-        dict(zip(("business_date", "bureau", "channel", "batches", "agent", "platform_fee", "name"), r))
-        for r in db.execute(
-            "SELECT business_date, bureau, channel, batches, agent, platform_fee, enterprise_name "
-            "FROM inspection_declarations WHERE enterprise = ? AND month = ? "
-            "ORDER BY business_date, bureau, position",
-            [enterprise, month],
-        )
-    ]
-    applications = [
-        dict(zip(("certificate_no", "bureau", "channel", "submitted_at", "issued_at", "name"), r))
-        for r in db.execute(
-            "SELECT certificate_no, bureau, channel, submitted_at, issued_at, enterprise_name "
-            "FROM inspection_applications WHERE enterprise = ? AND month = ? "
-            "ORDER BY submitted_at, certificate_no",
-            [enterprise, month],
-        )
-    ]
+    declarations = inspection_db.declarations_of_month(db, enterprise, month)
+    applications = inspection_db.applications_of_month(db, enterprise, month)
     if not declarations and not applications:
         return None
     by_channel: dict[str, int] = {}

@@ -7,6 +7,7 @@ who acted first. Each is audited with the operator and the time."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ediops import store
 from ediops.operators import audit
@@ -15,12 +16,15 @@ from ediops.licensing import findings
 from ediops.clock import iso
 from ediops.errors import EdiopsError
 from ediops.licensing.licence import add_event
+from ediops.store import licences as licences_db
+from ediops.vocabulary import LICENCE_SETTLED
 
-SETTLED_STATES = ("accepted", "rejected")
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 
 def _mark(
-    db,
+    db: Database,
     licence_no: str,
     *,
     field: str,
@@ -35,23 +39,21 @@ def _mark(
     """Sets `<field>_at/_by` on the licence once; the second operator is told who was first."""
     at = iso(now)
     with store.write(db):
-        row = db.execute(
-            f"SELECT state, {field}_at, {field}_by FROM licences WHERE licence_no = ?", [licence_no]
-        ).fetchone()
+        row = licences_db.mark_of(db, licence_no, field)
         if row is None:
             raise EdiopsError(f"licence {licence_no} is not in the store")
         state, done_at, done_by = row
         if done_at:
             raise EdiopsError(f"licence {licence_no}: {what} already by {done_by} at {done_at}")
-        if refuse_settled and state in SETTLED_STATES:
+        if refuse_settled and state in LICENCE_SETTLED:
             raise EdiopsError(f"licence {licence_no}: customs already {state} it")
-        db.execute(f"UPDATE licences SET {field}_at = ?, {field}_by = ? WHERE licence_no = ?", [at, actor, licence_no])
+        licences_db.set_mark(db, licence_no, field, at=at, actor=actor)
         add_event(db, licence_no, event, at=at, actor=actor, detail={"reason": reason} if reason else None)
         audit.record(db, action, f"licence:{licence_no}", at=at, actor=actor, reason=reason)
 
 
 @operator_action("phone")
-def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now: datetime) -> None:
+def record_phone_confirmation(db: Database, licence_no: str, *, note: str, actor: str, now: datetime) -> None:
     """The issuer's phone call about an urgent licence (2000 notice §4: 急证 ... 电话通知 EDI 中心)."""
     _mark(
         db,
@@ -68,7 +70,7 @@ def record_phone_confirmation(db, licence_no: str, *, note: str, actor: str, now
 
 
 @operator_action("escalate")
-def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
+def escalate(db: Database, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
     """Hands a stuck urgent licence to the supervisor; needs a reason. Its alerts go straight
     to their last (supervisor) step with the reason, in the same transaction (contract §12)."""
     from ediops.alerts.actions import escalate_licence
@@ -92,7 +94,7 @@ def escalate(db, licence_no: str, *, reason: str, actor: str, now: datetime) -> 
 
 
 @operator_action("resolve")
-def resolve_finding(db, finding_id: int, *, note: str, actor: str, now: datetime) -> None:
+def resolve_finding(db: Database, finding_id: int, *, note: str, actor: str, now: datetime) -> None:
     """An operator closes a finding with a note (findings.resolve audits it)."""
     with store.write(db):
         findings.resolve(db, finding_id, note=note, at=iso(now), actor=actor)

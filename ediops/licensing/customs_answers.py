@@ -5,15 +5,20 @@ The engine stores the forward and its items before the POST, then hands the answ
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ediops import store
 from ediops.licensing import findings, rules
 from ediops.clock import iso
 from ediops.errors import InputError
 from ediops.licensing.licence import add_event, add_events
+from ediops.store import feeds as feeds_db, licences as licences_db
+
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 
-def record_customs_answer(db, idempotency_key: str, answer: dict, *, now: datetime) -> None:
+def record_customs_answer(db: Database, idempotency_key: str, answer: dict, *, now: datetime) -> None:
     """Applies `{"accepted": [...], "rejected": [{"licence_no", "reason"}]}` to the licences of
     that forward: state, lifecycle event, CUSTOMS_REJECTED opened or closed, URGENT_OVERDUE and
     CUSTOMS_UNACKED closed on acceptance. A forward answered already is left as it is, so
@@ -21,23 +26,17 @@ def record_customs_answer(db, idempotency_key: str, answer: dict, *, now: dateti
     accepted, rejected = _parse(answer)
     at = iso(now)
     with store.write(db):
-        row = db.execute("SELECT status FROM forwards WHERE idempotency_key = ?", [idempotency_key]).fetchone()
-        if row is None:
+        status = feeds_db.forward_status(db, idempotency_key)
+        if status is None:
             raise InputError(f"customs answer: no forward with key {idempotency_key}")
-        if row[0] == "answered":
+        if status == feeds_db.ANSWERED:
             return
-        items = {
-            r[0]
-            for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [idempotency_key])
-        }
+        items = feeds_db.forward_items(db, idempotency_key)
         _accepted(db, [n for n in accepted if n in items], at=at, key=idempotency_key)
         for licence_no, reason in rejected:
             if licence_no in items:
                 _rejected(db, licence_no, reason, at=at, key=idempotency_key)
-        db.execute(
-            "UPDATE forwards SET status = 'answered', answered_at = ?, last_error = NULL WHERE idempotency_key = ?",
-            [at, idempotency_key],
-        )
+        feeds_db.forward_answered(db, idempotency_key, at=at)
 
 
 def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -54,14 +53,10 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
     return accepted, [(r["licence_no"], None if r.get("reason") is None else str(r["reason"])) for r in rejected]
 
 
-def _accepted(db, numbers: list[str], *, at: str, key: str) -> None:
+def _accepted(db: Database, numbers: list[str], *, at: str, key: str) -> None:
     """All the accepted licences of an answer at once (one executemany per statement: per
     licence statements made recording a 500-licence answer the forward's bottleneck)."""
-    db.conn.executemany(
-        "UPDATE licences SET state = 'accepted', customs_answer = 'accepted', customs_reason = NULL, "
-        "customs_answered_at = ? WHERE licence_no = ?",
-        [(at, n) for n in numbers],
-    )
+    licences_db.accept_many(db, numbers, at=at)
     detail = {"key": key}  # which forward (or resend) the answer was to; one object, dumped once
     add_events(db, "customs_accepted", [(n, detail) for n in numbers], at=at, actor="customs")
     findings.clear_causes(
@@ -72,12 +67,8 @@ def _accepted(db, numbers: list[str], *, at: str, key: str) -> None:
     )
 
 
-def _rejected(db, licence_no: str, reason: str | None, *, at: str, key: str) -> None:
-    db.execute(
-        "UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "
-        "customs_answered_at = ? WHERE licence_no = ?",
-        [reason, at, licence_no],
-    )
+def _rejected(db: Database, licence_no: str, reason: str | None, *, at: str, key: str) -> None:
+    licences_db.reject(db, licence_no, reason, at=at)
     add_event(db, licence_no, "customs_rejected", at=at, actor="customs", detail={"reason": reason, "key": key})
     findings.clear_cause(db, rules.CUSTOMS_UNACKED, rules.licence_subject(licence_no), at=at)
     findings.raise_cause(

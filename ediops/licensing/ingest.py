@@ -16,7 +16,7 @@ from ediops.licensing import contract, findings, rules
 from ediops.clock import iso
 from ediops.licensing import reconcile, writeoffs
 from ediops.licensing.licence import add_events
-from ediops.store import feeds as feeds_db
+from ediops.store import feeds as feeds_db, licences as licences_db
 
 
 def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict:
@@ -26,11 +26,11 @@ def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict
     texts = [store.dumps(record) for record in batch["records"]]
     at, raw = iso(now), _batch_text(batch, texts)
     with store.write(db):
-        known = db.execute("SELECT raw FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-        ack_row = db.execute("SELECT body FROM acks WHERE batch_id = ?", [batch_id]).fetchone()
-        if known and known[0] == raw and ack_row:
-            db.execute("UPDATE batches SET times_received = times_received + 1 WHERE batch_id = ?", [batch_id])
-            return json.loads(ack_row[0])
+        known = feeds_db.stored_batch(db, batch_id)
+        ack_body = feeds_db.ack_body(db, batch_id)
+        if known is not None and known["raw"] == raw and ack_body is not None:
+            feeds_db.count_resend(db, batch_id)
+            return json.loads(ack_body)
         ack = _ingest_records(db, config, batch, batch_id, texts, at=at, source=source)
         _store_batch(db, batch, ack, raw=raw, at=at, source=source, resend=known is not None)
         _store_ack(db, ack, at=at)
@@ -105,7 +105,7 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
 def _stored_hashes(db, records: list) -> dict[str, str]:
     """licence_no -> content_hash of the batch's licences the store already holds."""
     numbers = list({n for n in map(contract.licence_no_of, records) if n is not None})
-    return dict(store.rows_in(db, "SELECT licence_no, content_hash FROM licences WHERE licence_no IN ({})", numbers))
+    return licences_db.stored_hashes(db, numbers)
 
 
 def _accept(licence: contract.Licence, hashes: dict[str, str], fresh: list[contract.Licence]) -> list[str]:
@@ -139,11 +139,7 @@ def _store_licences(
         }
         for licence in fresh
     ]
-    columns = list(rows[0])
-    db.conn.executemany(
-        f"INSERT INTO licences ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        [[row[c] for c in columns] for row in rows],
-    )
+    licences_db.insert_many(db, rows)
     numbers = [row["licence_no"] for row in rows]
     details = {flag: {"batch_id": batch_id, "urgent": flag} for flag in (False, True)}
     add_events(db, "received", [(row["licence_no"], details[bool(row["urgent"])]) for row in rows], at=at, actor=source)
@@ -157,28 +153,20 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
     """One row per batch_id: first receipt's issuer, date, kind and time; the latest content."""
     counts = [ack["declared_count"], ack["received_count"], len(ack["accepted"]), len(ack["rejected"])]
     if resend:
-        db.execute(
-            "UPDATE batches SET record_count = ?, received_count = ?, accepted_count = ?, "
-            "rejected_count = ?, raw = ?, times_received = times_received + 1 WHERE batch_id = ?",
-            [*counts, raw, ack["batch_id"]],
-        )
+        feeds_db.update_batch(db, ack["batch_id"], counts, raw=raw)
     else:
         text = lambda name: batch.get(name) if isinstance(batch.get(name), str) else None  # noqa: E731
-        db.execute(
-            "INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
-            "accepted_count, rejected_count, sent_at, received_at, source, raw) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                ack["batch_id"],
-                text("issuer"),
-                text("business_date"),
-                text("kind"),
-                *counts,
-                contract.instant_text(batch.get("sent_at")),
-                at,
-                source,
-                raw,
-            ],
+        feeds_db.insert_batch(
+            db,
+            ack["batch_id"],
+            issuer=text("issuer"),
+            business_date=text("business_date"),
+            kind=text("kind"),
+            counts=counts,
+            sent_at=contract.instant_text(batch.get("sent_at")),
+            received_at=at,
+            source=source,
+            raw=raw,
         )
     issuer, business_date = ack["issuer"], batch.get("business_date")
     findings.sync(
@@ -196,13 +184,7 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
 
 def _store_ack(db, ack: dict, *, at: str) -> None:
     """The ack to send; a changed resend replaces it with a fresh key, to be delivered anew."""
-    db.execute(
-        "INSERT INTO acks (batch_id, issuer, body, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(batch_id) DO UPDATE SET issuer = excluded.issuer, body = excluded.body, "
-        "created_at = excluded.created_at, idempotency_key = excluded.idempotency_key, attempts = 0, "
-        "delivered_at = NULL, last_attempt_at = NULL, last_error = NULL",
-        [ack["batch_id"], ack["issuer"], store.dumps(ack), at, str(uuid.uuid4())],
-    )
+    feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=str(uuid.uuid4()))
 
 
 def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> None:
@@ -210,10 +192,5 @@ def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> 
     issuer, business_date, numbers = contract.validate_summary(summary)
     at = iso(now)
     with store.write(db):
-        db.execute(
-            "INSERT INTO summaries (issuer, business_date, licence_nos, received_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(issuer, business_date) DO UPDATE SET licence_nos = excluded.licence_nos, "
-            "received_at = excluded.received_at",
-            [issuer, business_date, store.dumps(numbers), at],
-        )
+        feeds_db.put_summary(db, issuer, business_date, store.dumps(numbers), at=at)
         reconcile.check_summary(db, issuer, business_date, at=at)

@@ -12,7 +12,7 @@ from ediops import store
 from ediops.licensing import findings, rules
 from ediops.inspection import reports as inspection
 from ediops.clock import SHANGHAI, iso, parse_instant
-from ediops.store import findings as findings_db
+from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db
 
 SUMMARY_LOOKBACK_DAYS = 7
 _PEER_ISSUER = re.compile(r"(?:issuers?[ :/])?([A-Z]{2})")
@@ -21,26 +21,12 @@ _PEER_ISSUER = re.compile(r"(?:issuers?[ :/])?([A-Z]{2})")
 def check_summary(db, issuer: str, business_date: str, *, at: str) -> None:
     """MISSING_FROM_FEED and NOT_IN_SUMMARY for one (issuer, date) summary, if there is one.
     A licence counts as received once it reached the centre, accepted or rejected."""
-    row = db.execute(
-        "SELECT licence_nos FROM summaries WHERE issuer = ? AND business_date = ?", [issuer, business_date]
-    ).fetchone()
-    if row is None:
+    numbers = feeds_db.summary_numbers(db, issuer, business_date)
+    if numbers is None:
         return
-    listed = json.loads(row[0])
-    received = {
-        r[0]
-        for r in db.execute(
-            "SELECT value FROM json_each(?) WHERE value IN (SELECT licence_no FROM licences) "
-            "OR value IN (SELECT licence_no FROM rejections WHERE licence_no IS NOT NULL)",
-            [row[0]],
-        ).fetchall()
-    }
-    of_date = {
-        r[0]
-        for r in db.execute(
-            "SELECT licence_no FROM licences WHERE issuer = ? AND business_date = ?", [issuer, business_date]
-        )
-    }
+    listed = json.loads(numbers)
+    received = licences_db.received_of(db, numbers)
+    of_date = licences_db.of_issuer_date(db, issuer, business_date)
     causes = rules.summary_gaps(
         issuer=issuer, business_date=business_date, listed=listed, received=received, of_date=of_date
     )
@@ -93,10 +79,7 @@ def check_deadlines(db, config, *, now: datetime) -> None:
 
 def _summaries(db, day: date, *, exact: bool, at: str) -> None:
     since = day if exact else day - timedelta(days=SUMMARY_LOOKBACK_DAYS)
-    for issuer, business_date in db.execute(
-        "SELECT issuer, business_date FROM summaries WHERE business_date BETWEEN ? AND ?",
-        [since.isoformat(), day.isoformat()],
-    ).fetchall():
+    for issuer, business_date in feeds_db.summaries_between(db, since.isoformat(), day.isoformat()):
         check_summary(db, issuer, business_date, at=at)
 
 
@@ -104,13 +87,7 @@ def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
     causes = []
     for issuer in config.issuers:
         cutoff = datetime.combine(day, time.fromisoformat(issuer.cutoff), tzinfo=SHANGHAI)
-        has_daily = (
-            db.execute(
-                "SELECT 1 FROM batches WHERE issuer = ? AND business_date = ? AND kind = 'daily'",
-                [issuer.code, day.isoformat()],
-            ).fetchone()
-            is not None
-        )
+        has_daily = feeds_db.has_daily_batch(db, issuer.code, day.isoformat())
         causes += rules.feed_late(
             issuer=issuer.code, business_date=day.isoformat(), cutoff=cutoff, now=now, has_daily_batch=has_daily
         )
@@ -119,9 +96,7 @@ def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
 
 def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
-    for licence_no, issuer, state, received_at in db.execute(
-        "SELECT licence_no, issuer, state, received_at FROM licences WHERE urgent = 1 AND state != 'accepted'"
-    ):
+    for licence_no, issuer, state, received_at in licences_db.urgent_unaccepted(db):
         causes += rules.urgent_overdue(
             licence_no=licence_no,
             issuer=issuer,
@@ -136,9 +111,7 @@ def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:
 
 def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
-    for licence_no, issuer, forwarded_at in db.execute(
-        "SELECT licence_no, issuer, forwarded_at FROM licences WHERE state = 'forwarded'"
-    ):
+    for licence_no, issuer, forwarded_at in licences_db.forwarded(db):
         causes += rules.customs_unacked(
             licence_no=licence_no,
             issuer=issuer,
@@ -152,9 +125,7 @@ def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None
 
 def _ack_undelivered(db, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
-    for batch_id, issuer, created_at in db.execute(
-        "SELECT batch_id, issuer, created_at FROM acks WHERE delivered_at IS NULL"
-    ):
+    for batch_id, issuer, created_at in feeds_db.undelivered_acks(db):
         causes += rules.ack_undelivered(
             batch_id=batch_id,
             issuer=issuer,
@@ -174,9 +145,7 @@ def issuer_of_peer(peer: str) -> str | None:
 
 def _feed_unreachable(db, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
-    for peer, failing_since in db.execute(
-        "SELECT peer, failing_since FROM peer_health WHERE failing_since IS NOT NULL"
-    ):
+    for peer, failing_since in feeds_db.failing_peers(db):
         issuer = issuer_of_peer(peer)
         if issuer:
             causes += rules.feed_unreachable(

@@ -6,14 +6,13 @@ time one arrives (indexed by licence), so amends, cancels and late arrivals are 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from ediops import store
 from ediops.licensing import contract, findings, rules
 from ediops.clock import iso
 from ediops.licensing.licence import add_event
-from ediops.store import feeds as feeds_db, findings as findings_db
+from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db
 
 
 def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: str) -> dict:
@@ -41,28 +40,7 @@ def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: s
 
 def _store(db, record: dict, *, at: str, source: str) -> bool:
     """Inserts one write-off row and its lifecycle event; False if it was here already."""
-    unit = record.get("operating_unit") or {}
-    cursor = db.execute(
-        "INSERT INTO writeoffs (licence_no, customs_code, declaration_no, action, quantity, unit, "
-        "released_on, operating_unit_code, operating_unit_name, record, content_hash, received_at, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
-        [
-            record["licence_no"],
-            record["customs_code"],
-            record["declaration_no"],
-            record["action"],
-            record.get("quantity"),
-            record.get("unit"),
-            record.get("released_on"),
-            unit.get("code"),
-            unit.get("name"),
-            store.dumps(record),
-            contract.content_hash(record),
-            at,
-            source,
-        ],
-    )
-    if cursor.rowcount == 0:
+    if not licences_db.insert_writeoff(db, record, content_hash=contract.content_hash(record), at=at, source=source):
         return False
     event = {"release": "released", "amend": "amended", "cancel": "cancelled"}[record["action"]]
     detail = {k: record.get(k) for k in ("declaration_no", "customs_code", "quantity", "unit", "released_on")}
@@ -101,47 +79,16 @@ def _reject(db, record, verdict: contract.Verdict, *, at: str) -> None:
     )
 
 
-def licence_row(db, licence_no: str) -> dict | None:
-    """The accepted licence as the rules read it (agents as a list), or None."""
-    cursor = db.execute("SELECT * FROM licences WHERE licence_no = ?", [licence_no])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    licence = dict(zip([c[0] for c in cursor.description], row))
-    licence["agents"] = json.loads(licence["agents"] or "[]")
-    return licence
-
-
 def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
     """Recomputes a licence's releases and write-off findings from all its write-off rows."""
-    records = [
-        json.loads(r[0])
-        for r in db.execute("SELECT record FROM writeoffs WHERE licence_no = ? ORDER BY id", [licence_no]).fetchall()
-    ]
+    records = licences_db.writeoff_records(db, licence_no)
     releases, tally, causes = rules.writeoff_causes(
         licence_no,
-        licence_row(db, licence_no),
+        licences_db.for_rules(db, licence_no),
         records,
         max_releases=int(config.settings.get("max_releases", rules.MAX_RELEASES)),
     )
-    db.execute("DELETE FROM releases WHERE licence_no = ?", [licence_no])
-    for r in releases:
-        db.execute(
-            "INSERT OR REPLACE INTO releases (declaration_no, licence_no, customs_code, quantity, unit, "
-            "released_on, operating_unit_code, status, slot, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                r.declaration_no,
-                r.licence_no,
-                r.customs_code,
-                r.quantity,
-                r.unit,
-                r.released_on,
-                r.operating_unit_code,
-                r.status,
-                r.slot,
-                at,
-            ],
-        )
+    licences_db.replace_releases(db, licence_no, releases, at=at)
     for code in rules.WRITEOFF_CODES:
         findings.sync(db, code, [c for c in causes if c.code == code], at=at, scope={"licence_no": licence_no})
     return tally
@@ -149,7 +96,5 @@ def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
 
 def with_writeoffs(db, numbers: list[str]) -> list[str]:
     """Those of `numbers` (in their order) that have write-off records: one query for a batch."""
-    found = {
-        r[0] for r in store.rows_in(db, "SELECT DISTINCT licence_no FROM writeoffs WHERE licence_no IN ({})", numbers)
-    }
+    found = licences_db.with_writeoffs(db, numbers)
     return [n for n in numbers if n in found]

@@ -9,7 +9,7 @@ import json
 
 from ediops.peers.runtime import Engine, log
 from ediops.peers.client import PeerError
-from ediops.store import write
+from ediops.store import feeds as feeds_db, write
 
 FEED = "feed "  # batches.source of a polled batch: "feed AA"
 
@@ -24,20 +24,15 @@ def destination(engine: Engine, code: str | None, source: str | None):
 async def deliver(engine: Engine, batch_id: str) -> bool:
     """POSTs one undelivered ack. True when the issuer took it (now or before)."""
     db = engine.db
-    row = db.execute(
-        "SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
-        "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
-        [batch_id],
-    ).fetchone()
+    row = feeds_db.undelivered_ack(db, batch_id)
     if row is None:
         return True
     code, body, key, source = row
     issuer = destination(engine, code, source)
     at = engine.at()
     with write(db, durable=True):  # the POST below follows it (contract §14)
-        db.execute(
-            "UPDATE acks SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE idempotency_key = ?",
-            [at, None if issuer else f"issuer {code!r} is not configured: nowhere to send", key],
+        feeds_db.ack_tried(
+            db, key, at=at, error=None if issuer else f"issuer {code!r} is not configured: nowhere to send"
         )
     if issuer is None:
         return False
@@ -46,18 +41,16 @@ async def deliver(engine: Engine, batch_id: str) -> bool:
     except PeerError as exc:
         log.warning("ack %s not delivered: %s", batch_id, exc)
         with write(db):
-            db.execute("UPDATE acks SET last_error = ? WHERE idempotency_key = ?", [str(exc), key])
+            feeds_db.ack_failed(db, key, str(exc))
         return False
     with write(db):
-        db.execute("UPDATE acks SET delivered_at = ?, last_error = NULL WHERE idempotency_key = ?", [engine.at(), key])
+        feeds_db.ack_delivered(db, key, at=engine.at())
     return True
 
 
 async def send_acks(engine: Engine) -> tuple[str, str]:
     """The `send-acks` window: every ack not yet taken, again, with its own key."""
-    pending = [
-        r[0] for r in engine.db.execute("SELECT batch_id FROM acks WHERE delivered_at IS NULL ORDER BY created_at")
-    ]
+    pending = [batch_id for batch_id, _, _ in feeds_db.undelivered_acks(engine.db)]
     limit = asyncio.Semaphore(int(engine.setting("peer_concurrency")))
 
     async def one(batch_id: str) -> bool:

@@ -12,7 +12,7 @@ from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_
 from ediops.errors import InputError
 from ediops.inspection.reports import load_reports, validate_report
 from ediops.peers.client import PeerError
-from ediops.store import dumps, write
+from ediops.store import dumps, feeds as feeds_db, write
 
 
 def _store_page(engine: Engine, peer: Peer, reports: list, next_cursor: str) -> tuple[int, int]:
@@ -24,10 +24,7 @@ def _store_page(engine: Engine, peer: Peer, reports: list, next_cursor: str) -> 
                 good.append(validate_report(report, f"{peer.name}: report {position} of the page"))
             except InputError as exc:
                 log.warning("%s", exc)
-                engine.db.execute(
-                    "INSERT INTO bureau_report_rejections (peer, reason, report, received_at) VALUES (?, ?, ?, ?)",
-                    [peer.name, str(exc), dumps(report), engine.at()],
-                )
+                feeds_db.add_report_rejection(engine.db, peer.name, str(exc), dumps(report), at=engine.at())
         if good:
             load_reports(engine.db, engine.config, good, now=engine.clock.now(), source=peer.name)
         set_cursor(engine, peer.name, next_cursor)

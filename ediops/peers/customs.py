@@ -18,7 +18,7 @@ from ediops.peers.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_events
 from ediops.peers.client import PeerError
-from ediops.store import write
+from ediops.store import feeds as feeds_db, licences as licences_db, write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
 # Two forwards in flight: one's store work (mark sent, record the answer) runs while the
@@ -27,28 +27,16 @@ RETRY_AFTER_MAX = timedelta(minutes=5)
 CONCURRENT_FORWARDS = 2
 
 
-def _queue(engine: Engine, where: str, args: list, *, urgent: bool) -> list[str]:
-    """Puts the licences matching `where` (and without a forward) into new forwards."""
+def _queue(engine: Engine, selection: str, args: list, *, urgent: bool) -> list[str]:
+    """Puts the licences of `selection` (store.feeds.to_forward: never one already in a
+    forward) into new forwards of at most forward_batch_size licences each."""
     db, at, size = engine.db, engine.at(), int(engine.setting("forward_batch_size"))
     keys = []
     with write(db):
-        numbers = [
-            r[0]
-            for r in db.execute(
-                f"SELECT licence_no FROM licences WHERE ({where}) ORDER BY urgent DESC, received_at, licence_no", args
-            )
-        ]
+        numbers = feeds_db.to_forward(db, selection, args)
         for start in range(0, len(numbers), size):
-            chunk = numbers[start : start + size]
             key = str(uuid.uuid4())
-            db.execute(
-                "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, ?, ?)",
-                [key, at, int(urgent), len(chunk)],
-            )
-            db.conn.executemany(
-                "INSERT INTO forward_items (idempotency_key, licence_no) VALUES (?, ?)", [(key, n) for n in chunk]
-            )
-            db.conn.executemany("UPDATE licences SET forward_key = ? WHERE licence_no = ?", [(key, n) for n in chunk])
+            feeds_db.add_forward(db, key, numbers[start : start + size], at=at, urgent=urgent)
             keys.append(key)
     return keys
 
@@ -67,28 +55,10 @@ def _mark_sent(engine: Engine, key: str) -> str:
     them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
     with write(db, durable=True):  # the POST below follows it (contract §14)
-        db.execute(
-            "UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?", [at, key]
-        )
-        fresh = [
-            r[0]
-            for r in db.execute(
-                "SELECT licence_no FROM licences WHERE forward_key = ? AND state IN ('received', 'rejected')", [key]
-            )
-        ]
-        db.conn.executemany(
-            "UPDATE licences SET state = 'forwarded', forwarded_at = ? WHERE licence_no = ?", [(at, n) for n in fresh]
-        )
+        fresh = feeds_db.mark_forwarded(db, key, at=at)
         detail = {"key": key}
         add_events(db, "forwarded", [(number, detail) for number in fresh], at=at, actor="engine")
-    records = [
-        r[0]
-        for r in db.execute(
-            "SELECT l.record FROM forward_items f JOIN licences l USING (licence_no) WHERE f.idempotency_key = ? "
-            "ORDER BY l.licence_no",
-            [key],
-        )
-    ]
+    records = feeds_db.forward_records(db, key)
     return '{"licences":[' + ",".join(records) + "]}"
 
 
@@ -96,8 +66,8 @@ async def send(engine: Engine, key: str) -> bool:
     """POSTs one forward (same key as ever) and records customs' answer. True when answered."""
     if key in engine.in_flight or engine.config.customs is None:
         return False
-    status = engine.db.execute("SELECT status FROM forwards WHERE idempotency_key = ?", [key]).fetchone()
-    if status is None or status[0] == "answered":
+    status = feeds_db.forward_status(engine.db, key)
+    if status is None or status == feeds_db.ANSWERED:
         return status is not None  # answered meanwhile (by another pass)
     engine.in_flight.add(key)
     try:
@@ -109,10 +79,7 @@ async def send(engine: Engine, key: str) -> bool:
             permanent = not getattr(exc, "transient", False)
             peer_failed(engine, "customs", exc)
             with write(engine.db):
-                engine.db.execute(
-                    "UPDATE forwards SET last_error = ?, status = ? WHERE idempotency_key = ?",
-                    [str(exc), "failed" if permanent else "pending", key],
-                )
+                feeds_db.forward_failed(engine.db, key, str(exc), permanent=permanent)
             return False
         peer_ok(engine, "customs")
         return True
@@ -128,12 +95,7 @@ async def send_pending(
     A forward customs refused outright (4xx, a malformed answer) is not retried on its own;
     the `forward-customs` window (`include_failed`) tries it again, same key, once the cause
     (a token, customs' software) may have been fixed. CUSTOMS_UNACKED flags it meanwhile."""
-    statuses = "('pending', 'failed')" if include_failed else "('pending')"
-    rows = engine.db.execute(
-        f"SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status IN {statuses} "
-        + ("AND urgent = 1 " if urgent_only else "")
-        + "ORDER BY urgent DESC, created_at"
-    ).fetchall()
+    rows = feeds_db.unanswered_forwards(engine.db, include_failed=include_failed, urgent_only=urgent_only)
     fresh = set(keys or ())
     due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
     gate = asyncio.Semaphore(CONCURRENT_FORWARDS)
@@ -148,42 +110,28 @@ async def send_pending(
 
 async def forward_urgent(engine: Engine) -> int:
     """Urgent licences not yet forwarded go now, without waiting for a window."""
-    keys = _queue(engine, "urgent = 1 AND state = 'received' AND forward_key IS NULL", [], urgent=True)
+    keys = _queue(engine, "urgent", [], urgent=True)
     answered, _ = await send_pending(engine, urgent_only=True, keys=keys)
     return answered
 
 
 async def forward_customs(engine: Engine) -> tuple[str, str]:
     """The `forward-customs` window: every accepted licence not yet forwarded, plus retries."""
-    keys = _queue(engine, "state = 'received' AND forward_key IS NULL", [], urgent=False)
+    keys = _queue(engine, "waiting", [], urgent=False)
     answered, tried = await send_pending(engine, keys=keys, include_failed=True)
-    queued = (
-        sum(
-            r[0]
-            for r in engine.db.execute(
-                f"SELECT licence_count FROM forwards WHERE idempotency_key IN ({','.join('?' * len(keys))})", keys
-            )
-        )
-        if keys
-        else 0
-    )
+    queued = feeds_db.licences_in(engine.db, keys)
     detail = f"{queued} licences in {len(keys)} new forwards; {answered} of {tried} forwards answered"
     return ("ok" if answered == tried else "partial"), detail
 
 
 async def forward_licence(engine: Engine, licence_no: str) -> str:
     """An operator's urgent forward of one licence (scheduler.request_urgent_forward)."""
-    keys = _queue(
-        engine,
-        "licence_no = ? AND (state = 'received' AND forward_key IS NULL OR state = 'rejected')",
-        [licence_no],
-        urgent=True,
-    )
+    keys = _queue(engine, "licence", [licence_no], urgent=True)
     if not keys:
-        row = engine.db.execute("SELECT state FROM licences WHERE licence_no = ?", [licence_no]).fetchone()
-        raise EdiopsError(f"licence {licence_no} is {row[0] if row else 'unknown'}: already on its way")
+        state = licences_db.state(engine.db, licence_no)
+        raise EdiopsError(f"licence {licence_no} is {state or 'unknown'}: already on its way")
     if not await send(engine, keys[0]):
         log.warning("urgent forward of %s not answered yet; it will be retried with the same key", licence_no)
         return f"sent {licence_no}, no answer yet (will retry)"
-    state = engine.db.execute("SELECT state FROM licences WHERE licence_no = ?", [licence_no]).fetchone()[0]
+    state = licences_db.state(engine.db, licence_no)
     return f"{licence_no} {state} by customs"

@@ -130,9 +130,7 @@ async def fetch_summaries(engine: Engine) -> int:
     async def missing(engine, issuer):
         stored = 0
         for day in days:
-            if not engine.db.execute(
-                "SELECT 1 FROM summaries WHERE issuer = ? AND business_date = ?", [issuer.code, day]
-            ).fetchone():
+            if feeds_db.summary_numbers(engine.db, issuer.code, day) is None:
                 result = await fetch_summary(engine, issuer, day)
                 if result is None:
                     break  # unreachable or misconfigured: one line per issuer, not one per day

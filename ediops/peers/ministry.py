@@ -4,13 +4,12 @@ then passed on to the ministry licence bureau in relays whose key is stored firs
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.peers.client import PeerError
-from ediops.store import write
+from ediops.store import feeds as feeds_db, write
 
 CURSOR = "customs writeoffs"
 
@@ -33,42 +32,24 @@ async def pull(engine: Engine) -> dict:
 def _queue(engine: Engine) -> None:
     db, at, size = engine.db, engine.at(), int(engine.setting("relay_batch_size"))
     with write(db):
-        ids = [r[0] for r in db.execute("SELECT id FROM writeoffs WHERE relay_key IS NULL ORDER BY id")]
-        for start in range(0, len(ids), size):
-            chunk, key = ids[start : start + size], str(uuid.uuid4())
-            db.execute(
-                "INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, ?)", [key, at, len(chunk)]
-            )
-            db.conn.executemany("UPDATE writeoffs SET relay_key = ? WHERE id = ?", [(key, i) for i in chunk])
+        feeds_db.queue_relays(db, size=size, at=at, new_key=lambda: str(uuid.uuid4()))
 
 
 async def _send(engine: Engine, key: str) -> bool:
     db = engine.db
     with write(db, durable=True):  # the POST below follows it (contract §14)
-        db.execute(
-            "UPDATE relays SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?",
-            [engine.at(), key],
-        )
-    records = [
-        json.loads(r[0]) for r in db.execute("SELECT record FROM writeoffs WHERE relay_key = ? ORDER BY id", [key])
-    ]
+        feeds_db.relay_attempt(db, key, at=engine.at())
+    records = feeds_db.relay_records(db, key)
     try:
         await engine.client.post(engine.config.ministry, "/writeoffs", {"records": records}, key=key)
     except PeerError as exc:
         peer_failed(engine, "ministry", exc)
         with write(db):
-            db.execute(
-                "UPDATE relays SET last_error = ?, status = ? WHERE idempotency_key = ?",
-                [str(exc), "pending" if exc.transient else "failed", key],
-            )
+            feeds_db.relay_failed(db, key, str(exc), transient=exc.transient)
         return False
     at = engine.at()
     with write(db):
-        db.execute(
-            "UPDATE relays SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE idempotency_key = ?",
-            [at, key],
-        )
-        db.execute("UPDATE writeoffs SET relayed_at = ? WHERE relay_key = ?", [at, key])
+        feeds_db.relay_delivered(db, key, at=at)
     peer_ok(engine, "ministry")
     return True
 
@@ -80,12 +61,7 @@ async def relay(engine: Engine) -> tuple[int, int]:
     if engine.config.ministry is None:
         return 0, 0
     _queue(engine)
-    keys = [
-        r[0]
-        for r in engine.db.execute(
-            "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at"
-        )
-    ]
+    keys = feeds_db.relays_to_send(engine.db)
     delivered = 0
     for key in keys:
         delivered += await _send(engine, key)

@@ -8,11 +8,15 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
 from ediops.peers.client import PeerClient, PeerError
-from ediops.store import write
+from ediops.store import feeds as feeds_db, write
+
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 log = logging.getLogger("ediops.engine")
 OK_REFRESH = timedelta(minutes=1)
@@ -31,7 +35,7 @@ DEFAULTS = {
 
 @dataclass
 class Engine:
-    db: object
+    db: Database
     config: Config
     clock: Clock
     client: PeerClient
@@ -53,16 +57,12 @@ def peer_ok(engine: Engine, peer: str) -> None:
     """Records a good call; a healthy peer's row is refreshed once a minute, not on every poll,
     since each write makes every desk refresh."""
     now = engine.clock.now()
-    row = engine.db.execute("SELECT last_ok_at, failing_since FROM peer_health WHERE peer = ?", [peer]).fetchone()
+    row = feeds_db.peer_health(engine.db, peer)
     if row and row[0] and row[1] is None and now - parse_instant(row[0]) < OK_REFRESH:
         return
     at = iso(now)
     with write(engine.db):
-        engine.db.execute(
-            "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
-            "ON CONFLICT (peer) DO UPDATE SET last_ok_at = excluded.last_ok_at, failing_since = NULL",
-            [peer, at],
-        )
+        feeds_db.peer_ok(engine.db, peer, at=at)
 
 
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
@@ -70,26 +70,16 @@ def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
     log.warning("peer call failed: %s", error)
     at = engine.at()
     with write(engine.db):
-        engine.db.execute(
-            "INSERT INTO peer_health (peer, last_error_at, last_error, failing_since) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (peer) DO UPDATE SET last_error_at = excluded.last_error_at, "
-            "last_error = excluded.last_error, failing_since = COALESCE(peer_health.failing_since, excluded.failing_since)",
-            [peer, at, str(error), at],
-        )
+        feeds_db.peer_failed(engine.db, peer, str(error), at=at)
 
 
 def cursor(engine: Engine, peer: str) -> str | None:
-    row = engine.db.execute("SELECT cursor FROM cursors WHERE peer = ?", [peer]).fetchone()
-    return row[0] if row else None
+    return feeds_db.cursor(engine.db, peer)
 
 
 def set_cursor(engine: Engine, peer: str, value: str) -> None:
     """Call inside the write that stored what the cursor moves past."""
-    engine.db.execute(
-        "INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
-        [peer, value, engine.at()],
-    )
+    feeds_db.set_cursor(engine.db, peer, value, at=engine.at())
 
 
 async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store) -> list:

@@ -11,6 +11,7 @@ import sys
 
 from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader, new_holder
+from ediops.store import scheduling as scheduling_db
 from ediops.text import clean
 
 log = logging.getLogger("ediops.daemon")
@@ -69,8 +70,9 @@ def run_here(ctx, command_id: int) -> str | None:
 
         renewing = asyncio.create_task(renew())
         try:
-            row = ctx.db.execute("SELECT window, action, subject FROM commands WHERE id = ?", [command_id]).fetchone()
-            return await leader.run_command(command_id, *row)
+            command = scheduling_db.command(ctx.db, command_id)
+            assert command is not None, f"command {command_id} was queued in this process"
+            return await leader.run_command(command_id, command["window"], command["action"], command["subject"])
         finally:
             renewing.cancel()
             await leader.close()

@@ -28,7 +28,7 @@ from ediops.peers import resends
 from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
 from ediops.scheduling.work import WORK, feed_pass
-from ediops.store import write
+from ediops.store import scheduling as scheduling_db, write
 
 log = logging.getLogger("ediops.leader")
 RENEW_SECONDS = 5.0  # renewing writes; desks refresh on every write, so not every second
@@ -148,7 +148,7 @@ class Leader:
             self.token = None
             self.scheduler.pause()
         elif token is None and not self._standing_by:
-            holder = self.db.execute("SELECT holder FROM lease WHERE name = ?", [lease.NAME]).fetchone()
+            holder = scheduling_db.lease(self.db)
             log.info("standing by: the lease is held by %s", holder[0] if holder else "another process")
         self._standing_by = token is None
 
@@ -167,9 +167,7 @@ class Leader:
             occurrence = scheduler.latest_occurrence(cron, now) if cron else None
             if occurrence is None:
                 continue
-            if self.db.execute(
-                "SELECT 1 FROM window_runs WHERE window = ? AND occurrence = ?", [window, iso(occurrence)]
-            ).fetchone():
+            if scheduling_db.has_run(self.db, window, iso(occurrence)):
                 continue
             await self.run_occurrence(window, iso(occurrence), scheduled=True, note="missed while no leader ran")
 
@@ -192,11 +190,9 @@ class Leader:
             self.token,
             f" ({note})" if note else "",
         )
-        paused = self.db.execute(
-            "SELECT changed_by FROM window_state WHERE window = ? AND paused = 1", [window]
-        ).fetchone()
+        paused = scheduling_db.paused_by(self.db, window)
         if scheduled and paused:
-            outcome, detail = "skipped", f"paused by {paused[0]}"
+            outcome, detail = "skipped", f"paused by {paused}"
         else:
             async with self.engine.locks[f"window {window}"]:
                 try:
@@ -214,10 +210,7 @@ class Leader:
 
     def _take_commands(self) -> None:
         """Operators' requests: taken under the lease, each run as its own task."""
-        if not self.db.execute(
-            "SELECT 1 FROM commands WHERE done_at IS NULL AND (taken_by IS NULL OR taken_by != ?) LIMIT 1",
-            [self.holder],
-        ).fetchone():
+        if not scheduling_db.has_commands_for(self.db, self.holder):
             return
         at = self.clock.iso()
         with write(self.db):
@@ -225,14 +218,7 @@ class Leader:
                 lease.check(self.db, self.holder, self.token)
             except lease.LeaseLost:
                 return
-            rows = self.db.execute(
-                "SELECT id, window, action, subject FROM commands WHERE done_at IS NULL "
-                "AND (taken_by IS NULL OR taken_by != ?) ORDER BY id",
-                [self.holder],
-            ).fetchall()
-            self.db.conn.executemany(
-                "UPDATE commands SET taken_at = ?, taken_by = ? WHERE id = ?", [(at, self.holder, r[0]) for r in rows]
-            )
+            rows = scheduling_db.take_commands(self.db, self.holder, at=at)
         for command_id, window, action, subject in rows:
             self._spawn(self.run_command(command_id, window, action, subject), f"command {command_id}")
 
@@ -251,7 +237,5 @@ class Leader:
         else:
             outcome = f"failed: unknown command {action} {window}"
         with write(self.db):
-            self.db.execute(
-                "UPDATE commands SET done_at = ?, outcome = ? WHERE id = ?", [self.clock.iso(), outcome, command_id]
-            )
+            scheduling_db.command_done(self.db, command_id, at=self.clock.iso(), outcome=outcome)
         return outcome

@@ -11,11 +11,14 @@ replayed business clock (`--now`) says nothing about."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from ediops.errors import EdiopsError
-from ediops.store import write
+from ediops.store import scheduling as scheduling_db, write
 
-NAME = "scheduler"
+if TYPE_CHECKING:
+    from ediops.store import Database
+
 TTL_SECONDS = 15.0
 
 
@@ -23,64 +26,44 @@ class LeaseLost(EdiopsError):
     """This process no longer holds the lease it thought it held."""
 
 
-def acquire(db, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None:
+def acquire(db: Database, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None:
     """Takes the lease when free or expired, renews it when ours. Returns our token, or None."""
     wall = time.time()
     with write(db):
-        row = db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [NAME]).fetchone()
+        row = scheduling_db.lease(db)
         if row is None:
-            db.execute(
-                "INSERT INTO lease (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)",
-                [NAME, holder, wall + ttl, at],
-            )
+            scheduling_db.first_lease(db, holder, expires_at=wall + ttl, at=at)
             return 1
         current, token, expires_at = row
         if current == holder and expires_at > wall:
-            db.execute("UPDATE lease SET expires_at = ?, renewed_at = ? WHERE name = ?", [wall + ttl, at, NAME])
+            scheduling_db.renew_lease(db, expires_at=wall + ttl, at=at)
             return token
         if expires_at <= wall:
-            db.execute(
-                "UPDATE lease SET holder = ?, token = ?, expires_at = ?, renewed_at = ? WHERE name = ?",
-                [holder, token + 1, wall + ttl, at, NAME],
-            )
+            scheduling_db.take_lease(db, holder, token + 1, expires_at=wall + ttl, at=at)
             return token + 1
         return None
 
 
-def release(db, holder: str, token: int) -> None:
+def release(db: Database, holder: str, token: int) -> None:
     """Gives the lease up at once (clean shutdown), so another process can lead without waiting."""
     with write(db):
-        db.execute("UPDATE lease SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?", [NAME, holder, token])
+        scheduling_db.end_lease(db, holder, token)
 
 
-def check(db, holder: str, token: int) -> None:
+def check(db: Database, holder: str, token: int) -> None:
     """Raises LeaseLost unless (holder, token) holds an unexpired lease. Call inside a write."""
-    row = db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [NAME]).fetchone()
+    row = scheduling_db.lease(db)
     if row is None or row[0] != holder or row[1] != token or row[2] <= time.time():
         raise LeaseLost(f"lease lost by {holder} (token {token})")
 
 
-def held_by_other(db, holder: str | None = None) -> bool:
-    """True when some other live process holds the lease."""
-    row = db.execute("SELECT holder, expires_at FROM lease WHERE name = ?", [NAME]).fetchone()
-    return bool(row and row[1] > time.time() and row[0] != holder)
-
-
-def claim(db, window: str, occurrence: str, *, holder: str, token: int, at: str) -> bool:
+def claim(db: Database, window: str, occurrence: str, *, holder: str, token: int, at: str) -> bool:
     """Claims one occurrence of a window for this leader. False when it ran (or runs) already."""
     with write(db):
         check(db, holder, token)
-        cursor = db.execute(
-            "INSERT INTO window_runs (window, occurrence, token, holder, started_at, outcome) "
-            "VALUES (?, ?, ?, ?, ?, 'running') ON CONFLICT (window, occurrence) DO NOTHING",
-            [window, occurrence, token, holder, at],
-        )
-        return cursor.rowcount == 1
+        return scheduling_db.claim_run(db, window, occurrence, token=token, holder=holder, at=at)
 
 
-def finish(db, window: str, occurrence: str, *, outcome: str, detail: str | None, at: str) -> None:
+def finish(db: Database, window: str, occurrence: str, *, outcome: str, detail: str | None, at: str) -> None:
     with write(db):
-        db.execute(
-            "UPDATE window_runs SET finished_at = ?, outcome = ?, detail = ? WHERE window = ? AND occurrence = ?",
-            [at, outcome, detail, window, occurrence],
-        )
+        scheduling_db.finish_run(db, window, occurrence, outcome=outcome, detail=detail, at=at)

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 
 from ediops.operators import audit
 from ediops.operators.roles import operator_action, require
-from ediops.scheduling import lease
 from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_event
-from ediops.store import write
+from ediops.store import licences as licences_db, scheduling as scheduling_db, write
 
 if TYPE_CHECKING:
     from apscheduler.triggers.cron import CronTrigger
+
+    from ediops.store import Database, Queryable
 
 WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup")
 RUN = "run"
@@ -61,17 +62,14 @@ def _check_window(window: str) -> None:
 
 
 def queue_command(
-    db, window: str, action: str, *, actor: str, at: str, reason: str | None, subject: str | None = None
+    db: Database, window: str, action: str, *, actor: str, at: str, reason: str | None, subject: str | None = None
 ) -> int:
     """One request for the leader (call inside the write of the action that asks it)."""
-    return db.execute(
-        "INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
-        [window, action, subject, actor, at, reason],
-    ).lastrowid
+    return scheduling_db.add_command(db, window, action, subject=subject, actor=actor, at=at, reason=reason)
 
 
 @operator_action("run")
-def request_run(db, window: str, *, actor: str, reason: str | None, now: datetime) -> int:
+def request_run(db: Database, window: str, *, actor: str, reason: str | None, now: datetime) -> int:
     """Asks the leader to run `window` now. Returns the command id."""
     _check_window(window)
     at = iso(now)
@@ -83,38 +81,33 @@ def request_run(db, window: str, *, actor: str, reason: str | None, now: datetim
     return command_id
 
 
-def set_paused(db, window: str, paused: bool, *, roles: dict, actor: str, reason: str | None, now: datetime) -> None:
+def set_paused(
+    db: Database, window: str, paused: bool, *, roles: dict, actor: str, reason: str | None, now: datetime
+) -> None:
     """Pauses or resumes a window's scheduled runs (an explicit `run` still runs it)."""
     require(roles, actor, "pause" if paused else "resume")
     _check_window(window)
     at = iso(now)
     with write(db):
-        db.execute(
-            "INSERT INTO window_state (window, paused, changed_by, changed_at, reason) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (window) DO UPDATE SET paused = excluded.paused, changed_by = excluded.changed_by, "
-            "changed_at = excluded.changed_at, reason = excluded.reason",
-            [window, int(paused), actor, at, reason],
-        )
+        scheduling_db.set_paused(db, window, paused, actor=actor, at=at, reason=reason)
         audit.record(
             db, "window.pause" if paused else "window.resume", f"window:{window}", at=at, actor=actor, reason=reason
         )
 
 
 @operator_action("forward")
-def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
+def request_urgent_forward(db: Database, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
     """Asks the leader to forward one licence to customs at once (an urgent licence phoned in).
 
     Refuses when it is already forwarded, accepted, queued or requested, so a second operator
     learns that someone acted first."""
     at = iso(now)
     with write(db):
-        row = db.execute(
-            "SELECT state, forward_key, forwarded_at, customs_answered_at FROM licences WHERE licence_no = ?",
-            [licence_no],
-        ).fetchone()
-        if row is None:
+        licence = licences_db.get(db, licence_no)
+        if licence is None:
             raise EdiopsError(f"licence {licence_no} was never accepted by the centre: nothing to forward")
-        state, forward_key, forwarded_at, answered_at = row
+        state, forward_key = licence["state"], licence["forward_key"]
+        forwarded_at, answered_at = licence["forwarded_at"], licence["customs_answered_at"]
         if state == "accepted":
             raise EdiopsError(f"licence {licence_no} was already accepted by customs at {answered_at}")
         if state == "forwarded" or (state == "received" and forward_key):
@@ -122,57 +115,27 @@ def request_urgent_forward(db, licence_no: str, *, actor: str, reason: str | Non
                 f"licence {licence_no} is already being forwarded to customs"
                 + (f" (sent at {forwarded_at})" if forwarded_at else "")
             )
-        pending = db.execute(
-            "SELECT requested_by, requested_at FROM commands WHERE action = ? AND subject = ? AND done_at IS NULL",
-            [FORWARD_LICENCE, licence_no],
-        ).fetchone()
+        pending = scheduling_db.pending_command(db, FORWARD_LICENCE, licence_no)
         if pending:
             raise EdiopsError(f"forwarding licence {licence_no} was already requested by {pending[0]} at {pending[1]}")
-        db.execute(
-            "INSERT INTO commands (window, action, subject, requested_by, requested_at, reason) "
-            "VALUES ('forward-customs', ?, ?, ?, ?, ?)",
-            [FORWARD_LICENCE, licence_no, actor, at, reason],
-        )
+        queue_command(db, "forward-customs", FORWARD_LICENCE, actor=actor, at=at, reason=reason, subject=licence_no)
         add_event(
             db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None
         )
         audit.record(db, "licence.forward", f"licence:{licence_no}", at=at, actor=actor, reason=reason)
 
 
-def command_status(db, command_id: int) -> dict | None:
-    row = db.execute(
-        "SELECT id, window, action, subject, requested_by, requested_at, taken_by, taken_at, "
-        "done_at, outcome FROM commands WHERE id = ?",
-        [command_id],
-    ).fetchone()
-    keys = (
-        "id",
-        "window",
-        "action",
-        "subject",
-        "requested_by",
-        "requested_at",
-        "taken_by",
-        "taken_at",
-        "done_at",
-        "outcome",
-    )
-    return dict(zip(keys, row)) if row else None
+def command_status(db: Queryable, command_id: int) -> dict | None:
+    return scheduling_db.command(db, command_id)
 
 
-def window_status(db, config, *, now: datetime) -> list[dict]:
+def window_status(db: Queryable, config, *, now: datetime) -> list[dict]:
     """Per window: next scheduled run, the last run and its outcome, and whether it is paused."""
-    paused = {
-        r[0]: r[1:] for r in db.execute("SELECT window, paused, changed_by, changed_at, reason FROM window_state")
-    }
+    paused = scheduling_db.window_states(db)
     rows = []
     for window in WINDOWS:
         cron = trigger(config, window)
-        last = db.execute(
-            "SELECT occurrence, started_at, finished_at, outcome, detail FROM window_runs "
-            "WHERE window = ? ORDER BY started_at DESC, rowid DESC LIMIT 1",
-            [window],
-        ).fetchone()
+        last = scheduling_db.last_run(db, window)
         state = paused.get(window, (0, None, None, None))
         upcoming = next_fire(cron, now + timedelta(seconds=1)) if cron else None
         rows.append(
@@ -193,9 +156,9 @@ def window_status(db, config, *, now: datetime) -> list[dict]:
     return rows
 
 
-def leader_status(db, *, now: datetime) -> dict:
+def leader_status(db: Queryable, *, now: datetime) -> dict:
     """Who leads, with which token, until when (on the caller's clock), and whether it is alive."""
-    row = db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [lease.NAME]).fetchone()
+    row = scheduling_db.lease(db)
     if row is None:
         return {"holder": None, "token": None, "expires_at": None, "healthy": False}
     remaining = row[2] - time.time()

@@ -6,7 +6,7 @@ rejections. Call the writers inside `store.write`."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ediops.store import dicts as _dicts, rows_in
 from ediops.text import dumps
@@ -176,3 +176,328 @@ def last_rejection(db: Queryable, licence_no: str) -> dict[str, Any] | None:
         "SELECT reasons, received_at FROM rejections WHERE licence_no = ? ORDER BY id DESC LIMIT 1", [licence_no]
     ).fetchone()
     return {"reasons": row[0], "at": row[1]} if row else None
+
+
+# -- batches, acks and summaries (contract §3-§5) -----------------------------------------------
+
+
+def stored_batch(db: Queryable, batch_id: str) -> dict[str, Any] | None:
+    """The stored batch's content (`raw`), or None when the batch was never received."""
+    row = db.execute("SELECT raw FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+    return None if row is None else {"raw": row[0]}
+
+
+def count_resend(db: Database, batch_id: str) -> None:
+    db.execute("UPDATE batches SET times_received = times_received + 1 WHERE batch_id = ?", [batch_id])
+
+
+def insert_batch(
+    db: Database,
+    batch_id: str,
+    *,
+    issuer: str | None,
+    business_date: str | None,
+    kind: str | None,
+    counts: list[int],
+    sent_at: str | None,
+    received_at: str,
+    source: str,
+    raw: str,
+) -> None:
+    """A batch received for the first time; `counts`: declared, received, accepted, rejected."""
+    db.execute(
+        "INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
+        "accepted_count, rejected_count, sent_at, received_at, source, raw) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, issuer, business_date, kind, *counts, sent_at, received_at, source, raw],
+    )
+
+
+def update_batch(db: Database, batch_id: str, counts: list[int], *, raw: str) -> None:
+    """A batch received again with other content: the latest counts and content."""
+    db.execute(
+        "UPDATE batches SET record_count = ?, received_count = ?, accepted_count = ?, "
+        "rejected_count = ?, raw = ?, times_received = times_received + 1 WHERE batch_id = ?",
+        [*counts, raw, batch_id],
+    )
+
+
+def has_daily_batch(db: Queryable, issuer: str, business_date: str) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM batches WHERE issuer = ? AND business_date = ? AND kind = 'daily'", [issuer, business_date]
+        ).fetchone()
+        is not None
+    )
+
+
+def ack_body(db: Queryable, batch_id: str) -> str | None:
+    row = db.execute("SELECT body FROM acks WHERE batch_id = ?", [batch_id]).fetchone()
+    return row[0] if row else None
+
+
+def put_ack(db: Database, batch_id: str, issuer: str | None, body: str, *, at: str, key: str) -> None:
+    """The ack to send; a changed resend replaces it with a fresh key, to be delivered anew."""
+    db.execute(
+        "INSERT INTO acks (batch_id, issuer, body, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(batch_id) DO UPDATE SET issuer = excluded.issuer, body = excluded.body, "
+        "created_at = excluded.created_at, idempotency_key = excluded.idempotency_key, attempts = 0, "
+        "delivered_at = NULL, last_attempt_at = NULL, last_error = NULL",
+        [batch_id, issuer, body, at, key],
+    )
+
+
+def undelivered_ack(db: Queryable, batch_id: str) -> tuple[str | None, str, str, str | None] | None:
+    """(issuer, body, key, the batch's source) of an ack not yet delivered, or None."""
+    return db.execute(
+        "SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
+        "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
+        [batch_id],
+    ).fetchone()
+
+
+def undelivered_acks(db: Queryable) -> list[tuple[str, str | None, str]]:
+    """(batch_id, issuer, created_at) of every ack not yet delivered, oldest first."""
+    return db.execute(
+        "SELECT batch_id, issuer, created_at FROM acks WHERE delivered_at IS NULL ORDER BY created_at"
+    ).fetchall()
+
+
+def ack_tried(db: Database, key: str, *, at: str, error: str | None) -> None:
+    db.execute(
+        "UPDATE acks SET attempts = attempts + 1, last_attempt_at = ?, last_error = ? WHERE idempotency_key = ?",
+        [at, error, key],
+    )
+
+
+def ack_failed(db: Database, key: str, error: str) -> None:
+    db.execute("UPDATE acks SET last_error = ? WHERE idempotency_key = ?", [error, key])
+
+
+def ack_delivered(db: Database, key: str, *, at: str) -> None:
+    db.execute("UPDATE acks SET delivered_at = ?, last_error = NULL WHERE idempotency_key = ?", [at, key])
+
+
+def put_summary(db: Database, issuer: str, business_date: str, numbers: str, *, at: str) -> None:
+    """An issuer's daily summary (`numbers`: its licence numbers as a JSON list); a resend replaces it."""
+    db.execute(
+        "INSERT INTO summaries (issuer, business_date, licence_nos, received_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(issuer, business_date) DO UPDATE SET licence_nos = excluded.licence_nos, "
+        "received_at = excluded.received_at",
+        [issuer, business_date, numbers, at],
+    )
+
+
+def summary_numbers(db: Queryable, issuer: str, business_date: str) -> str | None:
+    """The summary's licence numbers as stored (a JSON list), or None when there is none."""
+    row = db.execute(
+        "SELECT licence_nos FROM summaries WHERE issuer = ? AND business_date = ?", [issuer, business_date]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def summaries_between(db: Queryable, first: str, last: str) -> list[tuple[str, str]]:
+    """(issuer, business_date) of the summaries of those business dates."""
+    return db.execute(
+        "SELECT issuer, business_date FROM summaries WHERE business_date BETWEEN ? AND ?", [first, last]
+    ).fetchall()
+
+
+# -- cursors and peer health (contract §10) ----------------------------------------------------
+
+
+def cursor(db: Queryable, peer: str) -> str | None:
+    row = db.execute("SELECT cursor FROM cursors WHERE peer = ?", [peer]).fetchone()
+    return row[0] if row else None
+
+
+def set_cursor(db: Database, peer: str, value: str, *, at: str) -> None:
+    db.execute(
+        "INSERT INTO cursors (peer, cursor, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (peer) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+        [peer, value, at],
+    )
+
+
+def peer_health(db: Queryable, peer: str) -> tuple[str | None, str | None] | None:
+    """(last_ok_at, failing_since) of a peer, or None when it was never called."""
+    return db.execute("SELECT last_ok_at, failing_since FROM peer_health WHERE peer = ?", [peer]).fetchone()
+
+
+def peer_ok(db: Database, peer: str, *, at: str) -> None:
+    db.execute(
+        "INSERT INTO peer_health (peer, last_ok_at, failing_since) VALUES (?, ?, NULL) "
+        "ON CONFLICT (peer) DO UPDATE SET last_ok_at = excluded.last_ok_at, failing_since = NULL",
+        [peer, at],
+    )
+
+
+def peer_failed(db: Database, peer: str, error: str, *, at: str) -> None:
+    """The failure, and the start of the failing period unless one is running."""
+    db.execute(
+        "INSERT INTO peer_health (peer, last_error_at, last_error, failing_since) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (peer) DO UPDATE SET last_error_at = excluded.last_error_at, "
+        "last_error = excluded.last_error, failing_since = COALESCE(peer_health.failing_since, excluded.failing_since)",
+        [peer, at, error, at],
+    )
+
+
+def failing_peers(db: Queryable) -> list[tuple[str, str]]:
+    """(peer, failing_since) of every peer failing now."""
+    return db.execute("SELECT peer, failing_since FROM peer_health WHERE failing_since IS NOT NULL").fetchall()
+
+
+# -- forwards to customs (contract §6): the key is stored before each POST ------------------------
+
+ANSWERED = "answered"
+_SELECTIONS = {  # which licences a new forward takes: never one already in a forward
+    "urgent": ("urgent = 1 AND state = 'received' AND forward_key IS NULL", 0),
+    "waiting": ("state = 'received' AND forward_key IS NULL", 0),
+    "licence": ("licence_no = ? AND (state = 'received' AND forward_key IS NULL OR state = 'rejected')", 1),
+}
+
+
+def to_forward(db: Queryable, selection: str, args: Sequence[Any] = ()) -> list[str]:
+    """The licences a forward of `selection` (urgent, waiting, licence) takes, urgent first."""
+    where, arity = _SELECTIONS[selection]
+    if len(args) != arity:
+        raise ValueError(f"forward selection {selection!r} takes {arity} arguments")
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT licence_no FROM licences WHERE ({where}) ORDER BY urgent DESC, received_at, licence_no", list(args)
+        )
+    ]
+
+
+def add_forward(db: Database, key: str, numbers: list[str], *, at: str, urgent: bool) -> None:
+    """A forward and its items under `key`, and the licences marked as carried by it."""
+    db.execute(
+        "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, ?, ?)",
+        [key, at, int(urgent), len(numbers)],
+    )
+    db.conn.executemany(
+        "INSERT INTO forward_items (idempotency_key, licence_no) VALUES (?, ?)", [(key, n) for n in numbers]
+    )
+    db.conn.executemany("UPDATE licences SET forward_key = ? WHERE licence_no = ?", [(key, n) for n in numbers])
+
+
+def forward_status(db: Queryable, key: str) -> str | None:
+    row = db.execute("SELECT status FROM forwards WHERE idempotency_key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def forward_items(db: Queryable, key: str) -> set[str]:
+    return {r[0] for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [key])}
+
+
+def forward_answered(db: Database, key: str, *, at: str) -> None:
+    db.execute(
+        f"UPDATE forwards SET status = '{ANSWERED}', answered_at = ?, last_error = NULL WHERE idempotency_key = ?",
+        [at, key],
+    )
+
+
+def mark_forwarded(db: Database, key: str, *, at: str) -> list[str]:
+    """Before the POST: counts the attempt and marks the forward's licences still to be sent
+    (received, or rejected and sent again) forwarded. Returns those licences."""
+    db.execute("UPDATE forwards SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?", [at, key])
+    fresh = [
+        r[0]
+        for r in db.execute(
+            "SELECT licence_no FROM licences WHERE forward_key = ? AND state IN ('received', 'rejected')", [key]
+        )
+    ]
+    db.conn.executemany(
+        "UPDATE licences SET state = 'forwarded', forwarded_at = ? WHERE licence_no = ?", [(at, n) for n in fresh]
+    )
+    return fresh
+
+
+def forward_records(db: Queryable, key: str) -> list[str]:
+    """The stored JSON text of the forward's licence records, in licence-number order."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT l.record FROM forward_items f JOIN licences l USING (licence_no) WHERE f.idempotency_key = ? "
+            "ORDER BY l.licence_no",
+            [key],
+        )
+    ]
+
+
+def forward_failed(db: Database, key: str, error: str, *, permanent: bool) -> None:
+    """A refused forward waits for the window (`failed`); a transient failure is retried (`pending`)."""
+    db.execute(
+        "UPDATE forwards SET last_error = ?, status = ? WHERE idempotency_key = ?",
+        [error, "failed" if permanent else "pending", key],
+    )
+
+
+def unanswered_forwards(db: Queryable, *, include_failed: bool, urgent_only: bool) -> list[tuple[str, int, str | None]]:
+    """(key, attempts, last_attempt_at) of the forwards customs has not answered, urgent first."""
+    statuses = "('pending', 'failed')" if include_failed else "('pending')"
+    return db.execute(
+        f"SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status IN {statuses} "
+        + ("AND urgent = 1 " if urgent_only else "")
+        + "ORDER BY urgent DESC, created_at"
+    ).fetchall()
+
+
+def licences_in(db: Queryable, keys: list[str]) -> int:
+    """How many licences the forwards of `keys` carry."""
+    return sum(r[0] for r in rows_in(db, "SELECT licence_count FROM forwards WHERE idempotency_key IN ({})", keys))
+
+
+# -- relays to the ministry (contract §6) ------------------------------------------------------
+
+
+def queue_relays(db: Database, *, size: int, at: str, new_key: Callable[[], str]) -> None:
+    """Every write-off not yet in a relay joins one of `size` records under a new key."""
+    ids = [r[0] for r in db.execute("SELECT id FROM writeoffs WHERE relay_key IS NULL ORDER BY id")]
+    for start in range(0, len(ids), size):
+        chunk, key = ids[start : start + size], new_key()
+        db.execute(
+            "INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, ?)", [key, at, len(chunk)]
+        )
+        db.conn.executemany("UPDATE writeoffs SET relay_key = ? WHERE id = ?", [(key, i) for i in chunk])
+
+
+def relay_attempt(db: Database, key: str, *, at: str) -> None:
+    db.execute("UPDATE relays SET attempts = attempts + 1, last_attempt_at = ? WHERE idempotency_key = ?", [at, key])
+
+
+def relay_records(db: Queryable, key: str) -> list[dict[str, Any]]:
+    return [json.loads(r[0]) for r in db.execute("SELECT record FROM writeoffs WHERE relay_key = ? ORDER BY id", [key])]
+
+
+def relay_failed(db: Database, key: str, error: str, *, transient: bool) -> None:
+    db.execute(
+        "UPDATE relays SET last_error = ?, status = ? WHERE idempotency_key = ?",
+        [error, "pending" if transient else "failed", key],
+    )
+
+
+def relay_delivered(db: Database, key: str, *, at: str) -> None:
+    db.execute(
+        "UPDATE relays SET status = 'delivered', delivered_at = ?, last_error = NULL WHERE idempotency_key = ?",
+        [at, key],
+    )
+    db.execute("UPDATE writeoffs SET relayed_at = ? WHERE relay_key = ?", [at, key])
+
+
+def relays_to_send(db: Queryable) -> list[str]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at"
+        )
+    ]
+
+
+def add_report_rejection(db: Database, peer: str, reason: str, report: str, *, at: str) -> None:
+    """A bureau report that could not be read, kept as received."""
+    db.execute(
+        "INSERT INTO bureau_report_rejections (peer, reason, report, received_at) VALUES (?, ?, ?, ?)",
+        [peer, reason, report, at],
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Iterable
 
-from ediops.store import dicts, rows
+from ediops.store import dicts, rows, rows_in
 from ediops.text import dumps
 
 if TYPE_CHECKING:
@@ -74,3 +74,155 @@ def releases_of(db: Queryable, licence_no: str) -> list[dict[str, Any]]:
         "status, slot FROM releases WHERE licence_no = ? ORDER BY slot",
         [licence_no],
     )
+
+
+def stored_hashes(db: Queryable, numbers: list[str]) -> dict[str, str]:
+    """licence_no -> content_hash of those of `numbers` the store holds (one query per chunk)."""
+    return dict(rows_in(db, "SELECT licence_no, content_hash FROM licences WHERE licence_no IN ({})", numbers))
+
+
+def insert_many(db: Database, rows_: list[dict[str, Any]]) -> None:
+    """New licence rows, all with the same columns, in one executemany: plain sqlite3, a
+    measured hot path (sqlite-utils' insert re-read the schema per row: bench/NOTES.md)."""
+    columns = list(rows_[0])
+    db.conn.executemany(
+        f"INSERT INTO licences ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [[row[c] for c in columns] for row in rows_],
+    )
+
+
+def of_issuer_date(db: Queryable, issuer: str, business_date: str) -> set[str]:
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT licence_no FROM licences WHERE issuer = ? AND business_date = ?", [issuer, business_date]
+        )
+    }
+
+
+def received_of(db: Queryable, numbers_json: str) -> set[str]:
+    """Those of the numbers (a JSON list) that reached the centre, accepted or rejected."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT value FROM json_each(?) WHERE value IN (SELECT licence_no FROM licences) "
+            "OR value IN (SELECT licence_no FROM rejections WHERE licence_no IS NOT NULL)",
+            [numbers_json],
+        ).fetchall()
+    }
+
+
+def state(db: Queryable, licence_no: str) -> str | None:
+    row = db.execute("SELECT state FROM licences WHERE licence_no = ?", [licence_no]).fetchone()
+    return row[0] if row else None
+
+
+MARKS = ("phoned", "escalated")  # an operator's mark on a licence: <mark>_at, <mark>_by
+
+
+def mark_of(db: Queryable, licence_no: str, mark: str) -> tuple[str, str | None, str | None] | None:
+    """(state, <mark>_at, <mark>_by) of the licence, or None when the store does not hold it."""
+    if mark not in MARKS:
+        raise ValueError(f"unknown licence mark {mark!r}")
+    row = db.execute(f"SELECT state, {mark}_at, {mark}_by FROM licences WHERE licence_no = ?", [licence_no]).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def set_mark(db: Database, licence_no: str, mark: str, *, at: str, actor: str) -> None:
+    if mark not in MARKS:
+        raise ValueError(f"unknown licence mark {mark!r}")
+    db.execute(f"UPDATE licences SET {mark}_at = ?, {mark}_by = ? WHERE licence_no = ?", [at, actor, licence_no])
+
+
+def accept_many(db: Database, numbers: list[str], *, at: str) -> None:
+    """Customs took these licences: one executemany (plain sqlite3, a measured hot path:
+    per-licence statements made recording a 500-licence answer the forward's bottleneck)."""
+    db.conn.executemany(
+        "UPDATE licences SET state = 'accepted', customs_answer = 'accepted', customs_reason = NULL, "
+        "customs_answered_at = ? WHERE licence_no = ?",
+        [(at, n) for n in numbers],
+    )
+
+
+def reject(db: Database, licence_no: str, reason: str | None, *, at: str) -> None:
+    db.execute(
+        "UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "
+        "customs_answered_at = ? WHERE licence_no = ?",
+        [reason, at, licence_no],
+    )
+
+
+def urgent_unaccepted(db: Queryable) -> list[tuple[str, str, str, str]]:
+    """(licence_no, issuer, state, received_at) of every urgent licence customs has not accepted."""
+    return db.execute(
+        "SELECT licence_no, issuer, state, received_at FROM licences WHERE urgent = 1 AND state != 'accepted'"
+    ).fetchall()
+
+
+def forwarded(db: Queryable) -> list[tuple[str, str, str | None]]:
+    """(licence_no, issuer, forwarded_at) of every licence sent to customs and not yet answered."""
+    return db.execute("SELECT licence_no, issuer, forwarded_at FROM licences WHERE state = 'forwarded'").fetchall()
+
+
+# -- write-offs and releases -------------------------------------------------------------------
+
+
+def insert_writeoff(db: Database, record: dict[str, Any], *, content_hash: str, at: str, source: str) -> bool:
+    """Stores one write-off record; False when the same content is stored already."""
+    unit = record.get("operating_unit") or {}
+    cursor = db.execute(
+        "INSERT INTO writeoffs (licence_no, customs_code, declaration_no, action, quantity, unit, "
+        "released_on, operating_unit_code, operating_unit_name, record, content_hash, received_at, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING",
+        [
+            record["licence_no"],
+            record["customs_code"],
+            record["declaration_no"],
+            record["action"],
+            record.get("quantity"),
+            record.get("unit"),
+            record.get("released_on"),
+            unit.get("code"),
+            unit.get("name"),
+            dumps(record),
+            content_hash,
+            at,
+            source,
+        ],
+    )
+    return cursor.rowcount > 0
+
+
+def writeoff_records(db: Queryable, licence_no: str) -> list[dict[str, Any]]:
+    """A licence's write-off records as received, in arrival order."""
+    return [
+        json.loads(r[0])
+        for r in db.execute("SELECT record FROM writeoffs WHERE licence_no = ? ORDER BY id", [licence_no]).fetchall()
+    ]
+
+
+def with_writeoffs(db: Queryable, numbers: list[str]) -> set[str]:
+    """Those of `numbers` that have write-off records: one query per chunk."""
+    return {r[0] for r in rows_in(db, "SELECT DISTINCT licence_no FROM writeoffs WHERE licence_no IN ({})", numbers)}
+
+
+def replace_releases(db: Database, licence_no: str, releases: Iterable[Any], *, at: str) -> None:
+    """The licence's releases become exactly `releases` (objects with the releases' columns)."""
+    db.execute("DELETE FROM releases WHERE licence_no = ?", [licence_no])
+    for r in releases:
+        db.execute(
+            "INSERT OR REPLACE INTO releases (declaration_no, licence_no, customs_code, quantity, unit, "
+            "released_on, operating_unit_code, status, slot, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                r.declaration_no,
+                r.licence_no,
+                r.customs_code,
+                r.quantity,
+                r.unit,
+                r.released_on,
+                r.operating_unit_code,
+                r.status,
+                r.slot,
+                at,
+            ],
+        )

@@ -10,19 +10,19 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ediops.clock import SHANGHAI, iso, parse_instant
-from ediops.store import audit as audit_db, findings as findings_db, tickets as tickets_db
+from ediops.store import (
+    audit as audit_db,
+    findings as findings_db,
+    scheduling as scheduling_db,
+    tickets as tickets_db,
+    views as views_db,
+)
 from ediops.vocabulary import FINDING_OPEN, SUBJECT_FIELDS
 
 if TYPE_CHECKING:
     from ediops.store import Queryable
 
 FEED_STATUS_RANK = {"failing": 0, "late": 1, "no batch yet": 2, "on time": 3}
-
-
-def _rows(db, sql: str, args=()) -> list[dict]:
-    cursor = db.execute(sql, list(args))
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def clock_minutes(start: datetime, end: datetime) -> int:
@@ -41,40 +41,17 @@ def _day_bounds(now: datetime) -> tuple[str, str]:
     return iso(start), iso(start + timedelta(days=1))
 
 
-def issuer_feeds(db, config, *, now: datetime) -> list[dict]:
+def issuer_feeds(db: Queryable, config, *, now: datetime) -> list[dict]:
     """One row per configured issuer: today's batches and accepted licences, last contact, feed
     status (failing / late / no batch yet / on time) and licences accepted per hour today."""
     today = now.astimezone(SHANGHAI).date().isoformat()
     day_start, day_end = _day_bounds(now)
-    # From batches, not licences: a day has a few dozen batches but may have many thousand licences.
-    batches = {
-        r["issuer"]: r
-        for r in _rows(
-            db,
-            """
-        SELECT issuer, count(*) AS batches, sum(kind = 'daily') AS daily, sum(accepted_count) AS licences
-        FROM batches WHERE business_date = ? GROUP BY issuer""",
-            [today],
-        )
-    }
+    batches = {r["issuer"]: r for r in views_db.batches_of_day(db, today)}
     hourly: dict[str, list[int]] = {}
-    for r in _rows(
-        db,
-        """
-            SELECT issuer, CAST(substr(received_at, 12, 2) AS INTEGER) AS hour, sum(accepted_count) AS n
-            FROM batches WHERE received_at >= ? AND received_at < ? GROUP BY issuer, hour""",
-        [day_start, day_end],
-    ):
+    for r in views_db.hourly_licences(db, day_start, day_end):
         hourly.setdefault(r["issuer"], [0] * 24)[r["hour"]] = r["n"]
-    last_seen = {
-        r["issuer"]: r["at"]
-        for r in _rows(
-            db,
-            """
-        SELECT issuer, max(received_at) AS at FROM batches GROUP BY issuer""",
-        )
-    }
-    health = {r["peer"]: r for r in _rows(db, "SELECT * FROM peer_health WHERE peer LIKE 'issuer %'")}
+    last_seen = views_db.last_batches(db)
+    health = views_db.issuer_health(db)
     rows = []
     for issuer in config.issuers:
         b = batches.get(issuer.code) or {}
@@ -118,23 +95,11 @@ def urgent_state(row: dict) -> str:
     return row["state"]
 
 
-def urgent_licences(db, *, now: datetime, deadline_minutes: int, limit: int = 100) -> list[dict]:
+def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: int, limit: int = 100) -> list[dict]:
     """Urgent licences still in flight (oldest first), then those settled today, with the
     clock minutes left before the deadline (0: due this minute; negative: overdue)."""
     day_start, _ = _day_bounds(now)
-    rows = _rows(
-        db,
-        """
-        SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
-               escalated_at, escalated_by, forwarded_at, customs_answered_at,
-               EXISTS (SELECT 1 FROM commands WHERE action = 'forward-licence' AND subject = licence_no
-                       AND done_at IS NULL) AS forward_pending
-        FROM licences
-        WHERE urgent = 1 AND (state IN ('received', 'forwarded')
-                              OR (state IN ('accepted', 'rejected') AND received_at >= ?))
-        ORDER BY state IN ('accepted', 'rejected'), received_at, licence_no LIMIT ?""",
-        [day_start, limit],
-    )
+    rows = views_db.urgent_in_flight(db, settled_since=day_start, limit=limit)
     for row in rows:
         row["age_minutes"] = clock_minutes(parse_instant(row["received_at"]), now)
         row["minutes_left"] = deadline_minutes - row["age_minutes"]
@@ -171,33 +136,19 @@ def open_tickets(db: Queryable, *, limit: int = 100) -> list[dict]:
 
 def peer_reachability(db) -> dict:
     """How many peers answered at their last call, and which are failing."""
-    rows = _rows(db, "SELECT peer, failing_since FROM peer_health ORDER BY peer")
+    rows = views_db.peers(db)
     failing = [r["peer"] for r in rows if r["failing_since"]]
     return {"known": len(rows), "failing": failing}
 
 
-def issuer_detail(db, config, code: str, *, now: datetime, limit: int = 100) -> dict:
+def issuer_detail(db: Queryable, config, code: str, *, now: datetime, limit: int = 100) -> dict:
     """One issuer: its feed row, recent batches, recent rejections and open findings."""
     feed = next((r for r in issuer_feeds(db, config, now=now) if r["issuer"] == code), None)
     return {
         "issuer": code,
         "feed": feed,
-        "batches": _rows(
-            db,
-            """
-            SELECT batch_id, business_date, kind, record_count, received_count, accepted_count,
-                   rejected_count, received_at, times_received
-            FROM batches WHERE issuer = ? ORDER BY received_at DESC LIMIT ?""",
-            [code, limit],
-        ),
-        "rejections": _rows(
-            db,
-            """
-            SELECT r.id, r.batch_id, r.licence_no, r.reasons, r.received_at
-            FROM rejections r JOIN batches b ON b.batch_id = r.batch_id
-            WHERE b.issuer = ? ORDER BY r.id DESC LIMIT ?""",
-            [code, limit],
-        ),
+        "batches": views_db.issuer_batches(db, code, limit=limit),
+        "rejections": views_db.issuer_rejections(db, code, limit=limit),
         "findings": findings_db.find(
             db,
             fields=("id", "code", "subject", "opened_at"),
@@ -209,52 +160,8 @@ def issuer_detail(db, config, code: str, *, now: datetime, limit: int = 100) -> 
     }
 
 
-def licence_page(
-    db,
-    *,
-    query: str = "",
-    after: str | None = None,
-    before: str | None = None,
-    at_or_after: str | None = None,
-    limit: int = 100,
-) -> list[dict]:
-    """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
-    a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
-    trader's name."""
-    clauses, args = [], []
-    if query:
-        if query[:2].isdigit():
-            clauses.append("licence_no >= ? AND licence_no < ?")
-            args += [query.upper(), query.upper() + "\uffff"]
-        else:  # the start of a trader's name, any case (seeks licences_trader_nocase)
-            clauses.append("trader_name LIKE ? ESCAPE '\\'")
-            args.append(query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    order = "ASC"
-    if after is not None:
-        clauses.append("licence_no > ?")
-        args.append(after)
-    elif before is not None:
-        clauses.append("licence_no < ?")
-        args.append(before)
-        order = "DESC"
-    elif at_or_after is not None:
-        clauses.append("licence_no >= ?")
-        args.append(at_or_after)
-    where = " AND ".join(clauses) or "1"
-    rows = _rows(
-        db,
-        f"""
-        SELECT licence_no, issuer, direction, trader_name, commodity_name, quantity, unit, port,
-               state, urgent, received_at
-        FROM licences WHERE {where} ORDER BY licence_no {order} LIMIT ?""",
-        [*args, limit],
-    )
-    return rows[::-1] if order == "DESC" else rows
-
-
-def licence_total(db) -> int:
-    """Licences in the store (the browser's scale line)."""
-    return db.execute("SELECT count(*) FROM licences").fetchone()[0]
+licence_page = views_db.licence_page  # the browser's keyset pages, as the store reads them
+licence_total = views_db.licence_total
 
 
 def audit_page(db: Queryable, *, query: str = "", before_id: int | None = None, limit: int = 200) -> list[dict]:
@@ -262,51 +169,29 @@ def audit_page(db: Queryable, *, query: str = "", before_id: int | None = None, 
     return audit_db.page(db, query=query, before_id=before_id, limit=limit)
 
 
-def new_urgent_since(db, last_seen: str | None) -> list[dict]:
+def new_urgent_since(db: Queryable, last_seen: str | None) -> list[dict]:
     """Urgent licences received after `last_seen` (an ISO instant), for the desk's toasts."""
-    return _rows(
-        db,
-        """
-        SELECT licence_no, issuer, received_at FROM licences
-        WHERE urgent = 1 AND received_at > ? ORDER BY received_at LIMIT 20""",
-        [last_seen or ""],
-    )
+    return views_db.urgent_since(db, last_seen or "")
 
 
-def failed_runs_since(db, last_seen: str | None) -> list[dict]:
+def failed_runs_since(db: Queryable, last_seen: str | None) -> list[dict]:
     """Window runs that finished with a failure after `last_seen`, for the desk's toasts."""
-    return _rows(
-        db,
-        """
-        SELECT window, occurrence, finished_at, outcome, detail FROM window_runs
-        WHERE finished_at > ? AND outcome LIKE 'failed%'
-        ORDER BY finished_at LIMIT 20""",
-        [last_seen or ""],
-    )
+    return scheduling_db.failed_runs_since(db, last_seen or "")
 
 
-def alert_marks(db) -> tuple[str, str]:
+def alert_marks(db: Queryable) -> tuple[str, str]:
     """Where the toasts start: the newest urgent licence and the newest finished window run."""
-    urgent = db.execute("SELECT max(received_at) FROM licences WHERE urgent = 1").fetchone()[0]
-    runs = db.execute("SELECT max(finished_at) FROM window_runs").fetchone()[0]
-    return urgent or "", runs or ""
+    return views_db.last_urgent(db) or "", scheduling_db.last_finished(db) or ""
 
 
-def scheduler_status(db, config, *, now: datetime) -> dict:
+def scheduler_status(db: Queryable, config, *, now: datetime) -> dict:
     """Windows (next run, last outcome, paused) and the leader's lease, from the engine."""
-    from ediops.scheduling import (
-        windows as scheduler,
-    )  # with licence_view and rules: ~12 ms the desk's first frame does without
+    # Imported here: with licence_view and rules, ~12 ms the desk's first frame does without.
+    from ediops.scheduling import windows
 
-    return {"windows": scheduler.window_status(db, config, now=now), "leader": scheduler.leader_status(db, now=now)}
+    return {"windows": windows.window_status(db, config, now=now), "leader": windows.leader_status(db, now=now)}
 
 
-def recent_runs(db, *, limit: int = 50) -> list[dict]:
+def recent_runs(db: Queryable, *, limit: int = 50) -> list[dict]:
     """The run ledger, newest first: which occurrence ran, who ran it, how it ended."""
-    return _rows(
-        db,
-        """
-        SELECT window, occurrence, holder, started_at, finished_at, outcome, detail FROM window_runs
-        ORDER BY started_at DESC LIMIT ?""",
-        [limit],
-    )
+    return scheduling_db.recent_runs(db, limit=limit)

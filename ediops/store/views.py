@@ -1,0 +1,149 @@
+"""The desk's read queries across tables (ediops.views.dashboard shapes them for the panes):
+each one short query on an autocommit connection, so no read transaction stays open, and
+each a bounded working set (LIMIT), never a whole table. Plain sqlite3 is enough: the home
+screen reads them on `store.connect_reader`, a measured hot path (bench/NOTES.md: dashboard)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ediops.store import rows
+
+if TYPE_CHECKING:
+    from ediops.store import Queryable
+
+
+def batches_of_day(db: Queryable, business_date: str) -> list[dict[str, Any]]:
+    """Per issuer: the day's batches, its daily ones, and the licences they brought. From
+    batches, not licences: a day has a few dozen batches but may have many thousand licences."""
+    return rows(
+        db,
+        "SELECT issuer, count(*) AS batches, sum(kind = 'daily') AS daily, sum(accepted_count) AS licences "
+        "FROM batches WHERE business_date = ? GROUP BY issuer",
+        [business_date],
+    )
+
+
+def hourly_licences(db: Queryable, start: str, end: str) -> list[dict[str, Any]]:
+    """Per issuer and hour of receipt: licences accepted between `start` and `end`."""
+    return rows(
+        db,
+        "SELECT issuer, CAST(substr(received_at, 12, 2) AS INTEGER) AS hour, sum(accepted_count) AS n "
+        "FROM batches WHERE received_at >= ? AND received_at < ? GROUP BY issuer, hour",
+        [start, end],
+    )
+
+
+def last_batches(db: Queryable) -> dict[str, str]:
+    """issuer -> when its last batch arrived."""
+    return {
+        r["issuer"]: r["at"] for r in rows(db, "SELECT issuer, max(received_at) AS at FROM batches GROUP BY issuer")
+    }
+
+
+def issuer_health(db: Queryable) -> dict[str, dict[str, Any]]:
+    """peer_health of the issuers' feeds (the engine names a feed "issuer AA"), by peer name."""
+    return {r["peer"]: r for r in rows(db, "SELECT * FROM peer_health WHERE peer LIKE 'issuer %'")}
+
+
+def urgent_in_flight(db: Queryable, *, settled_since: str, limit: int) -> list[dict[str, Any]]:
+    """Urgent licences still in flight (oldest first), then those settled since `settled_since`,
+    with whether an operator asked the leader to forward one (`forward_pending`)."""
+    return rows(
+        db,
+        """
+        SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
+               escalated_at, escalated_by, forwarded_at, customs_answered_at,
+               EXISTS (SELECT 1 FROM commands WHERE action = 'forward-licence' AND subject = licence_no
+                       AND done_at IS NULL) AS forward_pending
+        FROM licences
+        WHERE urgent = 1 AND (state IN ('received', 'forwarded')
+                              OR (state IN ('accepted', 'rejected') AND received_at >= ?))
+        ORDER BY state IN ('accepted', 'rejected'), received_at, licence_no LIMIT ?""",
+        [settled_since, limit],
+    )
+
+
+def peers(db: Queryable) -> list[dict[str, Any]]:
+    return rows(db, "SELECT peer, failing_since FROM peer_health ORDER BY peer")
+
+
+def issuer_batches(db: Queryable, issuer: str, *, limit: int) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        "SELECT batch_id, business_date, kind, record_count, received_count, accepted_count, "
+        "rejected_count, received_at, times_received FROM batches WHERE issuer = ? ORDER BY received_at DESC LIMIT ?",
+        [issuer, limit],
+    )
+
+
+def issuer_rejections(db: Queryable, issuer: str, *, limit: int) -> list[dict[str, Any]]:
+    return rows(
+        db,
+        "SELECT r.id, r.batch_id, r.licence_no, r.reasons, r.received_at "
+        "FROM rejections r JOIN batches b ON b.batch_id = r.batch_id "
+        "WHERE b.issuer = ? ORDER BY r.id DESC LIMIT ?",
+        [issuer, limit],
+    )
+
+
+def licence_page(
+    db: Queryable,
+    *,
+    query: str = "",
+    after: str | None = None,
+    before: str | None = None,
+    at_or_after: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
+    a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
+    trader's name."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if query:
+        if query[:2].isdigit():
+            clauses.append("licence_no >= ? AND licence_no < ?")
+            args += [query.upper(), query.upper() + "\uffff"]
+        else:  # the start of a trader's name, any case (seeks licences_trader_nocase)
+            clauses.append("trader_name LIKE ? ESCAPE '\\'")
+            args.append(query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    order = "ASC"
+    if after is not None:
+        clauses.append("licence_no > ?")
+        args.append(after)
+    elif before is not None:
+        clauses.append("licence_no < ?")
+        args.append(before)
+        order = "DESC"
+    elif at_or_after is not None:
+        clauses.append("licence_no >= ?")
+        args.append(at_or_after)
+    where = " AND ".join(clauses) or "1"
+    found = rows(
+        db,
+        f"""
+        SELECT licence_no, issuer, direction, trader_name, commodity_name, quantity, unit, port,
+               state, urgent, received_at
+        FROM licences WHERE {where} ORDER BY licence_no {order} LIMIT ?""",
+        [*args, limit],
+    )
+    return found[::-1] if order == "DESC" else found
+
+
+def licence_total(db: Queryable) -> int:
+    return db.execute("SELECT count(*) FROM licences").fetchone()[0]
+
+
+def urgent_since(db: Queryable, last_seen: str) -> list[dict[str, Any]]:
+    """Urgent licences received after `last_seen` (an ISO instant)."""
+    return rows(
+        db,
+        "SELECT licence_no, issuer, received_at FROM licences WHERE urgent = 1 AND received_at > ? "
+        "ORDER BY received_at LIMIT 20",
+        [last_seen],
+    )
+
+
+def last_urgent(db: Queryable) -> str | None:
+    return db.execute("SELECT max(received_at) FROM licences WHERE urgent = 1").fetchone()[0]
