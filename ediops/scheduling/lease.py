@@ -19,6 +19,7 @@ from ediops.store import scheduling as scheduling_db, write
 if TYPE_CHECKING:
     from ediops.store import Database
 
+NAME = scheduling_db.LEASE  # the lease row's name, as the desk's fixtures and tools read it
 TTL_SECONDS = 15.0
 
 
