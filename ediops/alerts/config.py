@@ -196,8 +196,3 @@ def parse(data: dict) -> Alerts:
 def load(config) -> Alerts:
     """The alerts configuration of a loaded Config (its --config directory, else the bundle)."""
     return parse(read_toml(FILE, config.directory))
-
-
-def warnings(alerts: Alerts) -> list[str]:
-    """Channels whose URL cannot be had here: reported, not fatal."""
-    return [c.unset_reason() for c in alerts.channels.values() if c.resolve() is None]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from ediops.store import dumps, rows_in
 
-LIVE = ("open", "acknowledged")
 _ALERT_FIELDS = (
     "id, rule, code, subject, licence_no, issuer, batch_id, finding_id, detail, since, status, opened_at, "
     "closed_at, acknowledged_by, acknowledged_at, ack_note, escalated_by, escalated_at, escalated_reason, "
