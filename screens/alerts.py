@@ -15,14 +15,13 @@ from ediops.screens.operator import ask_then, perform
 from ediops.screens.safe import join, safe
 from ediops.screens.widgets import KeyedTable, Row, show_text
 
-COLUMNS = [
+COLUMNS = [  # 80 columns: the last notification keeps 20
     ("id", "Id", 4),
-    ("code", "Code", 16),
-    ("subject", "Subject", 14),
-    ("status", "Status", 6),
+    ("code", "Code", 18),
+    ("subject", "Subject", 12),
+    ("status", "Status", 10),
     ("since", "Since", 5),
     ("steps", "St", 2),
-    ("ack", "Ack by", 8),
     ("last", "Last notification", None),
 ]
 STATUS_STYLE = {"open": "bold red", "acknowledged": "yellow", "closed": "dim"}
@@ -48,17 +47,16 @@ def last_notification(alert: dict) -> Text:
 
 
 def alert_row(alert: dict) -> Row:
-    status = "acked" if alert["status"] == "acknowledged" else alert["status"]
+    status = f"ack {alert['acknowledged_by']}" if alert["status"] == "acknowledged" else alert["status"]
     return Row(
         str(alert["id"]),
         [
             Text(str(alert["id"])),
             safe(alert["code"], "bold"),
             subject(alert),
-            Text(status, style=STATUS_STYLE[alert["status"]]),
+            safe(status, STATUS_STYLE[alert["status"]]),
             clock_time(alert["since"]),
             Text(str(alert["steps_sent"])),
-            safe(alert["acknowledged_by"] or "-"),
             last_notification(alert),
         ],
         {

@@ -28,12 +28,6 @@ codes = ["FEED_UNREACHABLE", "CUSTOMS_UNACKED", "ACK_UNDELIVERED", "RECORD_REJEC
 steps = [{ after_minutes = 0, notify = ["duty"] },
          { after_minutes = 5, notify = ["duty", "supervisor"] }]
 repeat_minutes = 15
-
-[[rules]]  # the notice's hard limits, broken by the simulator's write-off anomalies
-codes = ["OVER_QUANTITY", "USE_LIMIT_EXCEEDED", "ONE_BATCH_REUSED"]
-steps = [{ after_minutes = 0, notify = ["duty"] },
-         { after_minutes = 5, notify = ["supervisor"] }]
-repeat_minutes = 0
 """
 
 

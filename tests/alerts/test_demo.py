@@ -18,7 +18,7 @@ EVENING = "2000-10-09T23:00:00+08:00"  # the day's batches all out: rejections a
 
 
 def test_the_demo_sends_its_alerts_to_the_simulators_sink(world, monkeypatch):
-    world.configure(issuers=3)
+    world.configure(issuers=8)
     for name in [*world.env, "EDIOPS_ALERT_DUTY_URL", "EDIOPS_ALERT_SUPERVISOR_URL"]:
         monkeypatch.delenv(name, raising=False)
     ctx = Context(db_path=None, config_dir=world.config_dir, clock=Clock(parse_instant(EVENING), frozen=False))
