@@ -49,12 +49,23 @@ def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> D
 
     path = Path(path) if path else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    _create(path)
     conn = _open(path)
     _use_wal(conn)
     db = sqlite_utils.Database(conn)
     if migrate:
         apply_migrations(db)
     return db
+
+
+def _create(path: Path) -> None:
+    """A new data file is made 0660 less the umask (SQLite would make it 0644): under the
+    daemon's UMask=0007 in the desk group's setgid directory, every desk can write it, and
+    SQLite gives its -wal and -shm files the same mode (docs/ssh.md)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660))
+    except FileExistsError:
+        pass
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

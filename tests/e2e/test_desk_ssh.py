@@ -12,9 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from tests.e2e import procs
-from tests.e2e.conftest import ediops_bin
 from tests.e2e.netcut import CuttableLink
-from tests.e2e.sshd import give
+from tests.e2e.sshd import give, grant_traverse
 
 pytestmark = pytest.mark.e2e
 
@@ -28,13 +27,24 @@ def _crash_log(home: str) -> str:
 
 
 @pytest.fixture
-def desk_over_ssh(terminal, ssh_server, user_rundir, desk_account, request):
-    """The desk logged in over SSH through a cuttable link and showing its panes."""
+def installed_for_desk(installed, desk_account):
+    """The wheel installed in a fresh venv (docs/ssh.md: Install), reachable by the test login."""
+    restore = []
+    for target in (installed.ediops, Path(os.path.realpath(installed.python))):
+        restore += grant_traverse(desk_account.pw_name, target)
+    yield installed
+    for folder, mode in reversed(restore):
+        os.chmod(folder, mode)
+
+
+@pytest.fixture
+def desk_over_ssh(terminal, ssh_server, user_rundir, desk_account, installed_for_desk, request):
+    """The installed desk logged in over SSH through a cuttable link and showing its panes."""
     data = user_rundir / "data"
     data.mkdir()
     give(data, desk_account, 0o700)
     db = data / "desk.db"
-    server = ssh_server(f"{ediops_bin()} --db {db} desk")
+    server = ssh_server(f"{installed_for_desk.ediops} --db {db} desk")
     link = CuttableLink(server.port)
     request.addfinalizer(link.close)
     term = terminal(width=80, height=24)
