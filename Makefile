@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-quick e2e-tools clean
+.PHONY: demo test lint bench bench-quick e2e-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,16 @@ e2e-tools:
 	      || echo "e2e-tools: apt-get failed; end-to-end tests will report it"; \
 	  else echo "e2e-tools: need tmux and openssh-server (not root, cannot install)"; fi; }
 
-test: $(STAMP) e2e-tools
+# The layering and style gates (docs/architecture.md), a few seconds: ruff (lint and format),
+# import-linter's contracts and mypy on the domain, all configured in pyproject.toml.
+LINTED := ediops screens tests bench main.py
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check --quiet $(LINTED)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+
+test: $(STAMP) e2e-tools lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

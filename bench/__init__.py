@@ -2,4 +2,4 @@
 measured in the same run, or a median over repeated runs, because the machines are shared.
 
 `python -m bench --scale quick|full` (make bench-quick / make bench) writes
-`bench/results.json` and `bench/results.md`."""
+`bench/runs/` (gitignored); `--publish` writes the published `bench/results.json` and `results.md`."""

@@ -27,7 +27,17 @@ BENCHMARKS = ("dashboard", "desk", "sync", "ingest", "writeoffs", "forward", "du
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="quick")
-    parser.add_argument("--out", type=Path, default=HERE, help="where results.json and results.md go")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "runs",
+        help="where results.json and results.md go (default bench/runs/, gitignored; --publish for bench/)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="write the published results (bench/results*.json, results.md): only when a change means to",
+    )
     parser.add_argument(
         "--scratch", type=Path, default=HERE / "scratch", help="where scale stores are built and kept (gitignored)"
     )
@@ -54,6 +64,8 @@ def _profiled(module, ctx: Context, report_path: Path) -> dict:
 
 def run(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.publish:
+        args.out = HERE
     scale = SCALES[args.scale]
     only = [b for b in BENCHMARKS if b in args.only.split(",")]
     started = time.perf_counter()

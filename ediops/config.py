@@ -6,22 +6,17 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ediops.errors import InputError
-
-if TYPE_CHECKING:
-    from ediops.hotline.settings import HotlineConfig
 
 # The repository's config/ installs as the package ediops.defaults (pyproject.toml), so an
 # installed program finds its bundled files wherever pip put them.
 BUNDLED = resources.files("ediops.defaults")
 
 
-def read_toml(name: str, config_dir: Path | None = None) -> dict:
+def read_toml(name: str, config_dir: str | Path | None = None) -> dict:
     """`name` from the override directory if it has it, else from the bundle."""
     for folder in ([Path(config_dir)] if config_dir else []) + [BUNDLED]:
         path = folder / name
@@ -94,14 +89,6 @@ class Config:
 
     def setting(self, name: str):
         return self.settings[name]
-
-    @cached_property
-    def hotline(self) -> HotlineConfig:
-        """The hotline's categories and routing directory from the same `--config` directory,
-        read once (on first use: a bad hotline.toml never stops the engine's other work)."""
-        from ediops.hotline import settings  # the hotline's own reader; it imports this module
-
-        return settings.load(self.directory)
 
 
 def _peer(name: str, table: dict, source: str) -> Peer:

@@ -49,7 +49,7 @@ def dumps(value: object) -> str:
     return _ENCODER.encode(value)
 
 
-def json_line(value) -> str:
+def json_line(value: object) -> str:
     """JSON for a terminal or a script: Unicode kept readable, every control and bidi character
     escaped as \\uXXXX (valid JSON, since they can only stand inside strings)."""
     text = json.dumps(value, ensure_ascii=False, default=str)

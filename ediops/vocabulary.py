@@ -4,8 +4,12 @@ the store or the peers, so the rules (and the contract) stay pure in their impor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+
+# A licence number: YY-XX-NNNNNN (year, issuer, serial), e.g. 00-AA-000101.
+LICENCE_NO = re.compile(r"(\d{2})-([A-Z]{2})-(\d{6})")
 
 # Tickets (contract §8): still to be worked on while open or waiting.
 TICKET_STATES = ("open", "waiting", "resolved", "closed")
@@ -18,6 +22,9 @@ FINDING_RESOLVED = "resolved"
 
 # Licences (contract §6): customs' answer settles a licence.
 LICENCE_SETTLED = ("accepted", "rejected")
+
+# The transmission windows (config/windows.toml), in the order the desk lists them.
+WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup")
 
 SUBJECT_FIELDS = ("licence_no", "batch_id", "issuer", "declaration_no", "enterprise", "period", "ticket_id")
 

@@ -3,7 +3,6 @@ for the officer handing over; `,` and `.` step back and forward one shift (8 hou
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding

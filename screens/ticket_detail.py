@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
-from ediops.hotline.lookup import licence_story
+from ediops.views.licence_story import licence_story
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import stamp
 from ediops.screens.operator import ask_then, perform
@@ -160,7 +160,7 @@ class TicketActions:
         self._act("Reopen: why?", "{} reopened", hotline.reopen_ticket, "note", settings=self.hotline_settings())
 
     def hotline_settings(self) -> HotlineConfig:
-        return self.app.config.hotline
+        return hotline_settings.of(self.app.config)
 
     def action_route(self) -> None:
         ticket_id = self._ticket_or_refuse()

@@ -16,9 +16,9 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from ediops import store
 from ediops.hotline import settings as hotline_settings, tickets as hotline
-from ediops.licensing.contract import LICENCE_NO
+from ediops.vocabulary import LICENCE_NO
 from ediops.errors import EdiopsError
-from ediops.hotline.lookup import licence_story
+from ediops.views.licence_story import licence_story
 from ediops.text import clean
 from ediops.operators.roles import may
 from ediops.screens.safe import join, safe
@@ -112,7 +112,7 @@ class TicketFormScreen(Screen[str | None]):
         self._proposed = ""  # the note last proposed from a template: replaced until edited
 
     def compose(self) -> ComposeResult:
-        self.settings = self.app.config.hotline
+        self.settings = hotline_settings.of(self.app.config)
         self.db = store.connect(self.app.db_path)
         category = self.settings.default_category
         with Vertical(id="form"):

@@ -55,11 +55,6 @@ def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> d
     return before
 
 
-def escalate_licence(db, licence_no: str, *, reason: str, actor: str, at: str) -> int:
-    """Called in the escalation's own transaction (licensing.actions.escalate)."""
-    return store.escalate_licence(db, licence_no, actor=actor, reason=reason, at=at)
-
-
 def listing(db, *, open_only: bool, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
     """Alerts as `ediops alerts --json` prints them, unacknowledged first (`extra`: more of
     the alert's fields, for the desk)."""

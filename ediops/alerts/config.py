@@ -97,7 +97,7 @@ class Alerts:
 
 def problems(data: dict) -> list[tuple[str, str]]:
     """Every error of an alerts.toml as (key, message); empty when the file is sound."""
-    return [tuple(p.split(": ", 1)) for p in _problems(data)]
+    return [(key, message) for key, message in (p.split(": ", 1) for p in _problems(data))]
 
 
 def _problems(data: dict) -> list[str]:

@@ -172,7 +172,7 @@ class AlertPass:
                 alert["id"],
                 next_step=progress.next_step,
                 next_round=progress.next_round,
-                next_due_at=progress.next_due_at and iso(progress.next_due_at),
+                next_due_at=iso(progress.next_due_at) if progress.next_due_at else None,
                 sent=len(sends),
             )
 
@@ -220,7 +220,7 @@ class AlertPass:
 
     def flag_undelivered(self, db, now: datetime) -> None:
         grace = timedelta(minutes=self.setting("alert_grace_minutes"))
-        causes = {}
+        causes: dict = {}
         for row in store.undelivered(db, iso(now - grace)):
             if row["code"] == ALERT_UNDELIVERED:
                 continue  # an alert about an undelivered alert is not chased by another finding

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
 from ediops import config as config_mod
 from ediops import store
@@ -107,7 +107,7 @@ def build_parser(registrars: Iterable[Register]) -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running: set[str] = frozenset()) -> int:
+def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running: AbstractSet[str] = frozenset()) -> int:
     parser = build_parser(registrars)
     args = parser.parse_args(argv)
     now = getattr(args, "now", None)

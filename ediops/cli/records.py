@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ediops.licensing import contract
 from ediops.store import findings as findings_db
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ediops.store import Database
 
 
-def _load_all(paths) -> list[tuple[str, str, object]]:
+def _load_all(paths) -> list[tuple[str, str, Any]]:
     """(file, location, value) for every record of every file; InputError on the first bad file."""
     return [(str(path), where, value) for path in paths for where, value in contract.load_records(path)]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ediops.config import read_toml
+from ediops.config import Config, read_toml
 from ediops.errors import InputError
 
 CATEGORIES = ("not-received", "mismatch", "urgent", "writeoff", "return", "software", "other")
@@ -84,6 +84,17 @@ def _contacts(data: dict) -> dict[str, Contact]:
                 raise InputError(f"{where}: id {table['id']!r} appears twice")
             found[table["id"]] = Contact(table["id"], table["name"], table["phone"], table["party"], vendor)
     return found
+
+
+_LOADED: dict[Path | None, HotlineConfig] = {}
+
+
+def of(config: Config) -> HotlineConfig:
+    """The hotline settings of `config`'s `--config` directory, read once per process (on
+    first use: a bad hotline.toml never stops the engine's other work). Pass the result on."""
+    if config.directory not in _LOADED:
+        _LOADED[config.directory] = load(config.directory)
+    return _LOADED[config.directory]
 
 
 def load(config_dir: str | Path | None = None) -> HotlineConfig:

@@ -49,7 +49,7 @@ def daily_summary(db: Queryable, *, day: date, now: datetime) -> dict:
                 )
     past_due.sort(key=lambda t: parse_instant(t["due_at"]))
     categories = [{"category": c, **counts[c]} for c in counts]
-    total = {"category": "total", **{f: sum(c[f] for c in categories) for f in FIELDS[1:]}}
+    total = {"category": "total", **{f: sum(counts[c][f] for c in counts) for f in FIELDS[1:]}}
     return {"date": prefix, "at": now.isoformat(), "categories": categories, "total": total, "past_due": past_due}
 
 

@@ -13,11 +13,10 @@ from ediops.operators.roles import operator_action
 from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.hotline.settings import CATEGORIES, PARTIES, PRIORITIES, HotlineConfig
-from ediops.licensing.contract import LICENCE_NO
 from ediops.operators import audit
 from ediops.store import findings as findings_db, tickets as tickets_db
 from ediops.text import clean
-from ediops.vocabulary import TICKET_ACTIVE
+from ediops.vocabulary import LICENCE_NO, TICKET_ACTIVE
 
 if TYPE_CHECKING:
     from ediops.store import Database
@@ -92,7 +91,8 @@ def open_ticket(
         if finding_id is not None and not findings_db.exists(db, finding_id):
             raise InputError(f"no finding {finding_id}")
         ticket_id = _next_id(db, now)
-        fields = dict(caller=caller, phone=phone, org=org, org_kind=org_kind, category=category, priority=priority)
+        fields: dict[str, object] = dict(caller=caller, phone=phone, org=org, org_kind=org_kind, category=category)
+        fields["priority"] = priority
         fields.update(licence_no=licence_no, batch_id=batch_id, finding_id=finding_id, assignee=assignee, text=text)
         tickets_db.insert(
             db, ticket_id, {**fields, "opened_by": actor, "opened_at": at, "due_at": due, "updated_at": at}

@@ -14,13 +14,15 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NoReturn
 
 from ediops import store
+from ediops.hotline import settings as hotline_settings
 from ediops.inspection import rules
 from ediops.clock import iso, parse_instant
 from ediops.errors import InputError
-from ediops.licensing.findings import Cause, clear_cause, raise_cause, sync
+from ediops.store.findings import clear_cause, raise_cause, sync
+from ediops.vocabulary import Cause
 from ediops.store import inspection as inspection_db, tickets as tickets_db
 
 if TYPE_CHECKING:
@@ -48,7 +50,7 @@ class Report:
         return self.business_date[:7]
 
 
-def _fail(where: str, field: str, problem: str):
+def _fail(where: str, field: str, problem: str) -> NoReturn:
     raise InputError(f"{where}: {field}: {problem}")
 
 
@@ -292,7 +294,7 @@ def approved_vendors(config) -> dict[str, str] | None:
     name by the id a routed ticket's `routed_to` holds. None (logged) when the directory cannot
     be read, so a typo there never stops reconciliation or the desk."""
     try:
-        contacts = config.hotline.contacts
+        contacts = hotline_settings.of(config).contacts
     except InputError as exc:
         log.warning("approved vendors unknown: %s", exc)
         return None

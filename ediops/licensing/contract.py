@@ -7,16 +7,15 @@ cannot be acknowledged at all, is an `InputError`."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from ediops.errors import InputError
+from ediops.licensing.files import load_records as load_records  # files of records are read here too
 from ediops.text import dumps
-from ediops.vocabulary import exact
+from ediops.vocabulary import LICENCE_NO, exact
 
 # §4 rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"
@@ -29,7 +28,6 @@ REASONS = (MISSING_FIELD, BAD_VALUE, ISSUER_MISMATCH, VALIDITY_RANGE, TEXTILE_EX
 
 # §2 identifiers.
 ISSUER_CODE = re.compile(r"[A-Z]{2}")
-LICENCE_NO = re.compile(r"(\d{2})-([A-Z]{2})-(\d{6})")
 CUSTOMS_CODE = re.compile(r"\d{4}")
 ENTERPRISE_CODE = re.compile(r"[A-Za-z0-9]{10}")
 HS_CODE = re.compile(r"\d{8}(?:\d{2})?")
@@ -82,7 +80,7 @@ def parse_date(value) -> date:
         raise ValueError("not a calendar date") from None
 
 
-_ABSENT = (None, "", [], {})
+_ABSENT: tuple[object, ...] = (None, "", [], {})
 
 
 def _present(value) -> bool:
@@ -354,61 +352,6 @@ def validate_writeoff(record, *, units) -> Verdict:
     _check(verdict, record, "released_on", parse_date, required=needs_amount)
     _party(verdict, record, "operating_unit", required=action == "release")
     return verdict
-
-
-# ---------------------------------------------------------------- files
-
-
-def _no_constants(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _loads(text: str):
-    return json.loads(text, parse_constant=_no_constants)
-
-
-def load_records(path) -> list[tuple[str, object]]:
-    """Reads a JSON object, a JSON array or JSON Lines. Returns (location, value) pairs,
-    location naming the file and line (or array item). InputError on any parse error, so a
-    caller that parses every file first changes nothing when one is bad."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    if not text.strip():
-        return []
-    try:
-        value = _loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise InputError(
-                f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
-            ) from None
-        return _json_lines(path, text)
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
-    if isinstance(value, list):
-        return [(f"{path}: item {i}", item) for i, item in enumerate(value, 1)]
-    return [(str(path), value)]
-
-
-def _json_lines(path: Path, text: str) -> list[tuple[str, object]]:
-    found = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            found.append((f"{path}:{number}", _loads(line)))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
-            ) from None
-        except ValueError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON: {exc}") from None
-    return found
 
 
 def instant_text(value) -> str | None:

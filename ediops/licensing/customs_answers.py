@@ -12,7 +12,7 @@ from ediops.licensing import findings, rules
 from ediops.clock import iso
 from ediops.errors import InputError
 from ediops.licensing.licence import add_event, add_events
-from ediops.store import feeds as feeds_db, licences as licences_db
+from ediops.store import forwards as forwards_db, licences as licences_db
 
 if TYPE_CHECKING:
     from ediops.store import Database
@@ -26,17 +26,17 @@ def record_customs_answer(db: Database, idempotency_key: str, answer: dict, *, n
     accepted, rejected = _parse(answer)
     at = iso(now)
     with store.write(db):
-        status = feeds_db.forward_status(db, idempotency_key)
+        status = forwards_db.forward_status(db, idempotency_key)
         if status is None:
             raise InputError(f"customs answer: no forward with key {idempotency_key}")
-        if status == feeds_db.ANSWERED:
+        if status == forwards_db.ANSWERED:
             return
-        items = feeds_db.forward_items(db, idempotency_key)
+        items = forwards_db.forward_items(db, idempotency_key)
         _accepted(db, [n for n in accepted if n in items], at=at, key=idempotency_key)
         for licence_no, reason in rejected:
             if licence_no in items:
                 _rejected(db, licence_no, reason, at=at, key=idempotency_key)
-        feeds_db.forward_answered(db, idempotency_key, at=at)
+        forwards_db.forward_answered(db, idempotency_key, at=at)
 
 
 def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:

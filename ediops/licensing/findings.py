@@ -5,12 +5,12 @@ when its cause goes away, or is resolved by an operator with a note (audited).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ediops.errors import EdiopsError
 from ediops.operators import audit
 from ediops.store import findings as findings_db
-from ediops.store.findings import clear_cause, clear_causes, raise_cause
+from ediops.store.findings import clear_cause, clear_causes, raise_cause, sync
 from ediops.vocabulary import SUBJECT_FIELDS, Cause
 
 if TYPE_CHECKING:
@@ -21,17 +21,6 @@ __all__ = ["SUBJECT_FIELDS", "AlreadyClosed", "Cause", "clear_cause", "clear_cau
 
 class AlreadyClosed(EdiopsError):
     """Another operator (or the engine) closed it first."""
-
-
-def sync(db: Database, code: str, causes: list[Cause], *, at: str, scope: dict[str, Any] | None = None) -> None:
-    """Makes the open findings of `code` within a scope exactly `causes`: opens new ones,
-    closes those whose cause is gone. The scope names subject columns and their values."""
-    wanted = {c.subject for c in causes}
-    for cause in causes:
-        raise_cause(db, cause, at=at)
-    for subject in findings_db.open_subjects(db, code, scope):
-        if subject not in wanted:
-            clear_cause(db, code, subject, at=at)
 
 
 def resolve(db: Database, finding_id: int, *, note: str, at: str, actor: str | None = None) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ediops.licensing.tally import MAX_RELEASES, Release, tally_of
-from ediops.store import findings as findings_db, licences as licences_db, tickets as tickets_db
+from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db, tickets as tickets_db
 
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
@@ -59,8 +59,6 @@ def licence_view(db: Queryable, licence_no: str, *, now: datetime) -> dict | Non
         order="oldest",
         parse_detail=True,
     )
-    from ediops.licensing.resend import licence_resends  # it writes lifecycle events with add_event
-
     return {
         "licence": licence,
         "record": record,
@@ -72,6 +70,14 @@ def licence_view(db: Queryable, licence_no: str, *, now: datetime) -> dict | Non
         "tickets": tickets_db.of_licence(db, licence_no),
         "as_of": now.isoformat(),
     }
+
+
+def licence_resends(db: Queryable, licence_no: str) -> list[dict]:
+    """`licence --json`'s `resends`: each at, by, reason, ticket_id, key, outcome (and detail)."""
+    return [
+        {k: r[k] for k in ("at", "by", "reason", "ticket_id", "key", "outcome", "detail")}
+        for r in feeds_db.licence_resends(db, licence_no)
+    ]
 
 
 def tally(licence: dict, releases: list[dict]) -> dict:

@@ -116,7 +116,7 @@ def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None
             licence_no=licence_no,
             issuer=issuer,
             state="forwarded",
-            forwarded_at=forwarded_at and parse_instant(forwarded_at),
+            forwarded_at=parse_instant(forwarded_at) if forwarded_at else None,
             now=now,
             deadline=deadline,
         )

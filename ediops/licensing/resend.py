@@ -14,9 +14,10 @@ from datetime import datetime
 from ediops import store
 from ediops.clock import iso
 from ediops.errors import EdiopsError, InputError
+from ediops.hotline import tickets
 from ediops.licensing.licence import add_events
 from ediops.operators import audit, roles
-from ediops.store import feeds
+from ediops.store import feeds, scheduling as scheduling_db
 from ediops.text import clean
 
 RESEND = "resend"  # the command the leader runs; its subject is the resend's id
@@ -33,8 +34,6 @@ def _note(db, ticket_id: str | None, text: str, *, roles_config: dict, actor: st
     """Links the ticket (its notes get the resend); refuses, changing nothing, if it cannot take notes."""
     if not ticket_id:
         return None
-    from ediops.hotline import tickets  # the hotline's; only when a ticket is named
-
     return tickets.add_note(db, ticket_id, text=text, roles=roles_config, actor=actor, now=now)["id"]
 
 
@@ -137,9 +136,9 @@ def request_ack(
 
 
 def _queue(db, resend_id: int, window: str, *, actor: str, at: str, reason: str) -> int:
-    from ediops.scheduling.windows import queue_command
-
-    command_id = queue_command(db, window, RESEND, actor=actor, at=at, reason=reason, subject=str(resend_id))
+    command_id = scheduling_db.add_command(
+        db, window, RESEND, subject=str(resend_id), actor=actor, at=at, reason=reason
+    )
     feeds.set_command(db, resend_id, command_id)
     return command_id
 
@@ -166,11 +165,3 @@ def describe(rows: list[dict]) -> str:
         what = r.get("licence_no") or f"ack of {r['batch_id']}"
         parts.append(f"{what} {r['outcome']}" + (f" ({r['detail']})" if r["detail"] else ""))
     return "; ".join(parts)
-
-
-def licence_resends(db, licence_no: str) -> list[dict]:
-    """`licence --json`'s `resends`: each at, by, reason, ticket_id, key, outcome (and detail)."""
-    return [
-        {k: r[k] for k in ("at", "by", "reason", "ticket_id", "key", "outcome", "detail")}
-        for r in feeds.licence_resends(db, licence_no)
-    ]

@@ -287,7 +287,9 @@ def writeoff_causes(
     return releases, tally, causes
 
 
-def _declaration(code: str, licence_no: str, declaration_no: str, detail, enterprise: str | None = None) -> Cause:
+def _declaration(
+    code: str, licence_no: str, declaration_no: str, detail: dict | None, enterprise: str | None = None
+) -> Cause:
     return Cause(
         code,
         declaration_subject(declaration_no),
@@ -391,14 +393,3 @@ def over_quantity(licence_no: str, issuer: str | None, tally: Tally) -> list[Cau
             issuer=issuer,
         )
     ]
-
-
-__all__ = [
-    "MAX_RELEASES",
-    "Cause",
-    "Release",
-    "Tally",
-    "exact",
-    "releases_of",
-    "tally_of",
-]  # re-exported for readers of the rules

@@ -185,7 +185,7 @@ def check_windows(data: dict, sheet: Sheet) -> None:
     from apscheduler.triggers.cron import CronTrigger
 
     from ediops.clock import SHANGHAI
-    from ediops.scheduling.windows import WINDOWS
+    from ediops.vocabulary import WINDOWS
 
     sheet.fields("", data, {"windows": _ok})
     windows = data.get("windows", {})

@@ -11,7 +11,7 @@ import statistics
 from datetime import datetime, timedelta
 
 from ediops.clock import iso
-from ediops.store import handover
+from ediops.store import views as views_db
 
 SHIFT = timedelta(hours=8)
 
@@ -19,9 +19,9 @@ SHIFT = timedelta(hours=8)
 def build(db, config, *, start: datetime | None = None, end: datetime) -> dict:
     start = start if start is not None else end - SHIFT
     a, b = iso(start), iso(end)
-    urgent = handover.urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
+    urgent = views_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
     minutes = urgent.pop("minutes")
-    runs = handover.window_runs(db, a, b)
+    runs = views_db.shift_window_runs(db, a, b)
     return {
         "from": a,
         "to": b,
@@ -31,11 +31,11 @@ def build(db, config, *, start: datetime | None = None, end: datetime) -> dict:
             "max_minutes": round(max(minutes), 1) if minutes else None,
         },
         "feeds": {
-            "late": handover.finding_issuers(db, "FEED_LATE", a, b),
-            "failing": handover.finding_issuers(db, "FEED_UNREACHABLE", a, b),
+            "late": views_db.shift_finding_issuers(db, "FEED_LATE", a, b),
+            "failing": views_db.shift_finding_issuers(db, "FEED_UNREACHABLE", a, b),
         },
-        "findings": handover.findings(db, a, b),
-        "tickets": handover.tickets(db, a, b),
+        "findings": views_db.shift_findings(db, a, b),
+        "tickets": views_db.shift_tickets(db, a, b),
         "windows": {
             "runs": [{k: r[k] for k in ("window", "occurrence", "outcome")} for r in runs],
             "failed": [
@@ -44,8 +44,8 @@ def build(db, config, *, start: datetime | None = None, end: datetime) -> dict:
                 if r["outcome"] == "failed"
             ],
         },
-        "alerts": handover.alerts(db, a, b),
-        "operator_actions": handover.operator_actions(db, a, b),
+        "alerts": views_db.shift_alerts(db, a, b),
+        "operator_actions": views_db.shift_operator_actions(db, a, b),
     }
 
 

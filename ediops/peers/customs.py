@@ -18,7 +18,7 @@ from ediops.peers.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_events
 from ediops.peers.client import PeerError
-from ediops.store import feeds as feeds_db, licences as licences_db, write
+from ediops.store import forwards as forwards_db, licences as licences_db, write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
 # Two forwards in flight: one's store work (mark sent, record the answer) runs while the
@@ -33,10 +33,10 @@ def _queue(engine: Engine, selection: str, args: list, *, urgent: bool) -> list[
     db, at, size = engine.db, engine.at(), int(engine.setting("forward_batch_size"))
     keys = []
     with write(db):
-        numbers = feeds_db.to_forward(db, selection, args)
+        numbers = forwards_db.to_forward(db, selection, args)
         for start in range(0, len(numbers), size):
             key = str(uuid.uuid4())
-            feeds_db.add_forward(db, key, numbers[start : start + size], at=at, urgent=urgent)
+            forwards_db.add_forward(db, key, numbers[start : start + size], at=at, urgent=urgent)
             keys.append(key)
     return keys
 
@@ -55,10 +55,10 @@ def _mark_sent(engine: Engine, key: str) -> str:
     them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
     with write(db, durable=True):  # the POST below follows it (contract §14)
-        fresh = feeds_db.mark_forwarded(db, key, at=at)
+        fresh = forwards_db.mark_forwarded(db, key, at=at)
         detail = {"key": key}
         add_events(db, "forwarded", [(number, detail) for number in fresh], at=at, actor="engine")
-    records = feeds_db.forward_records(db, key)
+    records = forwards_db.forward_records(db, key)
     return '{"licences":[' + ",".join(records) + "]}"
 
 
@@ -66,8 +66,8 @@ async def send(engine: Engine, key: str) -> bool:
     """POSTs one forward (same key as ever) and records customs' answer. True when answered."""
     if key in engine.in_flight or engine.config.customs is None:
         return False
-    status = feeds_db.forward_status(engine.db, key)
-    if status is None or status == feeds_db.ANSWERED:
+    status = forwards_db.forward_status(engine.db, key)
+    if status is None or status == forwards_db.ANSWERED:
         return status is not None  # answered meanwhile (by another pass)
     engine.in_flight.add(key)
     try:
@@ -79,7 +79,7 @@ async def send(engine: Engine, key: str) -> bool:
             permanent = not getattr(exc, "transient", False)
             peer_failed(engine, "customs", exc)
             with write(engine.db):
-                feeds_db.forward_failed(engine.db, key, str(exc), permanent=permanent)
+                forwards_db.forward_failed(engine.db, key, str(exc), permanent=permanent)
             return False
         peer_ok(engine, "customs")
         return True
@@ -95,7 +95,7 @@ async def send_pending(
     A forward customs refused outright (4xx, a malformed answer) is not retried on its own;
     the `forward-customs` window (`include_failed`) tries it again, same key, once the cause
     (a token, customs' software) may have been fixed. CUSTOMS_UNACKED flags it meanwhile."""
-    rows = feeds_db.unanswered_forwards(engine.db, include_failed=include_failed, urgent_only=urgent_only)
+    rows = forwards_db.unanswered_forwards(engine.db, include_failed=include_failed, urgent_only=urgent_only)
     fresh = set(keys or ())
     due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
     gate = asyncio.Semaphore(CONCURRENT_FORWARDS)
@@ -119,7 +119,7 @@ async def forward_customs(engine: Engine) -> tuple[str, str]:
     """The `forward-customs` window: every accepted licence not yet forwarded, plus retries."""
     keys = _queue(engine, "waiting", [], urgent=False)
     answered, tried = await send_pending(engine, keys=keys, include_failed=True)
-    queued = feeds_db.licences_in(engine.db, keys)
+    queued = forwards_db.licences_in(engine.db, keys)
     detail = f"{queued} licences in {len(keys)} new forwards; {answered} of {tried} forwards answered"
     return ("ok" if answered == tried else "partial"), detail
 

@@ -9,7 +9,7 @@ import uuid
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.peers.client import PeerError
-from ediops.store import feeds as feeds_db, write
+from ediops.store import forwards as forwards_db, write
 
 CURSOR = "customs writeoffs"
 
@@ -32,24 +32,24 @@ async def pull(engine: Engine) -> dict:
 def _queue(engine: Engine) -> None:
     db, at, size = engine.db, engine.at(), int(engine.setting("relay_batch_size"))
     with write(db):
-        feeds_db.queue_relays(db, size=size, at=at, new_key=lambda: str(uuid.uuid4()))
+        forwards_db.queue_relays(db, size=size, at=at, new_key=lambda: str(uuid.uuid4()))
 
 
 async def _send(engine: Engine, key: str) -> bool:
     db = engine.db
     with write(db, durable=True):  # the POST below follows it (contract §14)
-        feeds_db.relay_attempt(db, key, at=engine.at())
-    records = feeds_db.relay_records(db, key)
+        forwards_db.relay_attempt(db, key, at=engine.at())
+    records = forwards_db.relay_records(db, key)
     try:
         await engine.client.post(engine.config.ministry, "/writeoffs", {"records": records}, key=key)
     except PeerError as exc:
         peer_failed(engine, "ministry", exc)
         with write(db):
-            feeds_db.relay_failed(db, key, str(exc), transient=exc.transient)
+            forwards_db.relay_failed(db, key, str(exc), transient=exc.transient)
         return False
     at = engine.at()
     with write(db):
-        feeds_db.relay_delivered(db, key, at=at)
+        forwards_db.relay_delivered(db, key, at=at)
     peer_ok(engine, "ministry")
     return True
 
@@ -61,7 +61,7 @@ async def relay(engine: Engine) -> tuple[int, int]:
     if engine.config.ministry is None:
         return 0, 0
     _queue(engine)
-    keys = feeds_db.relays_to_send(engine.db)
+    keys = forwards_db.relays_to_send(engine.db)
     delivered = 0
     for key in keys:
         delivered += await _send(engine, key)

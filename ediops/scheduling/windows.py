@@ -16,13 +16,13 @@ from ediops.clock import SHANGHAI, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_event
 from ediops.store import licences as licences_db, scheduling as scheduling_db, write
+from ediops.vocabulary import WINDOWS
 
 if TYPE_CHECKING:
     from apscheduler.triggers.cron import CronTrigger
 
     from ediops.store import Database, Queryable
 
-WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup")
 RUN = "run"
 FORWARD_LICENCE = "forward-licence"
 _LOOKBACK = (timedelta(seconds=2), timedelta(seconds=70), timedelta(hours=1, minutes=2), timedelta(hours=24))

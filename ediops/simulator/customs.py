@@ -101,6 +101,12 @@ class WriteoffMaker:
             return [release(_share(quantity, 0.05), operating_unit={"code": "9999999999", "name": "某贸易公司"})]
         if kind == "orphan":
             return [
-                {**first, "declaration_no": self._declaration(first["customs_code"], date.fromisoformat(first["released_on"])), "action": "amend"}
+                {
+                    **first,
+                    "declaration_no": self._declaration(
+                        first["customs_code"], date.fromisoformat(first["released_on"])
+                    ),
+                    "action": "amend",
+                }
             ]
         return [release(_share(quantity, 0.1), licence_no=licence["licence_no"][:6] + "999999")]

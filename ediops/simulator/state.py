@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ediops.errors import InputError
 from ediops.simulator import traffic
@@ -37,7 +38,7 @@ class Faults:
     def update(self, change: dict) -> None:
         """Applies a control request: {"clear": true} first, then each named switch."""
         if change.get("clear"):
-            self.__init__()
+            self.__dict__.update(Faults().__dict__)  # every switch back to its default
         for name, value in change.items():
             if name == "clear":
                 continue
@@ -85,6 +86,7 @@ class Simulator:
 
     def __init__(self, config, clock, *, seed: int, shape: traffic.Shape, faults: Faults):
         self.config, self.clock, self.seed, self.shape, self.faults = config, clock, seed, shape, faults
+        self.bureaus: Any = None  # the 2002 notice's bureaus, set by simulator.bureaus.mount when served
         self.started_at = clock.now()
         self.start_day = self.started_at.date()
         self.feeds = {i.code: IssuerFeed(i.code, i.cutoff) for i in config.issuers}

@@ -12,7 +12,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Sequence, TypeAlias
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, TypeAlias
 
 from ediops.errors import EdiopsError
 from ediops.store import migrations
@@ -122,7 +122,7 @@ class NewerStore(EdiopsError):
     """The store records migrations this program does not have: a newer ediops wrote it."""
 
 
-def unknown_migrations(applied) -> list[str]:
+def unknown_migrations(applied: Iterable[str]) -> list[str]:
     return sorted(set(applied) - set(migration_names()))
 
 

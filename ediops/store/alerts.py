@@ -4,7 +4,10 @@ and what the leader knows of each channel. All of the alerts' SQL lives here."""
 from __future__ import annotations
 
 import json
-from ediops.store import dumps, rows_in
+from typing import Sequence
+
+from ediops.store import dumps, findings, rows as _rows, rows_in
+from ediops.vocabulary import FINDING_OPEN
 
 _ALERT_FIELDS = (
     "id, rule, code, subject, licence_no, issuer, batch_id, finding_id, detail, since, status, opened_at, "
@@ -13,26 +16,18 @@ _ALERT_FIELDS = (
 )
 
 
-def _rows(db, sql: str, args=()) -> list[dict]:
-    cursor = db.execute(sql, list(args))
-    names = [c[0] for c in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
 # ---------------------------------------------------------------- causes
 
 
 def open_findings(db, codes: list[str]) -> list[dict]:
+    """The open findings of `codes`, as alerts name them (the one query of findings)."""
     if not codes:
         return []
+    fields = ("id", "code", "subject", "licence_no", "issuer", "batch_id", "opened_at", "detail")
+    names = ("finding_id", "code", "subject", "licence_no", "issuer", "batch_id", "since", "detail")
     return [
-        dict(zip(("finding_id", "code", "subject", "licence_no", "issuer", "batch_id", "since", "detail"), r))
-        for r in rows_in(
-            db,
-            "SELECT id, code, subject, licence_no, issuer, batch_id, opened_at, detail FROM findings "
-            "WHERE status = 'open' AND code IN ({})",
-            codes,
-        )
+        dict(zip(names, (f[k] for k in fields)))
+        for f in findings.find(db, fields=fields, status=FINDING_OPEN, codes=codes, order="oldest")
     ]
 
 
@@ -214,7 +209,7 @@ def escalate_licence(db, licence_no: str, *, actor: str, reason: str, at: str) -
 # ---------------------------------------------------------------- channels
 
 
-def set_channels(db, states: list[tuple[str, bool, str | None]], *, at: str) -> None:
+def set_channels(db, states: Sequence[tuple[str, bool, str | None]], *, at: str) -> None:
     """(name, configured, problem) of every channel, as this leader sees them."""
     db.conn.executemany(
         "INSERT INTO alert_channels (name, configured, problem, checked_at) VALUES (?, ?, ?, ?) "

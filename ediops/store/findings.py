@@ -186,3 +186,14 @@ def closing(db: Queryable, finding_id: int) -> tuple[str, str | None, str | None
     """(status, closed_by, closed_at) of a finding, or None when there is none."""
     row = db.execute("SELECT status, closed_by, closed_at FROM findings WHERE id = ?", [finding_id]).fetchone()
     return None if row is None else (row[0], row[1], row[2])
+
+
+def sync(db: Database, code: str, causes: list[Cause], *, at: str, scope: dict[str, Any] | None = None) -> None:
+    """Makes the open findings of `code` within a scope exactly `causes`: opens new ones,
+    closes those whose cause is gone. The scope names subject columns and their values."""
+    wanted = {c.subject for c in causes}
+    for cause in causes:
+        raise_cause(db, cause, at=at)
+    for subject in open_subjects(db, code, scope):
+        if subject not in wanted:
+            clear_cause(db, code, subject, at=at)

@@ -30,7 +30,7 @@ def count_repeat(db: Database, bureau: str, business_date: str) -> None:
 
 
 def insert_report(db: Database, bureau: str, business_date: str, values: dict[str, Any]) -> None:
-    db["bureau_reports"].insert({"bureau": bureau, "business_date": business_date, **values})
+    db.table("bureau_reports").insert({"bureau": bureau, "business_date": business_date, **values})
 
 
 def correct_report(db: Database, bureau: str, business_date: str, values: dict[str, Any]) -> None:
@@ -47,8 +47,8 @@ def correct_report(db: Database, bureau: str, business_date: str, values: dict[s
 
 
 def insert_rows(db: Database, declarations: Iterable[dict[str, Any]], certificates: Iterable[dict[str, Any]]) -> None:
-    db["inspection_declarations"].insert_all(declarations)
-    db["inspection_certificates"].insert_all(certificates)
+    db.table("inspection_declarations").insert_all(declarations)
+    db.table("inspection_certificates").insert_all(certificates)
 
 
 def months_and_days(db: Queryable, bureau: str, business_date: str) -> tuple[set, set]:

@@ -243,7 +243,10 @@ def test_search_finds_fields_notes_and_short_chinese_names(cli):
     first = new(cli, "--caller", "王伟")
     second = new(cli, "--org", "Shenzhen Grain Import Co")
     cli("ticket", "note", second, "--text", "forwarded to customs at 18:10", check=True)
-    ids = lambda q: [t["id"] for t in cli.json("ticket", "list", "--search", q, "--json")]
+
+    def ids(q):
+        return [t["id"] for t in cli.json("ticket", "list", "--search", q, "--json")]
+
     assert ids("王伟") == [first]
     assert ids("grain") == [second]
     assert ids("forwarded customs") == [second]

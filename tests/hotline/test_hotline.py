@@ -159,7 +159,7 @@ def test_bundled_directory_lists_roles_and_the_two_approved_vendors():
 
 
 def test_licence_story_of_a_licence_never_received_but_rejected(db):
-    from ediops.hotline.lookup import licence_story
+    from ediops.views.licence_story import licence_story
 
     with store.write(db):
         db.execute(
