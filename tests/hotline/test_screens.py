@@ -438,6 +438,8 @@ async def test_an_idle_ticket_detail_writes_nothing(db_path):
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketDetailScreen(ticket_id))
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the first fetch shown, however loaded the machine
         await pilot.pause(0.3)
         updates = record_terminal_updates(app)
         for _ in range(3):
