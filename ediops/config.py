@@ -4,6 +4,7 @@ same name in `--config DIR`. Tokens come from the environment or a token file, n
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -53,16 +54,38 @@ class Peer:
     token_file: str | None = None
 
     def token(self) -> str:
+        """The bearer token (contract §15): a token file's first line, surrounding whitespace
+        stripped, the rest ignored; visible ASCII only. A bad one is a configuration error that
+        names its source, never its value."""
         if self.token_env and os.environ.get(self.token_env):
-            return os.environ[self.token_env].strip()
+            return _checked_token(os.environ[self.token_env].strip(), f"peer {self.name}: ${self.token_env}")
         if self.token_file:
             try:
-                return Path(self.token_file).read_text(encoding="utf-8").strip()
+                with open(self.token_file, "rb") as handle:
+                    first = handle.readline(MAX_TOKEN_BYTES + 1)
             except OSError as exc:
                 raise InputError(
                     f"peer {self.name}: cannot read token file {self.token_file}: {exc.strerror}"
                 ) from None
+            try:
+                text = first.decode("ascii").strip()
+            except UnicodeDecodeError:
+                text = None
+            return _checked_token(text, f"peer {self.name}: token file {self.token_file}")
         raise InputError(f"peer {self.name}: no token (set {self.token_env or 'token_env or token_file'})")
+
+
+MAX_TOKEN_BYTES = 4096
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+
+def _checked_token(token: str | None, source: str) -> str:
+    from ediops.peers.secrets import remember
+
+    if not token or len(token) > MAX_TOKEN_BYTES or not _TOKEN.fullmatch(token):
+        raise InputError(f"{source}: the token must be one line of visible ASCII characters (value not shown)")
+    remember(token)
+    return token
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # A licence number: YY-XX-NNNNNN (year, issuer, serial), e.g. 00-AA-000101.
-LICENCE_NO = re.compile(r"(\d{2})-([A-Z]{2})-(\d{6})")
+LICENCE_NO = re.compile(r"([0-9]{2})-([A-Z]{2})-([0-9]{6})")  # ASCII digits only (contract §15)
 
 # Tickets (contract §8): still to be worked on while open or waiting.
 TICKET_STATES = ("open", "waiting", "resolved", "closed")

@@ -12,7 +12,9 @@ def _run_desk(ctx, *, role: str | None = None) -> int:
 
     path = ctx.db_path or store.default_path()
     if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
-        store.connect(path).close()
+        from ediops.cli import data_file_mode
+
+        store.connect(path, mode=data_file_mode(ctx.config.settings)).close()
     app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role)
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code

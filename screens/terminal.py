@@ -16,6 +16,8 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+from ediops.peers.secrets import redact
+
 
 class HangupDriver(LinuxDriver):
     """Linux terminal driver that tells the app `hang_up` when its terminal is gone."""
@@ -67,5 +69,5 @@ def write_crash_log() -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as log:
         log.write(f"--- {datetime.now(timezone.utc).isoformat()} pid {os.getpid()}\n")
-        log.write(traceback.format_exc())
+        log.write(redact(traceback.format_exc()))  # no token an error carried (contract §15)
     return path

@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,7 +40,7 @@ class Context:
 
     @cached_property
     def db(self) -> Database:
-        return store.connect(self.db_path)
+        return store.connect(self.db_path, mode=data_file_mode(self.config.settings))
 
     @cached_property
     def hotline(self) -> HotlineConfig:
@@ -55,6 +56,28 @@ class Context:
     def out(self, line: str = "") -> None:
         """Text output: outside strings are cleaned before they reach the terminal."""
         print(clean(line, multiline=True))
+
+
+def data_file_mode(settings: dict) -> int:
+    """settings.toml `data_file_mode` ("0660"), the mode a new data file gets."""
+    text = str(settings.get("data_file_mode", f"{store.FILE_MODE:04o}"))
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        raise EdiopsError(f"settings.toml: data_file_mode {text!r} is not an octal mode like 0660") from None
+    if not 0 <= mode <= 0o777:
+        raise EdiopsError(f"settings.toml: data_file_mode {text!r} is not an octal mode like 0660")
+    return mode
+
+
+def store_problem(path, exc: Exception) -> str:
+    path = path or store.default_path()
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return f"data file {path} is read-only for {current_actor()} (it and its directory must be writable)"
+    if "unable to open" in text:
+        return f"data file {path} cannot be opened by {current_actor()} (missing directory or no permission)"
+    return f"data file {path}: {text}"
 
 
 def _instant(text: str):
@@ -120,6 +143,9 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         return args.func(ctx, args) or 0
     except EdiopsError as exc:
         print(f"ediops {args.command}: {clean(exc)}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # a read-only or unreadable data file, a full disk: one line
+        print(f"ediops {args.command}: {store_problem(ctx.db_path, exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

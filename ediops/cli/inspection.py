@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ediops import store
-from ediops.licensing.contract import load_records
 from ediops.inspection.reports import load_reports, validate_report
 from ediops.text import json_line
 
@@ -19,16 +17,13 @@ def register(sub, common) -> None:
 
 
 def run_inspection(ctx, args) -> int:
-    """Reads and checks every file before storing anything, so one bad file changes nothing;
-    then prints one JSON line per report: its status, counts and the findings it opened."""
-    files = [(path, [validate_report(obj, where) for where, obj in load_records(path)]) for path in args.files]
-    now = ctx.clock.now()
-    with store.write(ctx.db):
-        results = [
-            result
-            for path, reports in files
-            for result in load_reports(ctx.db, ctx.config, reports, now=now, source=f"file:{path}")
-        ]
-    for result in results:
-        print(json_line(result))
-    return 0
+    """Each file checked and stored in one transaction (a bad one changes nothing and is named);
+    prints one JSON line per report: its status, counts and the findings it opened."""
+    from ediops.cli.records import each_file
+
+    def one(path: str, records) -> list[str]:
+        reports = [validate_report(obj, where) for where, obj in records]
+        results = load_reports(ctx.db, ctx.config, reports, now=ctx.clock.now(), source=f"file:{path}")
+        return [json_line(result) for result in results]
+
+    return each_file(ctx, args.files, one)

@@ -1,19 +1,21 @@
 """The commands of contract §8 that need no network: ingest, summary, writeoffs, reconcile,
 findings (and `findings resolve`), licence.
 
-Every file is parsed and checked before anything is stored, so a bad file changes nothing
-and exits 1 with one stderr line naming the file and line (or array item)."""
+Each file is one transaction (contract §15): a file that fails changes nothing and is named
+on one stderr line (file and line, or array item) with exit 1; the other files are stored."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ediops import store
 from ediops.licensing import contract
 from ediops.store import findings as findings_db
 from ediops.vocabulary import FINDING_OPEN
+from ediops.licensing.files import MAX_FILE_BYTES, load_records
 from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.licensing.reconcile import reconcile
 from ediops.licensing.writeoffs import apply_writeoffs
@@ -25,46 +27,64 @@ if TYPE_CHECKING:
     from ediops.store import Database
 
 
-def _load_all(paths) -> list[tuple[str, str, Any]]:
-    """(file, location, value) for every record of every file; InputError on the first bad file."""
-    return [(str(path), where, value) for path in paths for where, value in contract.load_records(path)]
+def each_file(ctx, paths, store_file) -> int:
+    """`store_file(path, records) -> lines` for each file in one write; the lines of the files
+    stored are printed, those that failed are named (one line) and the exit status is 1."""
+    failed = []
+    max_bytes = int(ctx.config.settings.get("max_file_bytes", MAX_FILE_BYTES))
+    for path in paths:
+        try:
+            records = load_records(path, max_bytes=max_bytes)
+            with store.write(ctx.db):
+                lines = store_file(str(path), records)
+        except InputError as exc:
+            failed.append(str(exc))
+            continue
+        for line in lines:
+            print(line)
+    if failed:
+        raise InputError("; ".join(failed) + ("" if len(failed) == 1 else f" ({len(failed)} files not stored)"))
+    return 0
 
 
 def _ingest(ctx, args) -> int:
-    loaded = _load_all(args.files)
-    for _, where, batch in loaded:
-        contract.batch_identity(batch, where)
-    for path, _, batch in loaded:
-        print(json_line(ingest_batch(ctx.db, ctx.config, batch, now=ctx.clock.now(), source=f"file {path}")))
-    return 0
+    def one(path: str, records) -> list[str]:
+        for where, batch in records:
+            contract.batch_identity(batch, where)
+        now = ctx.clock.now()
+        return [json_line(ingest_batch(ctx.db, ctx.config, b, now=now, source=f"file {path}")) for _, b in records]
+
+    return each_file(ctx, args.files, one)
 
 
 def _summary(ctx, args) -> int:
-    loaded = _load_all(args.files)
-    checked = [contract.validate_summary(summary, where) for _, where, summary in loaded]
-    for (path, _, summary), (issuer, business_date, numbers) in zip(loaded, checked):
-        ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
-        print(json_line({"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}))
-    return 0
+    def one(path: str, records) -> list[str]:
+        lines = []
+        for where, summary in records:
+            issuer, business_date, numbers = contract.validate_summary(summary, where)
+            ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
+            lines.append(json_line({"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}))
+        return lines
+
+    return each_file(ctx, args.files, one)
 
 
 def _writeoffs(ctx, args) -> int:
-    loaded = _load_all(args.files)
-    for _, where, record in loaded:
-        verdict = contract.validate_writeoff(record, units=ctx.config.units)
-        if not verdict:
-            declaration = record.get("declaration_no") if isinstance(record, dict) else None
-            name = f"write-off {declaration}" if isinstance(declaration, str) else "write-off"
-            raise InputError(f"{where}: {name}: {'; '.join(verdict.problems)}")
-    counts = apply_writeoffs(
-        ctx.db,
-        ctx.config,
-        [record for _, _, record in loaded],
-        now=ctx.clock.now(),
-        source="file " + ", ".join(map(str, args.files)),
-    )
-    print(json_line(counts))
-    return 0
+    max_text = int(ctx.config.settings.get("max_text_chars", contract.MAX_TEXT_CHARS))
+
+    def one(path: str, records) -> list[str]:
+        for where, record in records:
+            verdict = contract.validate_writeoff(record, units=ctx.config.units, max_text=max_text)
+            if not verdict:
+                declaration = record.get("declaration_no") if isinstance(record, dict) else None
+                name = f"write-off {declaration}" if isinstance(declaration, str) else "write-off"
+                raise InputError(f"{where}: {clean(name)[:60]}: {'; '.join(verdict.problems)}")
+        counts = apply_writeoffs(
+            ctx.db, ctx.config, [record for _, record in records], now=ctx.clock.now(), source=f"file {path}"
+        )
+        return [json_line(counts)]
+
+    return each_file(ctx, args.files, one)
 
 
 def _reconcile(ctx, args) -> int:

@@ -24,15 +24,16 @@ from ediops.errors import InputError
 from ediops.store.findings import clear_cause, raise_cause, sync
 from ediops.vocabulary import Cause
 from ediops.store import inspection as inspection_db, tickets as tickets_db
+from ediops.licensing.strict import fault
 
 if TYPE_CHECKING:
     from ediops.store import Database
 
 log = logging.getLogger("ediops.inspection")
-_BUREAU = re.compile(r"\d{4}")
+_BUREAU = re.compile(r"[0-9]{4}")  # ASCII digits only (contract §15)
 _ENTERPRISE = re.compile(r"[0-9A-Za-z]{10}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_FEE = re.compile(r"\d+(\.\d+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FEE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")  # money: yuan and fen
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Report:
 
 
 def _fail(where: str, field: str, problem: str) -> NoReturn:
-    raise InputError(f"{where}: {field}: {problem}")
+    raise InputError(f"{where}: {field}: {problem[:200]}")
 
 
 def _text(
@@ -63,7 +64,7 @@ def _text(
     if value is None:
         _fail(where, field, "missing")
     if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
-        _fail(where, field, f"bad value {value!r}")
+        _fail(where, field, f"bad value {repr(value)[:60]}")
     return value
 
 
@@ -122,7 +123,11 @@ def _declaration(obj, where: str, field: str) -> dict:
     if isinstance(fee, int) and not isinstance(fee, bool) and fee >= 0:
         fee = str(fee)
     if not isinstance(fee, str) or not _FEE.fullmatch(fee):
-        _fail(where, f"{field}.platform_fee", f"must be a decimal string >= 0, not {fee!r}")
+        _fail(
+            where,
+            f"{field}.platform_fee",
+            f"must be a decimal string >= 0 with at most 2 decimals, not {repr(fee)[:40]}",
+        )
     return {
         "enterprise": code,
         "enterprise_name": name,
@@ -164,6 +169,8 @@ def validate_report(obj, where: str) -> Report:
     """A §11 report, or InputError naming `where` and the field at fault."""
     if not isinstance(obj, dict):
         raise InputError(f"{where}: a bureau report must be a JSON object")
+    if fault(obj):
+        raise InputError(f"{where}: {fault(obj)}")
     if "declarations" not in obj and "certificates" not in obj:
         raise InputError(f"{where}: not a bureau report (needs declarations or certificates)")
     business_date = _date(obj, "business_date", where, "business_date")

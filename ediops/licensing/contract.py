@@ -6,6 +6,7 @@ cannot be acknowledged at all, is an `InputError`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from ediops.errors import InputError
 from ediops.licensing.files import load_records as load_records  # files of records are read here too
 from ediops.text import dumps
 from ediops.vocabulary import LICENCE_NO, exact
+from ediops.licensing.strict import fault, own_fault
 
 # §4 rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"
@@ -28,12 +30,16 @@ REASONS = (MISSING_FIELD, BAD_VALUE, ISSUER_MISMATCH, VALIDITY_RANGE, TEXTILE_EX
 
 # §2 identifiers.
 ISSUER_CODE = re.compile(r"[A-Z]{2}")
-CUSTOMS_CODE = re.compile(r"\d{4}")
+# ASCII digits only (contract §15): Python's \d also takes Arabic-Indic and other digits.
+CUSTOMS_CODE = re.compile(r"[0-9]{4}")
 ENTERPRISE_CODE = re.compile(r"[A-Za-z0-9]{10}")
-HS_CODE = re.compile(r"\d{8}(?:\d{2})?")
+HS_CODE = re.compile(r"[0-9]{8}(?:[0-9]{2})?")
 COUNTRY = re.compile(r"[A-Z]{2}")
-QUANTITY = re.compile(r"\d+(?:\.\d{1,3})?")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+QUANTITY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,3})?")  # §15: at most 15 digits before the point
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DECLARATION_NO = re.compile(r"[A-Za-z0-9-]{1,40}")
+MAX_ID_CHARS = 64  # a batch_id
+MAX_TEXT_CHARS = 4000  # a record's text field (settings: max_text_chars)
 
 BATCH_KINDS = ("daily", "urgent")
 DIRECTIONS = ("import", "export")
@@ -61,10 +67,10 @@ class Verdict:
 
 
 def quantity(value) -> Decimal:
-    """A §2 quantity: a decimal *string*, > 0, at most 3 decimals. A JSON number is refused,
-    because the contract promises exact strings and a float may already have lost digits."""
+    """A §2 quantity: a decimal *string*, > 0, at most 3 decimals and 15 digits before the
+    point (§15). A JSON number is refused: the contract promises exact strings."""
     if not isinstance(value, str) or not QUANTITY.fullmatch(value):
-        raise ValueError("not a decimal string with at most 3 decimals")
+        raise ValueError("not a decimal string of at most 15 digits and 3 decimals")
     amount = Decimal(value)
     if amount <= 0:
         raise ValueError("must be greater than 0")
@@ -110,10 +116,18 @@ def _pattern(regex: re.Pattern, what: str):
     return test
 
 
-def _text(value):
-    if not isinstance(value, str):
-        raise ValueError("not text")
-    return value
+@functools.lru_cache(maxsize=8)
+def _text_of(limit: int):
+    """Free text of at most `limit` characters (settings: max_text_chars)."""
+
+    def test(value):
+        if not isinstance(value, str):
+            raise ValueError("not text")
+        if len(value) > limit:
+            raise ValueError(f"text of {len(value)} characters is over the {limit} allowed")
+        return value
+
+    return test
 
 
 def _flag(value):
@@ -149,7 +163,7 @@ _CUSTOMS_CODE = _pattern(CUSTOMS_CODE, "a four-digit customs code")
 _DIRECTION = _one_of(DIRECTIONS)
 
 
-def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
+def _party(verdict: Verdict, record: dict, name: str, *, required: bool, max_text: int = MAX_TEXT_CHARS):
     """A `{code, name}` pair (trader, party, operating unit)."""
     value = record.get(name)
     if not _present(value):
@@ -160,7 +174,7 @@ def _party(verdict: Verdict, record: dict, name: str, *, required: bool):
         verdict.add(BAD_VALUE, f"{name}: not an object with code and name")
         return None
     code = _check(verdict, value, "code", _ENTERPRISE, label=f"{name}.code")
-    label = _check(verdict, value, "name", _text, label=f"{name}.name")
+    label = _check(verdict, value, "name", _text_of(max_text), label=f"{name}.name")
     return {"code": code, "name": label} if code is not None and label is not None else None
 
 
@@ -182,7 +196,9 @@ def licence_no_of(record) -> str | None:
     return None
 
 
-def validate_licence(record, *, issuer: str | None, units, text: str | None = None) -> tuple[Verdict, Licence | None]:
+def validate_licence(
+    record, *, issuer: str | None, units, text: str | None = None, max_text: int = MAX_TEXT_CHARS
+) -> tuple[Verdict, Licence | None]:
     """Checks one licence record of a batch from `issuer`. Returns the verdict, and the
     normalised licence when it passed every check but DUPLICATE_CONFLICT (the store's).
     `text` is `dumps(record)` when the caller has made it already (the stored record)."""
@@ -190,13 +206,17 @@ def validate_licence(record, *, issuer: str | None, units, text: str | None = No
     if not isinstance(record, dict):
         verdict.add(BAD_VALUE, "record: not a JSON object")
         return verdict, None
+    if fault(record):
+        verdict.add(BAD_VALUE, f"record: {fault(record)}")
+        return verdict, None
     number = _check(verdict, record, "licence_no", _LICENCE_NO)
     if number and issuer and LICENCE_NO.fullmatch(number).group(2) != issuer:
         verdict.add(ISSUER_MISMATCH, f"licence_no: issuer code {number[3:5]} is not the batch's {issuer}")
     direction = _check(verdict, record, "direction", _DIRECTION)
     issued_on = _check(verdict, record, "issued_on", parse_date)
-    trader = _party(verdict, record, "trader", required=True)
-    party = _party(verdict, record, "party", required=False)
+    _text = _text_of(max_text)
+    trader = _party(verdict, record, "trader", required=True, max_text=max_text)
+    party = _party(verdict, record, "party", required=False, max_text=max_text)
     commodity = record.get("commodity")
     hs_code = name = None
     if not _present(commodity):
@@ -291,8 +311,13 @@ def batch_identity(batch, where: str = "batch") -> str:
     if not isinstance(batch, dict):
         raise InputError(f"{where}: not a JSON object")
     batch_id = batch.get("batch_id")
-    if not isinstance(batch_id, str) or not batch_id.strip():
+    if not isinstance(batch_id, str) or not batch_id.strip() or fault(batch_id):
         raise InputError(f"{where}: batch_id missing or not text")
+    if len(batch_id) > MAX_ID_CHARS:
+        raise InputError(f"{where}: batch_id of {len(batch_id)} characters (at most {MAX_ID_CHARS})")
+    problem = own_fault(batch, besides=("records",))
+    if problem:
+        raise InputError(f"{where}: batch {batch_id}: {problem}")
     if not isinstance(batch.get("records"), list):
         raise InputError(f"{where}: batch {batch_id}: records missing or not a list")
     return batch_id
@@ -320,6 +345,8 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
     """(issuer, business_date, licence_nos), or InputError naming what is wrong."""
     if not isinstance(summary, dict):
         raise InputError(f"{where}: not a JSON object")
+    if fault(summary):
+        raise InputError(f"{where}: {fault(summary)}")
     issuer = summary.get("issuer")
     if not isinstance(issuer, str) or not ISSUER_CODE.fullmatch(issuer):
         raise InputError(f"{where}: issuer must be two capital letters")
@@ -328,29 +355,39 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
     except ValueError as exc:
         raise InputError(f"{where}: business_date: {exc}") from None
     numbers = summary.get("licence_nos")
-    if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+    if not isinstance(numbers, list):
         raise InputError(f"{where}: licence_nos must be a list of licence numbers")
+    for position, number in enumerate(numbers, 1):
+        match = LICENCE_NO.fullmatch(number) if isinstance(number, str) else None
+        if match is None or match.group(2) != issuer:
+            shown = repr(number)[:40]
+            raise InputError(
+                f"{where}: licence_nos item {position}: {shown} is not a licence number of issuer {issuer}"
+            )
     return issuer, business_date, list(dict.fromkeys(numbers))
 
 
 # ---------------------------------------------------------------- write-off (§6)
 
 
-def validate_writeoff(record, *, units) -> Verdict:
+def validate_writeoff(record, *, units, max_text: int = MAX_TEXT_CHARS) -> Verdict:
     """A customs write-off record: quantity and unit required unless it is a `cancel`."""
     verdict = Verdict()
     if not isinstance(record, dict):
         verdict.add(BAD_VALUE, "record: not a JSON object")
         return verdict
+    if fault(record):
+        verdict.add(BAD_VALUE, f"record: {fault(record)}")
+        return verdict
     _check(verdict, record, "licence_no", _LICENCE_NO)
     _check(verdict, record, "customs_code", _CUSTOMS_CODE)
-    _check(verdict, record, "declaration_no", _pattern(re.compile(r"[A-Za-z0-9-]{1,40}"), "a declaration number"))
+    _check(verdict, record, "declaration_no", _pattern(DECLARATION_NO, "a declaration number"))
     action = _check(verdict, record, "action", _one_of(ACTIONS))
     needs_amount = action != "cancel"
     _check(verdict, record, "quantity", quantity, required=needs_amount)
     _check(verdict, record, "unit", _unit(units), required=needs_amount)
     _check(verdict, record, "released_on", parse_date, required=needs_amount)
-    _party(verdict, record, "operating_unit", required=action == "release")
+    _party(verdict, record, "operating_unit", required=action == "release", max_text=max_text)
     return verdict
 
 

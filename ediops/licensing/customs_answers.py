@@ -11,8 +11,10 @@ from ediops import store
 from ediops.licensing import findings, rules
 from ediops.clock import iso
 from ediops.errors import InputError
+from ediops.licensing.contract import MAX_TEXT_CHARS
 from ediops.licensing.licence import add_event, add_events
 from ediops.store import forwards as forwards_db, licences as licences_db
+from ediops.licensing.strict import fault
 
 if TYPE_CHECKING:
     from ediops.store import Database
@@ -42,6 +44,8 @@ def record_customs_answer(db: Database, idempotency_key: str, answer: dict, *, n
 def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
     if not isinstance(answer, dict):
         raise InputError("customs answer: not a JSON object")
+    if fault(answer):
+        raise InputError(f"customs answer: {fault(answer)}")
     accepted = answer.get("accepted") or []
     rejected = answer.get("rejected") or []
     if not isinstance(accepted, list) or not all(isinstance(n, str) for n in accepted):
@@ -50,7 +54,9 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
         isinstance(r, dict) and isinstance(r.get("licence_no"), str) for r in rejected
     ):
         raise InputError("customs answer: rejected must be a list of {licence_no, reason}")
-    return accepted, [(r["licence_no"], None if r.get("reason") is None else str(r["reason"])) for r in rejected]
+    return accepted, [
+        (r["licence_no"], None if r.get("reason") is None else str(r["reason"])[:MAX_TEXT_CHARS]) for r in rejected
+    ]
 
 
 def _accepted(db: Database, numbers: list[str], *, at: str, key: str) -> None:

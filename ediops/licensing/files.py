@@ -1,45 +1,43 @@
-"""Records from files (contract §8): a JSON object, a JSON array or JSON Lines, each record
-with where it stood (line or array item), so a bad file is refused naming the place."""
+"""Records from files (contract §8, §15): a JSON object, a JSON array or JSON Lines, each
+record with where it stood (line or array item), so a bad file is refused naming the place.
+Every file goes through the one strict parser (strict.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ediops.errors import InputError
+from ediops.licensing.strict import NotJSON, loads
+
+MAX_FILE_BYTES = 32 * 1024 * 1024  # settings: max_file_bytes
 
 
-def _no_constants(name):
-    raise ValueError(f"{name} is not JSON")
-
-
-def _loads(text: str):
-    return json.loads(text, parse_constant=_no_constants)
-
-
-def load_records(path) -> list[tuple[str, object]]:
-    """Reads a JSON object, a JSON array or JSON Lines. Returns (location, value) pairs,
-    location naming the file and line (or array item). InputError on any parse error, so a
-    caller that parses every file first changes nothing when one is bad."""
+def load_records(path, *, max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, object]]:
+    """Reads a JSON object, a JSON array or JSON Lines (lines end at \\n or \\r\\n only, never at
+    U+2028 inside a string). Returns (location, value) pairs naming the file and line (or
+    array item). InputError for a file that is unreadable, empty, too big or not JSON, so a
+    caller that reads every file first changes nothing when one is bad."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size} bytes, over the {max_bytes} byte limit (settings: max_file_bytes)")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
-    if not text.strip():
-        return []
     try:
-        value = _loads(text)
-    except json.JSONDecodeError as exc:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not UTF-8 text") from None
+    if not text.strip():
+        raise InputError(f"{path}: empty file (no JSON value in it)")
+    try:
+        value = loads(text)
+    except NotJSON as exc:
         if exc.msg != "Extra data":
-            raise InputError(
-                f"{path}:{exc.lineno}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
-            ) from None
+            raise InputError(_located(path, exc.lineno or 1, exc)) from None
         return _json_lines(path, text)
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
     if isinstance(value, list):
         return [(f"{path}: item {i}", item) for i, item in enumerate(value, 1)]
     return [(str(path), value)]
@@ -47,15 +45,18 @@ def load_records(path) -> list[tuple[str, object]]:
 
 def _json_lines(path: Path, text: str) -> list[tuple[str, object]]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:
-            found.append((f"{path}:{number}", _loads(line)))
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{number}: not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
-            ) from None
-        except ValueError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON: {exc}") from None
+            found.append((f"{path}:{number}", loads(line)))
+        except NotJSON as exc:
+            raise InputError(_located(path, number, exc)) from None
     return found
+
+
+def _located(path: Path, line: int, exc: NotJSON) -> str:
+    if exc.colno:
+        return f"{path}:{line}: not valid JSON: {exc.msg} at column {exc.colno}"
+    return f"{path}:{line}: {exc}"

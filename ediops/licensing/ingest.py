@@ -55,9 +55,12 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
     rejected: list[dict] = []
     flagged: dict[str | None, list[dict]] = {}
     hashes = _stored_hashes(db, batch["records"])
+    max_text = int(config.settings.get("max_text_chars", contract.MAX_TEXT_CHARS))
     fresh: list[contract.Licence] = []
     for position, (record, text) in enumerate(zip(batch["records"], texts), 1):
-        verdict, licence = contract.validate_licence(record, issuer=issuer, units=config.units, text=text)
+        verdict, licence = contract.validate_licence(
+            record, issuer=issuer, units=config.units, text=text, max_text=max_text
+        )
         reasons = (
             sorted(set(header.reasons + verdict.reasons), key=contract.REASONS.index)
             if header.reasons or verdict.reasons
@@ -183,7 +186,8 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
 
 
 def _store_ack(db, ack: dict, *, at: str) -> None:
-    """The ack to send; a changed resend replaces it with a fresh key, to be delivered anew."""
+    """The ack to send, one per batch version under a fresh key: a changed resend gets its
+    own beside the original's, which is still delivered if it has not been yet (§15)."""
     feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=str(uuid.uuid4()))
 
 

@@ -23,7 +23,9 @@ def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: s
     touched: set[str] = set()
     with store.write(db):
         for record in records:
-            verdict = contract.validate_writeoff(record, units=config.units)
+            verdict = contract.validate_writeoff(
+                record, units=config.units, max_text=int(config.settings.get("max_text_chars", contract.MAX_TEXT_CHARS))
+            )
             if not verdict:
                 counts["invalid"] += 1
                 _reject(db, record, verdict, at=at)

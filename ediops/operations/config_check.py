@@ -233,7 +233,31 @@ SETTINGS: dict[str, Callable] = {
     "alert_check_seconds": positive_number,
     "alert_retry_seconds": positive_number,
     "alert_bell": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
+    # contract §15: isolated peers, bounded input, file modes
+    "peer_deadline_seconds": positive_number,
+    "peer_max_answer_bytes": positive_int,
+    "peer_rest_max_seconds": positive_number,
+    "feed_poll_seconds_by_issuer": lambda v: _per_issuer_seconds(v),
+    "max_file_bytes": positive_int,
+    "max_text_chars": positive_int,
+    "data_file_mode": lambda v: _file_mode(v),
 }
+
+
+def _per_issuer_seconds(value) -> str | None:
+    if not isinstance(value, dict):
+        return f"must be a table of issuer code = seconds, not {_kind(value)}"
+    for code, seconds in value.items():
+        problem = _issuer_code(code) or positive_number(seconds)
+        if problem:
+            return f"{code}: {problem}"
+    return None
+
+
+def _file_mode(value) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"0?[0-7]{3}", value):
+        return f'must be an octal mode in quotes like "0660", not {value!r}'
+    return None
 
 
 def check_settings(data: dict, sheet: Sheet) -> None:

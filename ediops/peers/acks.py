@@ -9,6 +9,7 @@ import json
 
 from ediops.peers.runtime import Engine, log
 from ediops.peers.client import PeerError
+from ediops.peers.secrets import redact
 from ediops.store import feeds as feeds_db, write
 
 FEED = "feed "  # batches.source of a polled batch: "feed AA"
@@ -21,27 +22,28 @@ def destination(engine: Engine, code: str | None, source: str | None):
     return engine.config.issuer(code) if code else None
 
 
-async def deliver(engine: Engine, batch_id: str) -> bool:
-    """POSTs one undelivered ack. True when the issuer took it (now or before)."""
+async def deliver(engine: Engine, key: str) -> bool:
+    """POSTs one undelivered ack (one batch version, by its key). True when the issuer took it
+    (now or before)."""
     db = engine.db
-    row = feeds_db.undelivered_ack(db, batch_id)
+    row = feeds_db.ack_to_send(db, key)
     if row is None:
         return True
-    code, body, key, source = row
+    code, body, source, batch_id = row
     issuer = destination(engine, code, source)
-    at = engine.at()
     with write(db, durable=True):  # the POST below follows it (contract §14)
         feeds_db.ack_tried(
-            db, key, at=at, error=None if issuer else f"issuer {code!r} is not configured: nowhere to send"
+            db, key, at=engine.at(), error=None if issuer else f"issuer {code!r} is not configured: nowhere to send"
         )
-    if issuer is None:
+    if issuer is None or engine.is_resting(issuer.name):
         return False
     try:
         await engine.client.post(issuer, "/acks", json.loads(body), key=key)
     except PeerError as exc:
         log.warning("ack %s not delivered: %s", batch_id, exc)
+        engine.rest(issuer.name, exc)
         with write(db):
-            feeds_db.ack_failed(db, key, str(exc))
+            feeds_db.ack_failed(db, key, redact(str(exc))[:500])
         return False
     with write(db):
         feeds_db.ack_delivered(db, key, at=engine.at())
@@ -50,13 +52,24 @@ async def deliver(engine: Engine, batch_id: str) -> bool:
 
 async def send_acks(engine: Engine) -> tuple[str, str]:
     """The `send-acks` window: every ack not yet taken, again, with its own key."""
-    pending = [batch_id for batch_id, _, _ in feeds_db.undelivered_acks(engine.db)]
+    pending = feeds_db.acks_to_deliver(engine.db)
     limit = asyncio.Semaphore(int(engine.setting("peer_concurrency")))
 
-    async def one(batch_id: str) -> bool:
+    async def one(keys: list[str]) -> int:
         async with limit:
-            return await deliver(engine, batch_id)
+            return await deliver_in_order(engine, keys)
 
-    results = await asyncio.gather(*(one(b) for b in pending))
-    failed = results.count(False)
-    return ("partial" if failed else "ok"), f"{len(pending) - failed} of {len(pending)} acknowledgements delivered"
+    delivered = sum(await asyncio.gather(*(one(keys) for keys in pending.values())))
+    total = sum(map(len, pending.values()))
+    return ("partial" if delivered < total else "ok"), f"{delivered} of {total} acknowledgements delivered"
+
+
+async def deliver_in_order(engine: Engine, keys: list[str]) -> int:
+    """One batch's versions, oldest first; stops at the first the issuer did not take, so a
+    later version never overtakes an earlier one. Returns how many were taken."""
+    taken = 0
+    for key in keys:
+        if not await deliver(engine, key):
+            break
+        taken += 1
+    return taken

@@ -1,40 +1,81 @@
-"""Calls to the centre's peers (contract §10): one httpx.AsyncClient per process, explicit
-timeouts, a bearer token per peer, bounded response bodies, JSON only.
+"""Calls to the centre's peers (contract §10, §15): one httpx.AsyncClient per process, a
+deadline for each whole call, a bearer token per peer, bounded response bodies, JSON only.
 
-Timeouts, connection errors and 5xx are retried with backoff (tenacity) under the same
-`Idempotency-Key`; 4xx and malformed answers are not, since sending again cannot fix them
-(design.md: Network)."""
+Each call (every attempt and every wait between them) ends within its deadline, however the
+peer dribbles its answer: httpx's read timeout is per read, so an answer of one byte every
+few seconds would otherwise hold the caller for ever. Timeouts, connection errors, 429 and
+5xx are retried with backoff (tenacity) under the same `Idempotency-Key`, within the deadline;
+a `Retry-After` longer than the wait allowed here ends the call with `retry_after` set, and
+the caller leaves the peer alone until then (bounded). Redirects are not followed. 4xx and
+malformed answers are not retried: sending again cannot fix them (design.md: Network).
+
+Every error text is redacted of the peer's token before it exists (contract §15: secrets)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
+from email.utils import parsedate_to_datetime
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
 from ediops.config import Peer
 from ediops.errors import EdiopsError, InputError
+from ediops.licensing import strict
+from ediops.peers.secrets import redact
+from ediops.text import clean
 
 log = logging.getLogger("ediops.peers")
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
+DEADLINE_SECONDS = 30.0  # a whole call, retries included (settings: peer_deadline_seconds)
 TIMEOUT = httpx.Timeout(connect=3.0, read=20.0, write=20.0, pool=10.0)
-LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+RETRY_STATUSES = (429, 502, 503, 504)
 
 
 class PeerError(EdiopsError):
-    """A call to a peer failed; `transient` says whether trying again later may help."""
+    """A call to a peer failed; `transient` says whether trying again later may help, and
+    `retry_after` (seconds) when the peer said when."""
 
-    def __init__(self, peer: str, message: str, *, transient: bool, status: int | None = None):
-        super().__init__(f"{peer}: {message}")
+    def __init__(
+        self,
+        peer: str,
+        message: str,
+        *,
+        transient: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+        secret: str | None = None,
+    ):
+        super().__init__(redact(f"{peer}: {message}", secret))
         self.peer = peer
         self.transient = transient
         self.status = status
+        self.retry_after = retry_after
 
 
 def _transient(exc: BaseException) -> bool:
     return isinstance(exc, PeerError) and exc.transient
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(min(int(value), 10**7))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 class PeerClient:
@@ -46,12 +87,14 @@ class PeerClient:
         attempts: int = 4,
         max_wait: float = 4.0,
         max_body: int = MAX_BODY_BYTES,
+        deadline: float = DEADLINE_SECONDS,
         timeout: httpx.Timeout = TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
         self.attempts = attempts
         self.max_wait = max_wait
         self.max_body = max_body
+        self.deadline = deadline
         self._client = httpx.AsyncClient(
             timeout=timeout, limits=LIMITS, transport=transport, follow_redirects=False, trust_env=False
         )
@@ -71,12 +114,21 @@ class PeerClient:
         """`post` of a JSON text made already (e.g. from records stored as JSON text)."""
         return await self._retrying(peer, "POST", path, content=text.encode("utf-8"), key=key)
 
+    def _wait(self, state) -> float:
+        """Backoff, or the peer's own Retry-After when it is short enough to wait for here."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, PeerError) and exc.retry_after is not None:
+            return exc.retry_after
+        return wait_exponential_jitter(multiplier=0.2, max=self.max_wait)(state)
+
     async def _retrying(self, peer: Peer, method: str, path: str, **kw):
+        loop = asyncio.get_running_loop()
+        end = loop.time() + self.deadline
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.attempts),
+            stop=stop_after_attempt(self.attempts) | stop_after_delay(self.deadline),
             reraise=True,
-            wait=wait_exponential_jitter(multiplier=0.2, max=self.max_wait),
-            retry=retry_if_exception(_transient),
+            wait=self._wait,
+            retry=retry_if_exception(self._may_retry(end)),
             before_sleep=lambda state: log.warning(
                 "retrying %s %s%s (attempt %d): %s",
                 method,
@@ -88,7 +140,26 @@ class PeerClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._once(peer, method, path, **kw)
+                try:
+                    async with asyncio.timeout_at(end):
+                        return await self._once(peer, method, path, **kw)
+                except TimeoutError:
+                    raise PeerError(
+                        peer.name,
+                        f"{method} {path}: no complete answer within {self.deadline:g} s",
+                        transient=True,
+                    ) from None
+
+    def _may_retry(self, end: float):
+        """Transient, and any Retry-After both short (at most max_wait) and within the deadline."""
+
+        def check(exc: BaseException) -> bool:
+            if not _transient(exc):
+                return False
+            wait = exc.retry_after
+            return wait is None or (wait <= self.max_wait and asyncio.get_running_loop().time() + wait < end)
+
+        return check
 
     async def _once(self, peer: Peer, method: str, path: str, *, params=None, content=None, key=None, missing_ok=False):
         try:
@@ -100,49 +171,64 @@ class PeerClient:
             headers["Content-Type"] = "application/json"
             headers["Idempotency-Key"] = key
         url = peer.url + path
+
+        def fail(message: str, *, transient: bool, status: int | None = None, retry_after=None) -> PeerError:
+            return PeerError(
+                peer.name,
+                f"{method} {path}: {message}",
+                transient=transient,
+                status=status,
+                retry_after=retry_after,
+                secret=token,
+            )
+
         try:
             async with self._client.stream(method, url, params=params, content=content, headers=headers) as response:
-                if response.status_code == 404 and missing_ok:
+                status = response.status_code
+                if status == 404 and missing_ok:
                     return None
-                if response.status_code >= 500:
-                    raise PeerError(
-                        peer.name,
-                        f"{method} {path}: HTTP {response.status_code}",
-                        transient=True,
-                        status=response.status_code,
-                    )
-                if response.status_code >= 400:
-                    hint = " (check the peer's token)" if response.status_code in (401, 403) else ""
-                    raise PeerError(
-                        peer.name,
-                        f"{method} {path}: HTTP {response.status_code}{hint}",
+                if 300 <= status < 400:
+                    where = clean(response.headers.get("location", "nowhere"))[:200]
+                    raise fail(
+                        f"HTTP {status} redirect to {where} not followed (check the peer's url)",
                         transient=False,
-                        status=response.status_code,
+                        status=status,
                     )
-                body = await self._read(peer, method, path, response)
+                if status in RETRY_STATUSES or status >= 500:
+                    wait = retry_after_seconds(response.headers.get("retry-after"))
+                    raise fail(
+                        f"HTTP {status}" + (f" (Retry-After {wait:g} s)" if wait is not None else ""),
+                        transient=True,
+                        status=status,
+                        retry_after=wait,
+                    )
+                if status >= 400:
+                    hint = " (check the peer's token)" if status in (401, 403) else ""
+                    raise fail(f"HTTP {status}{hint}", transient=False, status=status)
+                body = await self._read(response, fail)
         except httpx.TimeoutException as exc:
-            raise PeerError(peer.name, f"{method} {path}: timed out ({type(exc).__name__})", transient=True) from None
+            raise fail(f"timed out ({type(exc).__name__})", transient=True) from None
         except httpx.TransportError as exc:
-            raise PeerError(peer.name, f"{method} {path}: {type(exc).__name__}: {exc}", transient=True) from None
+            raise fail(f"{type(exc).__name__}: {exc}", transient=True) from None
+        except httpx.InvalidURL as exc:
+            raise fail(f"bad url: {exc}", transient=False) from None
         try:
-            return json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise PeerError(peer.name, f"{method} {path}: answer is not valid JSON ({exc})", transient=False) from None
+            return strict.loads(body)
+        except InputError as exc:
+            raise fail(f"answer is not valid JSON ({exc})", transient=False) from None
 
-    async def _read(self, peer: Peer, method: str, path: str, response: httpx.Response) -> bytes:
+    async def _read(self, response: httpx.Response, fail) -> bytes:
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
-            raise PeerError(
-                peer.name,
-                f"{method} {path}: answer is {kind or 'untyped'}, not application/json",
+            raise fail(
+                f"answer is {clean(kind)[:80] or 'untyped'}, not application/json",
                 transient=False,
                 status=response.status_code,
             )
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body:
-            raise PeerError(
-                peer.name,
-                f"{method} {path}: answer of {declared} bytes is over the {self.max_body} byte limit",
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
+            raise fail(
+                f"answer of {declared} bytes is over the {self.max_body} byte limit",
                 transient=False,
                 status=response.status_code,
             )
@@ -150,11 +236,6 @@ class PeerClient:
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self.max_body:
-                raise PeerError(
-                    peer.name,
-                    f"{method} {path}: answer over the {self.max_body} byte limit",
-                    transient=False,
-                    status=response.status_code,
-                )
+                raise fail(f"answer over the {self.max_body} byte limit", transient=False, status=response.status_code)
             chunks.append(chunk)
         return b"".join(chunks)

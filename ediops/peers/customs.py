@@ -18,6 +18,7 @@ from ediops.peers.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_events
 from ediops.peers.client import PeerError
+from ediops.peers.secrets import redact
 from ediops.store import forwards as forwards_db, licences as licences_db, write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
@@ -64,7 +65,7 @@ def _mark_sent(engine: Engine, key: str) -> str:
 
 async def send(engine: Engine, key: str) -> bool:
     """POSTs one forward (same key as ever) and records customs' answer. True when answered."""
-    if key in engine.in_flight or engine.config.customs is None:
+    if key in engine.in_flight or engine.config.customs is None or engine.is_resting("customs"):
         return False
     status = forwards_db.forward_status(engine.db, key)
     if status is None or status == forwards_db.ANSWERED:
@@ -79,7 +80,7 @@ async def send(engine: Engine, key: str) -> bool:
             permanent = not getattr(exc, "transient", False)
             peer_failed(engine, "customs", exc)
             with write(engine.db):
-                forwards_db.forward_failed(engine.db, key, str(exc), permanent=permanent)
+                forwards_db.forward_failed(engine.db, key, redact(str(exc))[:500], permanent=permanent)
             return False
         peer_ok(engine, "customs")
         return True

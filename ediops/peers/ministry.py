@@ -9,6 +9,7 @@ import uuid
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.peers.client import PeerError
+from ediops.peers.secrets import redact
 from ediops.store import forwards as forwards_db, write
 
 CURSOR = "customs writeoffs"
@@ -45,7 +46,7 @@ async def _send(engine: Engine, key: str) -> bool:
     except PeerError as exc:
         peer_failed(engine, "ministry", exc)
         with write(db):
-            forwards_db.relay_failed(db, key, str(exc), transient=exc.transient)
+            forwards_db.relay_failed(db, key, redact(str(exc))[:500], transient=exc.transient)
         return False
     at = engine.at()
     with write(db):
@@ -64,6 +65,8 @@ async def relay(engine: Engine) -> tuple[int, int]:
     keys = forwards_db.relays_to_send(engine.db)
     delivered = 0
     for key in keys:
+        if engine.is_resting("ministry"):
+            break
         delivered += await _send(engine, key)
     return delivered, len(keys)
 
@@ -71,7 +74,7 @@ async def relay(engine: Engine) -> tuple[int, int]:
 async def pull_writeoffs(engine: Engine) -> tuple[str, str]:
     """The `pull-writeoffs` window: pull, apply the rules, pass releases on."""
     outcome, parts = "ok", []
-    if engine.config.customs is not None:
+    if engine.config.customs is not None and not engine.is_resting("customs"):
         try:
             totals = await pull(engine)
             peer_ok(engine, "customs")

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
+from ediops.licensing.strict import fault, own_fault
 from ediops.peers.client import PeerClient, PeerError
+from ediops.peers.secrets import redact
 from ediops.store import feeds as feeds_db, write
 
 if TYPE_CHECKING:
@@ -30,6 +32,9 @@ DEFAULTS = {
     "peer_concurrency": 8,  # issuers polled at the same time
     "peer_attempts": 4,  # tries per call on timeouts, connection errors and 5xx
     "lease_seconds": 15,  # a leader that stops renewing is replaced after this
+    "peer_deadline_seconds": 30,  # a whole call to a peer, retries included, however it dribbles
+    "peer_max_answer_bytes": 8 * 1024 * 1024,  # a peer's answer
+    "peer_rest_max_seconds": 900,  # the longest a peer's Retry-After keeps the centre away
 }
 
 
@@ -41,6 +46,17 @@ class Engine:
     client: PeerClient
     locks: dict = field(default_factory=lambda: defaultdict(asyncio.Lock))
     in_flight: set = field(default_factory=set)
+    resting: dict = field(default_factory=dict)  # peer -> loop time its Retry-After ends
+
+    def rest(self, peer: str, error: PeerError) -> None:
+        """A peer that said `Retry-After` is left alone that long, at most peer_rest_max_seconds."""
+        if error.retry_after:
+            wait = min(error.retry_after, float(self.setting("peer_rest_max_seconds")))
+            self.resting[peer] = asyncio.get_running_loop().time() + wait
+
+    def is_resting(self, peer: str) -> bool:
+        until = self.resting.get(peer)
+        return until is not None and asyncio.get_running_loop().time() < until
 
     def setting(self, name: str):
         return self.config.settings.get(name, DEFAULTS.get(name))
@@ -50,7 +66,12 @@ class Engine:
 
 
 def client_for(config: Config) -> PeerClient:
-    return PeerClient(attempts=int(config.settings.get("peer_attempts", DEFAULTS["peer_attempts"])))
+    setting = lambda name: config.settings.get(name, DEFAULTS[name])  # noqa: E731
+    return PeerClient(
+        attempts=int(setting("peer_attempts")),
+        deadline=float(setting("peer_deadline_seconds")),
+        max_body=int(setting("peer_max_answer_bytes")),
+    )
 
 
 def peer_ok(engine: Engine, peer: str) -> None:
@@ -66,8 +87,12 @@ def peer_ok(engine: Engine, peer: str) -> None:
 
 
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
-    """Logs the failure and starts (or continues) the peer's failing period."""
+    """Logs the failure and starts (or continues) the peer's failing period; the text stored
+    is redacted like the log (contract §15)."""
     log.warning("peer call failed: %s", error)
+    if isinstance(error, PeerError):
+        engine.rest(peer, error)
+    error = redact(str(error))[:500]
     at = engine.at()
     with write(engine.db):
         feeds_db.peer_failed(engine.db, peer, str(error), at=at)
@@ -82,23 +107,39 @@ def set_cursor(engine: Engine, peer: str, value: str) -> None:
     feeds_db.set_cursor(engine.db, peer, value, at=engine.at())
 
 
-async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store) -> list:
+MAX_CURSOR_CHARS = 200
+
+
+async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store, skip=None) -> list:
     """Pages a `GET path?after=CURSOR` feed (contract §10) to its end. `await store(items, next)`
-    must keep the items and move the cursor in one write; its results are returned.
-    Raises PeerError for a failing peer or an answer that is not `{field: [...], "next": ...}`."""
+    must keep the items and move the cursor in one write; its results are returned. A page
+    that cannot be used but says where to go next is `skip(problem, answer, next)`-ed when the
+    caller gives `skip` (recorded, flagged, passed: contract §15), else it fails the feed.
+    Raises PeerError for a failing peer or an answer with no usable `next`."""
     results = []
     for _ in range(MAX_PAGES):
         after = cursor(engine, cursor_name)
         answer = await engine.client.get(peer, path, params={"after": after} if after else None)
+        shape = f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}'
+        if not isinstance(answer, dict):
+            raise PeerError(peer.name, shape, transient=False)
+        raw_next = answer.get("next")
         if (
-            not isinstance(answer, dict)
-            or not isinstance(answer.get(field), list)
-            or not isinstance(answer.get("next"), (str, int))
+            not isinstance(raw_next, (str, int))
+            or isinstance(raw_next, bool)
+            or fault(raw_next)
+            or len(str(raw_next)) > MAX_CURSOR_CHARS
         ):
-            raise PeerError(
-                peer.name, f'GET {path}: answer is not {{"{field}": [...], "next": CURSOR}}', transient=False
-            )
-        items, next_cursor = answer[field], str(answer["next"])
+            raise PeerError(peer.name, f"{shape} (no usable next)", transient=False)
+        items, next_cursor = answer.get(field), str(raw_next)
+        problem = own_fault(answer, besides=(field,)) or (None if isinstance(items, list) else shape)
+        if problem:
+            if skip is None:
+                raise PeerError(peer.name, f"GET {path}: {problem}", transient=False)
+            if next_cursor == after:  # recorded once; the feed is failing until it moves
+                raise PeerError(peer.name, f"GET {path}: {problem} (and next does not move)", transient=False)
+            results.append(skip(problem, answer, next_cursor))
+            continue
         if not items and next_cursor == after:
             break
         results.append(await store(items, next_cursor))

@@ -11,6 +11,7 @@ import sys
 
 from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader, new_holder
+from ediops.peers.secrets import redact
 from ediops.store import scheduling as scheduling_db
 from ediops.text import clean
 
@@ -18,10 +19,11 @@ log = logging.getLogger("ediops.daemon")
 
 
 class CleanFormatter(logging.Formatter):
-    """Log lines carry text from peers: no control characters reach a terminal or journal."""
+    """Log lines carry text from peers: no control characters reach a terminal or journal, and
+    no secret (a token an error text carried) reaches the log (contract §15)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return clean(super().format(record), multiline=True)
+        return clean(redact(super().format(record)), multiline=True)
 
 
 def setup_logging(level: int = logging.INFO) -> None:
@@ -45,8 +47,26 @@ async def _lead(db, config, clock, holder: str) -> None:
     log.info("daemon %s stopped", holder)
 
 
+def check_tokens(config) -> int:
+    """Each peer's token read once at start (contract §15): a bad one is one line naming its
+    file or variable, never its value; that peer then fails on its own, the others go on."""
+    from ediops.errors import InputError
+
+    bad = 0
+    for peer in (config.customs, config.ministry, *config.issuers, *config.bureaus):
+        if peer is None:
+            continue
+        try:
+            peer.token()
+        except InputError as exc:
+            log.error("configuration: %s", exc)
+            bad += 1
+    return bad
+
+
 def run_daemon(ctx) -> int:
     setup_logging()
+    check_tokens(ctx.config)
     asyncio.run(_lead(ctx.db, ctx.config, ctx.clock, new_holder("daemon")))
     return 0
 

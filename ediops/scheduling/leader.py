@@ -27,7 +27,8 @@ from ediops.licensing.resend import RESEND
 from ediops.peers import resends
 from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
-from ediops.scheduling.work import WORK, feed_pass
+from ediops.scheduling.polling import FeedPollers
+from ediops.scheduling.work import WORK
 from ediops.store import scheduling as scheduling_db, write
 
 log = logging.getLogger("ediops.leader")
@@ -63,7 +64,7 @@ class Leader:
         self.tasks: set[asyncio.Task] = set()
         self.triggers = {w: scheduler.trigger(config, w) for w in scheduler.WINDOWS}
         self.scheduler: AsyncIOScheduler | None = None
-        self._feed_task: asyncio.Task | None = None
+        self.pollers = FeedPollers(self.engine, self._spawn)
         self.alerts = AlertPass(self.engine)
         self._alert_task: asyncio.Task | None = None
         self._standing_by = False
@@ -74,7 +75,7 @@ class Leader:
         """Bids for the lease every couple of seconds until `stop`; leads while it holds it."""
         self._start_scheduler()
         try:
-            next_feed = next_renew = next_alert = 0.0
+            next_renew = next_alert = 0.0
             loop = asyncio.get_running_loop()
             renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
@@ -84,9 +85,7 @@ class Leader:
                         next_renew = loop.time() + renew_every
                     if self.token is not None:
                         self._take_commands()
-                        if loop.time() >= next_feed and (self._feed_task is None or self._feed_task.done()):
-                            self._feed_task = self._spawn(feed_pass(self.engine), "feed pass")
-                            next_feed = loop.time() + float(self.engine.setting("feed_poll_seconds"))
+                        self.pollers.tick()
                         alert_time = loop.time() >= next_alert or self.alerts.due()  # a step due: at once
                         if alert_time and (self._alert_task is None or self._alert_task.done()):
                             self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # contract §12
@@ -142,6 +141,10 @@ class Leader:
             log.info("leader: %s took the lease (token %s)", self.holder, token)
             self.token = token
             self.scheduler.resume()
+            for window, occurrence, holder in lease.fail_interrupted(self.db, token=token, at=self.clock.iso()):
+                log.warning(
+                    "run window=%s occurrence=%s of %s was interrupted: marked failed", window, occurrence, holder
+                )
             self._spawn(self.catch_up(), "catch-up")
         elif token is None and self.token is not None:
             log.warning("leader: %s lost the lease", self.holder)
@@ -161,15 +164,18 @@ class Leader:
             await self.run_occurrence(window, iso(occurrence), scheduled=True)
 
     async def catch_up(self) -> None:
-        """Each window whose latest occurrence of the last 24 h has not run runs once now."""
+        """Each window whose latest occurrence of the last 24 h has not run (or whose run was
+        interrupted by its leader's death) runs once now."""
         now = self.clock.now()
         for window, cron in self.triggers.items():
             occurrence = scheduler.latest_occurrence(cron, now) if cron else None
             if occurrence is None:
                 continue
-            if scheduling_db.has_run(self.db, window, iso(occurrence)):
+            ran = scheduling_db.run_state(self.db, window, iso(occurrence))
+            if ran == "done":
                 continue
-            await self.run_occurrence(window, iso(occurrence), scheduled=True, note="missed while no leader ran")
+            note = "run again: its leader died mid-run" if ran == "interrupted" else "missed while no leader ran"
+            await self.run_occurrence(window, iso(occurrence), scheduled=True, note=note)
 
     async def run_occurrence(
         self, window: str, occurrence: str, *, scheduled: bool, note: str | None = None

@@ -2,8 +2,9 @@
 inside BEGIN IMMEDIATE, with an expiry and a rising token (design.md: Processes).
 
 The run ledger (`window_runs`) makes each (window, occurrence) run once: an occurrence is
-claimed with INSERT ... ON CONFLICT DO NOTHING in the transaction that checks the token,
-so a leader that lost its lease cannot claim anything.
+claimed with INSERT ... ON CONFLICT in the transaction that checks the token, so a leader
+that lost its lease cannot claim anything; a run cut off by its leader's death is marked
+failed by the next leader and may be claimed once more.
 
 Expiry is wall-clock time (time.time()): it measures whether a process is alive, which a
 replayed business clock (`--now`) says nothing about."""
@@ -59,10 +60,18 @@ def check(db: Database, holder: str, token: int) -> None:
 
 
 def claim(db: Database, window: str, occurrence: str, *, holder: str, token: int, at: str) -> bool:
-    """Claims one occurrence of a window for this leader. False when it ran (or runs) already."""
+    """Claims one occurrence of a window for this leader. False when it ran (or runs) already;
+    an occurrence whose run was interrupted (its leader died) may be claimed once more."""
     with write(db):
         check(db, holder, token)
         return scheduling_db.claim_run(db, window, occurrence, token=token, holder=holder, at=at)
+
+
+def fail_interrupted(db: Database, *, token: int, at: str) -> list[tuple[str, str, str]]:
+    """On taking the lease: every run still `running` under an older token lost its leader
+    mid-way; it is marked failed (and so may run again). Returns (window, occurrence, holder)."""
+    with write(db):
+        return scheduling_db.fail_interrupted_runs(db, token=token, at=at)
 
 
 def finish(db: Database, window: str, occurrence: str, *, outcome: str, detail: str | None, at: str) -> None:

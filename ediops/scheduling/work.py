@@ -1,5 +1,5 @@
-"""The work of each transmission window, and the leader's frequent feed pass that sends
-urgent licences on within seconds. Each returns (outcome, detail) for the run ledger."""
+"""The work of each transmission window; each returns (outcome, detail) for the run ledger.
+The leader's feeds between windows, and the urgent path, are scheduling/polling.py's."""
 
 from __future__ import annotations
 
@@ -30,14 +30,6 @@ async def reconcile_window(engine: Engine) -> tuple[str, str]:
     result = _reconcile_now(engine)
     opened = ", ".join(f"{code} {n}" for code, n in result["open"].items() if n) or "none"
     return "ok", f"{stored} summaries fetched; open: {opened}"
-
-
-async def feed_pass(engine: Engine) -> None:
-    """Between windows: new batches in, acknowledged, urgent licences forwarded, unanswered
-    forwards retried (with backoff)."""
-    await feeds.poll_all(engine)
-    await customs.forward_urgent(engine)
-    await customs.send_pending(engine)
 
 
 async def backup_window(engine: Engine) -> tuple[str, str]:

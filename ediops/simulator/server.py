@@ -57,6 +57,8 @@ class Peers:
     def __init__(self, sim: Simulator, *, host_override: str | None = None):
         self.sim = sim
         self.endpoints: dict[tuple[str, int], Endpoint] = {}
+        self._switch_lock = asyncio.Lock()
+        self._switching: asyncio.Task | None = None
         self.sink = Sink()  # the alerts' json:// channels of the demo post here, beside customs
         config = sim.config
         named = [("customs", "customs", config.customs), ("ministry", "ministry", config.ministry)]
@@ -80,7 +82,12 @@ class Peers:
                 self.sim.faults.update(change)
             except (ValueError, TypeError, AttributeError) as exc:
                 return _json({"error": str(exc)}, 400)
-            await self.apply_down()
+            if self._down(endpoint):
+                # Stopping the server this request came through would cancel the request (and
+                # the stop with it): answer first, and let the switch happen beside it.
+                self._switching = asyncio.create_task(self.apply_down())
+            else:
+                await self.apply_down()
             return _json(self.sim.faults.as_dict())
 
         async def peer(request: Request) -> Response:
@@ -193,11 +200,17 @@ class Peers:
     async def _stop(self, endpoint: Endpoint) -> None:
         if endpoint.server is not None:
             endpoint.server.should_exit = True
-            with contextlib.suppress(Exception):
-                await endpoint.task
-            endpoint.server = endpoint.task = None
+            try:
+                with contextlib.suppress(Exception):
+                    await endpoint.task
+            finally:  # even if cancelled: a server told to exit is down, and may be started again
+                endpoint.server = endpoint.task = None
 
     async def apply_down(self) -> None:
+        async with self._switch_lock:  # one switch at a time, from whichever port it was asked
+            await self._apply_down()
+
+    async def _apply_down(self) -> None:
         for endpoint in self.endpoints.values():
             down = self._down(endpoint)
             if down and endpoint.server is not None:

@@ -33,6 +33,7 @@ BUSY_TIMEOUT_MS = 10_000
 # returns, and with it every commit before it (contract §14; bench/NOTES.md: durability).
 SYNCHRONOUS = "NORMAL"
 DURABLE = "FULL"
+FILE_MODE = 0o660  # group-writable for the desks' group, never world-readable (settings: data_file_mode)
 
 
 def default_path() -> Path:
@@ -43,13 +44,14 @@ def default_path() -> Path:
     return base / "ediops" / "ediops.db"
 
 
-def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
-    """Open the store with the pragmas every connection needs, migrated to the current schema."""
+def connect(path: str | os.PathLike | None = None, *, migrate: bool = True, mode: int | None = None) -> Database:
+    """Open the store with the pragmas every connection needs, migrated to the current schema.
+    A new file is created with `mode` (settings: data_file_mode), whatever the umask."""
     import sqlite_utils  # here, not at import: 45 ms the desk's start does without (bench/NOTES.md)
 
     path = Path(path) if path else default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    _create(path)
+    _create(path, FILE_MODE if mode is None else mode)
     conn = _open(path)
     _use_wal(conn)
     db = sqlite_utils.Database(conn)
@@ -58,14 +60,18 @@ def connect(path: str | os.PathLike | None = None, *, migrate: bool = True) -> D
     return db
 
 
-def _create(path: Path) -> None:
-    """A new data file is made 0660 less the umask (SQLite would make it 0644): under the
-    daemon's UMask=0007 in the desk group's setgid directory, every desk can write it, and
-    SQLite gives its -wal and -shm files the same mode (docs/ssh.md)."""
+def _create(path: Path, mode: int) -> None:
+    """Creates a missing data file with exactly `mode`: SQLite would use 0644 less the umask,
+    and gives the -wal and -shm files the data file's mode, so this decides all three. In a
+    setgid directory (docs/ssh.md) the group is the directory's, so every desk can write."""
     try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except FileExistsError:
-        pass
+        return
+    try:
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -153,6 +159,21 @@ def write(db: Database, *, durable: bool = False) -> Iterator[Database]:
     finally:
         if durable:
             db.conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+
+
+@contextmanager
+def savepoint(db: Database, name: str = "part") -> Iterator[Database]:
+    """A part of the current write that fails alone: rolled back to its start on any error,
+    which is re-raised; the rest of the transaction stands."""
+    db.conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute(f"ROLLBACK TO {name}")
+        db.conn.execute(f"RELEASE {name}")
+        raise
+    else:
+        db.conn.execute(f"RELEASE {name}")
 
 
 def data_version(db: Queryable) -> int:

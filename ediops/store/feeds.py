@@ -37,7 +37,7 @@ def ack_for_resend(db, batch_id: str) -> dict | None:
     found = _dicts(
         db.execute(
             "SELECT a.batch_id, a.issuer, a.body, a.delivered_at, b.source FROM acks a "
-            "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ?",
+            "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? ORDER BY a.id DESC LIMIT 1",
             [batch_id],
         )
     )
@@ -111,8 +111,8 @@ def ack_done(db, resend_id: int, *, at: str, error: str | None) -> None:
     )
     if error is None:
         db.execute(
-            "UPDATE acks SET delivered_at = ?, last_error = NULL WHERE delivered_at IS NULL AND batch_id = "
-            "(SELECT batch_id FROM resends WHERE id = ?)",
+            "UPDATE acks SET delivered_at = ?, last_error = NULL WHERE delivered_at IS NULL AND id = "
+            "(SELECT max(id) FROM acks WHERE batch_id = (SELECT batch_id FROM resends WHERE id = ?))",
             [at, resend_id],
         )
 
@@ -232,35 +232,51 @@ def has_daily_batch(db: Queryable, issuer: str, business_date: str) -> bool:
 
 
 def ack_body(db: Queryable, batch_id: str) -> str | None:
-    row = db.execute("SELECT body FROM acks WHERE batch_id = ?", [batch_id]).fetchone()
+    """The latest version's ack of a batch."""
+    row = db.execute("SELECT body FROM acks WHERE batch_id = ? ORDER BY id DESC LIMIT 1", [batch_id]).fetchone()
     return row[0] if row else None
 
 
 def put_ack(db: Database, batch_id: str, issuer: str | None, body: str, *, at: str, key: str) -> None:
-    """The ack to send; a changed resend replaces it with a fresh key, to be delivered anew."""
+    """The ack of one batch version (a changed resend gets its own beside the original's)."""
     db.execute(
-        "INSERT INTO acks (batch_id, issuer, body, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(batch_id) DO UPDATE SET issuer = excluded.issuer, body = excluded.body, "
-        "created_at = excluded.created_at, idempotency_key = excluded.idempotency_key, attempts = 0, "
-        "delivered_at = NULL, last_attempt_at = NULL, last_error = NULL",
+        "INSERT INTO acks (batch_id, issuer, body, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?)",
         [batch_id, issuer, body, at, key],
     )
 
 
-def undelivered_ack(db: Queryable, batch_id: str) -> tuple[str | None, str, str, str | None] | None:
-    """(issuer, body, key, the batch's source) of an ack not yet delivered, or None."""
-    return db.execute(
-        "SELECT a.issuer, a.body, a.idempotency_key, b.source FROM acks a "
-        "LEFT JOIN batches b USING (batch_id) WHERE a.batch_id = ? AND a.delivered_at IS NULL",
-        [batch_id],
-    ).fetchone()
-
-
 def undelivered_acks(db: Queryable) -> list[tuple[str, str | None, str]]:
-    """(batch_id, issuer, created_at) of every ack not yet delivered, oldest first."""
+    """(batch_id, issuer, created_at of its oldest undelivered version) of every batch with an
+    ack not yet delivered, oldest first."""
     return db.execute(
-        "SELECT batch_id, issuer, created_at FROM acks WHERE delivered_at IS NULL ORDER BY created_at"
+        "SELECT batch_id, issuer, min(created_at) AS since FROM acks WHERE delivered_at IS NULL "
+        "GROUP BY batch_id ORDER BY since"
     ).fetchall()
+
+
+def acks_to_deliver(db: Queryable, batch_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """batch_id -> keys of its acks not yet taken, oldest version first (all, or these batches)."""
+    if batch_ids is None:
+        rows = db.execute("SELECT id, batch_id, idempotency_key FROM acks WHERE delivered_at IS NULL").fetchall()
+    else:
+        rows = rows_in(
+            db,
+            "SELECT id, batch_id, idempotency_key FROM acks WHERE delivered_at IS NULL AND batch_id IN ({})",
+            batch_ids,
+        )
+    found: dict[str, list[str]] = {}
+    for _, batch_id, key in sorted(rows):
+        found.setdefault(batch_id, []).append(key)
+    return found
+
+
+def ack_to_send(db: Queryable, key: str) -> tuple | None:
+    """(issuer code, body, batch source, batch_id) of an undelivered ack, or None."""
+    return db.execute(
+        "SELECT a.issuer, a.body, b.source, a.batch_id FROM acks a LEFT JOIN batches b USING (batch_id) "
+        "WHERE a.idempotency_key = ? AND a.delivered_at IS NULL",
+        [key],
+    ).fetchone()
 
 
 def ack_tried(db: Database, key: str, *, at: str, error: str | None) -> None:

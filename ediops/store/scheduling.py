@@ -48,26 +48,47 @@ def end_lease(db: Database, holder: str, token: int) -> None:
 
 
 def claim_run(db: Database, window: str, occurrence: str, *, token: int, holder: str, at: str) -> bool:
-    """The occurrence is ours to run; False when it ran (or runs) already."""
+    """The occurrence is ours to run; False when it ran (or runs) already. A run interrupted by
+    its leader's death (and marked so) may be claimed again, by a later token."""
     cursor = db.execute(
         "INSERT INTO window_runs (window, occurrence, token, holder, started_at, outcome) "
-        "VALUES (?, ?, ?, ?, ?, 'running') ON CONFLICT (window, occurrence) DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?, 'running') ON CONFLICT (window, occurrence) DO UPDATE SET "
+        "token = excluded.token, holder = excluded.holder, started_at = excluded.started_at, "
+        "outcome = 'running', finished_at = NULL "
+        "WHERE window_runs.finished_at = window_runs.interrupted_at AND window_runs.token < excluded.token",
         [window, occurrence, token, holder, at],
     )
     return cursor.rowcount == 1
+
+
+def fail_interrupted_runs(db: Database, *, token: int, at: str) -> list[tuple[str, str, str]]:
+    """Runs still `running` under an older token: failed, interrupted; (window, occurrence, holder)."""
+    rows = db.execute(
+        "SELECT window, occurrence, holder FROM window_runs WHERE finished_at IS NULL AND token < ?", [token]
+    ).fetchall()
+    db.execute(
+        "UPDATE window_runs SET outcome = 'failed', finished_at = ?, interrupted_at = ?, "
+        "detail = 'interrupted: its leader ' || coalesce(holder, '?') || ' stopped mid-run' "
+        "WHERE finished_at IS NULL AND token < ?",
+        [at, at, token],
+    )
+    return [tuple(r) for r in rows]
+
+
+def run_state(db: Queryable, window: str, occurrence: str) -> str | None:
+    """None (never claimed), "interrupted" (its leader died, not run again yet) or "done"."""
+    row = db.execute(
+        "SELECT interrupted_at IS NOT NULL AND finished_at = interrupted_at FROM window_runs "
+        "WHERE window = ? AND occurrence = ?",
+        [window, occurrence],
+    ).fetchone()
+    return None if row is None else ("interrupted" if row[0] else "done")
 
 
 def finish_run(db: Database, window: str, occurrence: str, *, outcome: str, detail: str | None, at: str) -> None:
     db.execute(
         "UPDATE window_runs SET finished_at = ?, outcome = ?, detail = ? WHERE window = ? AND occurrence = ?",
         [at, outcome, detail, window, occurrence],
-    )
-
-
-def has_run(db: Queryable, window: str, occurrence: str) -> bool:
-    return (
-        db.execute("SELECT 1 FROM window_runs WHERE window = ? AND occurrence = ?", [window, occurrence]).fetchone()
-        is not None
     )
 
 

@@ -32,13 +32,14 @@ def _write(path, *values, lines=True):
 
 
 def test_a_file_that_cannot_be_parsed_changes_nothing(cli, tmp_path):
+    """Each file alone (contract §15): the bad file changes nothing, the good one is stored."""
     good = _write(tmp_path / "good.json", batch(licence()), lines=False)
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(batch(licence("00-AA-000002"), batch_id="B2")) + "\n{not json\n", encoding="utf-8")
-    result = cli("ingest", good, str(bad))
-    assert result.returncode == 1 and result.stdout == ""
+    result = cli("ingest", str(bad), good)
+    assert result.returncode == 1 and json.loads(result.stdout)["accepted"] == ["00-AA-000001"]
     assert result.stderr.count("\n") == 1 and f"{bad}:2: not valid JSON" in result.stderr
-    assert cli("licence", "00-AA-000001").returncode == 1
+    assert cli("licence", "00-AA-000002").returncode == 1
     assert cli.json("findings", "--json") == []
 
 

@@ -66,6 +66,9 @@ COMMANDS = [
     ("ticket", "close", "T-000001", "--note", "bye"),
     ("ticket", "resolve", "T-000001", "--note", "answer"),
     ("ticket", "wait", "T-000001", "--on", "customs"),
+    ("resend", "00-AA-000001", "--reason", "port has no data", "--wait", "0"),
+    ("resend", "--ack", "AA-20001009-01", "--reason", "issuer lost it", "--wait", "0"),
+    ("alerts", "ack", "1", "--note", "seen"),
 ]
 
 

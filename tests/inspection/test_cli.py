@@ -76,14 +76,15 @@ BAD = [
 
 @pytest.mark.parametrize("name,text,message", BAD, ids=[b[0] for b in BAD])
 def test_a_bad_file_exits_1_names_file_and_place_and_changes_nothing(cli, tmp_path, name, text, message):
+    """Contract §15: each file is atomic; the good file given with it is stored."""
     good = _write(tmp_path / "good.json", json.dumps(report("2002-07-05", [declaration("manual", 9)])))
     bad = _write(tmp_path / name, text)
-    result = cli("inspection", good, bad, now=NOW)
+    result = cli("inspection", bad, good, now=NOW)
     assert result.returncode == 1
-    assert result.stdout == ""
+    assert [json.loads(line)["business_date"] for line in result.stdout.splitlines()] == ["2002-07-05"]
     [line] = result.stderr.splitlines()
     assert line.startswith(f"ediops inspection: {bad}") and message in line, line
-    assert _rows(cli.db_path) == {"bureau_reports": 0, "inspection_declarations": 0, "findings": 0}
+    assert _rows(cli.db_path) == {"bureau_reports": 1, "inspection_declarations": 1, "findings": 1}
 
 
 def test_a_missing_file_exits_1_and_no_file_is_wrong_usage(cli, tmp_path):
