@@ -80,7 +80,7 @@ _TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 def _checked_token(token: str | None, source: str) -> str:
-    from ediops.peers.secrets import remember
+    from ediops.secrets import remember
 
     if not token or len(token) > MAX_TOKEN_BYTES or not _TOKEN.fullmatch(token):
         raise InputError(f"{source}: the token must be one line of visible ASCII characters (value not shown)")

@@ -16,7 +16,7 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 
 
 class HangupDriver(LinuxDriver):

@@ -24,7 +24,7 @@ from ediops.errors import InputError
 from ediops.store.findings import clear_cause, raise_cause, sync
 from ediops.vocabulary import Cause
 from ediops.store import inspection as inspection_db, tickets as tickets_db
-from ediops.licensing.strict import fault
+from ediops.strict import fault
 
 if TYPE_CHECKING:
     from ediops.store import Database

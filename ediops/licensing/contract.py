@@ -17,7 +17,7 @@ from ediops.errors import InputError
 from ediops.licensing.files import load_records as load_records  # files of records are read here too
 from ediops.text import dumps
 from ediops.vocabulary import LICENCE_NO, exact
-from ediops.licensing.strict import fault, own_fault
+from ediops.strict import fault, own_fault
 
 # §4 rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"

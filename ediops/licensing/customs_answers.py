@@ -14,7 +14,7 @@ from ediops.errors import InputError
 from ediops.licensing.contract import MAX_TEXT_CHARS
 from ediops.licensing.licence import add_event, add_events
 from ediops.store import forwards as forwards_db, licences as licences_db
-from ediops.licensing.strict import fault
+from ediops.strict import fault
 
 if TYPE_CHECKING:
     from ediops.store import Database

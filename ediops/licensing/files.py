@@ -1,13 +1,13 @@
 """Records from files (contract §8, §15): a JSON object, a JSON array or JSON Lines, each
 record with where it stood (line or array item), so a bad file is refused naming the place.
-Every file goes through the one strict parser (strict.py)."""
+Every file goes through the one strict parser (ediops/strict.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ediops.errors import InputError
-from ediops.licensing.strict import NotJSON, loads
+from ediops.strict import NotJSON, loads
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # settings: max_file_bytes
 

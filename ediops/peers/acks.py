@@ -9,7 +9,7 @@ import json
 
 from ediops.peers.runtime import Engine, log
 from ediops.peers.client import PeerError
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 from ediops.store import feeds as feeds_db, write
 
 FEED = "feed "  # batches.source of a polled batch: "feed AA"

@@ -24,8 +24,8 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 
 from ediops.config import Peer
 from ediops.errors import EdiopsError, InputError
-from ediops.licensing import strict
-from ediops.peers.secrets import redact
+from ediops import strict
+from ediops.secrets import redact
 from ediops.text import clean
 
 log = logging.getLogger("ediops.peers")
@@ -56,10 +56,6 @@ class PeerError(EdiopsError):
         self.transient = transient
         self.status = status
         self.retry_after = retry_after
-
-
-def _transient(exc: BaseException) -> bool:
-    return isinstance(exc, PeerError) and exc.transient
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
@@ -154,7 +150,7 @@ class PeerClient:
         """Transient, and any Retry-After both short (at most max_wait) and within the deadline."""
 
         def check(exc: BaseException) -> bool:
-            if not _transient(exc):
+            if not isinstance(exc, PeerError) or not exc.transient:
                 return False
             wait = exc.retry_after
             return wait is None or (wait <= self.max_wait and asyncio.get_running_loop().time() + wait < end)

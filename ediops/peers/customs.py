@@ -18,7 +18,7 @@ from ediops.peers.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_events
 from ediops.peers.client import PeerError
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 from ediops.store import forwards as forwards_db, licences as licences_db, write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)

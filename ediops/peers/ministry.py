@@ -9,7 +9,7 @@ import uuid
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.peers.client import PeerError
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 from ediops.store import forwards as forwards_db, write
 
 CURSOR = "customs writeoffs"

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
-from ediops.licensing.strict import fault, own_fault
+from ediops.strict import fault, own_fault
 from ediops.peers.client import PeerClient, PeerError
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 from ediops.store import feeds as feeds_db, write
 
 if TYPE_CHECKING:
@@ -92,10 +92,10 @@ def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
     log.warning("peer call failed: %s", error)
     if isinstance(error, PeerError):
         engine.rest(peer, error)
-    error = redact(str(error))[:500]
+    text = redact(str(error))[:500]
     at = engine.at()
     with write(engine.db):
-        feeds_db.peer_failed(engine.db, peer, str(error), at=at)
+        feeds_db.peer_failed(engine.db, peer, text, at=at)
 
 
 def cursor(engine: Engine, peer: str) -> str | None:

@@ -11,7 +11,7 @@ import sys
 
 from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader, new_holder
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 from ediops.store import scheduling as scheduling_db
 from ediops.text import clean
 

@@ -141,9 +141,9 @@ class Leader:
             log.info("leader: %s took the lease (token %s)", self.holder, token)
             self.token = token
             self.scheduler.resume()
-            for window, occurrence, holder in lease.fail_interrupted(self.db, token=token, at=self.clock.iso()):
+            for window, occurrence, dead in lease.fail_interrupted(self.db, token=token, at=self.clock.iso()):
                 log.warning(
-                    "run window=%s occurrence=%s of %s was interrupted: marked failed", window, occurrence, holder
+                    "run window=%s occurrence=%s of %s was interrupted: marked failed", window, occurrence, dead
                 )
             self._spawn(self.catch_up(), "catch-up")
         elif token is None and self.token is not None:

@@ -13,7 +13,7 @@ import pytest
 from ediops.config import Peer
 from ediops.errors import InputError
 from ediops.peers.client import PeerClient, PeerError, retry_after_seconds
-from ediops.peers.secrets import redact
+from ediops.secrets import redact
 
 TOKEN = "tok-3f9a7c1e55"
 PEER = Peer(name="issuer ZZ", url="http://127.0.0.1:9", token_env="TEST_HARDEN_TOKEN")

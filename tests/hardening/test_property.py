@@ -18,7 +18,8 @@ from ediops import store
 from ediops.clock import parse_instant
 from ediops.errors import InputError
 from ediops.inspection.reports import validate_report
-from ediops.licensing import contract, strict
+from ediops import strict
+from ediops.licensing import contract
 from ediops.licensing.customs_answers import _parse as customs_answer
 from ediops.licensing.ingest import ingest_batch, ingest_summary
 

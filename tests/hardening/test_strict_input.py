@@ -9,7 +9,8 @@ import json
 import pytest
 
 from ediops import store
-from ediops.licensing import contract, strict
+from ediops import strict
+from ediops.licensing import contract
 from ediops.errors import InputError
 from tests.foundation.helpers import batch, licence
 

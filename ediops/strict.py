@@ -140,13 +140,13 @@ def _mark(value, depth: int):
         marked = FaultyDict(items)
         marked.fault, marked.own = inner, own
         return marked
-    items = [_mark(v, depth + 1) for v in value]
-    inner = next((fault(x) for x in items if fault(x)), "")
+    elements = [_mark(v, depth + 1) for v in value]
+    inner = next((fault(x) for x in elements if fault(x)), "")
     if not inner:
-        return items
-    marked = FaultyList(items)
-    marked.fault = inner
-    return marked
+        return elements
+    faulty = FaultyList(elements)
+    faulty.fault = inner
+    return faulty
 
 
 def loads(text: str | bytes):
