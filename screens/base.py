@@ -13,10 +13,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.types import NoActiveAppError
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ediops import store
+from ediops.screens.keybar import KeyBar
+from ediops.screens.pane import PaneTable
 
 
 class DeskScreen(OperatorActions, Screen):
@@ -44,7 +46,7 @@ class DeskScreen(OperatorActions, Screen):
     def compose(self) -> ComposeResult:
         yield from self.compose_body()
         yield FilterBar()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
@@ -103,10 +105,10 @@ class DeskScreen(OperatorActions, Screen):
     def on_desk_screen_fetched(self, message: Fetched) -> None:
         self.show(message.data)
 
-    def current_table(self) -> KeyedTable | None:
-        if isinstance(self.focused, KeyedTable):
+    def current_table(self) -> KeyedTable | PaneTable | None:
+        if isinstance(self.focused, (KeyedTable, PaneTable)):
             return self.focused
-        return next(iter(self.query(KeyedTable)), None)
+        return next(iter(self.query("KeyedTable, PaneTable")), None)
 
     def selection(self) -> dict:
         table = self.current_table()
@@ -120,12 +122,15 @@ class DeskScreen(OperatorActions, Screen):
     def on_filter_bar_applied(self, message: FilterBar.Applied) -> None:
         self.filter_changed(message.table, message.text)
 
-    def filter_changed(self, table: KeyedTable, text: str) -> None:
+    def filter_changed(self, table: KeyedTable | PaneTable, text: str) -> None:
         table.set_filter(text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if isinstance(event.data_table, KeyedTable):
             self.app.open_item(event.data_table.kind, event.data_table.selected_context())
+
+    def on_pane_table_selected(self, event: PaneTable.Selected) -> None:
+        self.app.open_item(event.table.kind, event.table.selected_context())
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "back":

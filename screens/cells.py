@@ -4,9 +4,11 @@ Outside text still goes through `safe`; these only format our own values."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
-from ediops.clock import parse_instant
+from ediops.clock import SHANGHAI, parse_instant
 from ediops.screens.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -49,6 +51,18 @@ def clock_time(value: str | None, fmt: str = "%H:%M") -> Text:
         return Text(parse_instant(value).strftime(fmt))
     except ValueError:
         return safe(value)
+
+
+def day_time(value: str | None, now: datetime) -> Text:
+    """A stored instant as HH:MM when it is on `now`'s day (Shanghai), MM-DD before; "-" when absent."""
+    if not value:
+        return Text("-", style="dim")
+    try:
+        at = parse_instant(value).astimezone(SHANGHAI)
+    except ValueError:
+        return safe(value)
+    same_day = at.date() == now.astimezone(SHANGHAI).date()
+    return Text(at.strftime("%H:%M")) if same_day else Text(at.strftime("%m-%d"), style="dim")
 
 
 def stamp(value: str | None) -> Text:

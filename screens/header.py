@@ -47,43 +47,42 @@ def alerts_count(alerts: dict | None) -> Text | None:
 
 
 def header_text(now: datetime, status: dict | None, peers: dict | None, alerts: dict | None = None) -> Text:
-    line = Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold")
-    count = alerts_count(alerts)
-    if count is not None:  # first after the clock: it must survive a narrow terminal
-        line.append(SEP)
-        line.append(count)
+    """Counts first, names last: at 80 columns the line is cut at its right end, so what is cut
+    is a peer's or the leader's name, never a count. A new part goes in `parts` by its weight."""
     status = status or {}
-    upcoming = next_window(status.get("windows") or [])
-    line.append(SEP)
-    if upcoming:
-        window, when = upcoming
-        line.append("next ")
-        line.append(safe(window, "bold"))
-        minutes = clock_minutes(now, when)
-        line.append(f" in {minutes} min" if minutes > 0 else " now")
-    else:
-        line.append("no window scheduled", style="dim")
-    line.append(SEP)
-    leader = status.get("leader")
-    if not leader or not leader.get("holder"):
-        line.append("no leader", style="bold red")
-    else:
-        line.append("leader ")
-        line.append(safe(leader["holder"]))
-        line.append(
-            " ok" if leader.get("healthy") else " STALE", style="green" if leader.get("healthy") else "bold red"
-        )
-    line.append(SEP)
+    parts = [
+        Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold"),
+        alerts_count(alerts),  # first after the clock: it must survive a narrow terminal
+        peers_text(peers),
+        window_text(now, status.get("windows") or []),
+        leader_text(status.get("leader")),
+    ]
+    if peers and peers["failing"]:
+        parts.append(Text.assemble("failing: ", safe(", ".join(peers["failing"]), "bold red")))
+    return Text(SEP).join(p for p in parts if p is not None)
+
+
+def peers_text(peers: dict | None) -> Text:
     if not peers or not peers["known"]:
-        line.append("peers: no contact yet", style="dim")
-    elif peers["failing"]:
-        line.append(f"peers {peers['known'] - len(peers['failing'])}/{peers['known']} ok", style="yellow")
-        line.append(" (failing: ")
-        line.append(safe(", ".join(peers["failing"]), "bold red"))
-        line.append(")")
-    else:
-        line.append(f"peers {peers['known']}/{peers['known']} ok", style="green")
-    return line
+        return Text("peers: no contact yet", style="dim")
+    ok = peers["known"] - len(peers["failing"])
+    return Text(f"peers {ok}/{peers['known']} ok", style="yellow" if peers["failing"] else "green")
+
+
+def window_text(now: datetime, windows: list[dict]) -> Text:
+    upcoming = next_window(windows)
+    if not upcoming:
+        return Text("no window scheduled", style="dim")
+    window, when = upcoming
+    minutes = clock_minutes(now, when)
+    return Text.assemble("next ", safe(window, "bold"), f" in {minutes} min" if minutes > 0 else " now")
+
+
+def leader_text(leader: dict | None) -> Text:
+    if not leader or not leader.get("holder"):
+        return Text("no leader", style="bold red")
+    healthy = leader.get("healthy")
+    return Text.assemble("leader ", safe(leader["holder"]), (" ok", "green") if healthy else (" STALE", "bold red"))
 
 
 class HeaderLine(Static):

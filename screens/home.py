@@ -17,14 +17,14 @@ from ediops.screens.header import HeaderLine
 from ediops.screens.rows import (
     FEED_COLUMNS,
     FINDING_COLUMNS,
+    HOME_URGENT_COLUMNS,
     TICKET_COLUMNS,
-    URGENT_COLUMNS,
     feed_row,
     finding_row,
     ticket_row,
     urgent_row,
 )
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.pane import PaneTable
 
 PANES = ("feeds", "urgent", "mismatches", "tickets")
 
@@ -40,10 +40,10 @@ class HomeScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         yield HeaderLine(id="header-line")
         with Grid(id="panes"):
-            yield KeyedTable(FEED_COLUMNS, kind="issuer", title="Issuer feeds", id="feeds")
-            yield KeyedTable(URGENT_COLUMNS, kind="licence", title="Urgent licences", id="urgent")
-            yield KeyedTable(FINDING_COLUMNS, kind="finding", title="Mismatches", id="mismatches")
-            yield KeyedTable(TICKET_COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
+            yield PaneTable(FEED_COLUMNS, kind="issuer", title="Issuer feeds", id="feeds")
+            yield PaneTable(HOME_URGENT_COLUMNS, kind="licence", title="Urgent licences", id="urgent")
+            yield PaneTable(FINDING_COLUMNS, kind="finding", title="Mismatches", id="mismatches")
+            yield PaneTable(TICKET_COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
 
     def load_first(self) -> None:
         """The panes are read here, before the first frame (a few ms at 10^6 licences), so the
@@ -67,7 +67,7 @@ class HomeScreen(DeskScreen):
             self.reload()
 
     def action_pane(self, name: str) -> None:
-        self.query_one(f"#{name}", KeyedTable).focus()
+        self.query_one(f"#{name}", PaneTable).focus()
 
     def open_store(self):
         return store.connect_reader(self.app.db_path)  # dashboard queries need only `execute`
@@ -98,21 +98,24 @@ class HomeScreen(DeskScreen):
             self.query_one(HeaderLine).show(now, data["status"], data["peers"], data.get("alerts"))
         feeds = data["feeds"]
         late = sum(f["status"] in ("late", "failing") for f in feeds)
-        self.query_one("#feeds", KeyedTable).show_rows(
-            [feed_row(f) for f in feeds[:rows]], note=f"{late} late or failing" if late else "all on time or waiting"
+        self.query_one("#feeds", PaneTable).show_rows(
+            [feed_row(f, now) for f in feeds[:rows]],
+            note=f"{late} late or failing" if late else "all on time or waiting",
         )
         urgent = data["urgent"]
         in_flight = [u for u in urgent if not u["settled"]]
         overdue = sum(u["minutes_left"] < 0 for u in in_flight)
-        self.query_one("#urgent", KeyedTable).show_rows(
+        self.query_one("#urgent", PaneTable).show_rows(
             [urgent_row(u) for u in urgent[:rows]], note=f"{len(in_flight)} in flight, {overdue} overdue"
         )
         counts = data["counts"]
-        self.query_one("#mismatches", KeyedTable).show_rows(
+        self.query_one("#mismatches", PaneTable).show_rows(
             [finding_row(f) for f in data["findings"][:rows]],
-            note=" ".join(f"{code} {n}" for code, n in counts[:3]) or "none open",
+            note=f"{sum(n for _, n in counts)} open: " + ", ".join(f"{code} {n}" for code, n in counts[:3])
+            if counts
+            else "none open",
         )
-        self.query_one("#tickets", KeyedTable).show_rows(
+        self.query_one("#tickets", PaneTable).show_rows(
             [
                 ticket_row(t, dashboard.clock_minutes(parse_instant(t["opened_at"]), now))
                 for t in data["tickets"][:rows]

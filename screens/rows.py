@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
 from ediops.screens.cells import (
     PRIORITY_STYLE,
     clock_time,
+    day_time,
     deadline_style,
     feed_status,
     minutes_text,
@@ -14,16 +17,38 @@ from ediops.screens.cells import (
     time_left,
 )
 from ediops.screens.safe import safe
+from ediops.screens.pane import Column
 from ediops.screens.widgets import Row
 
+# Home panes (PaneTable): widths are the most a column takes; `flex` columns take what is left
+# and `drop` columns give way, 1 first, when a pane is narrow (80x24: 38 cells inside a pane).
 FEED_COLUMNS = [
-    ("issuer", "Iss", 3),
-    ("status", "Status", 12),
-    ("batches", "Bat", 3),
-    ("licences", "Lic", 4),
-    ("contact", "Last", 5),
-    ("volume", "Volume", 12),
-    ("name", "Name", 30),
+    Column("issuer", "Iss", 3),
+    Column("status", "Status", 12),
+    Column("batches", "Bat", 4),
+    Column("licences", "Lic", 6),
+    Column("last", "Last", 5),  # the last batch received: HH:MM today, MM-DD before, - never
+    Column("volume", "Volume", 12, drop=1),
+    Column("name", "Name", 30, flex=True, drop=2),
+]
+HOME_URGENT_COLUMNS = [
+    Column("licence", "Licence", 14),
+    Column("left", "Deadline", 14),
+    Column("state", "State", 11),
+    Column("age", "Age", 6, drop=2),
+    Column("trader", "Trader", 30, flex=True, drop=1),
+]
+FINDING_COLUMNS = [
+    Column("code", "Code", 23),  # sized to the longest open code: OPERATING_UNIT_MISMATCH whole
+    Column("subject", "Subject", 20, flex=True),
+    Column("opened", "Opened", 6, drop=1),
+]
+TICKET_COLUMNS = [
+    Column("priority", "Pri", 6),
+    Column("age", "Age", 6, drop=3),
+    Column("id", "Ticket", 16),
+    Column("category", "Category", 14, flex=True, drop=2),
+    Column("org", "Caller", 30, flex=True, drop=1),
 ]
 URGENT_COLUMNS = [
     ("licence", "Licence", 12),
@@ -31,18 +56,10 @@ URGENT_COLUMNS = [
     ("state", "State", 10),
     ("age", "Age", 6),
     ("trader", "Trader", 30),
-]  # state still shown in an 80-column pane
-FINDING_COLUMNS = [("code", "Code", 17), ("subject", "Subject", 14), ("opened", "Opened", 6)]
-TICKET_COLUMNS = [
-    ("priority", "Pri", 6),
-    ("age", "Age", 6),
-    ("id", "Ticket", 9),
-    ("category", "Category", 12),
-    ("org", "Caller", 30),
-]
+]  # the urgent queue's KeyedTable
 
 
-def feed_row(feed: dict) -> Row:
+def feed_row(feed: dict, now: datetime) -> Row:
     return Row(
         feed["issuer"],
         [
@@ -50,7 +67,7 @@ def feed_row(feed: dict) -> Row:
             feed_status(feed),
             Text(str(feed["batches"])),
             Text(str(feed["licences"])),
-            clock_time(feed["last_contact"]),
+            day_time(feed["last_batch"], now),
             sparkline(feed["hourly"]),
             safe(feed["name"]),
         ],

@@ -34,26 +34,15 @@ def show_text(widget: Static, text: Text, *, layout: bool = True) -> None:
         widget.update(text, layout=layout)
 
 
-class KeyedTable(DataTable):
-    """A DataTable refreshed by keyed row diffs, never cleared and refilled, so the cursor and
-    scroll position survive every refresh. Cells are `Text` only (built by `screens.safe`);
-    `/` narrows the rows to those containing the filter text."""
+class KeyedRows:
+    """The row model of the desk's tables (KeyedTable, PaneTable): rows by key, the `/` filter,
+    and a note under the pane. The table supplies `_apply()` and `selected_key()`."""
 
-    DEFAULT_CSS = "KeyedTable { height: 1fr; }"
-
-    def __init__(
-        self, columns: list[tuple[str, str, int | None]], *, kind: str, title: str = "", id: str | None = None
-    ):
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
-        self.kind = kind
-        self.filter_text = ""
-        self._all: list[Row] = []
-        self._row_context: dict[str, dict] = {}
-        self.pane_title = title
-        self._shown_subtitle: str | None = None
-        self.border_title = title
-        for key, label, width in columns:  # one blank cell between columns, none at the edges
-            self.add_column(Text(label, style="bold"), key=key, width=width and width + 1)
+    filter_text = ""
+    _all: list[Row] = []
+    _row_context: dict[str, dict] = {}
+    _pane_note = ""
+    _shown_subtitle: str | None = None
 
     def show_rows(self, rows: list[Row], *, note: str = "") -> None:
         """Replaces the working set; only rows that changed touch the table."""
@@ -72,14 +61,41 @@ class KeyedTable(DataTable):
             return self._all
         return [r for r in self._all if any(needle in c.plain.casefold() for c in r.cells)]
 
+    def selected_context(self) -> dict:
+        key = self.selected_key()
+        return dict(self._row_context.get(key, {})) if key is not None else {}
+
+    def _subtitle(self, shown: int) -> None:
+        parts = [self._pane_note]
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text} ({shown}/{len(self._all)})")
+        subtitle = " · ".join(p for p in parts if p)
+        if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
+            self._shown_subtitle = subtitle
+            self.border_subtitle = Text(subtitle)
+
+
+class KeyedTable(KeyedRows, DataTable):
+    """A DataTable refreshed by keyed row diffs, never cleared and refilled, so the cursor and
+    scroll position survive every refresh. Cells are `Text` only (built by `screens.safe`);
+    `/` narrows the rows to those containing the filter text."""
+
+    DEFAULT_CSS = "KeyedTable { height: 1fr; }"
+
+    def __init__(
+        self, columns: list[tuple[str, str, int | None]], *, kind: str, title: str = "", id: str | None = None
+    ):
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=0)
+        self.kind = kind
+        self.pane_title = title
+        self.border_title = title
+        for key, label, width in columns:  # one blank cell between columns, none at the edges
+            self.add_column(Text(label, style="bold"), key=key, width=width and width + 1)
+
     def selected_key(self) -> str | None:
         if not self.row_count:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-
-    def selected_context(self) -> dict:
-        key = self.selected_key()
-        return dict(self._row_context.get(key, {})) if key is not None else {}
 
     def _apply(self) -> None:
         rows = self.visible_rows()
@@ -109,15 +125,6 @@ class KeyedTable(DataTable):
         self._row_locations = TwoWayDict({by_value[k]: i for i, k in enumerate(keys)})
         self._update_count += 1
         self.refresh()
-
-    def _subtitle(self, shown: int) -> None:
-        parts = [getattr(self, "_pane_note", "")]
-        if self.filter_text:
-            parts.append(f"filter: {self.filter_text} ({shown}/{len(self._all)})")
-        subtitle = " · ".join(p for p in parts if p)
-        if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
-            self._shown_subtitle = subtitle
-            self.border_subtitle = Text(subtitle)
 
 
 class FilterBar(Input):

@@ -42,8 +42,9 @@ def _day_bounds(now: datetime) -> tuple[str, str]:
 
 
 def issuer_feeds(db: Queryable, config, *, now: datetime) -> list[dict]:
-    """One row per configured issuer: today's batches and accepted licences, last contact, feed
-    status (failing / late / no batch yet / on time) and licences accepted per hour today."""
+    """One row per configured issuer: today's batches and accepted licences, last contact (a
+    batch or a successful poll), last batch received, feed status (failing / late / no batch
+    yet / on time) and licences accepted per hour today."""
     today = now.astimezone(SHANGHAI).date().isoformat()
     day_start, day_end = _day_bounds(now)
     batches = {r["issuer"]: r for r in views_db.batches_of_day(db, today)}
@@ -76,6 +77,7 @@ def issuer_feeds(db: Queryable, config, *, now: datetime) -> list[dict]:
                 "batches": b.get("batches", 0),
                 "licences": b.get("licences") or 0,
                 "last_contact": contact,
+                "last_batch": last_seen.get(issuer.code),
                 "status": status,
                 "last_error": peer.get("last_error") if status == "failing" else None,
                 "hourly": hourly.get(issuer.code, [0] * 24),

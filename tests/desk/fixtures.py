@@ -222,3 +222,38 @@ def populate(db, *, torture: bool = False) -> dict:
             [lease.NAME, 4.0e9, at(0)],
         )
     return {"now": NOW}
+
+
+def populate_busy(db) -> dict:
+    """`populate` plus a busy afternoon: daily batches through the day (volume sparklines),
+    a dozen urgent licences, findings of every long code (OPERATING_UNIT_MISMATCH), tickets
+    with real ids, and issuers polled at 10:30 that have sent nothing (Last must say "-")."""
+    result = populate(db)
+    with store.write(db):
+        for n, issuer in enumerate(("BA", "BB", "BC", "CA", "CB")):
+            for hour in range(4):
+                add_batch(
+                    db,
+                    f"{issuer}-20001009-{hour:02d}",
+                    issuer,
+                    minutes_ago=60 * (8 - hour) - n * 7,
+                    count=20 + hour * n,
+                )
+        for n in range(9):
+            issuer = ("BA", "BB", "BC")[n % 3]
+            batch = f"{issuer}-20001009-U{n}"
+            add_batch(db, batch, issuer, kind="urgent", minutes_ago=14 - n, count=1)
+            add_licence(
+                db, f"00-{issuer}-0001{n:02d}", batch_id=batch, urgent=True, minutes_ago=14 - n, trader=f"Trader {n}"
+            )
+        add_finding(
+            db, "OPERATING_UNIT_MISMATCH", "licence:00-BA-000100", licence_no="00-BA-000100", issuer="BA", minutes_ago=4
+        )
+        add_finding(db, "UNIT_MISMATCH", "licence:00-BB-000101", licence_no="00-BB-000101", issuer="BB", minutes_ago=3)
+        for n in range(6):
+            add_ticket(db, f"T-20001009-{n + 4:04d}", priority=("high", "normal", "low")[n % 3], minutes_ago=100 + n)
+        for issuer in ("BD", "BE"):
+            db.execute(
+                "INSERT INTO peer_health (peer, last_ok_at) VALUES (?, ?)", [f"issuer {issuer}", at(450)]
+            )  # polled fine at 10:30, never sent a batch
+    return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ediops.licensing import actions
 from ediops.scheduling import windows as scheduler
 from ediops.screens.dialogs import ReasonDialog
+from ediops.screens.pane import PaneTable
 from ediops.screens.widgets import KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW
@@ -17,7 +18,7 @@ def _audit(db, action):
 
 
 async def _select(pilot, pane: str, key: str) -> None:
-    table = pilot.app.screen.query_one(f"#{pane}", KeyedTable)
+    table = pilot.app.screen.query_one(f"#{pane}", PaneTable)
     table.focus()
     table.move_cursor(row=table.get_row_index(key))
     await pilot.pause()
@@ -45,7 +46,7 @@ async def test_forward_now_queues_the_licence_for_the_leader_audited(desk_db, ma
         ]
         assert _audit(desk_db, "licence.forward") == [("alice", "licence:00-AA-000010", "issuer phoned")]
         assert any("forward of 00-AA-000010 requested" in m for m in messages(app))
-        assert app.screen.query_one("#urgent", KeyedTable).get_cell("00-AA-000010", "state").plain == "requested!"
+        assert app.screen.query_one("#urgent", PaneTable).get_cell("00-AA-000010", "state").plain == "requested!"
 
 
 async def test_forward_of_a_licence_already_being_forwarded_is_refused(desk_db, make_app):
@@ -85,7 +86,7 @@ async def test_phone_confirmation_recorded_with_note_and_event(desk_db, make_app
             "SELECT event, actor FROM licence_events WHERE licence_no = '00-AA-000010' ORDER BY id DESC LIMIT 1"
         ).fetchone() == ("phoned", "alice")
         assert _audit(desk_db, "licence.phoned") == [("alice", "licence:00-AA-000010", "Li at AA")]
-        urgent = app.screen.query_one("#urgent", KeyedTable)
+        urgent = app.screen.query_one("#urgent", PaneTable)
         assert urgent.get_cell("00-AA-000010", "state").plain == "phoned!"  # refreshed after the action
 
 
@@ -149,7 +150,7 @@ async def test_resolve_finding_with_note(desk_db, make_app):
             "batch came by fax",
         )
         assert _audit(desk_db, "finding.resolve")[-1] == ("alice", f"finding:{finding}", "batch came by fax")
-        assert str(finding) not in [r.key.value for r in app.screen.query_one("#mismatches", KeyedTable).ordered_rows]
+        assert str(finding) not in app.screen.query_one("#mismatches", PaneTable).row_keys()
 
 
 async def test_resolving_a_finding_someone_resolved_first(desk_db, make_app):

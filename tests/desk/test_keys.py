@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import HelpPanel
 
 from ediops.screens.app import DeskApp
+from ediops.screens.pane import PaneTable
 from ediops.screens.widgets import FilterBar, KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle, type_text
 
@@ -103,12 +104,12 @@ async def test_slash_filters_the_focused_table_and_escape_clears(desk_db, make_a
         await press_and_settle(pilot, "3", "slash")
         assert isinstance(app.focused, FilterBar)
         await type_text(pilot, "feed_late")
-        table = app.screen.query_one("#mismatches", KeyedTable)
-        assert [table.get_row(r.key)[0].plain for r in table.ordered_rows] == ["FEED_LATE"]
+        table = app.screen.query_one("#mismatches", PaneTable)
+        assert [table.get_row(k)[0].plain for k in table.row_keys()] == ["FEED_LATE"]
         assert "filter: feed_late (1/4)" in table.border_subtitle
         await press_and_settle(pilot, "enter")
         assert app.focused is table and table.row_count == 1  # enter keeps the filter
-        urgent = app.screen.query_one("#urgent", KeyedTable)
+        urgent = app.screen.query_one("#urgent", PaneTable)
         assert urgent.row_count == 3  # only the focused table was filtered
         await press_and_settle(pilot, "slash", "escape")
         assert table.row_count == 4 and app.focused is table

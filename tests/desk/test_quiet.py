@@ -11,7 +11,7 @@ from ediops.clock import Clock, parse_instant
 from ediops.views.dashboard import clock_minutes
 from ediops.screens.cells import deadline_style, minutes_text, time_left
 from ediops.screens.header import HeaderLine
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.pane import PaneTable
 from tests.desk.conftest import record_terminal_updates, settle
 from tests.desk.fixtures import NOW
 
@@ -24,7 +24,7 @@ async def test_refreshes_that_find_nothing_new_write_nothing(desk_db, make_app):
     app = make_app()  # frozen clock
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, rounds=3)
-        assert _header(app).startswith("18:00 CST │ next send-acks in 2 min")
+        assert _header(app).startswith("18:00 CST │ peers 1/2 ok │ next send-acks in 2 min")
         updates = record_terminal_updates(app)
         for _ in range(5):
             app.refresh_data()  # what the slow timer does
@@ -36,13 +36,13 @@ async def test_the_minute_tick_redraws_ages_countdowns_and_clock(desk_db, make_a
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, rounds=3)
-        urgent = app.screen.query_one("#urgent", KeyedTable)
+        urgent = app.screen.query_one("#urgent", PaneTable)
         assert urgent.get_cell("00-AA-000010", "left").plain == "overdue 5 min"
         updates = record_terminal_updates(app)
         app.clock = Clock(NOW + timedelta(seconds=61), frozen=True)
         app._poll()  # no commit: the new clock minute alone refreshes
         await settle(pilot)
-        assert _header(app).startswith("18:01 CST │ next send-acks in 1 min")
+        assert _header(app).startswith("18:01 CST │ peers 1/2 ok │ next send-acks in 1 min")
         assert urgent.get_cell("00-AA-000010", "left").plain == "overdue 6 min"
         assert urgent.get_cell("00-AB-000011", "left").plain == "2 min left"
         assert updates != []

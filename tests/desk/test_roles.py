@@ -9,7 +9,7 @@ from ediops import config as config_mod
 from ediops.errors import InputError
 from ediops.screens.dialogs import ReasonDialog
 from ediops.operators.roles import role_for
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.pane import PaneTable
 from tests.desk.conftest import messages, press_and_settle, settle
 
 
@@ -28,7 +28,7 @@ async def test_viewer_action_keys_do_nothing_but_say_so(desk_db, make_app, pane,
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         before = _store_fingerprint(desk_db)
-        app.screen.query_one(f"#{pane}", KeyedTable).focus()
+        app.screen.query_one(f"#{pane}", PaneTable).focus()
         await press_and_settle(pilot, key)
         assert not isinstance(app.screen, ReasonDialog)
         assert type(app.screen).__name__ == "HomeScreen"

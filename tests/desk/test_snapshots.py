@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.desk.conftest import press_and_settle, settle
+from tests.desk.fixtures import populate_busy
 
 SIZES = [(100, 30), (80, 24)]
 SCREENS = {
@@ -28,5 +29,17 @@ def test_snapshot(snap_compare, desk_db, make_app, name, size):
         await settle(pilot)
         await press_and_settle(pilot, *SCREENS[name])
         await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home_on_a_busy_day(snap_compare, db, make_app, size):
+    """Every pane full: no pane scrolls sideways, codes whole (OPERATING_UNIT_MISMATCH), the
+    header's counts and the footer's Quit and Keys kept, as many rows as the screen allows."""
+    populate_busy(db)
+
+    async def run_before(pilot):
+        await settle(pilot, rounds=3)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
