@@ -111,7 +111,7 @@ class HomeScreen(DeskScreen):
         counts = data["counts"]
         self.query_one("#mismatches", PaneTable).show_rows(
             [finding_row(f) for f in data["findings"][:rows]],
-            note=f"{sum(n for _, n in counts)} open: " + ", ".join(f"{code} {n}" for code, n in counts[:3])
+            note=f"{sum(n for _, n in counts)} findings: " + ", ".join(f"{code} {n}" for code, n in counts[:3])
             if counts
             else "none open",
         )
