@@ -67,8 +67,8 @@ class KeyedRows:
 
     def _subtitle(self, shown: int) -> None:
         parts = [self._pane_note]
-        if self.filter_text:
-            parts.append(f"filter: {self.filter_text} ({shown}/{len(self._all)})")
+        if self.filter_text:  # first: what the operator is typing must not be cut off a narrow pane
+            parts.insert(0, f"filter: {self.filter_text} ({shown}/{len(self._all)})")
         subtitle = " · ".join(p for p in parts if p)
         if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
             self._shown_subtitle = subtitle
