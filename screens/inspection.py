@@ -5,7 +5,6 @@ findings and vendor tickets past their 24 hours. Enter drills into an enterprise
 
 from __future__ import annotations
 
-from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +15,7 @@ from ediops.inspection import view
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import BARS
 from ediops.screens.safe import join, safe
+from ediops.screens.inspection_cells import WHAT, share_bar, shift_month
 from ediops.screens.widgets import KeyedTable, Row, show_text
 
 BUREAU_COLUMNS = [
@@ -36,41 +36,12 @@ ATTENTION_COLUMNS = [
     ("period", "Period", 10),
     ("detail", "Why", 64),
 ]
-WHAT = {
-    "EDECL_REQUIRED": ("must move", "bold red"),
-    "CO_EVISA_REQUIRED": ("e-visa", "bold red"),
-    "PRE_ENTRY_SELF_DECLARER": ("pre-entry", "yellow"),
-    "PLATFORM_FEE_CHARGED": ("fee", "yellow"),
-}
-SHADES = "░"
-EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal partial blocks, 1/8 to 7/8
-
-
-def share_style(percent: int | None) -> str:
-    if percent is None:
-        return "dim"
-    return "green" if percent >= 80 else "yellow" if percent >= 50 else "red"
-
-
-def share_bar(percent: int | None, width: int = 8) -> Text:
-    """A bar of `width` cells in eighths, then the percentage."""
-    if percent is None:
-        return Text("-".rjust(width + 5), style="dim")
-    eighths = percent * width * 8 // 100
-    full, part = divmod(eighths, 8)
-    bar = "█" * full + (EIGHTHS[part] if part else "")
-    return Text(bar.ljust(width, SHADES) + f" {percent:3d}%", style=share_style(percent))
 
 
 def daily_bars(shares: list[int | None], width: int = 10) -> Text:
     """The month's days so far, one cell each (the latest `width`): height is the e-share."""
     cells = "".join(" " if s is None else BARS[max(1, s * 8 // 100)] for s in shares[-width:])
     return Text(cells, style="cyan")
-
-
-def shift_month(month: str, step: int) -> str:
-    year, number = divmod(int(month[:4]) * 12 + int(month[5:7]) - 1 + step, 12)
-    return date(year, number + 1, 1).strftime("%Y-%m")
 
 
 def fitted(value: object, width: int) -> Text:

@@ -13,7 +13,7 @@ from ediops.inspection import view
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import stamp
-from ediops.screens.inspection import WHAT, share_bar, shift_month
+from ediops.screens.inspection_cells import WHAT, share_bar, shift_month
 from ediops.screens.safe import safe
 from ediops.screens.widgets import KeyedTable, Row, show_text
 

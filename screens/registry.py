@@ -1,23 +1,10 @@
-"""Which screen opens for a name or an item. Imports are lazy so the desk starts fast, and the
-hotline's ticket screens are optional until they are installed."""
+"""Which screen opens for a name or an item. Imports are lazy so the desk starts fast."""
 
 from __future__ import annotations
-
-import importlib
 
 from textual.screen import Screen
 
 from ediops.inspection.view import ENTERPRISE_CODES as INSPECTION_CODES
-
-
-def _optional(module: str, name: str):
-    """A class from a module that may not exist yet (the hotline's screens)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
 
 
 def screen(name: str) -> Screen | None:
@@ -54,8 +41,9 @@ def screen(name: str) -> Screen | None:
 
         return AlertsScreen()
     if name == "tickets":
-        cls = _optional("ediops.screens.ticket_list", "TicketListScreen")
-        return cls() if cls else None
+        from ediops.screens.ticket_list import TicketListScreen
+
+        return TicketListScreen()
     raise ValueError(f"no screen named {name}")
 
 
@@ -74,11 +62,13 @@ def item_screen(kind: str, context: dict) -> Screen | None:
 
         return InspectionEnterpriseScreen(context["enterprise"], context["period"][:7])
     if kind == "ticket" and context.get("ticket_id"):
-        cls = _optional("ediops.screens.ticket_detail", "TicketDetailScreen")
-        return cls(context["ticket_id"]) if cls else None
+        from ediops.screens.ticket_detail import TicketDetailScreen
+
+        return TicketDetailScreen(context["ticket_id"])
     return None
 
 
-def ticket_form(*, licence_no: str | None, finding_id: int | None) -> Screen | None:
-    cls = _optional("ediops.screens.ticket_form", "TicketFormScreen")
-    return cls(licence_no=licence_no, finding_id=finding_id) if cls else None
+def ticket_form(*, licence_no: str | None, finding_id: int | None) -> Screen:
+    from ediops.screens.ticket_form import TicketFormScreen
+
+    return TicketFormScreen(licence_no=licence_no, finding_id=finding_id)

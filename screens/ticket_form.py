@@ -4,6 +4,7 @@ is typed, the category's note proposed, ctrl+s to save."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from rich.text import Text
@@ -12,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.suggester import Suggester
+from textual import work
 from textual.widgets import Footer, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from ediops import store
 from ediops.hotline import settings as hotline_settings, tickets as hotline
@@ -91,7 +94,8 @@ class PhoneSuggester(Suggester):
         self.form = screen
 
     async def get_suggestion(self, value: str) -> str | None:
-        found = hotline.caller_for_phone(self.form.db, value) if len(value) >= 3 else None
+        """Asked on every keystroke: the query runs in a thread, never on the UI's."""
+        found = await asyncio.to_thread(self.form.caller_for, value) if len(value) >= 3 else None
         return clean(found["phone"]) if found else None
 
 
@@ -108,12 +112,11 @@ class TicketFormScreen(Screen[str | None]):
         super().__init__()
         self.licence_no, self.finding_id = licence_no, finding_id
         self.settings = None
-        self.db = None
+        self._saving = False
         self._proposed = ""  # the note last proposed from a template: replaced until edited
 
     def compose(self) -> ComposeResult:
         self.settings = hotline_settings.of(self.app.config)
-        self.db = store.connect(self.app.db_path)
         category = self.settings.default_category
         with Vertical(id="form"):
             yield Static(self._title(), id="form-title")
@@ -188,9 +191,14 @@ class TicketFormScreen(Screen[str | None]):
             self._show_story(self.licence_no)
         self.query_one("#phone", Input).focus()
 
-    def on_unmount(self) -> None:
-        if self.db is not None:
-            self.db.close()
+    def caller_for(self, phone: str) -> dict | None:
+        """The latest caller from a number starting with `phone`, on a reader connection of
+        its own (plain sqlite3: no migration check, closed after the one indexed query)."""
+        db = store.connect_reader(self.app.db_path)
+        try:
+            return hotline.caller_for_phone(db, phone)
+        finally:
+            db.close()
 
     def _value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
@@ -206,10 +214,26 @@ class TicketFormScreen(Screen[str | None]):
 
     def _show_story(self, licence_no: str) -> None:
         licence_no = licence_no.strip().upper()
-        story = (
-            licence_story(self.db, licence_no, now=self.app.clock.now()) if LICENCE_NO.fullmatch(licence_no) else None
-        )
-        self.query_one("#story", Static).update(story_text(story))
+        if LICENCE_NO.fullmatch(licence_no):
+            self._load_story(licence_no)
+        else:
+            self.workers.cancel_group(self, "story")
+            self.query_one("#story", Static).update(story_text(None))
+
+    @work(thread=True, exclusive=True, group="story")
+    def _load_story(self, licence_no: str) -> None:
+        """The licence's story, read in a worker as the operator types the number."""
+        db = store.connect_reader(self.app.db_path)
+        try:
+            story = licence_story(db, licence_no, now=self.app.clock.now())
+        finally:
+            db.close()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_story, licence_no, story)
+
+    def _set_story(self, licence_no: str, story: dict) -> None:
+        if self._value("licence").strip().upper() == licence_no:  # not typed on since
+            self.query_one("#story", Static).update(story_text(story))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "licence":
@@ -235,7 +259,8 @@ class TicketFormScreen(Screen[str | None]):
 
     def _fill_caller(self, phone: str) -> bool:
         """A number seen before fills caller and organisation; True when they are complete."""
-        found = hotline.caller_for_phone(self.db, phone) if phone.strip() else None
+        # Enter decides where the next key goes, so this one indexed query cannot wait for a worker.
+        found = self.caller_for(phone) if phone.strip() else None
         if found is None or clean(found["phone"]) != phone:
             return False
         # An input shows its value as typed: only cleaned text goes in (and is then saved).
@@ -253,9 +278,11 @@ class TicketFormScreen(Screen[str | None]):
         if not may(self.app.role, "ticket"):
             self._status(Text("your role cannot log tickets (read-only)", style="bold red"))
             return
-        try:
-            ticket_id = hotline.open_ticket(
-                self.db,
+        if self._saving:  # a second ctrl+s while the first is being stored logs nothing more
+            return
+        self._saving = True
+        self._save(
+            dict(
                 caller=self._value("caller"),
                 phone=self._value("phone"),
                 org=self._value("org"),
@@ -270,9 +297,26 @@ class TicketFormScreen(Screen[str | None]):
                 now=self.app.clock.now(),
                 settings=self.settings,
             )
+        )
+
+    @work(thread=True, group="save")
+    def _save(self, fields: dict) -> None:
+        """Logs the call on a connection of its own; the form closes once it is stored."""
+        db = store.connect(self.app.db_path, migrate=False)
+        try:
+            ticket_id = hotline.open_ticket(db, **fields)
         except EdiopsError as exc:
-            self._status(safe(exc, "bold red"))
+            self.app.call_from_thread(self._refused, exc)
             return
+        finally:
+            db.close()
+        self.app.call_from_thread(self._saved, ticket_id)
+
+    def _refused(self, exc: EdiopsError) -> None:
+        self._saving = False
+        self._status(safe(exc, "bold red"))
+
+    def _saved(self, ticket_id: str) -> None:
         self.app.notify(f"{ticket_id} logged", timeout=4)
         self.dismiss(ticket_id)
 

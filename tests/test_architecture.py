@@ -2,6 +2,7 @@
 (`ediops.screens`), except `ediops/__main__.py`, the program that composes both."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +31,46 @@ def test_domain_never_imports_textual_or_screens():
 def test_rule_is_checked_on_real_files():
     """The walk above must see the domain's modules, or it proves nothing."""
     assert len(list((ROOT / "ediops").rglob("*.py"))) >= 5
+
+
+SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM)\b|\.execute(many)?\(")
+
+
+def _modules(folder: Path):
+    return [p for p in sorted(folder.rglob("*.py")) if "migrations" not in p.parts]
+
+
+def test_sql_lives_in_the_store_layer_only():
+    """docs/architecture.md: every statement outside the migrations is in a data-access module
+    of ediops/store/, and at most twelve modules hold SQL."""
+    holders = [
+        p.relative_to(ROOT)
+        for p in _modules(ROOT / "ediops") + _modules(ROOT / "screens")
+        if SQL.search(p.read_text("utf-8"))
+    ]
+    assert [str(p) for p in holders if p.parts[:2] != ("ediops", "store")] == []
+    assert len(holders) <= 12, holders
+
+
+def test_no_module_over_400_lines_and_few_beside_the_packages():
+    long = [
+        f"{p.relative_to(ROOT)}: {n}"
+        for p in _modules(ROOT / "ediops") + _modules(ROOT / "screens")
+        if (n := len(p.read_text("utf-8").splitlines())) > 400
+    ]
+    assert long == []
+    assert len(list((ROOT / "ediops").glob("*.py"))) <= 12
+
+
+def test_each_screens_css_is_scoped_to_its_screen():
+    """Textual applies a screen's CSS_PATH to the whole app once loaded: a bare `#id` rule would
+    restyle another screen's widget of that id. Every rule starts with the screen's type."""
+    loose = []
+    for path in sorted((ROOT / "screens").glob("*.tcss")):
+        if path.name == "app.tcss":  # the App's own stylesheet: app-wide by intent
+            continue
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if line and not line[0].isspace() and line.rstrip().endswith("{"):
+                if any(not part.strip()[:1].isupper() for part in line.rstrip()[:-1].split(",")):
+                    loose.append(f"{path.name}:{n}: {line}")
+    assert loose == []

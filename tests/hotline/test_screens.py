@@ -91,6 +91,12 @@ async def type_text(pilot, text):
     await pilot.press(*(c if c.isalnum() else {"-": "minus", " ": "space", ".": "full_stop"}[c] for c in text))
 
 
+async def settled(pilot):
+    """The form reads and saves in workers: wait for them, then for what they post back."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_one_key_opens_the_form_and_the_licence_story_shows_inline(db_path):
     seed_licence(db_path)
     app = desk(db_path)
@@ -100,6 +106,7 @@ async def test_one_key_opens_the_form_and_the_licence_story_shows_inline(db_path
         await pilot.press(*["tab"] * 6)  # phone, caller, org kind, org, category, priority: licence
         assert app.focused.id == "licence"
         await type_text(pilot, "00-AA-012345")
+        await settled(pilot)
         story = plain(app, "#story")
         assert "received 10-09 16:58" in story and "forwarded 10-09 17:30" in story
         assert "accepted by customs" in story and "releases 2/12, remaining 900.000 TNE" in story
@@ -111,7 +118,7 @@ async def test_unknown_licence_says_not_received(db_path):
     async with desk(db_path).run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         pilot.app.screen.query_one("#licence", Input).value = "00-AB-000777"
-        await pilot.pause()
+        await settled(pilot)
         assert "00-AB-000777 NOT RECEIVED by the EDI centre" in plain(pilot.app, "#story")
         assert "call issuer AB" in plain(pilot.app, "#story")
 
@@ -123,7 +130,7 @@ async def test_typical_not_received_call_from_a_known_caller(db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         keys = ["n", *"0411", "minus", *"8262", "enter", *"00", "minus", *"AA", "minus", *"012345", "ctrl+s"]
         await pilot.press(*keys)
-        await pilot.pause()
+        await settled(pilot)
         assert not isinstance(app.screen, TicketFormScreen)
     ticket = hotline.list_tickets(db)[0]
     assert len(keys) == 24  # 15 + the 9 characters of the phone number
@@ -159,6 +166,7 @@ async def test_save_refuses_bad_input_on_the_form_and_creates_nothing(db_path):
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"12345", "ctrl+s")
+        await settled(pilot)
         assert isinstance(app.screen, TicketFormScreen)
         assert "caller is empty" in plain(app, "#form-status")
     assert hotline.list_tickets(store.connect(db_path)) == []
@@ -181,7 +189,7 @@ async def test_list_on_another_desk_updates_search_and_detail(db_path):
         assert table.row_count == 0
         async with form_desk.run_test(size=(80, 24)) as former:
             await former.press("n", *"021", "minus", *"6323", "tab", *"Li", "tab", "tab", *"Grain", "ctrl+s")
-            await former.pause()
+            await settled(former)
         for _ in range(40):
             await lister.pause(0.05)
             if table.row_count:
@@ -333,7 +341,7 @@ async def test_new_caller_with_enter_between_fields(db_path):
         assert app.focused.id == "licence"
         await type_text(pilot, "00-AC-000001")
         await pilot.press("enter", "enter")  # to the proposed note, and save from it
-        await pilot.pause()
+        await settled(pilot)
     ticket = hotline.list_tickets(store.connect(db_path))[0]
     assert (ticket["caller"], ticket["org"], ticket["org_kind"], ticket["licence_no"]) == (
         "Chen",
@@ -350,12 +358,13 @@ async def test_phone_suggester_completes_a_known_number(db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", *"0411")
         await pilot.pause(0.2)
+        await settled(pilot)
         await pilot.press("right", "enter")
         assert app.screen.query_one("#phone", Input).value == "0411-8262"
         assert app.screen.query_one("#caller", Input).value == "Zhang Hua"
         await type_text(pilot, "00-AA-012345")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settled(pilot)
     assert [t["caller"] for t in hotline.list_tickets(db)] == ["Zhang Hua", "Zhang Hua"]
 
 
@@ -409,7 +418,7 @@ async def test_form_opened_from_a_finding_links_it_and_shows_the_licence(db_path
     app = desk(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(TicketFormScreen(licence_no="00-AA-012345", finding_id=1))
-        await pilot.pause()
+        await settled(pilot)
         assert "open: CUSTOMS_UNACKED" in plain(app, "#story") and "finding #1" in plain(app, "#link")
         await pilot.press(*"021", "minus", *"6323", "enter", *"Li", "enter", *"5300", "ctrl+s")
         await pilot.pause()
@@ -441,6 +450,7 @@ async def test_an_idle_ticket_detail_writes_nothing(db_path):
         await pilot.pause()
         await app.workers.wait_for_complete()  # the first fetch shown, however loaded the machine
         await pilot.pause(0.3)
+        await settled(pilot)  # the first fetch drawn (a loaded machine can take longer than 0.3 s)
         updates = record_terminal_updates(app)
         for _ in range(3):
             app.refresh_data()

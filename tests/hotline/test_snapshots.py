@@ -17,6 +17,7 @@ def test_form_with_a_known_caller_and_the_licence_story(db_path, snap_compare):
     async def log_call(pilot):
         await pilot.press("n", *"0411", "minus", *"8262", "enter")
         await type_text(pilot, "00-AA-012345")
+        await pilot.app.workers.wait_for_complete()  # the story is read in a worker
         await pilot.pause()
 
     assert snap_compare(desk(db_path), terminal_size=(80, 24), run_before=log_call)
