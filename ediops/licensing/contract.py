@@ -7,7 +7,6 @@ cannot be acknowledged at all, is an `InputError`."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from ediops.errors import InputError
 from ediops.licensing.files import load_records as load_records  # files of records are read here too
-from ediops.text import dumps
+from ediops.text import content_hash, dumps
 from ediops.vocabulary import LICENCE_NO, exact
 from ediops.strict import fault, own_fault
 
@@ -296,10 +295,6 @@ def _agents(value):
     if not isinstance(value, list) or not all(isinstance(a, str) and ENTERPRISE_CODE.fullmatch(a) for a in value):
         raise ValueError("not a list of ten-character enterprise codes")
     return value
-
-
-def content_hash(value) -> str:
-    return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------- batch (§3)
