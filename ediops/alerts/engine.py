@@ -94,7 +94,7 @@ class AlertPass:
             return
         for name, ok, problem in states:
             if not ok:
-                log.warning("%s; its notifications are not sent", problem)
+                log.info("%s; its notifications are not sent", problem)  # once per process, in the journal
         with write(db):
             store.set_channels(db, states, at=iso(now))
         self._channel_states = states

@@ -92,7 +92,12 @@ def run_here(ctx, command_id: int) -> str | None:
         try:
             command = scheduling_db.command(ctx.db, command_id)
             assert command is not None, f"command {command_id} was queued in this process"
-            return await leader.run_command(command_id, command["window"], command["action"], command["subject"])
+            outcome = await leader.run_command(command_id, command["window"], command["action"], command["subject"])
+            try:  # holding the lease it is the leader: alerts follow what the run found (contract §12)
+                await leader.alerts.run()
+            except Exception:  # the command's outcome stands whatever the alert pass meets
+                log.exception("alert pass after command %s failed", command_id)
+            return outcome
         finally:
             renewing.cancel()
             await leader.close()

@@ -129,3 +129,14 @@ def _rows(path, sql):
 
     with sqlite3.connect(path) as conn:
         return conn.execute(sql).fetchall()
+
+
+def test_a_run_with_no_daemon_leads_for_its_while_and_raises_the_alerts(cli):
+    """`ediops run` takes the lease when no leader holds it: its alert pass runs too."""
+    from tests.alerts.harness import DATA
+
+    cli("ingest", str(DATA / "aa_urgent.json"), now="2000-10-09T16:51:00+08:00", check=True)
+    run = cli("run", "reconcile", now="2000-10-09T17:10:00+08:00", check=True)
+    assert "EDIOPS_ALERT" not in run.stderr  # unset channels are the journal's news, not a command's
+    (alert,) = cli.json("alerts", "--json")
+    assert (alert["code"], alert["licence_no"], alert["status"]) == ("URGENT_OVERDUE", "00-AA-000101", "open")
