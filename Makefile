@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-quick e2e-tools clean
+.PHONY: demo test test-calendar lint bench bench-quick e2e-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(STAMP)
 
 test: $(STAMP) e2e-tools lint
 	$(BIN)/python -m pytest -q
+
+# The whole suite four times, the wall clock of every process pinned at each instant of
+# tests/calendar/pinned.py (first minute of a month, 23:59 on 31 December, a Sunday, 03:00).
+test-calendar: $(STAMP) e2e-tools
+	$(BIN)/python -m tests.calendar.run all -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --scale full

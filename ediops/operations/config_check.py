@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ediops import config as config_mod
+from ediops.errors import InputError
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ISSUER_CODE = re.compile(r"^[A-Z]{2}$")
@@ -267,6 +268,11 @@ def check_settings(data: dict, sheet: Sheet) -> None:
 def check_roles(data: dict, sheet: Sheet) -> None:
     from ediops.operators.roles import ROLES
 
+    if sheet.path != str(config_mod.BUNDLED / "roles.toml"):  # an override counts only when root's
+        try:
+            config_mod.read_roles(Path(sheet.path).parent)
+        except InputError as exc:
+            sheet.error("(file)", str(exc).removeprefix(f"{sheet.path}: "))
     role = one_of(*ROLES)
     sheet.fields("", data, {"default": role, "users": _ok})
     users = data.get("users", {})

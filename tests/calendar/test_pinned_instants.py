@@ -30,7 +30,7 @@ DATE_SENSITIVE = [
 def test_the_date_sensitive_tests_pass_at(name, tmp_path):
     env = environment(INSTANTS[name]) | {"EDIOPS_TEST_PINNED_AT": INSTANTS[name]}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "t"),
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", "--basetemp", str(tmp_path / "t"),
          *DATE_SENSITIVE],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip

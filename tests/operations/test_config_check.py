@@ -113,3 +113,11 @@ def test_a_file_that_is_not_toml_names_its_line(tmp_path):
 def test_every_file_of_the_bundle_has_a_validator():
     bundled = {p.name for p in (Path(__file__).resolve().parents[2] / "config").glob("*.toml")}
     assert bundled == set(VALIDATORS)
+
+
+def test_a_roles_override_anyone_could_write_is_reported(tmp_path):
+    folder = _write(tmp_path / "etc", {"roles.toml": 'default = "viewer"\n'})
+    (folder / "roles.toml").chmod(0o666)
+    [problem] = [p for p in check(folder) if not p.warning]
+    assert (Path(problem.path).name, problem.key) == ("roles.toml", "(file)")
+    assert "owned by root and writable by no one else" in problem.message

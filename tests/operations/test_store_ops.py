@@ -15,7 +15,7 @@ import pytest
 from ediops import store
 
 DATA = Path(__file__).parent / "data"
-PREVIOUS = DATA / "store-m059.sqlite3"  # made by main at 22fb4f7 (schema up to m059), see README there
+PREVIOUS = DATA / "store-m059.sqlite3"  # the previous release's schema (data/README.md)
 ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = """
