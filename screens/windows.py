@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from ediops.views import dashboard
-from ediops.scheduling import windows as scheduler
+from ediops.scheduling import windows
 from ediops.screens import operator
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import clock_time, stamp
@@ -68,11 +68,11 @@ class WindowsScreen(DeskScreen):
         yield KeyedTable(RUN_COLUMNS, kind="run", title="Recent runs", id="runs")
 
     def fetch(self, db, now):
-        return scheduler.window_status(db, self.app.config, now=now), dashboard.recent_runs(db)
+        return windows.window_status(db, self.app.config, now=now), dashboard.recent_runs(db)
 
     def show(self, data) -> None:
-        windows, runs = data
-        self.query_one("#windows", KeyedTable).show_rows([window_row(w) for w in windows])
+        status, runs = data
+        self.query_one("#windows", KeyedTable).show_rows([window_row(w) for w in status])
         self.query_one("#runs", KeyedTable).show_rows(
             [
                 Row(

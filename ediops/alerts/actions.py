@@ -8,7 +8,7 @@ from datetime import datetime
 from ediops.clock import iso
 from ediops.errors import EdiopsError
 from ediops.operators import audit, roles
-from ediops.store import alerts as store
+from ediops.store import alerts as alerts_db
 from ediops.store import write
 
 JSON_FIELDS = (
@@ -40,7 +40,7 @@ def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> d
         raise EdiopsError("acknowledging an alert needs a note")
     at = iso(now)
     with write(db):
-        before = store.acknowledge(db, alert_id, actor=actor, note=note.strip(), at=at)
+        before = alerts_db.acknowledge(db, alert_id, actor=actor, note=note.strip(), at=at)
         if before is None:
             raise EdiopsError(f"alert {alert_id} does not exist")
         if before["status"] == "closed":
@@ -58,8 +58,8 @@ def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> d
 def listing(db, *, open_only: bool, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
     """Alerts as `ediops alerts --json` prints them, unacknowledged first (`extra`: more of
     the alert's fields, for the desk)."""
-    rows = store.listing(db, open_only=open_only, limit=limit)
-    attempts = store.attempts_of(db, [r["id"] for r in rows])
+    rows = alerts_db.listing(db, open_only=open_only, limit=limit)
+    attempts = alerts_db.attempts_of(db, [r["id"] for r in rows])
     out = []
     for row in rows:
         item = {f: row[f] for f in (*JSON_FIELDS, *extra)}

@@ -17,7 +17,7 @@ from ediops.alerts import config as alerts_config
 from ediops.clock import iso, parse_instant
 from ediops.licensing import findings
 from ediops.licensing.reconcile import check_deadlines
-from ediops.store import alerts as store
+from ediops.store import alerts as alerts_db
 from ediops.store import write
 
 log = logging.getLogger("ediops.alerts")
@@ -79,7 +79,7 @@ class AlertPass:
         await self.deliver(db)
         with write(db):
             self.flag_undelivered(db, self.engine.clock.now())
-        self.next_due = _instant(store.next_due(db))
+        self.next_due = _instant(alerts_db.next_due(db))
 
     def due(self) -> bool:
         """A step, repeat or retry is due now (the leader checks this every second)."""
@@ -96,38 +96,38 @@ class AlertPass:
             if not ok:
                 log.info("%s; its notifications are not sent", problem)  # once per process, in the journal
         with write(db):
-            store.set_channels(db, states, at=iso(now))
+            alerts_db.set_channels(db, states, at=iso(now))
         self._channel_states = states
 
     def causes(self, db, now: datetime) -> list[dict]:
         codes = self.alerts.codes()
-        found = store.open_findings(db, sorted(codes - {URGENT_AT_RISK}))
+        found = alerts_db.open_findings(db, sorted(codes - {URGENT_AT_RISK}))
         if URGENT_AT_RISK in codes:
             deadline = timedelta(minutes=self.setting("urgent_deadline_minutes"))
             warn = timedelta(minutes=self.setting("urgent_warn_minutes"))
-            rows = store.urgent_not_accepted(db, iso(now - deadline))
+            rows = alerts_db.urgent_not_accepted(db, iso(now - deadline))
             found += at_risk(rows, now=now, deadline=deadline, warn=warn)
         return found
 
     def sync(self, db, now: datetime) -> None:
         """Opens an alert per rule and cause not yet alerted; closes those whose cause went."""
         at = iso(now)
-        live = {(a["rule"], a["code"], a["subject"]): a for a in store.live(db)}
+        live = {(a["rule"], a["code"], a["subject"]): a for a in alerts_db.live(db)}
         wanted: dict[tuple, tuple] = {}
         for cause in self.causes(db, now):
             for rule in self.alerts.rules:
                 if cause["code"] in rule.codes:
                     wanted[(rule.key, cause["code"], cause["subject"])] = (rule, cause)
-        store.close(db, [a["id"] for key, a in live.items() if key not in wanted], at=at)
+        alerts_db.close(db, [a["id"] for key, a in live.items() if key not in wanted], at=at)
         new = [key for key in wanted if key not in live]
-        escalated = store.escalations(
+        escalated = alerts_db.escalations(
             db, sorted({wanted[k][1]["licence_no"] for k in new if wanted[k][1]["licence_no"]})
         )
         for key in new:
             rule, cause = wanted[key]
             by = escalated.get(cause["licence_no"] or "")
             progress = schedule.first_due(rule, now, escalated=by is not None)
-            alert_id = store.insert(
+            alert_id = alerts_db.insert(
                 db,
                 {
                     "rule": rule.key,
@@ -149,7 +149,7 @@ class AlertPass:
     def plan(self, db, now: datetime) -> None:
         """Every step due by now becomes an intent per configured channel, with the alert's progress."""
         at = iso(now)
-        for alert in store.due(db, at):
+        for alert in alerts_db.due(db, at):
             rule = self.alerts.rule(alert["rule"])
             if rule is None:
                 continue
@@ -158,7 +158,7 @@ class AlertPass:
             for send in sends:
                 for name in send.channels:
                     if self.alerts.channels[name].resolve() is not None:
-                        store.add_intent(
+                        alerts_db.add_intent(
                             db,
                             alert["id"],
                             step=send.step,
@@ -167,7 +167,7 @@ class AlertPass:
                             due_at=iso(send.due_at),
                             at=at,
                         )
-            store.advance(
+            alerts_db.advance(
                 db,
                 alert["id"],
                 next_step=progress.next_step,
@@ -178,13 +178,13 @@ class AlertPass:
 
     async def deliver(self, db) -> None:
         """Pending intents, one message per channel (a digest), the channels at the same time."""
-        items = store.pending(db, self.engine.clock.iso())
+        items = alerts_db.pending(db, self.engine.clock.iso())
         if not items:
             return
         by_channel: dict[str, list[dict]] = defaultdict(list)
         for item in items:
             by_channel[item["channel"]].append(item)
-        traders = store.traders(db, sorted({i["licence_no"] for i in items if i["licence_no"]}))
+        traders = alerts_db.traders(db, sorted({i["licence_no"] for i in items if i["licence_no"]}))
         await asyncio.gather(*(self._send(db, name, rows, traders) for name, rows in by_channel.items()))
 
     async def _send(self, db, name: str, rows: list[dict], traders: dict[str, str]) -> None:
@@ -201,17 +201,17 @@ class AlertPass:
             outcome = await channels.deliver(url, title, body, now=clock.iso)
         done = len(outcome.attempts)
         with write(db):
-            store.record_attempts(db, ids, outcome.attempts)
+            alerts_db.record_attempts(db, ids, outcome.attempts)
             if outcome.sent:
-                store.mark_sent(db, ids, at=outcome.attempts[-1][0], tries=done)
+                alerts_db.mark_sent(db, ids, at=outcome.attempts[-1][0], tries=done)
             else:
                 tried = max(r["attempts"] for r in rows) + done
                 first = self.setting("alert_retry_seconds")
                 wait = min(first * 2 ** max(tried // channels.ATTEMPTS - 1, 0), RETRY_MAX_SECONDS)
-                store.mark_failed(
+                alerts_db.mark_failed(
                     db, ids, error=outcome.error, tries=done, retry_at=iso(clock.now() + timedelta(seconds=wait))
                 )
-            store.channel_outcome(db, name, at=clock.iso(), error=outcome.error)
+            alerts_db.channel_outcome(db, name, at=clock.iso(), error=outcome.error)
         alerts = sorted({r["alert_id"] for r in rows})
         if outcome.sent:
             log.info("alerts %s sent to channel %s in one message (%d tries)", alerts, name, done)
@@ -221,7 +221,7 @@ class AlertPass:
     def flag_undelivered(self, db, now: datetime) -> None:
         grace = timedelta(minutes=self.setting("alert_grace_minutes"))
         causes: dict = {}
-        for row in store.undelivered(db, iso(now - grace)):
+        for row in alerts_db.undelivered(db, iso(now - grace)):
             if row["code"] == ALERT_UNDELIVERED:
                 continue  # an alert about an undelivered alert is not chased by another finding
             causes.setdefault(

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import time
 
-from ediops.scheduling import windows as scheduler
+from ediops.scheduling import windows
 from ediops.errors import EdiopsError
 from ediops.text import json_line
 
 
 def _windows(ctx, args) -> int:
     now = ctx.clock.now()
-    rows = scheduler.window_status(ctx.db, ctx.config, now=now)
+    rows = windows.window_status(ctx.db, ctx.config, now=now)
     if args.json:
         print(json_line(rows))
         return 0
-    leader = scheduler.leader_status(ctx.db, now=now)
+    leader = windows.leader_status(ctx.db, now=now)
     ctx.out(
         f"leader: {leader['holder']} (token {leader['token']}, until {leader['expires_at']})"
         if leader["healthy"]
@@ -38,13 +38,13 @@ def command_outcome(ctx, command_id: int, what: str, wait: float) -> str | None:
     outcome; None (said so) when it is not done within `wait` seconds."""
     from ediops.scheduling.daemon import run_here
 
-    leader = scheduler.leader_status(ctx.db, now=ctx.clock.now())
+    leader = windows.leader_status(ctx.db, now=ctx.clock.now())
     outcome = None if leader["healthy"] else run_here(ctx, command_id)
     if outcome is None:
         ctx.out(f"{what}: queued as command {command_id} for the leader")
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            status = scheduler.command_status(ctx.db, command_id)
+            status = windows.command_status(ctx.db, command_id)
             if status["done_at"]:
                 return status["outcome"]
             time.sleep(0.5)
@@ -53,7 +53,7 @@ def command_outcome(ctx, command_id: int, what: str, wait: float) -> str | None:
 
 
 def _run(ctx, args) -> int:
-    command_id = scheduler.request_run(
+    command_id = windows.request_run(
         ctx.db, args.window, roles=ctx.config.roles, actor=ctx.actor, reason=args.reason, now=ctx.clock.now()
     )
     outcome = command_outcome(ctx, command_id, args.window, args.wait)
@@ -64,7 +64,7 @@ def _run(ctx, args) -> int:
 
 
 def _pause(ctx, args) -> int:
-    scheduler.set_paused(
+    windows.set_paused(
         ctx.db,
         args.window,
         args.command == "pause",
@@ -100,14 +100,14 @@ def register(sub, common) -> None:
     p.set_defaults(func=_windows)
 
     p = sub.add_parser("run", parents=[common], help="ask the scheduler leader to run a window now")
-    p.add_argument("window", choices=scheduler.WINDOWS)
+    p.add_argument("window", choices=windows.WINDOWS)
     p.add_argument("--reason", help="why (audited)")
     p.add_argument("--wait", type=float, default=120.0, help="seconds to wait for the leader's outcome")
     p.set_defaults(func=_run)
 
     for name, verb in (("pause", "pause"), ("resume", "resume")):
         p = sub.add_parser(name, parents=[common], help=f"{verb} a window's scheduled runs (audited)")
-        p.add_argument("window", choices=scheduler.WINDOWS)
+        p.add_argument("window", choices=windows.WINDOWS)
         p.add_argument("--reason", help="why (audited)")
         p.set_defaults(func=_pause)
 

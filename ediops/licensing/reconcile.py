@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from ediops import store
 from ediops.licensing import findings, rules
-from ediops.inspection import reports as inspection
+from ediops.inspection import reports as bureau_reports
 from ediops.clock import SHANGHAI, iso, parse_instant
 from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db
 
@@ -50,7 +50,7 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
         _summaries(db, day, exact=business_date is not None, at=at)
         _feed_late(db, config, day, now=now, at=at)
         check_deadlines(db, config, now=now)
-        inspection.check_vendor_tickets(db, config, now=now)  # 2002 notice 四: VENDOR_SUPPORT_OVERDUE
+        bureau_reports.check_vendor_tickets(db, config, now=now)  # 2002 notice 四: VENDOR_SUPPORT_OVERDUE
     codes = (
         rules.MISSING_FROM_FEED,
         rules.NOT_IN_SUMMARY,

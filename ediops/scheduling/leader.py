@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from ediops.alerts.engine import AlertPass
-from ediops.scheduling import lease, windows as scheduler
+from ediops.scheduling import lease, windows
 from ediops.clock import SHANGHAI, Clock, iso
 from ediops.licensing.resend import RESEND
 from ediops.peers import resends
@@ -62,7 +62,7 @@ class Leader:
         self.token: int | None = None
         self.engine = Engine(db, config, clock, client_for(config))
         self.tasks: set[asyncio.Task] = set()
-        self.triggers = {w: scheduler.trigger(config, w) for w in scheduler.WINDOWS}
+        self.triggers = {w: windows.trigger(config, w) for w in windows.WINDOWS}
         self.scheduler: AsyncIOScheduler | None = None
         self.pollers = FeedPollers(self.engine, self._spawn)
         self.alerts = AlertPass(self.engine)
@@ -159,7 +159,7 @@ class Leader:
 
     async def _fire(self, window: str) -> None:
         """An APScheduler firing: the occurrence is the latest fire time on our clock."""
-        occurrence = scheduler.latest_occurrence(self.triggers[window], self.clock.now() + timedelta(seconds=1))
+        occurrence = windows.latest_occurrence(self.triggers[window], self.clock.now() + timedelta(seconds=1))
         if occurrence is not None and self.token is not None:
             await self.run_occurrence(window, iso(occurrence), scheduled=True)
 
@@ -168,7 +168,7 @@ class Leader:
         interrupted by its leader's death) runs once now."""
         now = self.clock.now()
         for window, cron in self.triggers.items():
-            occurrence = scheduler.latest_occurrence(cron, now) if cron else None
+            occurrence = windows.latest_occurrence(cron, now) if cron else None
             if occurrence is None:
                 continue
             ran = scheduling_db.run_state(self.db, window, iso(occurrence))
@@ -229,7 +229,7 @@ class Leader:
             self._spawn(self.run_command(command_id, window, action, subject), f"command {command_id}")
 
     async def run_command(self, command_id: int, window: str, action: str, subject: str | None) -> str:
-        if action in (scheduler.FORWARD_LICENCE, RESEND):
+        if action in (windows.FORWARD_LICENCE, RESEND):
             try:
                 if action == RESEND:
                     outcome = await resends.run(self.engine, int(subject))
@@ -237,7 +237,7 @@ class Leader:
                     outcome = await forward_licence(self.engine, subject)
             except Exception as exc:  # reported on the command, for the operator who asked
                 outcome = f"failed: {exc}"
-        elif action == scheduler.RUN and window in WORK:
+        elif action == windows.RUN and window in WORK:
             result = await self.run_occurrence(window, f"manual:{command_id}", scheduled=False)
             outcome = f"{result[0]}: {result[1]}" if result else "not run (taken over by another leader)"
         else:
