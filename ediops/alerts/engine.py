@@ -71,6 +71,7 @@ class AlertPass:
     async def run(self) -> None:
         now = self.engine.clock.now()
         db = self.engine.db
+        self.next_due = None  # a pass that fails leaves the leader to its interval, not to a loop
         check_deadlines(db, self.engine.config, now=now)  # URGENT_OVERDUE at its deadline, not at a window
         self._report_channels(db, now)
         with write(db, durable=True):  # the intents are on disk before anything is sent
@@ -84,6 +85,13 @@ class AlertPass:
     def due(self) -> bool:
         """A step, repeat or retry is due now (the leader checks this every second)."""
         return self.next_due is not None and self.engine.clock.now() >= self.next_due
+
+    def seconds_to_due(self, at_most: float) -> float:
+        """How long the leader may sleep before the next step falls due (at least 50 ms)."""
+        if self.next_due is None:
+            return at_most
+        left = (self.next_due - self.engine.clock.now()).total_seconds()
+        return at_most if left <= 0 else min(at_most, max(0.05, left))  # <= 0: a pass is on it
 
     # ---------------------------------------------------------------- steps of the pass
 

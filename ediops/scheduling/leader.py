@@ -93,7 +93,8 @@ class Leader:
                 except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly
                     log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(stop.wait(), COMMAND_SECONDS)
+                    nap = self.alerts.seconds_to_due(COMMAND_SECONDS) if self.token is not None else COMMAND_SECONDS
+                    await asyncio.wait_for(stop.wait(), nap)  # woken for a step due sooner than a second
         finally:
             await self.close()
 
