@@ -164,11 +164,13 @@ def test_json_lines_end_at_newline_only(cli, tmp_path):
 
 
 def test_nan_in_a_file_names_its_line(cli, tmp_path):
-    lines = [json.dumps(batch(licence())), '{"issuer": "AA", "business_date": "2000-10-09", "licence_nos": NaN}']
+    good = {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": ["00-AA-000001"]}
+    lines = [json.dumps(good), '{"issuer": "AA", "business_date": "2000-10-10", "licence_nos": NaN}']
     path = tmp_path / "s.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
     result = cli("summary", str(path))
-    assert result.returncode == 1 and f"{path}:1:" in result.stderr  # the first line is no summary
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert f"{path}:2: NaN is not a number JSON allows" in result.stderr, result.stderr  # before: no line
 
 
 def test_a_file_over_the_size_limit_is_refused(cli, tmp_path):
