@@ -11,6 +11,7 @@ GOALS = [
     ("desk RSS (MB)", ("desk", "rss_mb"), "<=", 200),
     ("sync (ms)", ("sync_ms",), "<=", 1000),
     ("alert due -> receiver worst (ms)", ("alerts", "due_to_receiver_ms_worst"), "<=", 60000),  # contract §12
+    ("ssh key overhead p95 (ms)", ("ssh_link", "keypress_overhead_p95_ms"), "<=", 150),
 ]
 
 

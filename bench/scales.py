@@ -20,6 +20,8 @@ class Scale:
     desk_runs: int  # first-frame measurements of each app; medians are reported
     sync_runs: int
     alert_samples: int = 1  # notifications timed from due to receiver (one every 12 s)
+    ssh_watch_s: float = 5  # seconds the desk is watched over the slow link (bytes per minute)
+    ssh_key_rounds: int = 1  # rounds of filter keys typed over the slow link (8 keys a round)
 
 
 SCALES = {
@@ -36,6 +38,8 @@ SCALES = {
         desk_runs=5,
         sync_runs=5,
         alert_samples=12,
+        ssh_watch_s=60,
+        ssh_key_rounds=8,
     ),
     "quick": Scale(
         "quick",
@@ -47,9 +51,11 @@ SCALES = {
         forward_licences=2_000,
         rounds=3,
         dashboard_refreshes=50,
-        desk_runs=3,
+        desk_runs=5,
         sync_runs=3,
         alert_samples=4,
+        ssh_watch_s=30,
+        ssh_key_rounds=5,
     ),
     "toy": Scale(
         "toy",
@@ -63,5 +69,7 @@ SCALES = {
         dashboard_refreshes=5,
         desk_runs=1,
         sync_runs=1,
+        ssh_watch_s=5,
+        ssh_key_rounds=1,
     ),
 }

@@ -45,6 +45,10 @@ class Terminal:
         self.launched.append(int(pid))
         return target, int(pid), started
 
+    def keys(self, target: str, *keys: str) -> None:
+        """Types `keys` (tmux key names: "/", "0", "BSpace") into the window."""
+        self._tmux("send-keys", "-t", target, *keys)
+
     def screen(self, target: str) -> str:
         return self._tmux("capture-pane", "-p", "-t", target, check=False)
 

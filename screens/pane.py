@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -143,8 +144,8 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
         self._index = {row.key: i for i, row in enumerate(self._rows)}
         self.cursor = self._index.get(selected, min(self.cursor, max(0, len(self._rows) - 1)))
         self._scroll_to_cursor()
-        natural = [
-            min(c.width, max([len(c.label), *(row.cells[i].cell_len for row in self._rows)]))
+        natural = [  # of every row, not only those the filter shows: columns stay put as one types
+            min(c.width, max([len(c.label), *(row.cells[i].cell_len for row in self._all)]))
             for i, c in enumerate(self.columns)
         ]
         if natural != self._natural or self._top != old_top:
@@ -160,6 +161,13 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
                 if moved or not _rows_same(old, new):
                     self._refresh_row_line(self._top + y)
         self._subtitle(len(self._rows))
+
+    def _show_subtitle(self, subtitle: Text) -> None:
+        """The note on the pane's bottom border, repainting that line only: Textual's setter
+        repaints the whole pane, a dozen lines over a slow link for a count that changed."""
+        self._border_subtitle = Content.from_rich_text(subtitle).expand_tabs(4).split()[0]
+        width = self.outer_size.width
+        self.refresh(Region(-self.content_offset.x, self.outer_size.height - 1 - self.content_offset.y, width, 1))
 
     def _body_height(self) -> int:
         return max(0, self.size.height - 1)  # the first line is the column titles

@@ -16,11 +16,20 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+from ediops.screens.wire import Compactor
 from ediops.secrets import redact
 
 
 class HangupDriver(LinuxDriver):
-    """Linux terminal driver that tells the app `hang_up` when its terminal is gone."""
+    """Linux terminal driver that tells the app `hang_up` when its terminal is gone, and
+    writes each frame's styles as changes (screens/wire.py: fewer bytes over a slow link)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._compact = Compactor()
+
+    def write(self, data: str) -> None:
+        super().write(self._compact(data))
 
     def _sigcont_application(self, *args) -> None:
         """Resumes only after a suspension of our own (SIGTSTP). The kernel sends SIGCONT with

@@ -72,7 +72,10 @@ class KeyedRows:
         subtitle = " · ".join(p for p in parts if p)
         if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
             self._shown_subtitle = subtitle
-            self.border_subtitle = Text(subtitle)
+            self._show_subtitle(Text(subtitle))
+
+    def _show_subtitle(self, subtitle: Text) -> None:
+        self.border_subtitle = subtitle
 
 
 class KeyedTable(KeyedRows, DataTable):
@@ -138,13 +141,16 @@ class FilterBar(Input):
             self.table, self.text, self.done = table, text, done
 
     def __init__(self):
-        super().__init__(placeholder="filter rows containing…", id="filter-bar", classes="hidden")
+        super().__init__(
+            placeholder="filter rows containing…  (enter keeps it, escape clears it)", id="filter-bar", classes="hidden"
+        )
         self.cursor_blink = False
         self.target: KeyedTable | None = None
 
     def open_for(self, table: KeyedTable) -> None:
         self.target = table
         self.value = table.filter_text
+        self._footer(shown=False)
         self.remove_class("hidden")
         self.focus()
 
@@ -161,8 +167,14 @@ class FilterBar(Input):
         self.value = ""
         self._close("")
 
+    def _footer(self, *, shown: bool) -> None:
+        """The screen's key line (KeyBar) gives up its line to the bar while it is open."""
+        for footer in self.screen.query("KeyBar"):
+            footer.display = shown
+
     def _close(self, text: str) -> None:
         self.add_class("hidden")
+        self._footer(shown=True)
         if self.target is not None:
             self.post_message(self.Applied(self.target, text, done=True))
             self.target.focus()
