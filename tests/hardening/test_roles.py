@@ -133,3 +133,14 @@ def test_a_roles_file_a_desk_user_could_write_grants_nothing(cli, tmp_path, mode
         config_mod.load(folder)
     result = cli("--config", str(folder), "pause", "reconcile")
     assert result.returncode == 1 and "roles are read only from a file owned by root" in result.stderr
+
+
+def test_the_demos_supervisor_is_granted_where_the_domain_reads_roles():
+    """`ediops demo` opens its desk with role="supervisor" on its own scratch data: the grant is
+    made in the desk's copy of the configuration, so the domain's checks agree; the files and
+    every other process keep the configured roles."""
+    config = config_mod.load()
+    granted = roles.granting(config, "alice", "supervisor")
+    roles.require(granted.roles, "alice", "pause")
+    with pytest.raises(Refused):
+        roles.require(config.roles, "alice", "pause")
