@@ -3,6 +3,8 @@ them (the command line's and the desk's listing of contract §12)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import datetime
 
 from ediops.clock import iso
@@ -10,6 +12,9 @@ from ediops.errors import EdiopsError
 from ediops.operators import audit, roles
 from ediops.store import alerts as alerts_db
 from ediops.store import write
+
+if TYPE_CHECKING:
+    from ediops.store import Database
 
 JSON_FIELDS = (
     "id",
@@ -33,7 +38,7 @@ class AlreadyAcknowledged(EdiopsError):
 
 
 @roles.operator_action("alert-ack")
-def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> dict:
+def acknowledge(db: Database, alert_id: int, *, note: str, actor: str, now: datetime) -> dict:
     """Stops an open alert's steps and repeats; it stays listed until its cause goes away.
     Callers pass `roles=` (roles.toml): the role is checked before anything is touched."""
     if not note or not note.strip():
@@ -55,7 +60,7 @@ def acknowledge(db, alert_id: int, *, note: str, actor: str, now: datetime) -> d
     return before
 
 
-def listing(db, *, open_only: bool, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
+def listing(db: Database, *, open_only: bool, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
     """Alerts as `ediops alerts --json` prints them, unacknowledged first (`extra`: more of
     the alert's fields, for the desk)."""
     rows = alerts_db.listing(db, open_only=open_only, limit=limit)

@@ -6,6 +6,8 @@ as a warning, and its notifications are not sent."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,9 @@ from pathlib import Path
 from ediops.alerts import ALERT_UNDELIVERED, URGENT_AT_RISK
 from ediops.config import read_toml
 from ediops.errors import InputError
+
+if TYPE_CHECKING:
+    from ediops.config import Config
 
 FILE = "alerts.toml"
 CHANNEL_KEYS = {"url_env", "url_file", "url"}
@@ -193,6 +198,6 @@ def parse(data: dict) -> Alerts:
     return Alerts(channels, tuple(rules))
 
 
-def load(config) -> Alerts:
+def load(config: Config) -> Alerts:
     """The alerts configuration of a loaded Config (its --config directory, else the bundle)."""
     return parse(read_toml(FILE, config.directory))

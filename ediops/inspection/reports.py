@@ -27,6 +27,7 @@ from ediops.store import inspection as inspection_db, tickets as tickets_db
 from ediops.strict import fault
 
 if TYPE_CHECKING:
+    from ediops.config import Config
     from ediops.store import Database
 
 log = logging.getLogger("ediops.inspection")
@@ -267,7 +268,7 @@ def evaluate(
     return opened
 
 
-def load_reports(db: Database, config, reports: Iterable, *, now: datetime, source: str) -> list[dict]:
+def load_reports(db: Database, config: Config, reports: Iterable, *, now: datetime, source: str) -> list[dict]:
     """Validates every report first (nothing is stored if one is bad), then stores them and
     re-checks the enterprise-months they touch, in one transaction. `reports`: dicts, or
     `Report`s already validated. Answers one summary per report."""
@@ -296,7 +297,7 @@ def load_reports(db: Database, config, reports: Iterable, *, now: datetime, sour
 # -- vendors (notice 四) -----------------------------------------------------------------------
 
 
-def approved_vendors(config) -> dict[str, str] | None:
+def approved_vendors(config: Config) -> dict[str, str] | None:
     """Approved enterprise-software vendors of contacts.toml (the hotline's routing directory):
     name by the id a routed ticket's `routed_to` holds. None (logged) when the directory cannot
     be read, so a typo there never stops reconciliation or the desk."""
@@ -308,7 +309,7 @@ def approved_vendors(config) -> dict[str, str] | None:
     return {c.id: c.name for c in contacts.values() if c.vendor}
 
 
-def check_vendor_tickets(db: Database, config, *, now: datetime) -> dict:
+def check_vendor_tickets(db: Database, config: Config, *, now: datetime) -> dict:
     """VENDOR_SUPPORT_OVERDUE for every ticket routed to an approved vendor; closes the
     findings of tickets resolved since. Called by reconcile."""
     tickets = tickets_db.routed(db)

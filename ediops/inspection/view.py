@@ -18,6 +18,7 @@ from ediops.store import findings as findings_db, inspection as inspection_db, t
 from ediops.vocabulary import FINDING_OPEN
 
 if TYPE_CHECKING:
+    from ediops.config import Config
     from ediops.store import Queryable
 
 # The findings that name an enterprise, most pressing first (the screen's order).
@@ -34,7 +35,7 @@ def month_of(now: datetime) -> str:
     return now.astimezone(SHANGHAI).strftime("%Y-%m")
 
 
-def configured_bureaus(config) -> tuple[str, ...]:
+def configured_bureaus(config: Config) -> tuple[str, ...]:
     """The codes of the bureau peers in peers.toml (peer names are `bureau <code>`)."""
     return tuple(peer.name.split()[-1] for peer in getattr(config, "bureaus", ()))
 
@@ -124,7 +125,7 @@ def findings_of_month(
     return found
 
 
-def overdue_vendor_tickets(db: Queryable, config, *, now: datetime) -> list[dict]:
+def overdue_vendor_tickets(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
     """Tickets with an approved vendor unresolved for 24 hours or more, judged now by the same
     rule reconcile uses, so the screen does not wait for the next reconcile."""
     vendors = approved_vendors(config)

@@ -7,6 +7,8 @@ content is rejected DUPLICATE_CONFLICT."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import uuid
 from datetime import datetime
@@ -18,8 +20,12 @@ from ediops.licensing import reconcile, writeoffs
 from ediops.licensing.licence import add_events
 from ediops.store import feeds as feeds_db, licences as licences_db
 
+if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
 
-def ingest_batch(db, config, batch: dict, *, now: datetime, source: str) -> dict:
+
+def ingest_batch(db: Database, config: Config, batch: dict, *, now: datetime, source: str) -> dict:
     """Validates and stores one batch; creates its ack row (fresh idempotency key) and returns
     the §4 ack. Raises InputError only for a batch that cannot be acknowledged at all."""
     batch_id = contract.batch_identity(batch)
@@ -46,7 +52,9 @@ def _batch_text(batch: dict, texts: list[str]) -> str:
     return "{" + ",".join(p for p in parts if p) + "}"
 
 
-def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *, at: str, source: str) -> dict:
+def _ingest_records(
+    db: Database, config: Config, batch: dict, batch_id: str, texts: list[str], *, at: str, source: str
+) -> dict:
     header = contract.validate_batch_header(batch)
     issuer = batch["issuer"] if header else None
     business_date = batch["business_date"] if header else None
@@ -105,7 +113,7 @@ def _ingest_records(db, config, batch: dict, batch_id: str, texts: list[str], *,
     }
 
 
-def _stored_hashes(db, records: list) -> dict[str, str]:
+def _stored_hashes(db: Database, records: list) -> dict[str, str]:
     """licence_no -> content_hash of the batch's licences the store already holds."""
     numbers = list({n for n in map(contract.licence_no_of, records) if n is not None})
     return licences_db.stored_hashes(db, numbers)
@@ -124,7 +132,14 @@ def _accept(licence: contract.Licence, hashes: dict[str, str], fresh: list[contr
 
 
 def _store_licences(
-    db, fresh: list[contract.Licence], *, batch_id: str, business_date: str, urgent: bool, at: str, source: str
+    db: Database,
+    fresh: list[contract.Licence],
+    *,
+    batch_id: str,
+    business_date: str,
+    urgent: bool,
+    at: str,
+    source: str,
 ) -> list[str]:
     """Inserts the batch's new licences with their `received` events, and closes the
     RECORD_REJECTED and MISSING_FROM_FEED findings they answer. Returns their numbers.
@@ -152,7 +167,7 @@ def _store_licences(
     return numbers
 
 
-def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, resend: bool) -> None:
+def _store_batch(db: Database, batch: dict, ack: dict, *, raw: str, at: str, source: str, resend: bool) -> None:
     """One row per batch_id: first receipt's issuer, date, kind and time; the latest content."""
     counts = [ack["declared_count"], ack["received_count"], len(ack["accepted"]), len(ack["rejected"])]
     if resend:
@@ -185,13 +200,13 @@ def _store_batch(db, batch: dict, ack: dict, *, raw: str, at: str, source: str, 
         findings.clear_cause(db, rules.FEED_LATE, rules.issuer_subject(issuer, business_date), at=at)
 
 
-def _store_ack(db, ack: dict, *, at: str) -> None:
+def _store_ack(db: Database, ack: dict, *, at: str) -> None:
     """The ack to send, one per batch version under a fresh key: a changed resend gets its
     own beside the original's, which is still delivered if it has not been yet (§15)."""
     feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=str(uuid.uuid4()))
 
 
-def ingest_summary(db, config, summary: dict, *, now: datetime, source: str) -> None:
+def ingest_summary(db: Database, config: Config, summary: dict, *, now: datetime, source: str) -> None:
     """Stores an issuer's daily summary (a resend replaces it) and reconciles that date."""
     issuer, business_date, numbers = contract.validate_summary(summary)
     at = iso(now)

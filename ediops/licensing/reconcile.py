@@ -4,6 +4,8 @@ forwards, peer_health, licences.forwarded_at); this module decides what is overd
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import re
 from datetime import date, datetime, time, timedelta
@@ -14,11 +16,15 @@ from ediops.inspection import reports as bureau_reports
 from ediops.clock import SHANGHAI, iso, parse_instant
 from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db
 
+if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
+
 SUMMARY_LOOKBACK_DAYS = 7
 _PEER_ISSUER = re.compile(r"(?:issuers?[ :/])?([A-Z]{2})")
 
 
-def check_summary(db, issuer: str, business_date: str, *, at: str) -> None:
+def check_summary(db: Database, issuer: str, business_date: str, *, at: str) -> None:
     """MISSING_FROM_FEED and NOT_IN_SUMMARY for one (issuer, date) summary, if there is one.
     A licence counts as received once it reached the centre, accepted or rejected."""
     numbers = feeds_db.summary_numbers(db, issuer, business_date)
@@ -40,7 +46,7 @@ def check_summary(db, issuer: str, business_date: str, *, at: str) -> None:
         )
 
 
-def reconcile(db, config, *, now: datetime, business_date: str | date | None = None) -> dict:
+def reconcile(db: Database, config: Config, *, now: datetime, business_date: str | date | None = None) -> dict:
     """Runs every time-based check of §7 as of `now`. Summaries: the given business date, else
     the last week's; late feeds: that date (default: today in Asia/Shanghai). Returns the
     number of open findings per code it manages."""
@@ -64,7 +70,7 @@ def reconcile(db, config, *, now: datetime, business_date: str | date | None = N
     return {"business_date": day.isoformat(), "open": {code: open_counts.get(code, 0) for code in codes}}
 
 
-def check_deadlines(db, config, *, now: datetime) -> None:
+def check_deadlines(db: Database, config: Config, *, now: datetime) -> None:
     """The cheap clock-only checks (URGENT_OVERDUE, CUSTOMS_UNACKED, ACK_UNDELIVERED,
     FEED_UNREACHABLE): a 15-minute deadline needs checking far more often than the
     reconcile window runs, so the engine may call this after every window."""
@@ -77,13 +83,13 @@ def check_deadlines(db, config, *, now: datetime) -> None:
         _feed_unreachable(db, now=now, grace=minutes("feed_grace_minutes"), at=at)
 
 
-def _summaries(db, day: date, *, exact: bool, at: str) -> None:
+def _summaries(db: Database, day: date, *, exact: bool, at: str) -> None:
     since = day if exact else day - timedelta(days=SUMMARY_LOOKBACK_DAYS)
     for issuer, business_date in feeds_db.summaries_between(db, since.isoformat(), day.isoformat()):
         check_summary(db, issuer, business_date, at=at)
 
 
-def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
+def _feed_late(db: Database, config: Config, day: date, *, now: datetime, at: str) -> None:
     causes = []
     for issuer in config.issuers:
         cutoff = datetime.combine(day, time.fromisoformat(issuer.cutoff), tzinfo=SHANGHAI)
@@ -94,7 +100,7 @@ def _feed_late(db, config, day: date, *, now: datetime, at: str) -> None:
     findings.sync(db, rules.FEED_LATE, causes, at=at, scope={"period": day.isoformat()})
 
 
-def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:
+def _urgent_overdue(db: Database, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
     for licence_no, issuer, state, received_at in licences_db.urgent_unaccepted(db):
         causes += rules.urgent_overdue(
@@ -109,7 +115,7 @@ def _urgent_overdue(db, *, now: datetime, deadline: timedelta, at: str) -> None:
     findings.sync(db, rules.URGENT_OVERDUE, causes, at=at)
 
 
-def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None:
+def _customs_unacked(db: Database, *, now: datetime, deadline: timedelta, at: str) -> None:
     causes = []
     for licence_no, issuer, forwarded_at in licences_db.forwarded(db):
         causes += rules.customs_unacked(
@@ -123,7 +129,7 @@ def _customs_unacked(db, *, now: datetime, deadline: timedelta, at: str) -> None
     findings.sync(db, rules.CUSTOMS_UNACKED, causes, at=at)
 
 
-def _ack_undelivered(db, *, now: datetime, grace: timedelta, at: str) -> None:
+def _ack_undelivered(db: Database, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
     for batch_id, issuer, created_at in feeds_db.undelivered_acks(db):
         causes += rules.ack_undelivered(
@@ -143,7 +149,7 @@ def issuer_of_peer(peer: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _feed_unreachable(db, *, now: datetime, grace: timedelta, at: str) -> None:
+def _feed_unreachable(db: Database, *, now: datetime, grace: timedelta, at: str) -> None:
     causes = []
     for peer, failing_since in feeds_db.failing_peers(db):
         issuer = issuer_of_peer(peer)

@@ -8,6 +8,8 @@ accepted, or nothing is resent at all."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import uuid
 from datetime import datetime
 
@@ -20,6 +22,9 @@ from ediops.operators import audit, roles
 from ediops.store import feeds, scheduling as scheduling_db
 from ediops.text import clean
 
+if TYPE_CHECKING:
+    from ediops.store import Database
+
 RESEND = "resend"  # the command the leader runs; its subject is the resend's id
 ROLE_ACTION = "resend"
 
@@ -30,7 +35,9 @@ def _reason(reason: str | None) -> str:
     return reason.strip()
 
 
-def _note(db, ticket_id: str | None, text: str, *, roles_config: dict, actor: str, now: datetime) -> str | None:
+def _note(
+    db: Database, ticket_id: str | None, text: str, *, roles_config: dict, actor: str, now: datetime
+) -> str | None:
     """Links the ticket (its notes get the resend); refuses, changing nothing, if it cannot take notes."""
     if not ticket_id:
         return None
@@ -38,7 +45,7 @@ def _note(db, ticket_id: str | None, text: str, *, roles_config: dict, actor: st
 
 
 def request_licences(
-    db,
+    db: Database,
     roles_config: dict,
     numbers: list[str],
     *,
@@ -94,7 +101,7 @@ def _list(numbers: list[str]) -> str:
     return ", ".join(numbers) if len(numbers) <= 10 else f"{len(numbers)} licences ({numbers[0]} … {numbers[-1]})"
 
 
-def request_batch(db, roles_config: dict, batch_id: str, **kw) -> dict:
+def request_batch(db: Database, roles_config: dict, batch_id: str, **kw) -> dict:
     """Every licence of the batch that the centre accepted, under one new key."""
     numbers = feeds.batch_licences(db, batch_id)
     if not numbers:
@@ -109,7 +116,7 @@ def request_batch(db, roles_config: dict, batch_id: str, **kw) -> dict:
 
 
 def request_ack(
-    db, roles_config: dict, batch_id: str, *, reason: str | None, actor: str, now: datetime, ticket_id=None
+    db: Database, roles_config: dict, batch_id: str, *, reason: str | None, actor: str, now: datetime, ticket_id=None
 ) -> dict:
     """The batch's acknowledgement to its issuer again: the same content, a new key."""
     roles.require(roles_config, actor, ROLE_ACTION)
@@ -135,7 +142,7 @@ def request_ack(
     return {"resend_id": resend_id, "command_id": command_id, "key": key, "licences": []}
 
 
-def _queue(db, resend_id: int, window: str, *, actor: str, at: str, reason: str) -> int:
+def _queue(db: Database, resend_id: int, window: str, *, actor: str, at: str, reason: str) -> int:
     command_id = scheduling_db.add_command(
         db, window, RESEND, subject=str(resend_id), actor=actor, at=at, reason=reason
     )
@@ -143,7 +150,7 @@ def _queue(db, resend_id: int, window: str, *, actor: str, at: str, reason: str)
     return command_id
 
 
-def outcomes(db, resend_id: int) -> list[dict]:
+def outcomes(db: Database, resend_id: int) -> list[dict]:
     """Per licence of a licence resend: {licence_no, outcome, detail}; for an ack resend one
     row with the batch: delivered, failed or pending."""
     row = feeds.resend(db, resend_id)

@@ -6,6 +6,8 @@ time one arrives (indexed by licence), so amends, cancels and late arrivals are 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from datetime import datetime
 
 from ediops import store
@@ -14,8 +16,12 @@ from ediops.clock import iso
 from ediops.licensing.licence import add_event
 from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db
 
+if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
 
-def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: str) -> dict:
+
+def apply_writeoffs(db: Database, config: Config, records: list[dict], *, now: datetime, source: str) -> dict:
     """Stores each record (deduplicated by content hash), updates `releases` and the findings.
     Invalid records are kept in `rejections` and flagged, never applied. Returns counts."""
     at = iso(now)
@@ -40,7 +46,7 @@ def apply_writeoffs(db, config, records: list[dict], *, now: datetime, source: s
     return counts
 
 
-def _store(db, record: dict, *, at: str, source: str) -> bool:
+def _store(db: Database, record: dict, *, at: str, source: str) -> bool:
     """Inserts one write-off row and its lifecycle event; False if it was here already."""
     if not licences_db.insert_writeoff(db, record, content_hash=contract.content_hash(record), at=at, source=source):
         return False
@@ -50,7 +56,7 @@ def _store(db, record: dict, *, at: str, source: str) -> bool:
     return True
 
 
-def _reject(db, record, verdict: contract.Verdict, *, at: str) -> None:
+def _reject(db: Database, record, verdict: contract.Verdict, *, at: str) -> None:
     """An unusable write-off: kept as received and flagged once (subject: its content)."""
     digest = contract.content_hash(record)
     subject = f"writeoff:{digest[:16]}"
@@ -81,7 +87,7 @@ def _reject(db, record, verdict: contract.Verdict, *, at: str) -> None:
     )
 
 
-def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
+def reevaluate(db: Database, config: Config, licence_no: str, *, at: str) -> rules.Tally | None:
     """Recomputes a licence's releases and write-off findings from all its write-off rows."""
     records = licences_db.writeoff_records(db, licence_no)
     releases, tally, causes = rules.writeoff_causes(
@@ -96,7 +102,7 @@ def reevaluate(db, config, licence_no: str, *, at: str) -> rules.Tally | None:
     return tally
 
 
-def with_writeoffs(db, numbers: list[str]) -> list[str]:
+def with_writeoffs(db: Database, numbers: list[str]) -> list[str]:
     """Those of `numbers` (in their order) that have write-off records: one query for a batch."""
     found = licences_db.with_writeoffs(db, numbers)
     return [n for n in numbers if n in found]

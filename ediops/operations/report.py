@@ -5,6 +5,8 @@ ends there."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import csv
 import io
 import statistics
@@ -13,10 +15,14 @@ from datetime import datetime, timedelta
 from ediops.clock import iso
 from ediops.store import views as views_db
 
+if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
+
 SHIFT = timedelta(hours=8)
 
 
-def build(db, config, *, start: datetime | None = None, end: datetime) -> dict:
+def build(db: Database, config: Config, *, start: datetime | None = None, end: datetime) -> dict:
     start = start if start is not None else end - SHIFT
     a, b = iso(start), iso(end)
     urgent = views_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))

@@ -4,6 +4,8 @@ another process can lead, the HTTP client closed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncio
 import logging
 import signal
@@ -14,6 +16,10 @@ from ediops.scheduling.leader import Leader, new_holder
 from ediops.secrets import redact
 from ediops.store import scheduling as scheduling_db
 from ediops.text import clean
+
+if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
 
 log = logging.getLogger("ediops.daemon")
 
@@ -36,7 +42,7 @@ def setup_logging(level: int = logging.INFO) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def _lead(db, config, clock, holder: str) -> None:
+async def _lead(db: Database, config: Config, clock, holder: str) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -47,7 +53,7 @@ async def _lead(db, config, clock, holder: str) -> None:
     log.info("daemon %s stopped", holder)
 
 
-def check_tokens(config) -> int:
+def check_tokens(config: Config) -> int:
     """Each peer's token read once at start (contract §15): a bad one is one line naming its
     file or variable, never its value; that peer then fails on its own, the others go on."""
     from ediops.errors import InputError

@@ -8,6 +8,8 @@ occurrence in the last 24 hours has not run (design.md: Processes)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncio
 import contextlib
 import logging
@@ -30,6 +32,9 @@ from ediops.peers.runtime import Engine, client_for
 from ediops.scheduling.polling import FeedPollers
 from ediops.scheduling.work import WORK
 from ediops.store import scheduling as scheduling_db, write
+
+if TYPE_CHECKING:
+    from ediops.config import Config
 
 log = logging.getLogger("ediops.leader")
 RENEW_SECONDS = 5.0  # renewing writes; desks refresh on every write, so not every second
@@ -56,7 +61,7 @@ def new_holder(kind: str = "daemon") -> str:
 class Leader:
     """One process's bid for leadership, and the work it does while it leads."""
 
-    def __init__(self, db, config, clock: Clock, *, holder: str | None = None):
+    def __init__(self, db, config: Config, clock: Clock, *, holder: str | None = None):
         self.db, self.config, self.clock = db, config, clock
         self.holder = holder or new_holder()
         self.token: int | None = None

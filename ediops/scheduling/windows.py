@@ -19,6 +19,7 @@ from ediops.store import licences as licences_db, scheduling as scheduling_db, w
 from ediops.vocabulary import WINDOWS
 
 if TYPE_CHECKING:
+    from ediops.config import Config
     from apscheduler.triggers.cron import CronTrigger
 
     from ediops.store import Database, Queryable
@@ -28,7 +29,7 @@ FORWARD_LICENCE = "forward-licence"
 _LOOKBACK = (timedelta(seconds=2), timedelta(seconds=70), timedelta(hours=1, minutes=2), timedelta(hours=24))
 
 
-def trigger(config, window: str) -> CronTrigger | None:
+def trigger(config: Config, window: str) -> CronTrigger | None:
     """The window's cron trigger from windows.toml (Asia/Shanghai), or None if not configured."""
     table = config.windows.get(window)
     if not table:
@@ -129,7 +130,7 @@ def command_status(db: Queryable, command_id: int) -> dict | None:
     return scheduling_db.command(db, command_id)
 
 
-def window_status(db: Queryable, config, *, now: datetime) -> list[dict]:
+def window_status(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
     """Per window: next scheduled run, the last run and its outcome, and whether it is paused."""
     paused = scheduling_db.window_states(db)
     rows = []

@@ -4,10 +4,13 @@ and what the leader knows of each channel. All of the alerts' SQL lives here."""
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ediops.store import dumps, findings, rows as _rows, rows_in
 from ediops.vocabulary import FINDING_OPEN
+
+if TYPE_CHECKING:
+    from ediops.store import Database, Queryable
 
 _ALERT_FIELDS = (
     "id, rule, code, subject, licence_no, issuer, batch_id, finding_id, detail, since, status, opened_at, "
@@ -19,7 +22,7 @@ _ALERT_FIELDS = (
 # ---------------------------------------------------------------- causes
 
 
-def open_findings(db, codes: list[str]) -> list[dict]:
+def open_findings(db: Database, codes: list[str]) -> list[dict]:
     """The open findings of `codes`, as alerts name them (the one query of findings)."""
     if not codes:
         return []
@@ -31,7 +34,7 @@ def open_findings(db, codes: list[str]) -> list[dict]:
     ]
 
 
-def urgent_not_accepted(db, received_since: str) -> list[dict]:
+def urgent_not_accepted(db: Database, received_since: str) -> list[dict]:
     """Urgent licences customs has not accepted, received since then (a deadline can still
     be ahead of them), with an operator's escalation if any."""
     return _rows(
@@ -42,7 +45,7 @@ def urgent_not_accepted(db, received_since: str) -> list[dict]:
     )
 
 
-def escalations(db, licence_nos: list[str]) -> dict[str, dict]:
+def escalations(db: Database, licence_nos: list[str]) -> dict[str, dict]:
     """The operator's escalation of each licence that has one: by, at, and its reason (the
     latest 'escalated' event of its lifecycle)."""
     found = {
@@ -63,18 +66,18 @@ def escalations(db, licence_nos: list[str]) -> dict[str, dict]:
     return found
 
 
-def traders(db, licence_nos: list[str]) -> dict[str, str]:
+def traders(db: Database, licence_nos: list[str]) -> dict[str, str]:
     return dict(rows_in(db, "SELECT licence_no, trader_name FROM licences WHERE licence_no IN ({})", licence_nos))
 
 
 # ---------------------------------------------------------------- alerts
 
 
-def live(db) -> list[dict]:
+def live(db: Database) -> list[dict]:
     return _rows(db, f"SELECT {_ALERT_FIELDS} FROM alerts WHERE status IN ('open', 'acknowledged')")
 
 
-def insert(db, alert: dict) -> int:
+def insert(db: Database, alert: dict) -> int:
     fields = list(alert)
     cursor = db.execute(
         f"INSERT INTO alerts ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
@@ -83,7 +86,7 @@ def insert(db, alert: dict) -> int:
     return cursor.lastrowid
 
 
-def close(db, alert_ids: list[int], *, at: str) -> None:
+def close(db: Database, alert_ids: list[int], *, at: str) -> None:
     db.conn.executemany(
         "UPDATE alerts SET status = 'closed', closed_at = ?, next_due_at = NULL WHERE id = ? AND status != 'closed'",
         [(at, i) for i in alert_ids],
@@ -91,7 +94,7 @@ def close(db, alert_ids: list[int], *, at: str) -> None:
     cancel_pending(db, alert_ids, reason="not sent: the alert closed first", at=at)
 
 
-def cancel_pending(db, alert_ids: list[int], *, reason: str, at: str) -> None:
+def cancel_pending(db: Database, alert_ids: list[int], *, reason: str, at: str) -> None:
     db.conn.executemany(
         "UPDATE alert_notifications SET status = 'cancelled', error = coalesce(error || '; ', '') || ? "
         "WHERE alert_id = ? AND status = 'pending'",
@@ -99,19 +102,21 @@ def cancel_pending(db, alert_ids: list[int], *, reason: str, at: str) -> None:
     )
 
 
-def due(db, at: str) -> list[dict]:
+def due(db: Database, at: str) -> list[dict]:
     """Open (unacknowledged) alerts with a step or repeat due by `at`."""
     return _rows(db, f"SELECT {_ALERT_FIELDS} FROM alerts WHERE status = 'open' AND next_due_at <= ? ORDER BY id", [at])
 
 
-def advance(db, alert_id: int, *, next_step: int, next_round: int, next_due_at: str | None, sent: int) -> None:
+def advance(
+    db: Database, alert_id: int, *, next_step: int, next_round: int, next_due_at: str | None, sent: int
+) -> None:
     db.execute(
         "UPDATE alerts SET next_step = ?, next_round = ?, next_due_at = ?, steps_sent = steps_sent + ? WHERE id = ?",
         [next_step, next_round, next_due_at, sent, alert_id],
     )
 
 
-def add_intent(db, alert_id: int, *, step: int, round_: int, channel: str, due_at: str, at: str) -> None:
+def add_intent(db: Database, alert_id: int, *, step: int, round_: int, channel: str, due_at: str, at: str) -> None:
     db.execute(
         "INSERT INTO alert_notifications (alert_id, step, round, channel, due_at, created_at, status, "
         "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT DO NOTHING",
@@ -119,7 +124,7 @@ def add_intent(db, alert_id: int, *, step: int, round_: int, channel: str, due_a
     )
 
 
-def next_due(db) -> str | None:
+def next_due(db: Database) -> str | None:
     """The soonest moment a step, a repeat or a retry falls due."""
     return db.execute(
         "SELECT min(t) FROM (SELECT min(next_due_at) AS t FROM alerts WHERE status = 'open' "
@@ -127,7 +132,7 @@ def next_due(db) -> str | None:
     ).fetchone()[0]
 
 
-def pending(db, at: str) -> list[dict]:
+def pending(db: Database, at: str) -> list[dict]:
     """Notifications to (re)try now, with what their message says."""
     return _rows(
         db,
@@ -139,7 +144,7 @@ def pending(db, at: str) -> list[dict]:
     )
 
 
-def record_attempts(db, ids: list[int], attempts: list[tuple[str, str, str | None]]) -> None:
+def record_attempts(db: Database, ids: list[int], attempts: list[tuple[str, str, str | None]]) -> None:
     """Each attempt (at, outcome, error) of one message, on every notification it carried."""
     db.conn.executemany(
         "INSERT INTO alert_attempts (notification_id, at, outcome, error) VALUES (?, ?, ?, ?)",
@@ -147,7 +152,7 @@ def record_attempts(db, ids: list[int], attempts: list[tuple[str, str, str | Non
     )
 
 
-def mark_sent(db, ids: list[int], *, at: str, tries: int) -> None:
+def mark_sent(db: Database, ids: list[int], *, at: str, tries: int) -> None:
     db.conn.executemany(
         "UPDATE alert_notifications SET status = 'sent', sent_at = ?, attempts = attempts + ? "
         "WHERE id = ? AND status = 'pending'",
@@ -155,7 +160,7 @@ def mark_sent(db, ids: list[int], *, at: str, tries: int) -> None:
     )
 
 
-def mark_failed(db, ids: list[int], *, error: str, tries: int, retry_at: str) -> None:
+def mark_failed(db: Database, ids: list[int], *, error: str, tries: int, retry_at: str) -> None:
     db.conn.executemany(
         "UPDATE alert_notifications SET error = ?, attempts = attempts + ?, next_attempt_at = ? "
         "WHERE id = ? AND status = 'pending'",
@@ -163,7 +168,7 @@ def mark_failed(db, ids: list[int], *, error: str, tries: int, retry_at: str) ->
     )
 
 
-def undelivered(db, due_before: str) -> list[dict]:
+def undelivered(db: Database, due_before: str) -> list[dict]:
     """Due steps (alert, step, round) none of whose channels took it, due before then."""
     return _rows(
         db,
@@ -176,7 +181,7 @@ def undelivered(db, due_before: str) -> list[dict]:
     )
 
 
-def acknowledge(db, alert_id: int, *, actor: str, note: str, at: str) -> dict | None:
+def acknowledge(db: Database, alert_id: int, *, actor: str, note: str, at: str) -> dict | None:
     """Marks an open alert acknowledged; returns the alert as it was before (None: unknown)."""
     row = _rows(db, f"SELECT {_ALERT_FIELDS} FROM alerts WHERE id = ?", [alert_id])
     if not row:
@@ -194,7 +199,7 @@ def acknowledge(db, alert_id: int, *, actor: str, note: str, at: str) -> dict | 
 LAST_STEP = -1  # next_step meaning "the rule's last step", whatever the rule
 
 
-def escalate_licence(db, licence_no: str, *, actor: str, reason: str, at: str) -> int:
+def escalate_licence(db: Database, licence_no: str, *, actor: str, reason: str, at: str) -> int:
     """An operator's escalation: the licence's live alerts go straight to their rule's last
     step, due now (an acknowledged one opens again for it). Returns how many moved."""
     cursor = db.execute(
@@ -209,7 +214,7 @@ def escalate_licence(db, licence_no: str, *, actor: str, reason: str, at: str) -
 # ---------------------------------------------------------------- channels
 
 
-def set_channels(db, states: Sequence[tuple[str, bool, str | None]], *, at: str) -> None:
+def set_channels(db: Database, states: Sequence[tuple[str, bool, str | None]], *, at: str) -> None:
     """(name, configured, problem) of every channel, as this leader sees them."""
     db.conn.executemany(
         "INSERT INTO alert_channels (name, configured, problem, checked_at) VALUES (?, ?, ?, ?) "
@@ -221,21 +226,21 @@ def set_channels(db, states: Sequence[tuple[str, bool, str | None]], *, at: str)
     db.execute(f"DELETE FROM alert_channels WHERE name NOT IN ({', '.join('?' * len(names))})", names)
 
 
-def channel_outcome(db, name: str, *, at: str, error: str | None) -> None:
+def channel_outcome(db: Database, name: str, *, at: str, error: str | None) -> None:
     if error is None:
         db.execute("UPDATE alert_channels SET last_sent_at = ? WHERE name = ?", [at, name])
     else:
         db.execute("UPDATE alert_channels SET last_error_at = ?, last_error = ? WHERE name = ?", [at, error, name])
 
 
-def channels(db) -> list[dict]:
+def channels(db: Database) -> list[dict]:
     return _rows(db, "SELECT * FROM alert_channels ORDER BY name")
 
 
 # ---------------------------------------------------------------- reading
 
 
-def listing(db, *, open_only: bool, limit: int | None = None) -> list[dict]:
+def listing(db: Database, *, open_only: bool, limit: int | None = None) -> list[dict]:
     """Alerts for `ediops alerts` and the desk: unacknowledged first, newest first."""
     where = "WHERE status IN ('open', 'acknowledged')" if open_only else ""
     sql = (
@@ -245,7 +250,7 @@ def listing(db, *, open_only: bool, limit: int | None = None) -> list[dict]:
     return _rows(db, sql + (f" LIMIT {int(limit)}" if limit else ""))
 
 
-def attempts_of(db, alert_ids: list[int]) -> dict[int, list[dict]]:
+def attempts_of(db: Database, alert_ids: list[int]) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {}
     for alert_id, channel, step, round_, at, outcome, error in rows_in(
         db,
@@ -259,7 +264,7 @@ def attempts_of(db, alert_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
-def counts(db) -> dict:
+def counts(db: Database) -> dict:
     """Open alerts, unacknowledged ones, and the newest alert's id (the desk's bell)."""
     row = db.execute(
         "SELECT sum(status IN ('open', 'acknowledged')), sum(status = 'open'), max(id) FROM alerts"
@@ -267,11 +272,11 @@ def counts(db) -> dict:
     return {"open": row[0] or 0, "unacknowledged": row[1] or 0, "latest_id": row[2] or 0}
 
 
-def new_since(db, alert_id: int) -> list[dict]:
+def new_since(db: Database, alert_id: int) -> list[dict]:
     return _rows(db, "SELECT id, code, subject FROM alerts WHERE id > ? ORDER BY id", [alert_id])
 
 
-def report(db, start: str, end: str) -> dict:
+def report(db: Queryable, start: str, end: str) -> dict:
     """The shift report's §14 `alerts` section over (start, end]: raised and acknowledged in
     it, and unacknowledged at its end (raised by then, neither acknowledged nor closed by
     then: what the next shift takes over). An alert that closed unacknowledged long ago is

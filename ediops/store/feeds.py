@@ -17,22 +17,22 @@ if TYPE_CHECKING:
 LICENCES, ACK = "licences", "ack"  # resends.kind
 
 
-def known_licences(db, numbers: list[str]) -> set[str]:
+def known_licences(db: Database, numbers: list[str]) -> set[str]:
     """The numbers among `numbers` the centre accepted (has a licence row for)."""
     return {r[0] for r in rows_in(db, "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)}
 
 
-def batch_licences(db, batch_id: str) -> list[str]:
+def batch_licences(db: Database, batch_id: str) -> list[str]:
     return [
         r[0] for r in db.execute("SELECT licence_no FROM licences WHERE batch_id = ? ORDER BY licence_no", [batch_id])
     ]
 
 
-def batch_exists(db, batch_id: str) -> bool:
+def batch_exists(db: Database, batch_id: str) -> bool:
     return db.execute("SELECT 1 FROM batches WHERE batch_id = ?", [batch_id]).fetchone() is not None
 
 
-def ack_for_resend(db, batch_id: str) -> dict | None:
+def ack_for_resend(db: Database, batch_id: str) -> dict | None:
     """The batch's acknowledgement as stored (its body is what was sent), with the batch's source."""
     found = _dicts(
         db.execute(
@@ -45,7 +45,7 @@ def ack_for_resend(db, batch_id: str) -> dict | None:
 
 
 def insert_resend(
-    db,
+    db: Database,
     *,
     kind: str,
     key: str,
@@ -82,11 +82,11 @@ def insert_resend(
     return resend_id
 
 
-def set_command(db, resend_id: int, command_id: int) -> None:
+def set_command(db: Database, resend_id: int, command_id: int) -> None:
     db.execute("UPDATE resends SET command_id = ? WHERE id = ?", [command_id, resend_id])
 
 
-def resend(db, resend_id: int) -> dict | None:
+def resend(db: Database, resend_id: int) -> dict | None:
     found = _dicts(db.execute("SELECT * FROM resends WHERE id = ?", [resend_id]))
     if not found:
         return None
@@ -98,11 +98,11 @@ def resend(db, resend_id: int) -> dict | None:
     return row
 
 
-def ack_attempt(db, resend_id: int, *, at: str) -> None:
+def ack_attempt(db: Database, resend_id: int, *, at: str) -> None:
     db.execute("UPDATE resends SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?", [at, resend_id])
 
 
-def ack_done(db, resend_id: int, *, at: str, error: str | None) -> None:
+def ack_done(db: Database, resend_id: int, *, at: str, error: str | None) -> None:
     """Records the issuer's answer to a resent ack; a delivered resend also delivers an ack
     that was still undelivered (the issuer now holds the same content)."""
     db.execute(
@@ -130,7 +130,7 @@ _LICENCE_RESENDS = """
     WHERE i.licence_no = ? ORDER BY r.id"""
 
 
-def licence_resends(db, licence_no: str) -> list[dict]:
+def licence_resends(db: Queryable, licence_no: str) -> list[dict]:
     """Each resend of one licence: at, by, reason, ticket_id, key, outcome (pending, sent,
     accepted, rejected, failed) and its detail (customs' reason, the error)."""
     out = []

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 import sqlite3
 from pathlib import Path
@@ -10,8 +12,11 @@ from pathlib import Path
 from ediops import store
 from ediops.errors import EdiopsError
 
+if TYPE_CHECKING:
+    from ediops.store import Database
 
-def database_path(db) -> Path:
+
+def database_path(db: Database) -> Path:
     """The file a connection (sqlite3 or sqlite-utils) has open."""
     return Path(getattr(db, "conn", db).execute("PRAGMA database_list").fetchone()[2])
 

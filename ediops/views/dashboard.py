@@ -20,6 +20,8 @@ from ediops.store import (
 from ediops.vocabulary import FINDING_OPEN, SUBJECT_FIELDS
 
 if TYPE_CHECKING:
+    from ediops.config import Config
+    from ediops.store import Database
     from ediops.store import Queryable
 
 FEED_STATUS_RANK = {"failing": 0, "late": 1, "no batch yet": 2, "on time": 3}
@@ -41,7 +43,7 @@ def _day_bounds(now: datetime) -> tuple[str, str]:
     return iso(start), iso(start + timedelta(days=1))
 
 
-def issuer_feeds(db: Queryable, config, *, now: datetime) -> list[dict]:
+def issuer_feeds(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
     """One row per configured issuer: today's batches and accepted licences, last contact (a
     batch or a successful poll), last batch received, feed status (failing / late / no batch
     yet / on time) and licences accepted per hour today."""
@@ -136,14 +138,14 @@ def open_tickets(db: Queryable, *, limit: int = 100) -> list[dict]:
     return tickets_db.active_by_priority(db, limit=limit)
 
 
-def peer_reachability(db) -> dict:
+def peer_reachability(db: Database) -> dict:
     """How many peers answered at their last call, and which are failing."""
     rows = views_db.peers(db)
     failing = [r["peer"] for r in rows if r["failing_since"]]
     return {"known": len(rows), "failing": failing}
 
 
-def issuer_detail(db: Queryable, config, code: str, *, now: datetime, limit: int = 100) -> dict:
+def issuer_detail(db: Queryable, config: Config, code: str, *, now: datetime, limit: int = 100) -> dict:
     """One issuer: its feed row, recent batches, recent rejections and open findings."""
     feed = next((r for r in issuer_feeds(db, config, now=now) if r["issuer"] == code), None)
     return {
@@ -186,7 +188,7 @@ def alert_marks(db: Queryable) -> tuple[str, str]:
     return views_db.last_urgent(db) or "", scheduling_db.last_finished(db) or ""
 
 
-def scheduler_status(db: Queryable, config, *, now: datetime) -> dict:
+def scheduler_status(db: Queryable, config: Config, *, now: datetime) -> dict:
     """Windows (next run, last outcome, paused) and the leader's lease, from the engine."""
     # Imported here: with licence_view and rules, ~12 ms the desk's first frame does without.
     from ediops.scheduling import windows
