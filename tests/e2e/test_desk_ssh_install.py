@@ -170,7 +170,12 @@ def test_each_login_acts_as_its_own_os_user_on_the_installed_desk(installed, cen
             server.stop()
         audit = _rows(db, "SELECT actor, action, subject, reason FROM audit WHERE action = 'window.run' ORDER BY id")
         assert audit == [(u, "window.run", "window:reconcile", f"handover check by {u}") for u in STAFF]
-        taken = _wait(lambda: _rows(db, "SELECT taken_by FROM commands WHERE done_at IS NOT NULL"), "commands done")
+
+        def both_done() -> list:  # each login's command, taken by the daemon (one alone is not enough)
+            done = _rows(db, "SELECT taken_by FROM commands WHERE done_at IS NOT NULL")
+            return done if len(done) >= 2 else []
+
+        taken = _wait(both_done, "both logins' commands done")
         assert len(taken) == 2 and all(t[0].startswith("daemon@") for t in taken)
         for suffix in ("-wal", "-shm"):  # made by whichever process came first: still the group's
             side = db.with_name(db.name + suffix)
