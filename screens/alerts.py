@@ -13,6 +13,7 @@ from ediops.screens.base import DeskScreen
 from ediops.screens.cells import clock_time
 from ediops.screens.operator import ask_then, perform
 from ediops.screens.safe import join, safe
+from ediops.screens.marks import MarkedTable, bulk
 from ediops.screens.widgets import KeyedTable, Row, show_text
 
 COLUMNS = [  # 80 columns: the last notification keeps 20
@@ -109,7 +110,7 @@ class AlertsScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="alert-channels")
-        yield KeyedTable(COLUMNS, kind="finding", title="Alerts", id="alerts-table")
+        yield MarkedTable(COLUMNS, kind="finding", title="Alerts", id="alerts-table")  # space, *: marks
 
     def fetch(self, db, now):
         from ediops.alerts.actions import listing
@@ -132,6 +133,22 @@ class AlertsScreen(DeskScreen):
         self.reload()
 
     def action_acknowledge(self) -> None:
+        table = self.query_one("#alerts-table", MarkedTable)
+        if table.marks:  # each marked alert, one note
+            from ediops.alerts.actions import acknowledge
+
+            app = self.app
+            bulk(
+                self,
+                table,
+                role="alert-ack",
+                title="Acknowledge alerts",
+                noun="alert",
+                apply=lambda db, key, context, note: acknowledge(
+                    db, context["alert_id"], note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now()
+                ),
+            )
+            return
         if self.app.refuse("alert-ack"):
             return
         alert = self.selection()

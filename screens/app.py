@@ -56,6 +56,7 @@ class DeskApp(App):
         Binding("R", "open('report')", "Shift report", show=False, id="desk.report"),
         Binding("exclamation_mark", "open('alerts')", "Alerts", show=False, id="desk.alerts"),
         Binding("B", "toggle_bell", "Bell on/off", show=False, id="desk.bell"),
+        Binding("g", "find", "Find", show=False, id="desk.find"),
     ]
 
     def __init__(
@@ -241,6 +242,12 @@ class DeskApp(App):
         if screen is not None:
             self.push_screen(screen)
 
+    def action_find(self, text: str = "") -> None:
+        """The find box: any identifier the phone brings opens what it names."""
+        from ediops.screens.find import FindScreen
+
+        self.push_screen(FindScreen(text))
+
     def open_licence(self, licence_no: str) -> None:
         self.open_item("licence", {"licence_no": licence_no})
 
@@ -255,10 +262,12 @@ class DeskApp(App):
         elif not self.refuse("ticket"):
             self.open_ticket_form()
 
-    def open_ticket_form(self, licence_no: str | None = None, finding_id: int | None = None) -> None:
+    def open_ticket_form(
+        self, licence_no: str | None = None, finding_id: int | None = None, paper_note: str | None = None
+    ) -> None:
         from ediops.screens import registry
 
-        form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id)
+        form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)
         if form is None:
             self.notify("the hotline's ticket form is not installed yet", severity="warning")
         else:

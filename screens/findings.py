@@ -1,5 +1,6 @@
 """Findings: open findings grouped by code (pick a code on the left), resolve with a note (r),
-open a ticket from one (n), or all findings including resolved ones (s)."""
+open a ticket from one (n), or all findings including resolved ones (s). With rows marked
+(space, or * for every row shown), r resolves each marked finding with one note."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ediops.screens.base import DeskScreen
 from ediops.screens.cells import stamp
 from ediops.screens.rows import subject_text
 from ediops.screens.safe import safe
+from ediops.screens.marks import MarkedTable, bulk
 from ediops.screens.widgets import KeyedTable, Row
 
 ALL = "*"
@@ -66,7 +68,7 @@ class FindingsScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal():
             yield KeyedTable(CODE_COLUMNS, kind="code", title="Codes", id="codes")
-            yield KeyedTable(COLUMNS, kind="finding", title="Findings", id="findings")
+            yield MarkedTable(COLUMNS, kind="finding", title="Findings", id="findings")
 
     def fetch(self, db, now):
         return dashboard.finding_counts(db), dashboard.findings_of(db, status=self.status, code=self.code)
@@ -92,6 +94,24 @@ class FindingsScreen(DeskScreen):
 
     def selection(self) -> dict:
         return self.query_one("#findings", KeyedTable).selected_context()
+
+    def action_resolve(self) -> None:
+        table = self.query_one("#findings", MarkedTable)
+        if not table.marks:
+            super().action_resolve()
+            return
+        from ediops.licensing.actions import resolve_finding
+
+        bulk(
+            self,
+            table,
+            role="resolve",
+            title="Resolve findings",
+            noun="finding",
+            apply=lambda db, key, context, note: resolve_finding(
+                db, int(key), note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()
+            ),
+        )
 
     def action_toggle_status(self) -> None:
         self.status = None if self.status else "open"

@@ -1,6 +1,7 @@
 """Licence browser: every licence in number order, one page at a time from SQL by keyset
 (never OFFSET, never the whole table in memory), so it stays quick with a million licences.
-`]` next page, `[` previous, `g` first; `/` a number prefix or the start of a trader's name."""
+`]` next page, `[` previous, `0` first; `/` a number prefix, an enterprise code or the start
+of a trader's name; `s` resends the licence (or the marked ones) to customs."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from ediops.views import dashboard
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import clock_time
 from ediops.screens.safe import safe
+from ediops.screens.marks import MarkedTable
+from ediops.screens.resend import RESEND_BINDING, ResendActions
 from ediops.screens.widgets import KeyedTable, Row
 
 PAGE = 100
@@ -46,13 +49,14 @@ def licence_row(r: dict) -> Row:
     )
 
 
-class LicenceBrowserScreen(DeskScreen):
+class LicenceBrowserScreen(ResendActions, DeskScreen):
     CSS_PATH = "licence_browser.tcss"
     ITEM_ACTIONS = frozenset({"forward", "phone", "escalate", "new_ticket"})
     BINDINGS = [
         Binding("right_square_bracket", "page('after')", "Next page", id="browser.next"),
         Binding("left_square_bracket", "page('before')", "Prev page", id="browser.prev"),
-        Binding("g", "page('first')", "First page", id="browser.first"),
+        Binding("0", "page('first')", "First page", id="browser.first"),  # g: the desk's find box
+        RESEND_BINDING,
     ]
 
     def __init__(self, query: str = ""):
@@ -63,11 +67,20 @@ class LicenceBrowserScreen(DeskScreen):
         self.last_key: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, kind="licence", title="Licences", id="licences")
+        yield MarkedTable(COLUMNS, kind="licence", title="Licences", id="licences")
 
     def fetch(self, db, now):
         how, key = self.request
-        rows = dashboard.licence_page(db, query=self.query_text, limit=PAGE, **({} if how == "first" else {how: key}))
+        from ediops.licensing.contract import ENTERPRISE_CODE  # not before the desk's first frame
+
+        code = self.query_text if ENTERPRISE_CODE.fullmatch(self.query_text) else None
+        rows = dashboard.licence_page(
+            db,
+            query="" if code else self.query_text,
+            trader_code=code,
+            limit=PAGE,
+            **({} if how == "first" else {how: key}),
+        )
         return how, rows, dashboard.licence_total(db)
 
     def show(self, data) -> None:

@@ -1,10 +1,13 @@
 """Licence detail: every field, the lifecycle timeline, releases with uses n/12 and the
-remaining quantity, linked findings and tickets. The item keys act on this licence."""
+remaining quantity, linked findings and tickets. The item keys act on this licence; `s`
+resends it to customs (with the focused ticket linked), `c` compares the port's paper
+licence with it, `d` shows the statement for a return or exchange call."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -13,6 +16,7 @@ from ediops.screens.cells import detail_text, stamp
 from ediops.screens.safe import join, safe
 from ediops.screens.widgets import KeyedTable, Row, show_text
 from ediops.screens.base import DeskScreen
+from ediops.screens.resend import RESEND_BINDING, ResendActions
 
 FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
 EVENT_COLUMNS = [("at", "At", 19), ("event", "Event", 17), ("actor", "By", 10), ("detail", "Detail", 40)]
@@ -94,8 +98,13 @@ def tally_text(tally: dict) -> Text:
     return line
 
 
-class LicenceDetailScreen(DeskScreen):
+class LicenceDetailScreen(ResendActions, DeskScreen):
     CSS_PATH = "licence_detail.tcss"
+    BINDINGS = [
+        RESEND_BINDING,
+        Binding("c", "paper", "Paper check", show=False, id="licence.paper"),
+        Binding("d", "statement", "Statement", show=False, id="licence.statement"),
+    ]
 
     def __init__(self, licence_no: str):
         super().__init__()
@@ -186,6 +195,16 @@ class LicenceDetailScreen(DeskScreen):
         """Enter opens a ticket; the other tables are already about this licence."""
         if event.data_table.id == "tickets":
             super().on_data_table_row_selected(event)
+
+    def action_paper(self) -> None:
+        from ediops.screens.paper import PaperCheckScreen
+
+        self.app.push_screen(PaperCheckScreen(self.licence_no, ticket_id=self.selection().get("ticket_id")))
+
+    def action_statement(self) -> None:
+        from ediops.screens.paper import StatementScreen
+
+        self.app.push_screen(StatementScreen(self.licence_no))
 
     def selection(self) -> dict:
         """This licence, plus the finding or ticket under the cursor when one of those is focused."""

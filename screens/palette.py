@@ -3,13 +3,18 @@ screen or an issuer, new ticket, run / pause / resume a window."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sqlite3
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ediops import store
 from ediops.text import clean
 from ediops.screens import operator
+from ediops.screens.find import open_hit
+from ediops.screens.safe import safe
 
 LICENCE_PREFIX = re.compile(r"^\d{2}(-[A-Za-z]{0,2}(-\d{0,6})?)?$")
 LICENCE_NO = re.compile(r"^\d{2}-[A-Z]{2}-\d{6}$")
@@ -29,6 +34,7 @@ class DeskCommands(Provider):
             ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
             ("New ticket", "log a hotline call", app.action_new_ticket),
             ("Shift report", "the handover report of the last 8 hours (R)", partial(app.action_open, "report")),
+            ("Find anything (g)", "licence, batch, declaration, ticket, enterprise, issuer, phone", app.action_find),
             (
                 "Inspection (2002 notice)",
                 "bureaus' e-declaration and e-visa shares",
@@ -65,12 +71,28 @@ class DeskCommands(Provider):
             )
         return commands
 
+    def _found(self, text: str) -> list:
+        """The find box's hits (worker thread: the palette's search must not block the screen)."""
+        if len(text) < 2:
+            return []
+        from ediops.views.find import find
+
+        db = store.connect_reader(self.app.db_path)
+        try:
+            return find(db, text, issuers=[(i.code, i.display_name) for i in self.app.config.issuers], limit=3)
+        except sqlite3.Error:
+            return []
+        finally:
+            db.close()
+
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands()[:7]:
             yield DiscoveryHit(name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         text = query.strip()
+        for hit in await asyncio.to_thread(self._found, text):
+            yield Hit(0.95, safe(hit.label), partial(open_hit, self.app, hit), help=f"open this {hit.kind}")
         if LICENCE_PREFIX.match(text):
             number = text.upper()
             if LICENCE_NO.match(number):

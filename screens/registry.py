@@ -68,7 +68,7 @@ def item_screen(kind: str, context: dict) -> Screen | None:
     return None
 
 
-def ticket_form(*, licence_no: str | None, finding_id: int | None) -> Screen:
+def ticket_form(*, licence_no: str | None, finding_id: int | None, paper_note: str | None = None) -> Screen:
     from ediops.screens.ticket_form import TicketFormScreen
 
-    return TicketFormScreen(licence_no=licence_no, finding_id=finding_id)
+    return TicketFormScreen(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)

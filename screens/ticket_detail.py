@@ -21,6 +21,7 @@ from ediops.views.licence_story import licence_story
 from ediops.screens.base import DeskScreen
 from ediops.screens.cells import stamp
 from ediops.screens.operator import ask_then, perform
+from ediops.screens.resend import RESEND_BINDING, ResendActions
 from ediops.screens.safe import join, safe
 from ediops.screens.ticket_form import story_text
 from ediops.screens.widgets import show_text
@@ -198,9 +199,9 @@ class TicketActions:
         self.app.push_screen(ChoiceDialog("Waiting on", [(p, Text(p)) for p in hotline_settings.PARTIES]), wait)
 
 
-class TicketDetailScreen(TicketActions, DeskScreen):
+class TicketDetailScreen(ResendActions, TicketActions, DeskScreen):
     CSS_PATH = "ticket_detail.tcss"
-    BINDINGS = TICKET_BINDINGS
+    BINDINGS = TICKET_BINDINGS + [RESEND_BINDING]  # s: the ticket's licence, the ticket linked
 
     def __init__(self, ticket_id: str):
         super().__init__()

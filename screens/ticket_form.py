@@ -1,6 +1,8 @@
 """The new-ticket form: one key from anywhere, the phone number first (a returning caller's
 name and organisation fill in from earlier tickets), the licence's story shown as its number
-is typed, the category's note proposed, ctrl+s to save."""
+is typed, the category's note proposed, ctrl+s to save. For a `mismatch` call, ctrl+o
+compares what the port's paper licence shows with the record (screens.paper); the
+comparison is noted on the ticket when it is saved."""
 
 from __future__ import annotations
 
@@ -106,18 +108,20 @@ class TicketFormScreen(Screen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="ticket_form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="ticket_form.cancel"),
+        Binding("ctrl+o", "paper", "Paper check", show=False, id="ticket_form.paper"),
     ]
 
-    def __init__(self, licence_no: str | None = None, finding_id: int | None = None):
+    def __init__(self, licence_no: str | None = None, finding_id: int | None = None, paper_note: str | None = None):
         super().__init__()
         self.licence_no, self.finding_id = licence_no, finding_id
+        self.paper_note = paper_note  # a paper check to note on the ticket once it is saved
         self.settings = None
         self._saving = False
         self._proposed = ""  # the note last proposed from a template: replaced until edited
 
     def compose(self) -> ComposeResult:
         self.settings = hotline_settings.of(self.app.config)
-        category = self.settings.default_category
+        category = "mismatch" if self.paper_note else self.settings.default_category
         with Vertical(id="form"):
             yield Static(self._title(), id="form-title")
             with Horizontal(classes="row"):
@@ -304,7 +308,17 @@ class TicketFormScreen(Screen[str | None]):
         """Logs the call on a connection of its own; the form closes once it is stored."""
         db = store.connect(self.app.db_path, migrate=False)
         try:
-            ticket_id = hotline.open_ticket(db, **fields)
+            with store.write(db):  # the call and its paper check (a mismatch call) together
+                ticket_id = hotline.open_ticket(db, **fields)
+                if self.paper_note:
+                    hotline.add_note(
+                        db,
+                        ticket_id,
+                        text=self.paper_note,
+                        roles=fields["roles"],
+                        actor=fields["actor"],
+                        now=fields["now"],
+                    )
         except EdiopsError as exc:
             self.app.call_from_thread(self._refused, exc)
             return
@@ -319,6 +333,24 @@ class TicketFormScreen(Screen[str | None]):
     def _saved(self, ticket_id: str) -> None:
         self.app.notify(f"{ticket_id} logged", timeout=4)
         self.dismiss(ticket_id)
+
+    def action_paper(self) -> None:
+        """Paper against electronic for a mismatch call: the comparison comes back to this form."""
+        licence = self._value("licence").strip().upper()
+        if self.query_one("#category", Select).value != "mismatch":
+            self._status(Text("the paper check is for a mismatch call: set the category to mismatch", style="yellow"))
+            return
+        if not LICENCE_NO.fullmatch(licence):
+            self._status(Text("type the licence number first", style="yellow"))
+            return
+        from ediops.screens.paper import PaperCheckScreen
+
+        def back(note: str | None) -> None:
+            if note:
+                self.paper_note = note
+                self._status(join(Text("noted on save:", style="bold"), safe(note)))
+
+        self.app.push_screen(PaperCheckScreen(licence, for_form=True), back)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,5 +1,6 @@
 """The hotline's tickets: newest first, narrowed by status and by full-text search over the
-tickets' fields and notes; refreshed when any desk or command changes the store."""
+tickets' fields and notes; refreshed when any desk or command changes the store. With rows
+marked (space, or * for every row shown), c closes each marked ticket with one note."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ediops.screens.cells import PRIORITY_STYLE, clock_time
 from ediops.screens.hotline_summary import HotlineSummaryScreen
 from ediops.screens.safe import join, safe
 from ediops.screens.ticket_detail import TICKET_BINDINGS, TicketActions
+from ediops.screens.marks import MarkedTable, bulk
 from ediops.screens.widgets import KeyedTable, Row
 from ediops.vocabulary import TICKET_ACTIVE
 
@@ -54,16 +56,21 @@ class TicketListScreen(TicketActions, DeskScreen):
         Binding("s", "summary", "Summary", id="ticket_list.summary"),
     ]
 
-    def __init__(self):
+    def __init__(self, query: str = ""):
         super().__init__()
         self.status_view = VIEWS[0]
-        self.query_text = ""
+        self.query_text = query
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="ticket-bar"):
             yield Static(self._view_label(), id="ticket-view")
-            yield Input(placeholder="/ search callers, phones, orgs, licences, notes", id="ticket-search", compact=True)
-        yield KeyedTable(COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
+            yield Input(
+                self.query_text,
+                placeholder="/ search callers, phones, orgs, licences, notes",
+                id="ticket-search",
+                compact=True,
+            )
+        yield MarkedTable(COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -106,6 +113,22 @@ class TicketListScreen(TicketActions, DeskScreen):
 
     def selected_ticket(self) -> str | None:
         return self.query_one("#tickets", KeyedTable).selected_key()
+
+    def action_close(self) -> None:
+        table = self.query_one("#tickets", MarkedTable)
+        if not table.marks:
+            super().action_close()
+            return
+        bulk(
+            self,
+            table,
+            role="ticket",
+            title="Close tickets",
+            noun="ticket",
+            apply=lambda db, key, context, note: hotline.close_ticket(
+                db, key, note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()
+            ),
+        )
 
     def action_summary(self) -> None:
         self.app.push_screen(HotlineSummaryScreen())

@@ -1,5 +1,6 @@
 """Urgent queue: every urgent licence in flight, oldest first, against the 15-minute deadline;
-forward now (f), record the issuer's phone call (p), escalate (e)."""
+forward now (f), record the issuer's phone call (p), escalate (e), resend (s: the marked
+licences when rows are marked with space or *)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from ediops.screens.base import DeskScreen
 from ediops.screens.cells import clock_time
 from ediops.screens.rows import URGENT_COLUMNS, urgent_row
 from ediops.screens.safe import safe
+from ediops.screens.marks import MarkedTable
+from ediops.screens.resend import RESEND_BINDING, ResendActions
 from ediops.screens.widgets import KeyedTable, Row
 
 COLUMNS = (
@@ -25,12 +28,13 @@ def queue_row(item: dict) -> Row:
     return Row(base.key, base.cells[:4] + extra + base.cells[4:], base.context)
 
 
-class UrgentQueueScreen(DeskScreen):
+class UrgentQueueScreen(ResendActions, DeskScreen):
     CSS_PATH = "urgent_queue.tcss"
+    BINDINGS = [RESEND_BINDING]
     ITEM_ACTIONS = frozenset({"forward", "phone", "escalate", "new_ticket"})
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, kind="licence", title="Urgent queue", id="queue")
+        yield MarkedTable(COLUMNS, kind="licence", title="Urgent queue", id="queue")
 
     def fetch(self, db, now):
         minutes = self.app.config.setting("urgent_deadline_minutes")

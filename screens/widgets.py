@@ -65,8 +65,12 @@ class KeyedRows:
         key = self.selected_key()
         return dict(self._row_context.get(key, {})) if key is not None else {}
 
+    def status_note(self) -> str:
+        """More for the pane's note (the marked rows' count of a MarkedTable)."""
+        return ""
+
     def _subtitle(self, shown: int) -> None:
-        parts = [self._pane_note]
+        parts = [self._pane_note, self.status_note()]
         if self.filter_text:  # first: what the operator is typing must not be cut off a narrow pane
             parts.insert(0, f"filter: {self.filter_text} ({shown}/{len(self._all)})")
         subtitle = " · ".join(p for p in parts if p)

@@ -122,6 +122,14 @@ def _licence(ctx, args) -> int:
     if args.json:
         print(json_line(licence_json(view)))
         return 0
+    if args.statement:
+        from ediops.licensing.statement import statement_lines
+        from ediops.store.licences import writeoff_corrections
+
+        lines = statement_lines(view, writeoff_corrections(ctx.db, args.number), now=ctx.clock.now())
+        for line in lines:
+            ctx.out(line)
+        return 0
     for line in licence_text(view):
         ctx.out(clean(line))
     return 0
@@ -220,5 +228,9 @@ def register(sub, common) -> None:
     p.set_defaults(func=_findings)
     p = sub.add_parser("licence", parents=[common], help="one licence: fields, lifecycle, releases, tally")
     p.add_argument("number", metavar="NO")
-    p.add_argument("--json", action="store_true")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true")
+    shape.add_argument(
+        "--statement", action="store_true", help="a plain statement for a return or exchange call (退证/换证)"
+    )
     p.set_defaults(func=_licence)

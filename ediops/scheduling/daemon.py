@@ -80,8 +80,15 @@ def run_daemon(ctx) -> int:
 def run_here(ctx, command_id: int) -> str | None:
     """Runs a queued command in this process when no leader holds the lease (`ediops run`).
     Returns its outcome, or None when a leader exists after all (it will pick it up)."""
+    outcomes = run_all_here(ctx, [command_id])
+    return None if outcomes is None else outcomes[0]
 
-    async def go() -> str | None:
+
+def run_all_here(ctx, command_ids: list[int]) -> list[str] | None:
+    """`run_here` for several commands under one lease (a desk's bulk resend); `ctx` needs
+    db, config and clock. None when a leader holds the lease (it picks them up)."""
+
+    async def go() -> list[str] | None:
         leader = Leader(ctx.db, ctx.config, ctx.clock, holder=new_holder("run"))
         token = lease.acquire(ctx.db, leader.holder, at=ctx.clock.iso())
         if token is None:
@@ -96,16 +103,32 @@ def run_here(ctx, command_id: int) -> str | None:
 
         renewing = asyncio.create_task(renew())
         try:
-            command = scheduling_db.command(ctx.db, command_id)
-            assert command is not None, f"command {command_id} was queued in this process"
-            outcome = await leader.run_command(command_id, command["window"], command["action"], command["subject"])
+            outcomes = []
+            for command_id in command_ids:
+                command = scheduling_db.command(ctx.db, command_id)
+                assert command is not None, f"command {command_id} was queued in this process"
+                outcomes.append(
+                    await leader.run_command(command_id, command["window"], command["action"], command["subject"])
+                )
             try:  # holding the lease it is the leader: alerts follow what the run found (contract §12)
                 await leader.alerts.run()
-            except Exception:  # the command's outcome stands whatever the alert pass meets
-                log.exception("alert pass after command %s failed", command_id)
-            return outcome
+            except Exception:  # the commands' outcomes stand whatever the alert pass meets
+                log.exception("alert pass after commands %s failed", command_ids)
+            return outcomes
         finally:
             renewing.cancel()
             await leader.close()
 
     return asyncio.run(go())
+
+
+def run_unless_led(db, config, clock, command_ids: list[int]) -> list[str] | None:
+    """For a desk: runs queued commands (its resends) in this process when no leader holds the
+    lease, like `ediops resend`; None when a leader does (it picks them up within seconds)."""
+    from types import SimpleNamespace
+
+    from ediops.scheduling.windows import leader_status
+
+    if leader_status(db, now=clock.now())["healthy"]:
+        return None
+    return run_all_here(SimpleNamespace(db=db, config=config, clock=clock), command_ids)

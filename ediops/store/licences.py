@@ -226,3 +226,13 @@ def replace_releases(db: Database, licence_no: str, releases: Iterable[Any], *, 
                 at,
             ],
         )
+
+
+def writeoff_corrections(db: Queryable, licence_no: str) -> list[dict[str, Any]]:
+    """The licence's amendments and cancellations (退关) as customs sent them, in arrival order."""
+    return rows(
+        db,
+        "SELECT action, declaration_no, customs_code, quantity, unit, released_on, received_at FROM writeoffs "
+        "WHERE licence_no = ? AND action IN ('amend', 'cancel') ORDER BY id",
+        [licence_no],
+    )

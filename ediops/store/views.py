@@ -96,13 +96,17 @@ def licence_page(
     before: str | None = None,
     at_or_after: str | None = None,
     limit: int = 100,
+    trader_code: str | None = None,
 ) -> list[dict[str, Any]]:
     """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
     a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
-    trader's name."""
+    trader's name; `trader_code`: one enterprise's licences (seeks licences_trader_code)."""
     clauses: list[str] = []
     args: list[Any] = []
-    if query:
+    if trader_code:
+        clauses.append("trader_code IN (?, ?)")
+        args += [trader_code, trader_code.upper()]
+    elif query:
         if query[:2].isdigit():
             clauses.append("licence_no >= ? AND licence_no < ?")
             args += [query.upper(), query.upper() + "\uffff"]
@@ -253,3 +257,73 @@ def shift_operator_actions(db: Queryable, start: str, end: str) -> list[dict]:
         f"SELECT at, actor, action, subject, reason FROM audit WHERE {_in('at')} ORDER BY at, id", [start, end]
     )
     return [dict(zip(("at", "by", "action", "subject", "reason"), r)) for r in rows]
+
+
+# -- the find box: lookups by the start of an identifier ------------------------------------
+# Each a prefix range on an index (or a small table), LIMITed, so typing stays quick at any size.
+
+_HIGH = "\U0010ffff"
+
+
+def _prefix(db: Queryable, sql: str, start: str, limit: int) -> list[tuple[Any, ...]]:
+    return db.execute(sql, [start, start + _HIGH, limit]).fetchall()
+
+
+def licences_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    return _prefix(
+        db,
+        "SELECT licence_no, trader_name FROM licences WHERE licence_no >= ? AND licence_no < ? "
+        "ORDER BY licence_no LIMIT ?",
+        start,
+        limit,
+    )
+
+
+def batches_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    return _prefix(
+        db,
+        "SELECT batch_id, issuer, business_date FROM batches WHERE batch_id >= ? AND batch_id < ? "
+        "ORDER BY batch_id LIMIT ?",
+        start,
+        limit,
+    )
+
+
+def declarations_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    """Declarations customs wrote off (the licence may be one the centre never accepted)."""
+    return _prefix(
+        db,
+        "SELECT declaration_no, min(licence_no), min(customs_code) FROM writeoffs "
+        "WHERE declaration_no >= ? AND declaration_no < ? GROUP BY declaration_no ORDER BY declaration_no LIMIT ?",
+        start,
+        limit,
+    )
+
+
+def tickets_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    return _prefix(db, "SELECT id, caller, org FROM tickets WHERE id >= ? AND id < ? ORDER BY id LIMIT ?", start, limit)
+
+
+def traders_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    return _prefix(
+        db,
+        "SELECT trader_code, min(trader_name) FROM licences WHERE trader_code >= ? AND trader_code < ? "
+        "GROUP BY trader_code ORDER BY trader_code LIMIT ?",
+        start,
+        limit,
+    )
+
+
+def phones_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
+    """Callers' numbers (tickets are a few thousand a year: a scan is fine)."""
+    return _prefix(
+        db,
+        "SELECT phone, max(caller), count(*) FROM tickets WHERE phone >= ? AND phone < ? "
+        "GROUP BY phone ORDER BY phone LIMIT ?",
+        start,
+        limit,
+    )
+
+
+def licence_known(db: Queryable, licence_no: str) -> bool:
+    return db.execute("SELECT 1 FROM licences WHERE licence_no = ?", [licence_no]).fetchone() is not None
