@@ -107,8 +107,14 @@ class BulkOutcome:
 class BulkReport(ModalScreen[None]):
     """What a bulk action did: how many rows, and each row it could not do, with why."""
 
-    CSS_PATH = "dialogs.tcss"
-    DEFAULT_CSS = "BulkReport { align: center middle; } #bulk-failures { height: auto; max-height: 14; }"
+    DEFAULT_CSS = """
+    BulkReport { align: center middle; }
+    BulkReport #dialog {
+        width: 70; max-width: 95%; height: auto; border: round $accent; background: $surface; padding: 0 1;
+    }
+    BulkReport #bulk-failures { height: auto; max-height: 14; }
+    BulkReport #dialog-subject, BulkReport #dialog-hint { color: $text-muted; }
+    """
     BINDINGS = [
         Binding("escape", "close", "Close", id="bulk_report.close"),
         Binding("enter", "close", "Close", show=False, id="bulk_report.enter"),
