@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
 from pathlib import Path
 
 from ediops.clock import parse_instant
@@ -23,10 +22,7 @@ def environment(instant: str, base: dict | None = None) -> dict:
     """`base` (default os.environ) with every Python process started under it living at
     `instant` from now on (tests/calendar/clock/sitecustomize.py)."""
     env = dict(os.environ if base is None else base)
-    env["EDIOPS_TEST_CLOCK_OFFSET"] = str(parse_instant(instant).timestamp() - time.time())
+    real_now = time.time() - float(os.environ.get("EDIOPS_TEST_CLOCK_OFFSET") or 0)  # this process may be pinned
+    env["EDIOPS_TEST_CLOCK_OFFSET"] = str(parse_instant(instant).timestamp() - real_now)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(CLOCK_DIR), env.get("PYTHONPATH")]))
     return env
-
-
-def now_in_this_process() -> datetime:
-    return datetime.now().astimezone()
