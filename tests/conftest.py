@@ -61,10 +61,18 @@ def cli(db_path) -> Cli:
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory):
+def installed():
     """The wheel built from the checkout and pip-installed into a fresh venv outside it, once
-    per session (tests/packaging/install.py); the packaging and sshd tests use it."""
+    per session (tests/packaging/install.py); the packaging and sshd tests use it. Not under
+    pytest's basetemp: another pytest session on the machine prunes old basetemps, and this
+    venv must outlive a long run."""
+    import shutil
+    import tempfile
+
     from tests.packaging.install import build_wheel, install
 
-    workdir = tmp_path_factory.mktemp("wheel")
-    return install(build_wheel(workdir), workdir / "venv")
+    workdir = Path(tempfile.mkdtemp(prefix="ediops-wheel-"))
+    try:
+        yield install(build_wheel(workdir), workdir / "venv")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
