@@ -13,6 +13,9 @@ from codecs import getincrementaldecoder
 from datetime import datetime, timezone
 from pathlib import Path
 
+# Private: the driver's input loop has no public hook for "stdin is at EOF"; this driver
+# replaces that loop (and the SIGCONT handler), so it needs the parser the loop uses. textual is
+# pinned, and tests/e2e (tmux, sshd) fail if a new version changes either.
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.text import Text
+
+# Private: DataTable.sort (the public way to reorder) keys its sort on cell values only, never
+# the row key, so it cannot put rows in a given order of keys; _put_in_order does what sort does
+# with that order (textual is pinned; the desk tests reading ordered_rows fail if this breaks).
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
 from textual.message import Message
