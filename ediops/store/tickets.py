@@ -37,22 +37,9 @@ COLUMNS = (
     "closed_at",
 )
 _ACTIVE_SQL = f"status IN ({', '.join(repr(s) for s in TICKET_ACTIVE)})"
-_NEW = (
-    "caller",
-    "phone",
-    "org",
-    "org_kind",
-    "category",
-    "priority",
-    "licence_no",
-    "batch_id",
-    "finding_id",
-    "assignee",
-    "text",
-    "opened_by",
-    "opened_at",
-    "due_at",
-    "updated_at",
+# What a new ticket is given (the rest starts empty, and `status` open).
+_NEW = tuple(
+    c for c in COLUMNS if c not in ("id", "status", "waiting_on", "routed_to", "routed_at", "resolved_at", "closed_at")
 )
 
 
