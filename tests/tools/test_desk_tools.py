@@ -209,3 +209,51 @@ def test_resend_rows_in_licence_json(desk_db):
         }
     ]
     assert json.loads(json.dumps(view["resends"]))  # plain JSON
+
+
+KEYS = {"-": "minus", " ": "space"}
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.press(*(KEYS.get(c, c) for c in text))
+
+
+async def test_port_customs_has_no_data_check_resend_log_in_keystrokes(desk_db, make_app):
+    """The hotline's commonest call, as the closing note gives it: g NO enter (check), n phone
+    enter ctrl+s (log), g TICKET enter s enter (resend, the ticket linked)."""
+    import asyncio
+
+    from ediops.screens.licence_detail import LicenceDetailScreen
+    from ediops.screens.ticket_detail import TicketDetailScreen
+
+    app = make_app(role="hotline")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press_and_settle(pilot, "g")
+        await _type(pilot, "00-aa-000003")
+        await press_and_settle(pilot, "enter")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, LicenceDetailScreen) and app.screen.licence_no == "00-AA-000003"
+        assert "accepted" in str(app.screen.query_one("#licence-head").render())
+        await press_and_settle(pilot, "n")
+        assert isinstance(app.screen, TicketFormScreen) and app.screen.query_one("#licence").value == "00-AA-000003"
+        await _type(pilot, "010-1234")
+        await press_and_settle(pilot, "enter")  # a known caller: name and organisation filled
+        await press_and_settle(pilot, "ctrl+s")
+        await settle(pilot, 3)
+        ticket = desk_db.execute("SELECT id, category FROM tickets WHERE licence_no = '00-AA-000003'").fetchone()
+        assert ticket[1] == "not-received"
+        await press_and_settle(pilot, "g")
+        await _type(pilot, ticket[0].lower())
+        for _ in range(20):
+            await asyncio.sleep(0.05)
+            await settle(pilot)
+        await press_and_settle(pilot, "enter")
+        await settle(pilot, 3)
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.ticket_id == ticket[0]
+        await press_and_settle(pilot, "s", "enter")  # the proposed reason
+        await settle(pilot, 3)
+    rows = _resends(desk_db)
+    assert rows == [("alice", "port customs has no electronic data", ticket[0], "00-AA-000003", "resend")]
+    notes = [n for (n,) in desk_db.execute("SELECT text FROM ticket_notes WHERE ticket_id = ?", [ticket[0]])]
+    assert any("resend to customs of 00-AA-000003" in n for n in notes)
