@@ -91,8 +91,6 @@ class DeskCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         text = query.strip()
-        for hit in await asyncio.to_thread(self._found, text):
-            yield Hit(0.95, safe(hit.label), partial(open_hit, self.app, hit), help=f"open this {hit.kind}")
         if LICENCE_PREFIX.match(text):
             number = text.upper()
             if LICENCE_NO.match(number):
@@ -108,3 +106,8 @@ class DeskCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        # The find box's hits last, and only for what could be an identifier (a command's name has
+        # spaces and no digit): the store is read in a thread, the commands above are not kept waiting.
+        if " " not in text or any(c.isdigit() for c in text):
+            for hit in await asyncio.to_thread(self._found, text):
+                yield Hit(0.8, safe(hit.label), partial(open_hit, self.app, hit), help=f"open this {hit.kind}")
