@@ -97,6 +97,18 @@ class Tmux:
         """Polls the screen until it shows every one of `texts`; fails with the last screen."""
         return self._poll(lambda shown: all(t in shown for t in texts), timeout, f"{list(texts)}")
 
+    def wait_gone(self, text: str, timeout: float = 20.0) -> str:
+        """Polls the screen until it no longer shows `text` (e.g. the palette's unfiltered list)."""
+        return self._poll(lambda shown: text not in shown, timeout, f"no {text!r}")
+
+    def palette(self, command: str) -> None:
+        """Types `command` into the open palette and runs it once the list shows its matches:
+        an Enter that comes before the search has answered runs the unfiltered list's first
+        entry (Keys), as a loaded machine showed."""
+        self.type(command)
+        self.wait_gone("Show help for the focused widget")
+        self.send("Enter")
+
     def wait_match(self, pattern: re.Pattern, timeout: float = 20.0) -> re.Match:
         """Polls the screen until `pattern` matches; returns the match."""
         return pattern.search(self._poll(pattern.search, timeout, f"a match of {pattern.pattern!r}"))

@@ -101,8 +101,7 @@ def test_demo_acts_on_an_urgent_licence_and_stops_all_it_started(terminal, tmp_p
 
     term.send("C-p")
     term.wait_for("Urgent queue", "Findings")
-    term.type("Urgent queue")
-    term.send("Enter")
+    term.palette("Urgent queue")
     term.wait_for("─ Urgent queue ─")
     term.wait_match(QUEUE_ROW, timeout=40)  # once the leader has polled the simulated issuers
     term.send("p")
