@@ -12,6 +12,8 @@ GOALS = [
     ("sync (ms)", ("sync_ms",), "<=", 1000),
     ("alert due -> receiver worst (ms)", ("alerts", "due_to_receiver_ms_worst"), "<=", 60000),  # contract §12
     ("ssh key overhead p95 (ms)", ("ssh_link", "keypress_overhead_p95_ms"), "<=", 150),
+    ("urgent publication -> acceptance p95 (s)", ("urgent", "p95_s"), "<=", 1.5),
+    ("urgent p95 / bare loop p95", ("urgent", "ratio"), "<=", 1.3),
 ]
 
 

@@ -21,7 +21,18 @@ from bench.scales import SCALES
 
 HERE = Path(__file__).resolve().parent
 # Read-only benchmarks first, so they see the store exactly as built.
-BENCHMARKS = ("dashboard", "desk", "sync", "ssh_link", "ingest", "writeoffs", "forward", "durability", "alerts")
+BENCHMARKS = (
+    "dashboard",
+    "desk",
+    "sync",
+    "ssh_link",
+    "ingest",
+    "writeoffs",
+    "forward",
+    "urgent",
+    "durability",
+    "alerts",
+)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

@@ -43,7 +43,10 @@ class SlowLink:
         server_r, server_w = await asyncio.open_connection("127.0.0.1", self.target_port)
         for writer in (client_w, server_w):  # the link's own delay only, no Nagle on top
             writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        await asyncio.gather(self._pipe(client_r, server_w, "up"), self._pipe(server_r, client_w, "down"))
+        try:
+            await asyncio.gather(self._pipe(client_r, server_w, "up"), self._pipe(server_r, client_w, "down"))
+        except asyncio.CancelledError:
+            pass  # the link is closing
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, way: str) -> None:
         queue: asyncio.Queue = asyncio.Queue()

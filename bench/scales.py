@@ -22,6 +22,7 @@ class Scale:
     alert_samples: int = 1  # notifications timed from due to receiver (one every 12 s)
     ssh_watch_s: float = 5  # seconds the desk is watched over the slow link (bytes per minute)
     ssh_key_rounds: int = 1  # rounds of filter keys typed over the slow link (8 keys a round)
+    urgent_sessions: int = 1  # urgent publications timed on each side (about 10 s a session)
 
 
 SCALES = {
@@ -40,6 +41,7 @@ SCALES = {
         alert_samples=12,
         ssh_watch_s=60,
         ssh_key_rounds=8,
+        urgent_sessions=10,
     ),
     "quick": Scale(
         "quick",
@@ -56,6 +58,7 @@ SCALES = {
         alert_samples=4,
         ssh_watch_s=30,
         ssh_key_rounds=5,
+        urgent_sessions=4,
     ),
     "toy": Scale(
         "toy",

@@ -26,7 +26,7 @@ MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy 
 
 # Engine settings (settings.toml) and their defaults.
 DEFAULTS = {
-    "feed_poll_seconds": 5,  # how often the leader polls feeds, so urgent licences go at once
+    "feed_poll_seconds": 1,  # each issuer polled this long after its last poll: urgent licences go at once
     "forward_batch_size": 500,  # licences per POST to customs
     "relay_batch_size": 500,  # write-off records per POST to the ministry
     "peer_concurrency": 8,  # issuers polled at the same time

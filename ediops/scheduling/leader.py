@@ -98,8 +98,10 @@ class Leader:
                 except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly
                     log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):
-                    nap = self.alerts.seconds_to_due(COMMAND_SECONDS) if self.token is not None else COMMAND_SECONDS
-                    await asyncio.wait_for(stop.wait(), nap)  # woken for a step due sooner than a second
+                    nap = COMMAND_SECONDS
+                    if self.token is not None:  # woken for an alert step or a feed poll due sooner
+                        nap = min(self.alerts.seconds_to_due(nap), self.pollers.seconds_to_due(nap))
+                    await asyncio.wait_for(stop.wait(), nap)
         finally:
             await self.close()
 

@@ -30,6 +30,17 @@ class FeedPollers:
         by_issuer = self.engine.setting("feed_poll_seconds_by_issuer") or {}
         return float(by_issuer.get(code, self.engine.setting("feed_poll_seconds")))
 
+    def seconds_to_due(self, at_most: float) -> float:
+        """Seconds until the next poll not running falls due (at most `at_most`), so the leader
+        starts it on time rather than at its next wake-up a second later (issue 14: urgent p95)."""
+        now = asyncio.get_running_loop().time()
+        waiting = [
+            self.due.get(i.code, 0.0) - now
+            for i in self.engine.config.issuers
+            if (task := self.polls.get(i.code)) is None or task.done()
+        ]
+        return max(0.0, min([at_most, *waiting]))
+
     def tick(self) -> None:
         """Starts each poll that is due and not running, and the urgent path when due."""
         now = asyncio.get_running_loop().time()

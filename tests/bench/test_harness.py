@@ -22,6 +22,7 @@ FIELDS = {
     "dashboard": ["refresh_ms_p95"],
     "desk": ["first_frame_s", "bare_textual_first_frame_s", "first_frame_ratio", "rss_mb"],
     "alerts": ["due_to_receiver_ms_median", "due_to_receiver_ms_worst", "samples"],
+    "urgent": ["p50_s", "p95_s", "bare_p95_s", "ratio"],
     "ssh_link": ["rtt_ms", "bytes_per_min", "keypress_p50_ms", "keypress_p95_ms", "keypress_overhead_p95_ms"],
     "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
 }
@@ -67,6 +68,8 @@ def test_toy_run_produces_every_field(tmp_path):
         "sync_ms",
         "alerts.due_to_receiver_ms_worst",
         "ssh_link.keypress_overhead_p95_ms",
+        "urgent.p95_s",
+        "urgent.ratio",
     }
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "scale `toy`" in report and "Machine:" in report
