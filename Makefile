@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-calendar lint bench bench-quick e2e-tools clean
+.PHONY: demo test test-calendar lint bench bench-quick e2e-tools clean catalogue
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,13 @@ bench-quick: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# The Chinese catalogue (docs/languages.md): the English strings of ediops/ and screens/ are
+# extracted, merged into the .po (translate the new entries there, then run this again) and
+# compiled into the .mo the wheel ships. tests/i18n fails when the .mo or the .po is behind.
+CATALOGUE := ediops/i18n/locale
+catalogue: $(STAMP)
+	$(BIN)/pybabel -q extract --no-location --sort-output -k N_ -o $(CATALOGUE)/ediops.pot ediops screens
+	$(BIN)/pybabel -q update -w 120 --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUE)/ediops.pot -d $(CATALOGUE) -D ediops -l zh
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUE) -D ediops -l zh
+	rm $(CATALOGUE)/ediops.pot

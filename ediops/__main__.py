@@ -3,23 +3,16 @@ module of the package that composes both; the domain itself never imports the de
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from ediops.cli import common_options, domain_registrars, run
-
-
-class _Peek(argparse.ArgumentParser):
-    def error(self, message):
-        raise ValueError(message)
+from ediops.cli import choose_language, domain_registrars, peek_options, run
 
 
 def _command_word(argv: list[str] | None) -> str | None:
     """The command `argv` names, read with the global options' own parser; None when that
     cannot tell (bad option, help asked first): the full parser then says what is wrong."""
-    peek = _Peek(parents=[common_options()], add_help=False)
     try:
-        _, rest = peek.parse_known_args(argv)
+        _, rest = peek_options(argv)
     except ValueError:
         return None
     return rest[0] if rest and not rest[0].startswith("-") else None
@@ -36,6 +29,7 @@ def _registrars(argv: list[str] | None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    choose_language(argv)  # before any module of a command is imported or any help is made
     registrars, long_running = _registrars(argv)
     return run(argv, registrars, long_running=long_running | {"daemon", "simulate"})
 

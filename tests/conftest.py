@@ -10,11 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from ediops import store
+from ediops import i18n, store
 
 ROOT = Path(__file__).resolve().parent.parent
+# The suite reads English unless a test asks for Chinese (--lang zh, or LANG in its env): the
+# locale of the machine running it would otherwise choose the language (docs/languages.md).
+for _name in i18n.LOCALE_VARIABLES:
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 # roles.toml as a test's domain calls need it: everyone may act (the role tests use their own).
 ANYONE = {"default": "supervisor"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English, whatever language the one before it chose in-process."""
+    i18n.use("en")
+    yield
+    i18n.use("en")
 
 
 @pytest.fixture

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
 from ediops import config as config_mod
-from ediops import store
+from ediops import i18n, store
 from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
-from ediops.errors import EdiopsError
+from ediops.errors import EdiopsError, InputError
+from ediops.i18n import _
 from ediops.text import clean
 
 if TYPE_CHECKING:
@@ -37,6 +38,13 @@ class Context:
     config_dir: Path | None
     clock: Clock
     actor: str = field(default_factory=current_actor)
+    ascii_option: bool = False
+
+    @cached_property
+    def ascii(self) -> bool:
+        """Borders, marks and ellipses in ASCII: `--ascii`, else settings.toml `ascii`
+        (docs/languages.md)."""
+        return self.ascii_option or self.config.settings.get("ascii") is True
 
     @cached_property
     def db(self) -> Database:
@@ -64,9 +72,9 @@ def data_file_mode(settings: dict) -> int:
     try:
         mode = int(text, 8)
     except ValueError:
-        raise EdiopsError(f"settings.toml: data_file_mode {text!r} is not an octal mode like 0660") from None
+        mode = -1
     if not 0 <= mode <= 0o777:
-        raise EdiopsError(f"settings.toml: data_file_mode {text!r} is not an octal mode like 0660")
+        raise EdiopsError(_("settings.toml: data_file_mode {text!r} is not an octal mode like 0660").format(text=text))
     return mode
 
 
@@ -74,17 +82,21 @@ def store_problem(path, exc: Exception) -> str:
     path = path or store.default_path()
     text = str(exc)
     if "readonly" in text or "read-only" in text:
-        return f"data file {path} is read-only for {current_actor()} (it and its directory must be writable)"
+        return _("data file {path} is read-only for {user} (it and its directory must be writable)").format(
+            path=path, user=current_actor()
+        )
     if "unable to open" in text:
-        return f"data file {path} cannot be opened by {current_actor()} (missing directory or no permission)"
-    return f"data file {path}: {text}"
+        return _("data file {path} cannot be opened by {user} (missing directory or no permission)").format(
+            path=path, user=current_actor()
+        )
+    return _("data file {path}: {problem}").format(path=path, problem=text)
 
 
 def _instant(text: str):
     try:
         return parse_instant(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not an ISO 8601 instant: {text!r}").format(text=text)) from None
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -94,18 +106,58 @@ def common_options() -> argparse.ArgumentParser:
         "--db",
         type=Path,
         default=argparse.SUPPRESS,
-        help="data file (else $EDIOPS_DB, else ~/.local/share/ediops/ediops.db)",
+        help=_("data file (else $EDIOPS_DB, else ~/.local/share/ediops/ediops.db)"),
     )
     parent.add_argument(
         "--config",
         type=Path,
         default=argparse.SUPPRESS,
-        help="directory whose files replace the bundled config/ files of the same name",
+        help=_("directory whose files replace the bundled config/ files of the same name"),
     )
     parent.add_argument(
-        "--now", type=_instant, default=argparse.SUPPRESS, help="run as if at this ISO 8601 instant (replays, tests)"
+        "--now", type=_instant, default=argparse.SUPPRESS, help=_("run as if at this ISO 8601 instant (replays, tests)")
+    )
+    parent.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of the desk and the text output (else settings.toml language, else the locale)"),
+    )
+    parent.add_argument(
+        "--ascii",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=_("borders, marks and ellipses in ASCII (terminals that draw box characters two cells wide)"),
     )
     return parent
+
+
+class _Peek(argparse.ArgumentParser):
+    def error(self, message):
+        raise ValueError(message)
+
+
+def peek_options(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    """The global options in `argv` and the rest, read before the full parser is built; raises
+    ValueError when they cannot be read (the full parser then says what is wrong)."""
+    return _Peek(parents=[common_options()], add_help=False).parse_known_args(argv)
+
+
+def choose_language(argv: list[str] | None) -> None:
+    """docs/languages.md: `--lang`, else settings.toml `language`, else the locale, else
+    English; chosen before any help or message is made."""
+    peek = _Peek(add_help=False)
+    peek.add_argument("--lang", choices=i18n.LANGUAGES)
+    peek.add_argument("--config", type=Path)
+    try:
+        known, _rest = peek.parse_known_args(argv)
+    except ValueError:  # `--lang` given a bad value: the full parser says so
+        known = argparse.Namespace()
+    try:
+        setting = config_mod.read_toml("settings.toml", getattr(known, "config", None)).get("language")
+    except InputError:  # the command itself will say what is wrong with the file
+        setting = None
+    i18n.use(i18n.choose(getattr(known, "lang", None), setting, os.environ))
 
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]
@@ -123,7 +175,9 @@ def domain_registrars() -> list[Register]:
 
 def build_parser(registrars: Iterable[Register]) -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(prog="ediops", parents=[common], description="Operations desk of the EDI centre.")
+    parser = argparse.ArgumentParser(
+        prog="ediops", parents=[common], description=_("Operations desk of the EDI centre.")
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in registrars:
         register(sub, common)
@@ -138,6 +192,7 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         db_path=getattr(args, "db", None),
         config_dir=getattr(args, "config", None),
         clock=Clock(now, frozen=args.command not in long_running),
+        ascii_option=getattr(args, "ascii", False),
     )
     try:
         return args.func(ctx, args) or 0
@@ -153,5 +208,6 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         # The reader went away (`ediops ... | head`): say so once, and keep Python from
         # failing again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"ediops {args.command}: output closed early (broken pipe)", file=sys.stderr)
+        closed = _("output closed early (broken pipe)")
+        print(f"ediops {args.command}: {closed}", file=sys.stderr)
         return 1

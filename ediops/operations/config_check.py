@@ -18,6 +18,7 @@ from typing import Callable
 
 from ediops import config as config_mod
 from ediops.errors import InputError
+from ediops.i18n import LANGUAGES
 
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ISSUER_CODE = re.compile(r"^[A-Z]{2}$")
@@ -242,6 +243,9 @@ SETTINGS: dict[str, Callable] = {
     "max_file_bytes": positive_int,
     "max_text_chars": positive_int,
     "data_file_mode": lambda v: _file_mode(v),
+    # docs/languages.md
+    "language": one_of("auto", *LANGUAGES),
+    "ascii": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
 }
 
 

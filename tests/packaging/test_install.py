@@ -60,12 +60,17 @@ def test_every_package_directory_and_data_file_of_the_repository_is_in_the_wheel
     expected = set()
     for name in tracked.splitlines():
         top, _, rest = name.partition("/")
-        if top in INSTALLED_AS and rest and name.endswith((".py", ".toml", ".tcss")):
+        if top in INSTALLED_AS and rest and name.endswith((".py", ".toml", ".tcss", ".mo")):
             expected.add(f"{INSTALLED_AS[top]}/{rest}")
     assert expected, "found no package files in the checkout"
     assert sorted(expected - in_wheel) == []
     folders = {str(Path(n).parent) for n in expected}
-    assert {"ediops/store/migrations", "ediops/screens", "ediops/defaults", "ediops/operations"} <= folders
+    assert {
+        "ediops/store/migrations",
+        "ediops/screens",
+        "ediops/defaults",
+        "ediops/i18n/locale/zh/LC_MESSAGES",
+    } <= folders
 
 
 def test_the_installed_program_runs_from_its_own_files(installed, away):
