@@ -61,9 +61,12 @@ def _summary(ctx, args) -> int:
     def one(path: str, records) -> list[str]:
         lines = []
         for where, summary in records:
-            issuer, business_date, numbers = contract.validate_summary(summary, where)
-            ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
-            lines.append(json_line({"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}))
+            issuer, business_date, numbers, _ = contract.validate_summary(summary, where)
+            bad = ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
+            line = {"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}
+            if bad:  # flagged RECORD_REJECTED; the rest of the summary was reconciled
+                line["rejected"] = [{k: e[k] for k in ("position", "licence_no", "reasons")} for e in bad]
+            lines.append(json_line(line))
         return lines
 
     return each_file(ctx, args.files, one)

@@ -336,8 +336,11 @@ def declared_count(batch: dict) -> int | None:
 # ---------------------------------------------------------------- summary (§5)
 
 
-def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str]]:
-    """(issuer, business_date, licence_nos), or InputError naming what is wrong."""
+def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str], list[dict]]:
+    """(issuer, business_date, licence_nos, bad_entries), or InputError naming what is wrong
+    with the summary itself. An entry that is not a licence number of the issuer is the
+    entry's fault, not the summary's (docs/faults.md): it comes back in `bad_entries`
+    ({position, licence_no, reasons, problems}) and the rest of the summary stands."""
     if not isinstance(summary, dict):
         raise InputError(f"{where}: not a JSON object")
     if fault(summary):
@@ -352,14 +355,24 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
     numbers = summary.get("licence_nos")
     if not isinstance(numbers, list):
         raise InputError(f"{where}: licence_nos must be a list of licence numbers")
+    good: list[str] = []
+    bad: list[dict] = []
     for position, number in enumerate(numbers, 1):
         match = LICENCE_NO.fullmatch(number) if isinstance(number, str) else None
-        if match is None or match.group(2) != issuer:
-            shown = repr(number)[:40]
-            raise InputError(
-                f"{where}: licence_nos item {position}: {shown} is not a licence number of issuer {issuer}"
-            )
-    return issuer, business_date, list(dict.fromkeys(numbers))
+        if match is not None and match.group(2) == issuer:
+            good.append(number)
+            continue
+        shown = repr(number)[:40]
+        reason = BAD_VALUE if match is None else ISSUER_MISMATCH
+        bad.append(
+            {
+                "position": position,
+                "licence_no": number if match is not None else None,
+                "reasons": [reason],
+                "problems": [f"licence_nos item {position}: {shown} is not a licence number of issuer {issuer}"],
+            }
+        )
+    return issuer, business_date, list(dict.fromkeys(good)), bad
 
 
 # ---------------------------------------------------------------- write-off (§6)

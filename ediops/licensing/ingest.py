@@ -206,10 +206,20 @@ def _store_ack(db: Database, ack: dict, *, at: str) -> None:
     feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=str(uuid.uuid4()))
 
 
-def ingest_summary(db: Database, config: Config, summary: dict, *, now: datetime, source: str) -> None:
-    """Stores an issuer's daily summary (a resend replaces it) and reconciles that date."""
-    issuer, business_date, numbers = contract.validate_summary(summary)
+def ingest_summary(db: Database, config: Config, summary: dict, *, now: datetime, source: str) -> list[dict]:
+    """Stores an issuer's daily summary (a resend replaces it) and reconciles that date. An
+    entry that is not a licence number of the issuer is flagged RECORD_REJECTED (the summary
+    named) and left out; the rest is reconciled. Returns those bad entries."""
+    issuer, business_date, numbers, bad = contract.validate_summary(summary)
     at = iso(now)
     with store.write(db):
         feeds_db.put_summary(db, issuer, business_date, store.dumps(numbers), at=at)
         reconcile.check_summary(db, issuer, business_date, at=at)
+        findings.sync(
+            db,
+            rules.RECORD_REJECTED,
+            rules.summary_entry_rejected(issuer=issuer, business_date=business_date, entries=bad),
+            at=at,
+            scope={"issuer": issuer, "period": business_date},
+        )
+    return bad

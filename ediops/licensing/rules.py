@@ -93,6 +93,32 @@ def record_rejected(*, batch_id: str, issuer: str | None, licence_no: str | None
     )
 
 
+def summary_entry_rejected(*, issuer: str, business_date: str, entries: list[dict]) -> list[Cause]:
+    """Clause 4, as for a batch's record: an entry of a daily summary that is not a licence
+    number of its issuer is flagged on that number (or, unreadable, on the summary), the
+    summary named in the detail; the rest of the summary is reconciled (docs/faults.md)."""
+    summary = f"{issuer} {business_date}"
+    by_subject: dict[str, list[dict]] = {}
+    for entry in entries:
+        number = entry["licence_no"]
+        subject = licence_subject(number) if number else issuer_subject(issuer, business_date)
+        by_subject.setdefault(subject, []).append(entry)
+    return [
+        Cause(
+            RECORD_REJECTED,
+            subject,
+            {
+                "summary": summary,
+                "reasons": sorted({r for e in found for r in e["reasons"]}),
+                "records": [{k: e[k] for k in ("position", "reasons", "problems")} for e in found],
+            },
+            issuer=issuer,
+            period=business_date,
+        )
+        for subject, found in by_subject.items()
+    ]
+
+
 def batch_count_mismatch(*, batch_id: str, issuer: str | None, declared: int | None, received: int) -> list[Cause]:
     """Clause 4 (每日务必审核EDI中心反馈的上报数据接收情况，并与上报数据进行核对): the batch
     said it held `record_count` records; a different count means records were lost or added."""

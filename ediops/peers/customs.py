@@ -22,6 +22,9 @@ from ediops.secrets import redact
 from ediops.store import forwards as forwards_db, licences as licences_db, write
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
+# An urgent licence reaches customs within 30 s of customs answering again, and customs is
+# asked at most three times a minute for it while it is down (issue 21).
+URGENT_RETRY_MAX = timedelta(seconds=20)
 # Two forwards in flight: one's store work (mark sent, record the answer) runs while the
 # other's POST waits on customs. Measured in bench/ (forward ratio 0.64 -> 0.9 against a
 # bare httpx loop); the store writes stay one at a time (no await inside a transaction).
@@ -42,12 +45,18 @@ def _queue(engine: Engine, selection: str, args: list, *, urgent: bool) -> list[
     return keys
 
 
-def _due(engine: Engine, attempts: int, last_attempt_at: str | None) -> bool:
-    """Backoff between passes for a forward customs has not answered: 2^attempts s, at most 5 min."""
+def _due(engine: Engine, attempts: int, last_attempt_at: str | None, urgent: int) -> bool:
+    """Backoff between passes for a forward customs has not answered: 2^attempts s, at most
+    5 min, and at most URGENT_RETRY_MAX for an urgent one, which is also due at once when
+    customs has answered anything since its last attempt (docs/faults.md: customs recovers)."""
     if not attempts or not last_attempt_at:
         return True
-    wait = min(timedelta(seconds=2**attempts), RETRY_AFTER_MAX)
-    return engine.clock.now() - parse_instant(last_attempt_at) >= wait
+    last = parse_instant(last_attempt_at)
+    answered = engine.answered.get("customs")
+    if urgent and answered is not None and answered > last:
+        return True
+    wait = min(timedelta(seconds=2**attempts), URGENT_RETRY_MAX if urgent else RETRY_AFTER_MAX)
+    return engine.clock.now() - last >= wait
 
 
 def _mark_sent(engine: Engine, key: str) -> str:
@@ -64,28 +73,41 @@ def _mark_sent(engine: Engine, key: str) -> str:
 
 
 async def send(engine: Engine, key: str) -> bool:
-    """POSTs one forward (same key as ever) and records customs' answer. True when answered."""
-    if key in engine.in_flight or engine.config.customs is None or engine.is_resting("customs"):
+    """POSTs one forward (same key as ever) and records customs' answer. True when answered.
+    A forward another path is sending is waited for, and counts as that send's answer (the
+    window's run history says `partial` only when customs left one unanswered: issue 21)."""
+    running = engine.in_flight.get(key)
+    if running is not None:
+        return await asyncio.shield(running)
+    if engine.config.customs is None or engine.is_resting("customs"):
         return False
     status = forwards_db.forward_status(engine.db, key)
     if status is None or status == forwards_db.ANSWERED:
         return status is not None  # answered meanwhile (by another pass)
-    engine.in_flight.add(key)
+    answered = asyncio.get_running_loop().create_future()
+    engine.in_flight[key] = answered
+    result = False
     try:
-        body = _mark_sent(engine, key)
-        try:
-            answer = await engine.client.post_text(engine.config.customs, "/licences", body, key=key)
-            record_customs_answer(engine.db, key, answer, now=engine.clock.now())
-        except (PeerError, InputError) as exc:
-            permanent = not getattr(exc, "transient", False)
-            peer_failed(engine, "customs", exc)
-            with write(engine.db):
-                forwards_db.forward_failed(engine.db, key, redact(str(exc))[:500], permanent=permanent)
-            return False
-        peer_ok(engine, "customs")
-        return True
+        result = await _post(engine, key)
+        return result
     finally:
-        engine.in_flight.discard(key)
+        del engine.in_flight[key]
+        answered.set_result(result)
+
+
+async def _post(engine: Engine, key: str) -> bool:
+    body = _mark_sent(engine, key)
+    try:
+        answer = await engine.client.post_text(engine.config.customs, "/licences", body, key=key)
+        record_customs_answer(engine.db, key, answer, now=engine.clock.now())
+    except (PeerError, InputError) as exc:
+        permanent = not getattr(exc, "transient", False)
+        peer_failed(engine, "customs", exc)
+        with write(engine.db):
+            forwards_db.forward_failed(engine.db, key, redact(str(exc))[:500], permanent=permanent)
+        return False
+    peer_ok(engine, "customs")
+    return True
 
 
 async def send_pending(
@@ -98,7 +120,9 @@ async def send_pending(
     (a token, customs' software) may have been fixed. CUSTOMS_UNACKED flags it meanwhile."""
     rows = forwards_db.unanswered_forwards(engine.db, include_failed=include_failed, urgent_only=urgent_only)
     fresh = set(keys or ())
-    due = [k for k, attempts, last in rows if k in fresh or include_failed or _due(engine, attempts, last)]
+    due = [
+        k for k, attempts, last, urgent in rows if k in fresh or include_failed or _due(engine, attempts, last, urgent)
+    ]
     gate = asyncio.Semaphore(CONCURRENT_FORWARDS)
 
     async def one(key: str) -> bool:

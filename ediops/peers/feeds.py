@@ -124,7 +124,9 @@ async def poll_issuer(engine: Engine, issuer: Issuer, *, on_page=None, wait: flo
             return counts
     finally:
         lock.release()
-    peer_ok(engine, issuer.name)
+    if peer_ok(engine, issuer.name):  # back after failing: its acks waiting go now, not at the window
+        for keys in feeds_db.acks_to_deliver(engine.db, feeds_db.undelivered_batches(engine.db, issuer.code)).values():
+            counts["acked"] += await acks.deliver_in_order(engine, keys)
     return counts
 
 

@@ -45,8 +45,9 @@ class Engine:
     clock: Clock
     client: PeerClient
     locks: dict = field(default_factory=lambda: defaultdict(asyncio.Lock))
-    in_flight: set = field(default_factory=set)
+    in_flight: dict = field(default_factory=dict)  # forward key -> future of its send's answer
     resting: dict = field(default_factory=dict)  # peer -> loop time its Retry-After ends
+    answered: dict = field(default_factory=dict)  # peer -> clock instant of its last good answer
 
     def rest(self, peer: str, error: PeerError) -> None:
         """A peer that said `Retry-After` is left alone that long, at most peer_rest_max_seconds."""
@@ -74,16 +75,19 @@ def client_for(config: Config) -> PeerClient:
     )
 
 
-def peer_ok(engine: Engine, peer: str) -> None:
+def peer_ok(engine: Engine, peer: str) -> bool:
     """Records a good call; a healthy peer's row is refreshed once a minute, not on every poll,
-    since each write makes every desk refresh."""
+    since each write makes every desk refresh. True when the peer was failing until now (what
+    waited on it goes at once: docs/faults.md)."""
     now = engine.clock.now()
+    engine.answered[peer] = now
     row = feeds_db.peer_health(engine.db, peer)
     if row and row[0] and row[1] is None and now - parse_instant(row[0]) < OK_REFRESH:
-        return
+        return False
     at = iso(now)
     with write(engine.db):
         feeds_db.peer_ok(engine.db, peer, at=at)
+    return bool(row and row[1] is not None)
 
 
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:

@@ -270,6 +270,16 @@ def acks_to_deliver(db: Queryable, batch_ids: list[str] | None = None) -> dict[s
     return found
 
 
+def undelivered_batches(db: Queryable, issuer: str) -> list[str]:
+    """Batches of `issuer` with an acknowledgement it has not taken yet."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT batch_id FROM acks WHERE delivered_at IS NULL AND issuer = ? ORDER BY batch_id", [issuer]
+        )
+    ]
+
+
 def ack_to_send(db: Queryable, key: str) -> tuple | None:
     """(issuer code, body, batch source, batch_id) of an undelivered ack, or None."""
     return db.execute(

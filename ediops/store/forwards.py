@@ -100,11 +100,13 @@ def forward_failed(db: Database, key: str, error: str, *, permanent: bool) -> No
     )
 
 
-def unanswered_forwards(db: Queryable, *, include_failed: bool, urgent_only: bool) -> list[tuple[str, int, str | None]]:
-    """(key, attempts, last_attempt_at) of the forwards customs has not answered, urgent first."""
+def unanswered_forwards(
+    db: Queryable, *, include_failed: bool, urgent_only: bool
+) -> list[tuple[str, int, str | None, int]]:
+    """(key, attempts, last_attempt_at, urgent) of the forwards customs has not answered, urgent first."""
     statuses = "('pending', 'failed')" if include_failed else "('pending')"
     return db.execute(
-        f"SELECT idempotency_key, attempts, last_attempt_at FROM forwards WHERE status IN {statuses} "
+        f"SELECT idempotency_key, attempts, last_attempt_at, urgent FROM forwards WHERE status IN {statuses} "
         + ("AND urgent = 1 " if urgent_only else "")
         + "ORDER BY urgent DESC, created_at"
     ).fetchall()

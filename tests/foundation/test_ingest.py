@@ -125,7 +125,6 @@ def test_summary_is_stored_and_replaced(db, config):
         [],
         {"issuer": "A", "business_date": "2000-10-09", "licence_nos": []},
         {"issuer": "AA", "business_date": "2000-10-32", "licence_nos": []},
-        {"issuer": "AA", "business_date": "2000-10-09", "licence_nos": [1]},
     ],
 )
 def test_bad_summary_is_refused(db, config, summary):
