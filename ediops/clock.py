@@ -22,6 +22,15 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).isoformat()
 
 
+def centre_time(moment: datetime | str | None, *, seconds: bool = False) -> str:
+    """A time as the centre writes it for people (2026-12-07 08:00, Shanghai): no microseconds,
+    no offset; "-" for none."""
+    if moment is None or moment == "":
+        return "-"
+    value = parse_instant(moment) if isinstance(moment, str) else moment.astimezone(SHANGHAI)
+    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 class Clock:
     """Real time, or a replayed instant.
 

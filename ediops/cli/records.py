@@ -20,6 +20,8 @@ from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.licensing.reconcile import reconcile
 from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.errors import EdiopsError, InputError
+from ediops.clock import iso
+from ediops.licensing.forward_state import describe
 from ediops.licensing.licence import licence_view
 from ediops.text import clean, json_line
 
@@ -147,6 +149,7 @@ def licence_json(view: dict) -> dict:
         "resends": view["resends"],
         "releases": view["releases"],
         "tally": view["tally"],
+        "way": {**view["way"], "next_try": iso(view["way"]["next_try"]) if view["way"]["next_try"] else None},
         "findings": view["findings"],
         "tickets": view["tickets"],
     }
@@ -157,7 +160,7 @@ def licence_text(view: dict) -> list[str]:
     lic, tally = view["licence"], view["tally"]
     party = f"{lic['party_code']} {lic['party_name']}" if lic["party_code"] else "-"
     lines = [
-        f"Licence {lic['licence_no']}  {lic['direction']}  state {lic['state']}"
+        f"Licence {lic['licence_no']}  {lic['direction']}  {describe(view['way'], '%Y-%m-%d %H:%M')}"
         + ("  URGENT" if lic["urgent"] else ""),
         f"  issuer {lic['issuer']}  batch {lic['batch_id']}  business date {lic['business_date']}  "
         f"issued on {lic['issued_on']}",

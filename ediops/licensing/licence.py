@@ -9,7 +9,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ediops.licensing.tally import MAX_RELEASES, Release, tally_of
-from ediops.store import feeds as feeds_db, findings as findings_db, licences as licences_db, tickets as tickets_db
+from ediops.licensing.forward_state import forward_state
+from ediops.store import (
+    feeds as feeds_db,
+    findings as findings_db,
+    forwards as forwards_db,
+    licences as licences_db,
+    tickets as tickets_db,
+)
 
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
@@ -66,6 +73,7 @@ def licence_view(db: Queryable, licence_no: str, *, now: datetime) -> dict | Non
         "resends": licence_resends(db, licence_no),
         "releases": releases,
         "tally": tally(licence, releases),
+        "way": forward_state({**licence, **forwards_db.forward_of(db, licence["forward_key"])}, now=now),
         "findings": found,
         "tickets": tickets_db.of_licence(db, licence_no),
         "as_of": now.isoformat(),

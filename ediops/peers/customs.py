@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import timedelta
 
 from ediops.clock import parse_instant
 from ediops.licensing.customs_answers import record_customs_answer
+from ediops.licensing.forward_state import next_try
 from ediops.peers.runtime import Engine, log, peer_failed, peer_ok
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_events
@@ -21,10 +21,6 @@ from ediops.peers.client import PeerError
 from ediops.secrets import redact
 from ediops.store import forwards as forwards_db, licences as licences_db, write
 
-RETRY_AFTER_MAX = timedelta(minutes=5)
-# An urgent licence reaches customs within 30 s of customs answering again, and customs is
-# asked at most three times a minute for it while it is down (issue 21).
-URGENT_RETRY_MAX = timedelta(seconds=20)
 # Two forwards in flight: one's store work (mark sent, record the answer) runs while the
 # other's POST waits on customs. Measured in bench/ (forward ratio 0.64 -> 0.9 against a
 # bare httpx loop); the store writes stay one at a time (no await inside a transaction).
@@ -46,17 +42,16 @@ def _queue(engine: Engine, selection: str, args: list, *, urgent: bool) -> list[
 
 
 def _due(engine: Engine, attempts: int, last_attempt_at: str | None, urgent: int) -> bool:
-    """Backoff between passes for a forward customs has not answered: 2^attempts s, at most
-    5 min, and at most URGENT_RETRY_MAX for an urgent one, which is also due at once when
-    customs has answered anything since its last attempt (docs/faults.md: customs recovers)."""
-    if not attempts or not last_attempt_at:
+    """Backoff between passes for a forward customs has not answered (forward_state.next_try:
+    the desk shows the same next try); an urgent one is also due at once when customs has
+    answered anything since its last attempt (docs/faults.md: customs recovers)."""
+    due = next_try(attempts, last_attempt_at, urgent=bool(urgent))
+    if due is None:
         return True
-    last = parse_instant(last_attempt_at)
     answered = engine.answered.get("customs")
-    if urgent and answered is not None and answered > last:
+    if urgent and answered is not None and answered > parse_instant(last_attempt_at):
         return True
-    wait = min(timedelta(seconds=2**attempts), URGENT_RETRY_MAX if urgent else RETRY_AFTER_MAX)
-    return engine.clock.now() - last >= wait
+    return engine.clock.now() >= due
 
 
 def _mark_sent(engine: Engine, key: str) -> str:
@@ -150,13 +145,20 @@ async def forward_customs(engine: Engine) -> tuple[str, str]:
 
 
 async def forward_licence(engine: Engine, licence_no: str) -> str:
-    """An operator's urgent forward of one licence (scheduler.request_urgent_forward)."""
+    """An operator's urgent forward of one licence (scheduler.request_urgent_forward); for a
+    licence customs has not answered, its own key tried again now (never a second key)."""
     keys = _queue(engine, "licence", [licence_no], urgent=True)
-    if not keys:
-        state = licences_db.state(engine.db, licence_no)
-        raise EdiopsError(f"licence {licence_no} is {state or 'unknown'}: already on its way")
+    retry = not keys
+    if retry:
+        licence = licences_db.get(engine.db, licence_no) or {}
+        key = licence.get("forward_key")
+        if not key or forwards_db.forward_status(engine.db, key) == forwards_db.ANSWERED:
+            raise EdiopsError(f"licence {licence_no} is {licence.get('state') or 'unknown'}: already on its way")
+        keys = [key]
+    if engine.is_resting("customs"):
+        return f"{licence_no}: customs asked the centre to wait (Retry-After); tried again when that ends"
     if not await send(engine, keys[0]):
         log.warning("urgent forward of %s not answered yet; it will be retried with the same key", licence_no)
-        return f"sent {licence_no}, no answer yet (will retry)"
+        return f"{'tried ' + licence_no + ' again' if retry else 'sent ' + licence_no}, no answer yet (will retry)"
     state = licences_db.state(engine.db, licence_no)
     return f"{licence_no} {state} by customs"

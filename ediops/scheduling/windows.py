@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from ediops.operators import audit
 from ediops.operators.roles import operator_action, require
-from ediops.clock import SHANGHAI, iso
+from ediops.clock import SHANGHAI, centre_time, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_event
-from ediops.store import licences as licences_db, scheduling as scheduling_db, write
+from ediops.licensing.forward_state import UNANSWERED
+from ediops.store import forwards as forwards_db, licences as licences_db, scheduling as scheduling_db, write
 from ediops.vocabulary import WINDOWS
 
 if TYPE_CHECKING:
@@ -97,33 +98,39 @@ def set_paused(
 
 
 @operator_action("forward")
-def request_urgent_forward(db: Database, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> None:
-    """Asks the leader to forward one licence to customs at once (an urgent licence phoned in).
+def request_urgent_forward(db: Database, licence_no: str, *, actor: str, reason: str | None, now: datetime) -> str:
+    """Asks the leader to forward one licence to customs at once (an urgent licence phoned in),
+    or, when customs has not answered the key that carries it, to try that key again now.
+    Returns "forward" or "retry" (audited as licence.forward / licence.forward_retry).
 
-    Refuses when it is already forwarded, accepted, queued or requested, so a second operator
-    learns that someone acted first."""
+    Refuses when customs already accepted it, or when the same request is already queued,
+    so a second operator learns that someone acted first."""
     at = iso(now)
     with write(db):
         licence = licences_db.get(db, licence_no)
         if licence is None:
             raise EdiopsError(f"licence {licence_no} was never accepted by the centre: nothing to forward")
         state, forward_key = licence["state"], licence["forward_key"]
-        forwarded_at, answered_at = licence["forwarded_at"], licence["customs_answered_at"]
         if state == "accepted":
-            raise EdiopsError(f"licence {licence_no} was already accepted by customs at {answered_at}")
-        if state == "forwarded" or (state == "received" and forward_key):
             raise EdiopsError(
-                f"licence {licence_no} is already being forwarded to customs"
-                + (f" (sent at {forwarded_at})" if forwarded_at else "")
+                f"licence {licence_no} is already at customs (accepted {centre_time(licence['customs_answered_at'])})"
             )
+        if state == "forwarded" and not forward_key:  # no key to try again (data from before keys)
+            raise EdiopsError(f"licence {licence_no} is already being forwarded to customs")
+        retry = bool(forward_key) and state in ("received", "forwarded")
+        if retry and forwards_db.forward_of(db, forward_key).get("forward_status") not in UNANSWERED:
+            raise EdiopsError(f"licence {licence_no}: customs answered its forward; nothing to try again")
         pending = scheduling_db.pending_command(db, FORWARD_LICENCE, licence_no)
         if pending:
-            raise EdiopsError(f"forwarding licence {licence_no} was already requested by {pending[0]} at {pending[1]}")
+            raise EdiopsError(
+                f"forwarding licence {licence_no} was already requested by {pending[0]} at {centre_time(pending[1])}"
+            )
         queue_command(db, "forward-customs", FORWARD_LICENCE, actor=actor, at=at, reason=reason, subject=licence_no)
-        add_event(
-            db, licence_no, "forward_requested", at=at, actor=actor, detail={"reason": reason} if reason else None
-        )
-        audit.record(db, "licence.forward", f"licence:{licence_no}", at=at, actor=actor, reason=reason)
+        detail = {"reason": reason} if reason else None
+        add_event(db, licence_no, "forward_retry" if retry else "forward_requested", at=at, actor=actor, detail=detail)
+        action = "licence.forward_retry" if retry else "licence.forward"
+        audit.record(db, action, f"licence:{licence_no}", at=at, actor=actor, reason=reason)
+    return "retry" if retry else "forward"
 
 
 def command_status(db: Queryable, command_id: int) -> dict | None:

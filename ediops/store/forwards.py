@@ -53,6 +53,23 @@ def forward_status(db: Queryable, key: str) -> str | None:
     return row[0] if row else None
 
 
+def forward_of(db: Queryable, key: str | None) -> dict[str, Any]:
+    """The forward's state as `licensing.forward_state` reads it (`forward_*` names), or {}."""
+    row = db.execute(
+        "SELECT status, attempts, last_attempt_at, last_error, urgent FROM forwards WHERE idempotency_key = ?", [key]
+    ).fetchone()
+    names = ("forward_status", "forward_attempts", "forward_last_attempt_at", "forward_error", "forward_urgent")
+    return dict(zip(names, row)) if row else {}
+
+
+def waiting_on_customs(db: Queryable) -> int:
+    """Licences sent, or queued, under a key customs has not answered."""
+    return db.execute(
+        "SELECT count(*) FROM licences l JOIN forwards f ON f.idempotency_key = l.forward_key "
+        "WHERE f.status IN ('pending', 'failed') AND l.state IN ('received', 'forwarded')"
+    ).fetchone()[0]
+
+
 def forward_items(db: Queryable, key: str) -> set[str]:
     return {r[0] for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [key])}
 

@@ -18,6 +18,7 @@ EVENTS = (
     "phoned",
     "escalated",
     "forward_requested",
+    "forward_retry",
     "forwarded",
     "customs_accepted",
     "customs_rejected",

@@ -49,16 +49,19 @@ def issuer_health(db: Queryable) -> dict[str, dict[str, Any]]:
 
 def urgent_in_flight(db: Queryable, *, settled_since: str, limit: int) -> list[dict[str, Any]]:
     """Urgent licences still in flight (oldest first), then those settled since `settled_since`,
-    with whether an operator asked the leader to forward one (`forward_pending`)."""
+    with whether an operator asked the leader to forward one (`forward_pending`) and the state
+    of the forward that carries it (`forward_*`, licensing.forward_state)."""
     return rows(
         db,
         """
         SELECT licence_no, issuer, trader_name, received_at, state, phoned_at, phoned_by,
-               escalated_at, escalated_by, forwarded_at, customs_answered_at,
+               escalated_at, escalated_by, forwarded_at, customs_answered_at, forward_key,
+               f.status AS forward_status, f.attempts AS forward_attempts,
+               f.last_attempt_at AS forward_last_attempt_at, f.last_error AS forward_error, f.urgent AS forward_urgent,
                EXISTS (SELECT 1 FROM commands WHERE action = 'forward-licence' AND subject = licence_no
                        AND done_at IS NULL) AS forward_pending
-        FROM licences
-        WHERE urgent = 1 AND (state IN ('received', 'forwarded')
+        FROM licences LEFT JOIN forwards f ON f.idempotency_key = licences.forward_key
+        WHERE licences.urgent = 1 AND (state IN ('received', 'forwarded')
                               OR (state IN ('accepted', 'rejected') AND received_at >= ?))
         ORDER BY state IN ('accepted', 'rejected'), received_at, licence_no LIMIT ?""",
         [settled_since, limit],
@@ -66,7 +69,7 @@ def urgent_in_flight(db: Queryable, *, settled_since: str, limit: int) -> list[d
 
 
 def peers(db: Queryable) -> list[dict[str, Any]]:
-    return rows(db, "SELECT peer, failing_since FROM peer_health ORDER BY peer")
+    return rows(db, "SELECT peer, failing_since, last_error FROM peer_health ORDER BY peer")
 
 
 def issuer_batches(db: Queryable, issuer: str, *, limit: int) -> list[dict[str, Any]]:

@@ -17,11 +17,12 @@ from ediops.store import (
     tickets as tickets_db,
     views as views_db,
 )
+from ediops.licensing.forward_state import forward_state, short_state
+from ediops.store import forwards as forwards_db
 from ediops.vocabulary import FINDING_OPEN, SUBJECT_FIELDS
 
 if TYPE_CHECKING:
     from ediops.config import Config
-    from ediops.store import Database
     from ediops.store import Queryable
 
 FEED_STATUS_RANK = {"failing": 0, "late": 1, "no batch yet": 2, "on time": 3}
@@ -89,14 +90,9 @@ def issuer_feeds(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
     return rows
 
 
-def urgent_state(row: dict) -> str:
-    """received, phoned, requested (forward asked of the leader), forwarded, accepted or
-    rejected, as the duty officer reads it."""
-    if row["state"] == "received" and row.get("forward_pending"):
-        return "requested"
-    if row["state"] == "received" and row.get("phoned_at"):
-        return "phoned"
-    return row["state"]
+def urgent_state(row: dict, *, now: datetime) -> dict:
+    """The licence's way to customs as the duty officer reads it (licensing.forward_state)."""
+    return forward_state(row, now=now)
 
 
 def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: int, limit: int = 100) -> list[dict]:
@@ -107,7 +103,8 @@ def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: int, limi
     for row in rows:
         row["age_minutes"] = clock_minutes(parse_instant(row["received_at"]), now)
         row["minutes_left"] = deadline_minutes - row["age_minutes"]
-        row["display_state"] = urgent_state(row)
+        row["way"] = urgent_state(row, now=now)
+        row["display_state"] = short_state(row["way"])
         row["settled"] = row["state"] in ("accepted", "rejected")
     return rows
 
@@ -138,11 +135,22 @@ def open_tickets(db: Queryable, *, limit: int = 100) -> list[dict]:
     return tickets_db.active_by_priority(db, limit=limit)
 
 
-def peer_reachability(db: Database) -> dict:
-    """How many peers answered at their last call, and which are failing."""
+def peer_reachability(db: Queryable) -> dict:
+    """How many peers answered at their last call, and which are failing: each with since when
+    and how many licences wait on it (customs: those under an unanswered key)."""
     rows = views_db.peers(db)
-    failing = [r["peer"] for r in rows if r["failing_since"]]
-    return {"known": len(rows), "failing": failing}
+    failing = [
+        {
+            "peer": r["peer"],
+            "since": r["failing_since"],
+            "error": r["last_error"],
+            "waiting": forwards_db.waiting_on_customs(db) if r["peer"] == "customs" else None,
+        }
+        for r in rows
+        if r["failing_since"]
+    ]
+    failing.sort(key=lambda f: (f["peer"] != "customs", f["since"], f["peer"]))
+    return {"known": len(rows), "failing": [f["peer"] for f in failing], "failing_peers": failing}
 
 
 def issuer_detail(db: Queryable, config: Config, code: str, *, now: datetime, limit: int = 100) -> dict:

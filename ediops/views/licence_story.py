@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ediops.licensing.forward_state import describe
 from ediops.licensing.licence import licence_view
 from ediops.store import feeds as feeds_db, tickets as tickets_db
 
@@ -51,6 +52,8 @@ def licence_story(db: Queryable, licence_no: str, *, now: datetime) -> dict:
         remaining=tally["remaining"],
         unit=tally["unit"],
         tickets=len(view["tickets"]),
+        way=view["way"],
+        way_text=describe(view["way"]),
         open_findings=[f["code"] for f in view["findings"] if f["status"] == "open"],
     )
     return story

@@ -25,7 +25,7 @@ def test_urgent_deadline_and_state(desk_db):
     rows = {r["licence_no"]: r for r in dashboard.urgent_licences(desk_db, now=NOW, deadline_minutes=15)}
     assert rows["00-AA-000010"]["minutes_left"] == -5
     assert rows["00-AB-000011"]["display_state"] == "phoned"
-    assert rows["00-AB-000012"]["display_state"] == "forwarded"
+    assert rows["00-AB-000012"]["display_state"] == "waiting"  # sent, no answer from customs yet
     desk_db.execute("UPDATE licences SET state = 'accepted' WHERE licence_no = '00-AA-000010'")
     order = [r["licence_no"] for r in dashboard.urgent_licences(desk_db, now=NOW, deadline_minutes=15)]
     assert order == ["00-AB-000011", "00-AB-000012", "00-AA-000010"]  # settled ones after those in flight

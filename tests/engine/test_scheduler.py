@@ -74,18 +74,43 @@ def test_urgent_forward_is_requested_once(db):
     assert events == [("forward_requested", "alice")]
 
 
+def _forward(db, key: str, status: str, attempts: int = 1) -> None:
+    db.execute(
+        "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count, attempts, status, last_attempt_at) "
+        "VALUES (?, ?, 1, 1, ?, ?, ?)",
+        [key, "2000-10-09T17:00:00+08:00", attempts, status, "2000-10-09T17:00:00+08:00"],
+    )
+
+
 @pytest.mark.parametrize(
-    "state,key,message",
+    "state,status,message",
     [
-        ("accepted", "k1", "already accepted"),
-        ("forwarded", "k1", "already being forwarded"),
-        ("received", "k1", "already being forwarded"),
+        ("accepted", "answered", "already at customs"),
+        ("forwarded", "answered", "customs answered its forward"),
     ],
 )
-def test_urgent_forward_refused_when_already_on_its_way(db, state, key, message):
-    put_licence(db, "00-AA-000002", state=state, forward_key=key)
+def test_urgent_forward_refused_when_customs_answered(db, state, status, message):
+    _forward(db, "k1", status)
+    put_licence(db, "00-AA-000002", state=state, forward_key="k1")
     with pytest.raises(EdiopsError, match=message):
         scheduler.request_urgent_forward(db, "00-AA-000002", roles=ANYONE, actor="bob", reason=None, now=NOW)
+
+
+@pytest.mark.parametrize("state,status", [("forwarded", "pending"), ("received", "pending"), ("forwarded", "failed")])
+def test_forward_of_a_licence_waiting_for_customs_tries_its_key_again_audited(db, state, status):
+    """Customs down: `f` on a licence waiting for customs is a retry now, not a dead end."""
+    _forward(db, "k1", status, attempts=5)
+    put_licence(db, "00-AA-000002", state=state, forward_key="k1")
+    done = scheduler.request_urgent_forward(db, "00-AA-000002", roles=ANYONE, actor="bob", reason="port", now=NOW)
+    assert done == "retry"
+    assert db.execute("SELECT action, subject, requested_by FROM commands").fetchall() == [
+        ("forward-licence", "00-AA-000002", "bob")
+    ]
+    assert db.execute("SELECT action, actor, reason FROM audit").fetchall() == [
+        ("licence.forward_retry", "bob", "port")
+    ]
+    with pytest.raises(EdiopsError, match="already requested by bob at 2000-10-09 12:50"):
+        scheduler.request_urgent_forward(db, "00-AA-000002", roles=ANYONE, actor="carol", reason=None, now=NOW)
 
 
 def test_urgent_forward_of_an_unknown_licence_is_refused(db):
