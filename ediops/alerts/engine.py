@@ -206,6 +206,7 @@ class AlertPass:
             )
         else:
             title, body = message.digest(rows, traders)
+            self.engine.fence()  # a leader frozen past its lease pages nobody twice
             outcome = await channels.deliver(url, title, body, now=clock.iso)
         done = len(outcome.attempts)
         with write(db):

@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -91,6 +92,7 @@ class PeerClient:
         self.max_wait = max_wait
         self.max_body = max_body
         self.deadline = deadline
+        self.fence: Callable[[], None] | None = None  # raises when this process may no longer send
         self._client = httpx.AsyncClient(
             timeout=timeout, limits=LIMITS, transport=transport, follow_redirects=False, trust_env=False
         )
@@ -167,6 +169,8 @@ class PeerClient:
             headers["Content-Type"] = "application/json"
             headers["Idempotency-Key"] = key
         url = peer.url + path
+        if content is not None and self.fence is not None:
+            self.fence()  # every attempt, right before it goes: a POST built before a freeze included
 
         def fail(message: str, *, transient: bool, status: int | None = None, retry_after=None) -> PeerError:
             return PeerError(

@@ -59,6 +59,11 @@ class Engine:
         until = self.resting.get(peer)
         return until is not None and asyncio.get_running_loop().time() < until
 
+    def fence(self) -> None:
+        """Raises LeaseLost when this process no longer leads (the client's hook, before every POST)."""
+        if self.client.fence is not None:
+            self.client.fence()
+
     def setting(self, name: str):
         return self.config.settings.get(name, DEFAULTS.get(name))
 
@@ -146,6 +151,7 @@ async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, 
             continue
         if not items and next_cursor == after:
             break
+        engine.fence()  # a leader that lost its lease while the GET was out stores nothing
         results.append(await store(items, next_cursor))
         if not items:
             break

@@ -66,6 +66,7 @@ class Leader:
         self.holder = holder or new_holder()
         self.token: int | None = None
         self.engine = Engine(db, config, clock, client_for(config))
+        self.engine.client.fence = self.fence
         self.tasks: set[asyncio.Task] = set()
         self.triggers = {w: windows.trigger(config, w) for w in windows.WINDOWS}
         self.scheduler: AsyncIOScheduler | None = None
@@ -129,13 +130,22 @@ class Leader:
                 self.scheduler.add_job(self._fire, ShiftedTrigger(cron, offset), args=[window], id=window, name=window)
         self.scheduler.start(paused=True)
 
+    def fence(self) -> None:
+        """Right before every outside effect: raises LeaseLost unless this process still holds
+        the lease under its token (docs/faults.md: a frozen leader)."""
+        lease.fence(self.db, self.holder, self.token)
+
     def _spawn(self, coro, what: str) -> asyncio.Task:
         task = asyncio.create_task(coro)
         self.tasks.add(task)
 
         def done(t: asyncio.Task) -> None:
             self.tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
+            if t.cancelled() or t.exception() is None:
+                return
+            if isinstance(t.exception(), lease.LeaseLost):
+                log.warning("%s stopped, nothing sent: %s", what, t.exception())
+            else:
                 log.error("%s failed: %r", what, t.exception(), exc_info=t.exception())
 
         task.add_done_callback(done)
@@ -211,6 +221,9 @@ class Leader:
             async with self.engine.locks[f"window {window}"]:
                 try:
                     outcome, detail = await WORK[window](self.engine)
+                except lease.LeaseLost as exc:  # fenced mid-run: the next leader runs it again
+                    log.warning("window %s stopped, nothing more sent: %s", window, exc)
+                    outcome, detail = "failed", f"lease lost mid-run: {exc}"
                 except Exception as exc:  # one window's failure must not stop the leader
                     log.exception("window %s failed", window)
                     outcome, detail = "failed", f"{type(exc).__name__}: {exc}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from ediops.errors import EdiopsError
+from ediops.errors import LeaseLost as LeaseLost  # raised here; defined low so peers can fence
 from ediops.store import scheduling as scheduling_db, write
 
 if TYPE_CHECKING:
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 
 NAME = scheduling_db.LEASE  # the lease row's name, as the desk's fixtures and tools read it
 TTL_SECONDS = 15.0
-
-
-class LeaseLost(EdiopsError):
-    """This process no longer holds the lease it thought it held."""
 
 
 def acquire(db: Database, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None:
@@ -57,6 +53,15 @@ def check(db: Database, holder: str, token: int) -> None:
     row = scheduling_db.lease(db)
     if row is None or row[0] != holder or row[1] != token or row[2] <= time.time():
         raise LeaseLost(f"lease lost by {holder} (token {token})")
+
+
+def fence(db: Database, holder: str, token: int | None) -> None:
+    """Raises LeaseLost unless (holder, token) holds the lease now: called right before every
+    outside effect (a POST, a page stored, the urgent path), so a leader that was frozen past
+    its lease and resumes sends nothing before it knows it still leads (docs/faults.md)."""
+    if token is None:
+        raise LeaseLost(f"{holder} holds no lease")
+    check(db, holder, token)
 
 
 def claim(db: Database, window: str, occurrence: str, *, holder: str, token: int, at: str) -> bool:

@@ -67,6 +67,7 @@ class FeedPollers:
     async def _forward(self) -> None:
         while self.urgent_wanted:
             self.urgent_wanted = False
+            self.engine.fence()
             await customs.forward_urgent(self.engine)
             await customs.send_pending(self.engine)
 
