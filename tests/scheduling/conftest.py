@@ -1,15 +1,3 @@
-"""Real daemons and the simulator as processes, always stopped (tests/engine's World)."""
+"""Real daemons and the simulator as processes, always stopped: tests/engine's `world`."""
 
-from __future__ import annotations
-
-import pytest
-
-from tests.engine.conftest import World
-
-
-@pytest.fixture
-def world(tmp_path):
-    w = World(tmp_path)
-    yield w
-    for proc in reversed(w.procs):
-        proc.kill()
+from tests.engine.conftest import world as world  # noqa: F401 - the fixture, shared
