@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import json
-import uuid
 from datetime import datetime
 
 from ediops import store
@@ -18,7 +17,7 @@ from ediops.licensing import contract, findings, rules
 from ediops.clock import iso
 from ediops.licensing import reconcile, writeoffs
 from ediops.licensing.licence import add_events
-from ediops.store import feeds as feeds_db, licences as licences_db
+from ediops.store import feeds as feeds_db, forwards as forwards_db, licences as licences_db
 
 if TYPE_CHECKING:
     from ediops.config import Config
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def ingest_batch(db: Database, config: Config, batch: dict, *, now: datetime, source: str) -> dict:
-    """Validates and stores one batch; creates its ack row (fresh idempotency key) and returns
+    """Validates and stores one batch; creates its ack row (key derived from it) and returns
     the §4 ack. Raises InputError only for a batch that cannot be acknowledged at all."""
     batch_id = contract.batch_identity(batch)
     texts = [store.dumps(record) for record in batch["records"]]
@@ -201,9 +200,14 @@ def _store_batch(db: Database, batch: dict, ack: dict, *, raw: str, at: str, sou
 
 
 def _store_ack(db: Database, ack: dict, *, at: str) -> None:
-    """The ack to send, one per batch version under a fresh key: a changed resend gets its
-    own beside the original's, which is still delivered if it has not been yet (§15)."""
-    feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=str(uuid.uuid4()))
+    """The ack to send, one per batch version under its own key: a changed resend gets its
+    own beside the original's, which is still delivered if it has not been yet (docs/safeguards.md).
+    The key is the batch, its version's number and what the ack says (the time of receipt
+    aside: a standby that receives the batch again acknowledges it under the same key)."""
+    version = feeds_db.ack_versions(db, ack["batch_id"])
+    said = {k: v for k, v in ack.items() if k != "received_at"}
+    key = forwards_db.derived_key("ack", ack["batch_id"], version, said)
+    feeds_db.put_ack(db, ack["batch_id"], ack["issuer"], store.dumps(ack), at=at, key=key)
 
 
 def ingest_summary(db: Database, config: Config, summary: dict, *, now: datetime, source: str) -> list[dict]:

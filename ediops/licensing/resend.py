@@ -1,16 +1,15 @@
 """Resending with a reason (contract §13): a port customs office phones to say it has no
 electronic data for a licence the centre's record says it took, and the operator sends it
 again. A resend is a deliberate replay under a NEW `Idempotency-Key` (not a retry, which
-reuses its key), stored with who asked, why and for which ticket before anything is sent,
+reuses its key) derived from the resend's id and content (docs/two-sites.md), stored with who asked, why and for which ticket before anything is sent,
 and sent by the scheduler leader (the command table) or, with no leader, by the process
 that asked (`ediops.peers.resends`). Every licence of the request must be one the centre
 accepted, or nothing is resent at all."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
-import uuid
 from datetime import datetime
 
 from ediops import store
@@ -20,6 +19,7 @@ from ediops.hotline import tickets
 from ediops.licensing.licence import add_events
 from ediops.operators import audit, roles
 from ediops.store import feeds, scheduling as scheduling_db
+from ediops.store.forwards import derived_key
 from ediops.text import clean
 
 if TYPE_CHECKING:
@@ -62,38 +62,41 @@ def request_licences(
     wanted = list(dict.fromkeys(n.strip().upper() for n in numbers))
     if not wanted:
         raise InputError("name at least one licence to resend")
-    at, key = iso(now), str(uuid.uuid4())
     with store.write(db):
         unknown = [n for n in wanted if n not in feeds.known_licences(db, wanted)]
         if unknown:
             raise EdiopsError(
                 f"licence {', '.join(clean(n) for n in unknown)}: never accepted by the centre; nothing was resent"
             )
-        ticket_id = _note(
+        stored = _store(
             db,
-            ticket_id,
-            f"resend to customs of {_list(wanted)} (key {key}): {reason}",
+            feeds.LICENCES,
+            lambda key: f"resend to customs of {_list(wanted)} (key {key}): {reason}",
+            numbers=wanted,
+            batch_id=batch_id,
+            ticket_id=ticket_id,
             roles_config=roles_config,
             actor=actor,
             now=now,
-        )
-        resend_id = feeds.insert_resend(
-            db,
-            kind=feeds.LICENCES,
-            key=key,
-            actor=actor,
-            at=at,
             reason=reason,
-            ticket_id=ticket_id,
-            batch_id=batch_id,
-            numbers=wanted,
         )
-        command_id = _queue(db, resend_id, "forward-customs", actor=actor, at=at, reason=reason)
-        detail = {"key": key, "reason": reason, "ticket_id": ticket_id, "resend": resend_id}
-        add_events(db, "resend_requested", [(n, detail) for n in wanted], at=at, actor=actor)
+        detail = {
+            "key": stored["key"],
+            "reason": reason,
+            "ticket_id": stored["ticket_id"],
+            "resend": stored["resend_id"],
+        }
+        add_events(db, "resend_requested", [(n, detail) for n in wanted], at=iso(now), actor=actor)
         for number in wanted:
-            audit.record(db, "licence.resend", f"licence:{number}", at=at, actor=actor, reason=reason, detail=detail)
-    return {"resend_id": resend_id, "command_id": command_id, "key": key, "licences": wanted}
+            audit.record(
+                db, "licence.resend", f"licence:{number}", at=iso(now), actor=actor, reason=reason, detail=detail
+            )
+    return {
+        "resend_id": stored["resend_id"],
+        "command_id": stored["command_id"],
+        "key": stored["key"],
+        "licences": wanted,
+    }
 
 
 def _list(numbers: list[str]) -> str:
@@ -121,25 +124,52 @@ def request_ack(
     """The batch's acknowledgement to its issuer again: the same content, a new key."""
     roles.require(roles_config, actor, ROLE_ACTION)
     reason = _reason(reason)
-    at, key = iso(now), str(uuid.uuid4())
     with store.write(db):
         if feeds.ack_for_resend(db, batch_id) is None:
             raise EdiopsError(f"batch {clean(batch_id)}: no acknowledgement (never received); nothing was resent")
-        ticket_id = _note(
+        stored = _store(
             db,
-            ticket_id,
-            f"acknowledgement of {batch_id} resent to its issuer (key {key}): {reason}",
+            feeds.ACK,
+            lambda key: f"acknowledgement of {batch_id} resent to its issuer (key {key}): {reason}",
+            batch_id=batch_id,
+            ticket_id=ticket_id,
             roles_config=roles_config,
             actor=actor,
             now=now,
+            reason=reason,
         )
-        resend_id = feeds.insert_resend(
-            db, kind=feeds.ACK, key=key, actor=actor, at=at, reason=reason, ticket_id=ticket_id, batch_id=batch_id
+        detail = {"key": stored["key"], "ticket_id": stored["ticket_id"], "resend": stored["resend_id"]}
+        audit.record(
+            db, "batch.resend_ack", f"batch:{batch_id}", at=iso(now), actor=actor, reason=reason, detail=detail
         )
-        command_id = _queue(db, resend_id, "send-acks", actor=actor, at=at, reason=reason)
-        detail = {"key": key, "ticket_id": ticket_id, "resend": resend_id}
-        audit.record(db, "batch.resend_ack", f"batch:{batch_id}", at=at, actor=actor, reason=reason, detail=detail)
-    return {"resend_id": resend_id, "command_id": command_id, "key": key, "licences": []}
+    return {"resend_id": stored["resend_id"], "command_id": stored["command_id"], "key": stored["key"], "licences": []}
+
+
+def _store(
+    db: Database, kind: str, note, *, numbers: Sequence[str] = (), batch_id, ticket_id, roles_config, actor, now, reason
+) -> dict:
+    """Stores one resend under a key made from its id and what it sends (a standby that
+    stores the same request again makes the same key), notes the ticket and queues it for
+    the leader. Returns {resend_id, command_id, key, ticket_id}."""
+    at = iso(now)
+    resend_id = feeds.next_resend_id(db)
+    key = derived_key("resend", resend_id, kind, batch_id, sorted(numbers))
+    ticket_id = _note(db, ticket_id, note(key), roles_config=roles_config, actor=actor, now=now)
+    feeds.insert_resend(
+        db,
+        resend_id=resend_id,
+        kind=kind,
+        key=key,
+        actor=actor,
+        at=at,
+        reason=reason,
+        ticket_id=ticket_id,
+        batch_id=batch_id,
+        numbers=numbers,
+    )
+    window = "forward-customs" if kind == feeds.LICENCES else "send-acks"
+    command_id = _queue(db, resend_id, window, actor=actor, at=at, reason=reason)
+    return {"resend_id": resend_id, "command_id": command_id, "key": key, "ticket_id": ticket_id}
 
 
 def _queue(db: Database, resend_id: int, window: str, *, actor: str, at: str, reason: str) -> int:

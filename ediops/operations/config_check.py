@@ -224,7 +224,6 @@ SETTINGS: dict[str, Callable] = {
     "max_releases": positive_int,
     "feed_poll_seconds": positive_number,
     "forward_batch_size": positive_int,
-    "relay_batch_size": positive_int,
     "peer_concurrency": positive_int,
     "peer_attempts": positive_int,
     "lease_seconds": positive_number,

@@ -1,6 +1,7 @@
-"""Forwarding accepted licences to customs (contract §6): licences are grouped into forwards
-whose `Idempotency-Key` is stored (with the licences it carries) before anything is sent;
-a forward is retried with that same key until customs answers, also after a crash. A
+"""Forwarding accepted licences to customs (docs/wire.md): licences are grouped into forwards
+whose `Idempotency-Key` (derived from the licences, store.forwards.derived_key) is stored
+with the licences it carries before anything is sent; a forward is retried with that same
+key until customs answers, also after a crash or on a standby (docs/two-sites.md). A
 licence joins a forward only while it has none, so it is never sent under two keys.
 
 Urgent licences go at once (the leader calls `forward_urgent` after each feed poll); the
@@ -9,7 +10,6 @@ rest wait for the `forward-customs` window."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from ediops.clock import parse_instant
 from ediops.licensing.customs_answers import record_customs_answer
@@ -28,15 +28,13 @@ CONCURRENT_FORWARDS = 2
 
 
 def _queue(engine: Engine, selection: str, args: list, *, urgent: bool) -> list[str]:
-    """Puts the licences of `selection` (store.feeds.to_forward: never one already in a
+    """Puts the licences of `selection` (store.forwards.to_forward: never one already in a
     forward) into new forwards of at most forward_batch_size licences each."""
     db, at, size = engine.db, engine.at(), int(engine.setting("forward_batch_size"))
     keys = []
     with write(db):
-        numbers = forwards_db.to_forward(db, selection, args)
-        for start in range(0, len(numbers), size):
-            key = str(uuid.uuid4())
-            forwards_db.add_forward(db, key, numbers[start : start + size], at=at, urgent=urgent)
+        for key, numbers in forwards_db.to_forward(db, selection, args, size=size):
+            forwards_db.add_forward(db, key, numbers, at=at, urgent=urgent)
             keys.append(key)
     return keys
 

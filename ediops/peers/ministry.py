@@ -1,10 +1,9 @@
 """Write-offs (contract §6): pulled from customs page by page (`GET /writeoffs?after=CURSOR`),
 applied by the foundation's `apply_writeoffs` in the same transaction as the cursor move,
-then passed on to the ministry licence bureau in relays whose key is stored first."""
+then passed on to the ministry licence bureau, one relay per record under a key derived from
+it (store.forwards.queue_relays), stored first."""
 
 from __future__ import annotations
-
-import uuid
 
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.licensing.writeoffs import apply_writeoffs
@@ -31,9 +30,8 @@ async def pull(engine: Engine) -> dict:
 
 
 def _queue(engine: Engine) -> None:
-    db, at, size = engine.db, engine.at(), int(engine.setting("relay_batch_size"))
-    with write(db):
-        forwards_db.queue_relays(db, size=size, at=at, new_key=lambda: str(uuid.uuid4()))
+    with write(engine.db):
+        forwards_db.queue_relays(engine.db, at=engine.at())
 
 
 async def _send(engine: Engine, key: str) -> bool:

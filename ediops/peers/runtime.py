@@ -28,7 +28,6 @@ MAX_PAGES = 1000  # a feed that never stops paging is a broken feed, not a busy 
 DEFAULTS = {
     "feed_poll_seconds": 1,  # each issuer polled this long after its last poll: urgent licences go at once
     "forward_batch_size": 500,  # licences per POST to customs
-    "relay_batch_size": 500,  # write-off records per POST to the ministry
     "peer_concurrency": 8,  # issuers polled at the same time
     "peer_attempts": 4,  # tries per call on timeouts, connection errors and 5xx
     "lease_seconds": 15,  # a leader that stops renewing is replaced after this

@@ -44,9 +44,15 @@ def ack_for_resend(db: Database, batch_id: str) -> dict | None:
     return found[0] if found else None
 
 
+def next_resend_id(db: Queryable) -> int:
+    """The id the next resend takes (inside the write that inserts it): its key is made from it."""
+    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM resends").fetchone()[0]
+
+
 def insert_resend(
     db: Database,
     *,
+    resend_id: int,
     kind: str,
     key: str,
     actor: str,
@@ -59,11 +65,11 @@ def insert_resend(
     """Stores one resend and its key before anything is sent. Licences also get a forward
     under that key (urgent: it goes before the windows' work); a licence never forwarded
     takes it as its forward, so the window does not send it a second time."""
-    resend_id = db.execute(
-        "INSERT INTO resends (kind, idempotency_key, batch_id, requested_by, requested_at, reason, ticket_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [kind, key, batch_id, actor, at, reason, ticket_id],
-    ).lastrowid
+    db.execute(
+        "INSERT INTO resends (id, kind, idempotency_key, batch_id, requested_by, requested_at, reason, ticket_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [resend_id, kind, key, batch_id, actor, at, reason, ticket_id],
+    )
     if kind == LICENCES:
         db.execute(
             "INSERT INTO forwards (idempotency_key, created_at, urgent, licence_count) VALUES (?, ?, 1, ?)",
@@ -235,6 +241,11 @@ def ack_body(db: Queryable, batch_id: str) -> str | None:
     """The latest version's ack of a batch."""
     row = db.execute("SELECT body FROM acks WHERE batch_id = ? ORDER BY id DESC LIMIT 1", [batch_id]).fetchone()
     return row[0] if row else None
+
+
+def ack_versions(db: Queryable, batch_id: str) -> int:
+    """How many versions of the batch have an ack already."""
+    return db.execute("SELECT count(*) FROM acks WHERE batch_id = ?", [batch_id]).fetchone()[0]
 
 
 def put_ack(db: Database, batch_id: str, issuer: str | None, body: str, *, at: str, key: str) -> None:

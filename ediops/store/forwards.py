@@ -1,12 +1,19 @@
-"""What the centre sends under an `Idempotency-Key` stored before each POST (contract §6):
+"""What the centre sends under an `Idempotency-Key` stored before each POST (docs/wire.md):
 `forwards` and `forward_items` (licences to customs) and `relays` (write-offs to the
 ministry). A licence joins a forward only while it has none, so it is never sent under two
-keys; a forward or relay is retried with its own key until answered."""
+keys; a forward or relay is retried with its own key until answered.
+
+Every key is derived from what is sent (`derived_key`), never drawn at random, and the way
+work is cut into POSTs depends only on what was received, not on when the cut is made: a
+standby restored from a replica that lags the lost site makes the same POSTs under the same
+keys (docs/two-sites.md)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ediops.store import rows_in
 
@@ -14,6 +21,18 @@ if TYPE_CHECKING:
     from ediops.store import Database, Queryable
 
 # -- forwards to customs -----------------------------------------------------------------------
+
+KEY_KINDS = ("ack", "forward", "resend", "relay")  # what a key's prefix says it was made for
+
+
+def derived_key(kind: str, *parts: Any) -> str:
+    """The Idempotency-Key of a sending: its kind and a digest of its content and of what makes
+    it a distinct sending (a batch version, a resend's id). JSON makes the parts unambiguous."""
+    if kind not in KEY_KINDS:
+        raise ValueError(f"unknown key kind {kind!r}")
+    text = json.dumps([kind, *parts], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+
 
 ANSWERED = "answered"
 _SELECTIONS = {  # which licences a new forward takes: never one already in a forward
@@ -23,17 +42,33 @@ _SELECTIONS = {  # which licences a new forward takes: never one already in a fo
 }
 
 
-def to_forward(db: Queryable, selection: str, args: Sequence[Any] = ()) -> list[str]:
-    """The licences a forward of `selection` (urgent, waiting, licence) takes, urgent first."""
+def to_forward(db: Queryable, selection: str, args: Sequence[Any] = (), *, size: int) -> list[tuple[str, list[str]]]:
+    """The forwards of `selection` (urgent, waiting, licence), urgent first, each (key, licence
+    numbers). Licences are cut by what received them: one forward per ingest of a batch
+    (batch, time of receipt, urgency), in chunks of `size` by licence number. The same
+    licences are cut the same way whenever the cut is made, on whichever site."""
     where, arity = _SELECTIONS[selection]
     if len(args) != arity:
         raise ValueError(f"forward selection {selection!r} takes {arity} arguments")
-    return [
-        r[0]
-        for r in db.execute(
-            f"SELECT licence_no FROM licences WHERE ({where}) ORDER BY urgent DESC, received_at, licence_no", list(args)
-        )
-    ]
+    rows = db.execute(
+        f"SELECT urgent, batch_id, received_at, licence_no, content_hash FROM licences WHERE ({where}) "
+        "ORDER BY urgent DESC, received_at, batch_id, licence_no",
+        list(args),
+    ).fetchall()
+    forwards = []
+    for _, group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
+        items = list(group)
+        for start in range(0, len(items), size):
+            chunk = items[start : start + size]
+            sent = [(r[3], r[4], _sendings(db, r[3]) if selection == "licence" else 0) for r in chunk]
+            forwards.append((derived_key("forward", sent), [r[3] for r in chunk]))
+    return forwards
+
+
+def _sendings(db: Queryable, licence_no: str) -> int:
+    """How many forwards carried the licence before: an operator's new forward of a licence
+    customs refused is a distinct sending, so it gets its own key."""
+    return db.execute("SELECT count(*) FROM forward_items WHERE licence_no = ?", [licence_no]).fetchone()[0]
 
 
 def add_forward(db: Database, key: str, numbers: list[str], *, at: str, urgent: bool) -> None:
@@ -137,15 +172,16 @@ def licences_in(db: Queryable, keys: list[str]) -> int:
 # -- relays to the ministry (contract §6) ------------------------------------------------------
 
 
-def queue_relays(db: Database, *, size: int, at: str, new_key: Callable[[], str]) -> None:
-    """Every write-off not yet in a relay joins one of `size` records under a new key."""
-    ids = [r[0] for r in db.execute("SELECT id FROM writeoffs WHERE relay_key IS NULL ORDER BY id")]
-    for start in range(0, len(ids), size):
-        chunk, key = ids[start : start + size], new_key()
-        db.execute(
-            "INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, ?)", [key, at, len(chunk)]
-        )
-        db.conn.executemany("UPDATE writeoffs SET relay_key = ? WHERE id = ?", [(key, i) for i in chunk])
+def queue_relays(db: Database, *, at: str) -> None:
+    """Every write-off not yet in a relay gets its own, keyed by its content: a page of
+    customs' write-offs is not closed (a standby pulling again may find more on it), so only
+    one record per relay makes the same relays whenever they are cut."""
+    rows = db.execute("SELECT id, content_hash FROM writeoffs WHERE relay_key IS NULL ORDER BY id").fetchall()
+    keyed = [(derived_key("relay", content_hash), i) for i, content_hash in rows]
+    db.conn.executemany(
+        "INSERT INTO relays (idempotency_key, created_at, record_count) VALUES (?, ?, 1)", [(k, at) for k, _ in keyed]
+    )
+    db.conn.executemany("UPDATE writeoffs SET relay_key = ? WHERE id = ?", keyed)
 
 
 def relay_attempt(db: Database, key: str, *, at: str) -> None:
@@ -175,6 +211,6 @@ def relays_to_send(db: Queryable) -> list[str]:
     return [
         r[0]
         for r in db.execute(
-            "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at"
+            "SELECT idempotency_key FROM relays WHERE status IN ('pending', 'failed') ORDER BY created_at, rowid"
         )
     ]

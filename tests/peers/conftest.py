@@ -1,4 +1,5 @@
-"""An engine in this process against the simulator as a real process (issue 21's tests)."""
+"""An engine in this process against the simulator as a real process (issue 21's tests), and
+the engine's real-process fixtures (a world of free ports, the simulator)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from ediops import config as config_mod
 from ediops.clock import Clock, parse_instant
 from ediops.peers.runtime import Engine, client_for
-from tests.engine.conftest import World
+from tests.engine.conftest import World, world  # noqa: F401  (world: a fixture)
 
 EVENING = "2000-10-09T23:00:00+08:00"
 
