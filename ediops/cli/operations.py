@@ -61,11 +61,15 @@ def _report(ctx, args) -> int:
     from ediops.operations import report
     from ediops.text import json_line
 
-    end = args.to or ctx.clock.now()
+    now = ctx.clock.now()
     start = args.start
-    if start is not None and start >= end:
-        raise InputError(f"--from {start.isoformat()} is not before --to {end.isoformat()}")
-    built = report.build(ctx.db, ctx.config, start=start, end=end)
+    if start is None and args.to is None:
+        built = report.of_shift(ctx.db, ctx.config, now=now, back=args.shift)
+    else:
+        end = args.to or now
+        if start is not None and start >= end:
+            raise InputError(f"--from {start.isoformat()} is not before --to {end.isoformat()}")
+        built = report.build(ctx.db, ctx.config, start=start, end=end)
     if args.format == "json":
         print(json_line(built))
     elif args.format == "csv":
@@ -84,9 +88,18 @@ def register(sub, common) -> None:
         "check", parents=[common], help="integrity, foreign keys and schema of the store: ok or each problem"
     )
     p.set_defaults(func=_check)
-    p = sub.add_parser("report", parents=[common], help="the shift handover report (default: the last 8 hours)")
+    p = sub.add_parser(
+        "report", parents=[common], help="the shift handover report (default: the shift running now, so far)"
+    )
     p.add_argument(
-        "--from", dest="start", type=_instant, default=None, help="start (ISO 8601; default: --to minus 8 h)"
+        "--shift",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N shifts back (shift_starts in settings.toml): 1 is the shift before this one",
+    )
+    p.add_argument(
+        "--from", dest="start", type=_instant, default=None, help="start (ISO 8601; default: the start of --to's shift)"
     )
     p.add_argument("--to", type=_instant, default=None, help="end (ISO 8601; default: now)")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text")

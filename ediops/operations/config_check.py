@@ -245,7 +245,19 @@ SETTINGS: dict[str, Callable] = {
     # docs/languages.md
     "language": one_of("auto", *LANGUAGES),
     "ascii": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
+    # docs/operations.md: the shift report
+    "shift_starts": lambda v: _shift_starts(v),
 }
+
+
+def _shift_starts(value) -> str | None:
+    if not isinstance(value, list) or not value:
+        return f'must be a list of HH:MM like ["08:00", "16:00", "00:00"], not {_kind(value)}'
+    for item in value:
+        problem = clock_time(item)
+        if problem:
+            return problem
+    return None if len(set(value)) == len(value) else f"names a time twice: {value!r}"
 
 
 def _per_issuer_seconds(value) -> str | None:

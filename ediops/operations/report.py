@@ -1,7 +1,8 @@
-"""The shift handover report (contract §14): what happened between two instants (default the
-last 8 hours), as one object; text for reading out at the handover, CSV for a spreadsheet,
-JSON for scripts. Counts over (from, to]: an event at the boundary belongs to the shift that
-ends there."""
+"""The shift handover report (docs/operations.md): what happened in one of the centre's shifts
+(settings `shift_starts`, e.g. 08:00, 16:00, 00:00 Shanghai) or between two instants, as one
+object; text for reading out at the handover (times as the centre writes them, lines that fit
+80 columns), CSV for a spreadsheet, JSON for scripts. Counts over (from, to]: an event at the
+boundary belongs to the shift that ends there."""
 
 from __future__ import annotations
 
@@ -10,20 +11,49 @@ from typing import TYPE_CHECKING
 import csv
 import io
 import statistics
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from ediops.clock import iso
+from ediops.clock import SHANGHAI, centre_time, iso
 from ediops.store import views as views_db
 
 if TYPE_CHECKING:
     from ediops.config import Config
     from ediops.store import Database
 
-SHIFT = timedelta(hours=8)
+SHIFT_STARTS = ("08:00", "16:00", "00:00")
+SHIFT = timedelta(hours=8)  # the desk's step back until its screen moves to shift_of (issue 24)
 
 
-def build(db: Database, config: Config, *, start: datetime | None = None, end: datetime) -> dict:
-    start = start if start is not None else end - SHIFT
+def _starts(config: Config) -> list[time]:
+    return sorted(time.fromisoformat(t) for t in config.settings.get("shift_starts") or SHIFT_STARTS)
+
+
+def shift_of(config: Config, moment: datetime, *, back: int = 0) -> tuple[datetime, datetime]:
+    """The shift `back` shifts before the one `moment` falls in: its (start, end) on the
+    configured boundaries. A moment on a boundary is the end of the shift before ((from, to])."""
+    local = moment.astimezone(SHANGHAI)
+    bounds = sorted(
+        datetime.combine(local.date() + timedelta(days=d), t, SHANGHAI)
+        for d in range(-2 - back, 2)
+        for t in _starts(config)
+    )
+    i = next(i for i, b in enumerate(bounds) if b >= local) - back
+    return bounds[i - 1], bounds[i]
+
+
+def of_shift(db: Database, config: Config, *, now: datetime, back: int = 0) -> dict:
+    """The report of the shift running at `now` (back=0, up to `now`) or `back` shifts before it."""
+    start, end = shift_of(config, now, back=back)
+    return build(db, config, start=start, end=min(end, now), shift_end=end)
+
+
+def build(
+    db: Database, config: Config, *, start: datetime | None = None, end: datetime, shift_end: datetime | None = None
+) -> dict:
+    """The report over (start, end]; without `start`, the shift `end` falls in, up to `end`.
+    `shift_end` (or the shift's own end) past `end` means the shift is still running."""
+    if start is None:
+        start, shift_end = shift_of(config, end)
     a, b = iso(start), iso(end)
     urgent = views_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
     minutes = urgent.pop("minutes")
@@ -31,6 +61,7 @@ def build(db: Database, config: Config, *, start: datetime | None = None, end: d
     return {
         "from": a,
         "to": b,
+        "ends": iso(shift_end) if shift_end and shift_end > end else None,
         "urgent": urgent
         | {
             "median_minutes": round(statistics.median(minutes), 1) if minutes else None,
@@ -63,24 +94,37 @@ def _minutes(value) -> str:
     return "-" if value is None else f"{value:g} min"
 
 
+def title(report: dict) -> str:
+    """ "Shift report 2026-12-07 08:00 to 16:00" (the end's date only when it differs), with
+    "(so far; the shift ends 16:00)" while it runs."""
+    start, end = centre_time(report["from"]), centre_time(report["to"])
+    head = f"Shift report {start} to {end[11:] if end[:10] == start[:10] else end}"
+    if report.get("ends"):
+        head += f" (so far; ends {centre_time(report['ends'])[11:]})"
+    return head
+
+
 def text(report: dict) -> list[str]:
-    """Lines to read out; outside strings are cleaned by the caller's output."""
+    """Lines to read out, each short enough for 80 columns but for outside text (a reason),
+    which the desk wraps; outside strings are cleaned by the caller's output."""
     u, f, t, w, al = report["urgent"], report["findings"], report["tickets"], report["windows"], report["alerts"]
     lines = [
-        f"Shift report {report['from']} to {report['to']}",
-        f"Urgent licences: {u['received']} received, {u['accepted']} accepted by customs, {u['overdue']} overdue; "
-        f"receipt to acceptance median {_minutes(u['median_minutes'])}, max {_minutes(u['max_minutes'])}",
-        f"Feeds late: {', '.join(report['feeds']['late']) or 'none'}; failing: {', '.join(report['feeds']['failing']) or 'none'}",
+        title(report),
+        f"Urgent licences: {u['received']} received, {u['accepted']} accepted by customs, {u['overdue']} overdue",
+        f"  receipt to acceptance: median {_minutes(u['median_minutes'])}, max {_minutes(u['max_minutes'])}",
+        f"Feeds late: {', '.join(report['feeds']['late']) or 'none'}",
+        f"Feeds failing: {', '.join(report['feeds']['failing']) or 'none'}",
         f"Findings opened: {_counts(f['opened'])}",
         f"Findings resolved: {_counts(f['resolved'])}",
         f"Findings open at the end: {f['open_at_end']}",
         f"Tickets: {t['opened']} opened, {t['closed']} closed, {t['open_at_end']} open at the end",
         f"Window runs: {len(w['runs'])}, failed: {len(w['failed'])}",
-        *(f"  FAILED {r['window']} {r['occurrence']}: {r['detail'] or ''}".rstrip() for r in w["failed"]),
+        *(f"  FAILED {r['window']} {centre_time(r['occurrence'])}: {r['detail'] or ''}".rstrip() for r in w["failed"]),
         f"Alerts: {al['raised']} raised, {al['acknowledged']} acknowledged, {al['unacknowledged']} unacknowledged",
         f"Operator actions: {len(report['operator_actions'])}",
         *(
-            f"  {a['at']}  {a['by']}  {a['action']}  {a['subject'] or ''}{'  (' + a['reason'] + ')' if a['reason'] else ''}"
+            f"  {centre_time(a['at'])[11:]}  {a['by']}  {a['action']}  {a['subject'] or ''}"
+            + (f"  ({a['reason']})" if a["reason"] else "")
             for a in report["operator_actions"]
         ),
     ]

@@ -1,5 +1,6 @@
-"""`ediops report` (contract §14): the shift handover over (from, to], default the last 8 hours,
-as text, CSV and one JSON object with the contract's fields."""
+"""`ediops report` (docs/operations.md): the shift handover over (from, to], default the shift
+running now on the configured boundaries, as text, CSV and one JSON object with the contract's
+fields; times in the text as the centre writes them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import pytest
 
 from ediops import store
+from ediops.config import BUNDLED
 from tests.conftest import Cli
 from tests.foundation.helpers import batch, licence
 
@@ -37,6 +39,13 @@ def shift(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("shift")
     db_path = tmp_path / "ediops.db"
     cli = Cli(db_path, now=None)
+    settings = (BUNDLED / "settings.toml").read_text(encoding="utf-8")
+    assert 'shift_starts = ["08:00", "16:00", "00:00"]' in settings
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.toml").write_text(
+        settings.replace('shift_starts = ["08:00", "16:00", "00:00"]', 'shift_starts = ["06:00", "14:00", "22:00"]')
+    )
+    cli.config = str(tmp_path / "config")
     urgent = [licence(f"00-AA-00010{i}") for i in range(4)]
     for i, rec in enumerate(urgent):
         at = ["2000-10-09T13:50:00+08:00", "2000-10-09T15:00:00+08:00", "2000-10-09T16:00:00+08:00", SHIFT_END][i]
@@ -68,8 +77,9 @@ def shift(tmp_path_factory):
 
 
 def test_the_json_report_has_the_contract_fields_and_counts_the_shift(shift):
-    report = shift.json("report", "--format", "json", now=SHIFT_END)
-    assert (report["from"], report["to"]) == ("2000-10-09T14:00:00+08:00", SHIFT_END)  # the last 8 hours
+    report = shift.json("report", "--config", shift.config, "--format", "json", now=SHIFT_END)
+    assert (report["from"], report["to"]) == ("2000-10-09T14:00:00+08:00", SHIFT_END)  # the shift 14:00-22:00
+    assert report["ends"] is None  # over
     assert {k: set(report[k]) for k in FIELDS} == FIELDS
     # received 15:00, 16:00 and 22:00 (the end counts); accepted 15:10 and 16:30 (14:01 too: (from, to])
     assert report["urgent"] == {
@@ -102,12 +112,13 @@ def test_from_and_to_choose_the_window(shift):
 
 
 def test_text_and_csv_say_the_same(shift):
-    text = shift("report", now=SHIFT_END, check=True).stdout
-    assert text.startswith("Shift report 2000-10-09T14:00:00+08:00 to 2000-10-09T22:00:00+08:00\n")
+    text = shift("report", "--config", shift.config, now=SHIFT_END, check=True).stdout
+    assert text.startswith("Shift report 2000-10-09 14:00 to 22:00\n")
     assert "Urgent licences: 3 received, 3 accepted by customs, 1 overdue" in text
     assert "Tickets: 2 opened, 1 closed, 1 open at the end" in text
-    assert "FAILED forward-customs 2000-10-09T15:00:00+08:00: PeerError: customs: 503" in text
-    rows = list(csv.reader(io.StringIO(shift("report", "--format", "csv", now=SHIFT_END, check=True).stdout)))
+    assert "FAILED forward-customs 2000-10-09 15:00: PeerError: customs: 503" in text
+    csv_out = shift("report", "--config", shift.config, "--format", "csv", now=SHIFT_END, check=True).stdout
+    rows = list(csv.reader(io.StringIO(csv_out)))
     assert rows[0] == ["section", "item", "value"]
     values = {(r[0], r[1]): r[2] for r in rows[1:]}
     assert values[("urgent", "received")] == "3" and values[("tickets", "open_at_end")] == "1"
@@ -124,3 +135,20 @@ def test_outside_text_in_csv_never_becomes_a_formula(cli, db_path):
     rows = list(csv.reader(io.StringIO(cli("report", "--format", "csv", check=True).stdout)))
     [action] = [row for row in rows if row[0] == "operator action"]
     assert action[2].startswith("'=HYPERLINK(")
+
+
+def test_the_default_report_is_the_centres_shift_on_its_configured_boundaries(shift):
+    """08:00, 16:00, 00:00 (the bundled shift_starts): at 21:00 the shift is 16:00 so far, the one
+    before 08:00 to 16:00, and the night shift ends at 00:00 the next day (issue 24, item 7)."""
+    now = shift("report", now="2000-10-09T21:00:00+08:00", check=True).stdout.splitlines()
+    assert now[0] == "Shift report 2000-10-09 16:00 to 21:00 (so far; ends 00:00)"
+    assert all(len(line) <= 80 for line in now if not line.startswith("  ")), now
+    before = shift.json("report", "--shift", "1", "--format", "json", now="2000-10-09T21:00:00+08:00")
+    assert (before["from"], before["to"], before["ends"]) == (
+        "2000-10-09T08:00:00+08:00",
+        "2000-10-09T16:00:00+08:00",
+        None,
+    )
+    night = shift("report", "--shift", "1", now="2000-10-10T03:00:00+08:00", check=True).stdout
+    assert night.startswith("Shift report 2000-10-09 16:00 to 2000-10-10 00:00\n")
+    assert "T" not in night.splitlines()[0] and "+08:00" not in night
