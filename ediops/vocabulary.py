@@ -24,7 +24,7 @@ FINDING_RESOLVED = "resolved"
 LICENCE_SETTLED = ("accepted", "rejected")
 
 # The transmission windows (config/windows.toml), in the order the desk lists them.
-WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup")
+WINDOWS = ("poll-feeds", "forward-customs", "pull-writeoffs", "send-acks", "reconcile", "backup", "archive")
 
 SUBJECT_FIELDS = ("licence_no", "batch_id", "issuer", "declaration_no", "enterprise", "period", "ticket_id")
 

@@ -1,4 +1,5 @@
-"""Commands of contract §14, operating the store: `backup`, `check`, `config check`, `report`."""
+"""Commands of contract §14, operating the store: `backup`, `check`, `config check`, `report`,
+and `archive` (docs/retention.md)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,47 @@ def _store_path(ctx) -> Path:
 
 
 def _backup(ctx, args) -> int:
-    from ediops.store.maintenance import backup
+    from ediops.store.maintenance import backup, backup_archives
 
     source = _store_path(ctx)
     dest = backup(source, args.dest)
+    archives = backup_archives(source, dest.parent, f"{dest.stem}.", replace=False)
     at = ctx.clock.iso()
     with store.write(ctx.db):
-        audit.record(ctx.db, "store.backup", f"file:{dest.resolve()}", at=at, actor=ctx.actor)
+        detail = {"archives": [str(a.resolve()) for a in archives]} if archives else None
+        audit.record(ctx.db, "store.backup", f"file:{dest.resolve()}", at=at, actor=ctx.actor, detail=detail)
     ctx.out(f"backup of {source} written to {dest} ({dest.stat().st_size / 1e6:.1f} MB)")
+    for copy in archives:
+        ctx.out(f"archive copied to {copy} ({copy.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+def _archive(ctx, args) -> int:
+    from ediops.operations import archive
+
+    settings, now = ctx.config.settings, ctx.clock.now()
+    if args.dry_run:
+        planned = archive.plan(ctx.db, settings, now=now)
+        ctx.out(f"dry run: licences whose valid_to and last write-off are on or before {planned['cutoff']}")
+        for y in planned["years"]:
+            kept = ", ".join(f"{y[k]} {k.replace('_', ' ')}" for k in archive.KEPT if y[k])
+            ctx.out(
+                f"  archive-{y['year']}.db: {y['movable']} would move of {y['due']} past retention"
+                + (f" (kept: {kept})" if kept else "")
+            )
+        if not planned["years"]:
+            ctx.out("  nothing past retention")
+        return 0
+    done = archive.archive(ctx.db, _store_path(ctx), settings, roles=ctx.config.roles, actor=ctx.actor, now=now)
+    for name, moved in done["years"].items():
+        rows = ", ".join(f"{t} {n}" for t, n in moved["rows"].items() if n)
+        ctx.out(f"{name}: {moved['licences']} licence(s) moved ({rows})")
+    if not done["years"]:
+        ctx.out(f"nothing to archive (cutoff {done['cutoff']})")
+    ctx.out(
+        f"{done['chunks']} chunk(s), longest write lock {done['longest_lock_ms']} ms"
+        + (f"; {done['dropped']} stale archive copies dropped" if done["dropped"] else "")
+    )
     return 0
 
 
@@ -84,6 +118,11 @@ def register(sub, common) -> None:
     p = sub.add_parser("backup", parents=[common], help="a consistent copy of the live store, written to DEST")
     p.add_argument("dest", type=Path, metavar="DEST", help="the new file (an existing one is refused)")
     p.set_defaults(func=_backup)
+    p = sub.add_parser(
+        "archive", parents=[common], help="licences past retention into archive-YYYY.db beside the store (audited)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="say what would move, and why the rest stays")
+    p.set_defaults(func=_archive)
     p = sub.add_parser(
         "check", parents=[common], help="integrity, foreign keys and schema of the store: ok or each problem"
     )

@@ -1,5 +1,5 @@
 """The commands of contract §8 that need no network: ingest, summary, writeoffs, reconcile,
-findings (and `findings resolve`), licence.
+findings (and `findings resolve`), licence (and its legal hold, docs/retention.md).
 
 Each file is one transaction (contract §15): a file that fails changes nothing and is named
 on one stderr line (file and line, or array item) with exit 1; the other files are stored."""
@@ -22,7 +22,6 @@ from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.errors import EdiopsError, InputError
 from ediops.clock import iso
 from ediops.licensing.forward_state import describe
-from ediops.licensing.licence import licence_view
 from ediops.text import clean, json_line
 
 if TYPE_CHECKING:
@@ -121,7 +120,11 @@ def _findings(ctx, args) -> int:
 
 
 def _licence(ctx, args) -> int:
-    view = licence_view(ctx.db, args.number, now=ctx.clock.now())
+    if args.hold or args.release_hold:
+        return _hold(ctx, args)
+    from ediops.licensing.licence import find_licence, licence_source
+
+    view = find_licence(ctx.db, args.number, now=ctx.clock.now())
     if view is None:
         raise EdiopsError(f"licence {clean(args.number)}: not known to the centre (never accepted)")
     if args.json:
@@ -131,8 +134,9 @@ def _licence(ctx, args) -> int:
         from ediops.licensing.statement import statement_lines
         from ediops.store.licences import writeoff_corrections
 
-        lines = statement_lines(view, writeoff_corrections(ctx.db, args.number), now=ctx.clock.now())
-        for line in lines:
+        with licence_source(ctx.db, args.number) as (source, _):
+            corrections = writeoff_corrections(source, args.number)
+        for line in statement_lines(view, corrections, now=ctx.clock.now()):
             ctx.out(line)
         return 0
     for line in licence_text(view):
@@ -140,10 +144,23 @@ def _licence(ctx, args) -> int:
     return 0
 
 
+def _hold(ctx, args) -> int:
+    """`--hold --reason T` / `--release-hold`: a supervisor's legal hold (docs/retention.md)."""
+    from ediops.licensing.actions import place_hold, release_hold
+
+    act = place_hold if args.hold else release_hold
+    act(ctx.db, args.number, reason=args.reason, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
+    ctx.out(f"licence {args.number}: " + ("on legal hold, never archived" if args.hold else "hold released"))
+    return 0
+
+
 def licence_json(view: dict) -> dict:
     """§8's "fields, lifecycle, releases and tally": the licence's fields at the top level."""
     return {
         **view["licence"],
+        "archived": view.get("archived") is not None,
+        "archive": view.get("archived"),
+        "legal_hold": view.get("legal_hold"),
         "record": view["record"],
         "lifecycle": view["events"],
         "resends": view["resends"],
@@ -161,7 +178,9 @@ def licence_text(view: dict) -> list[str]:
     party = f"{lic['party_code']} {lic['party_name']}" if lic["party_code"] else "-"
     lines = [
         f"Licence {lic['licence_no']}  {lic['direction']}  {describe(view['way'], '%Y-%m-%d %H:%M')}"
-        + ("  URGENT" if lic["urgent"] else ""),
+        + ("  URGENT" if lic["urgent"] else "")
+        + (f"  ARCHIVED ({view['archived']}, read-only)" if view.get("archived") else "")
+        + ("  LEGAL HOLD" if view.get("legal_hold") else ""),
         f"  issuer {lic['issuer']}  batch {lic['batch_id']}  business date {lic['business_date']}  "
         f"issued on {lic['issued_on']}",
         f"  trader: {lic['trader_code']} {lic['trader_name']}",
@@ -239,4 +258,7 @@ def register(sub, common) -> None:
     shape.add_argument(
         "--statement", action="store_true", help="a plain statement for a return or exchange call (退证/换证)"
     )
+    shape.add_argument("--hold", action="store_true", help="legal hold: never archived (supervisor; --reason)")
+    shape.add_argument("--release-hold", action="store_true", help="ends the legal hold (supervisor)")
+    p.add_argument("--reason", help="why the hold is placed or released (audited)")
     p.set_defaults(func=_licence)

@@ -15,7 +15,7 @@ from ediops.operators.roles import operator_action
 from ediops.licensing import findings
 from ediops.clock import iso
 from ediops.errors import EdiopsError
-from ediops.licensing.licence import add_event
+from ediops.licensing.licence import add_event, archived_in
 from ediops.store import licences as licences_db
 from ediops.vocabulary import LICENCE_SETTLED
 
@@ -98,3 +98,43 @@ def resolve_finding(db: Database, finding_id: int, *, note: str, actor: str, now
     """An operator closes a finding with a note (findings.resolve audits it)."""
     with store.write(db):
         findings.resolve(db, finding_id, note=note, at=iso(now), actor=actor)
+
+
+def _live(db: Database, licence_no: str) -> None:
+    """Refuses a licence the store does not hold: archived (archives keep it for good), or unknown."""
+    if licences_db.state(db, licence_no) is None:
+        archived = archived_in(db, licence_no)
+        raise EdiopsError(
+            f"licence {licence_no} is archived ({archived.name}): an archived licence is kept for good, a hold changes nothing"
+            if archived
+            else f"licence {licence_no} is not in the store"
+        )
+
+
+@operator_action("hold")
+def place_hold(db: Database, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
+    """A supervisor's legal hold: the licence is never archived while it stands (docs/retention.md)."""
+    if not reason or not reason.strip():
+        raise EdiopsError("a legal hold needs a reason (--reason)")
+    at = iso(now)
+    with store.write(db):
+        _live(db, licence_no)
+        if held := licences_db.hold_of(db, licence_no):
+            raise EdiopsError(f"licence {licence_no} is already on hold by {held['held_by']} since {held['held_at']}")
+        licences_db.set_hold(db, licence_no, at=at, actor=actor, reason=reason.strip())
+        audit.record(db, "licence.hold", f"licence:{licence_no}", at=at, actor=actor, reason=reason.strip())
+
+
+@operator_action("hold")
+def release_hold(db: Database, licence_no: str, *, reason: str | None, actor: str, now: datetime) -> None:
+    """Ends a legal hold; the licence is archived again once past retention."""
+    at = iso(now)
+    with store.write(db):
+        _live(db, licence_no)
+        held = licences_db.hold_of(db, licence_no)
+        if held is None:
+            raise EdiopsError(f"licence {licence_no} is not on hold")
+        licences_db.release_hold(db, licence_no)
+        audit.record(
+            db, "licence.release-hold", f"licence:{licence_no}", at=at, actor=actor, reason=reason, detail=held
+        )

@@ -5,9 +5,12 @@ owns the timeline's writes (`add_event`), so every lifecycle event has one shape
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
+from ediops import store
 from ediops.licensing.tally import MAX_RELEASES, Release, tally_of
 from ediops.licensing.forward_state import forward_state
 from ediops.store import (
@@ -17,6 +20,7 @@ from ediops.store import (
     licences as licences_db,
     tickets as tickets_db,
 )
+from ediops.store.maintenance import database_path
 
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
@@ -92,3 +96,35 @@ def tally(licence: dict, releases: list[dict]) -> dict:
     """The licence's tally as shown (`tally.tally_of`, the rules' own count) from its stored releases."""
     stored = [Release(licence_no=licence["licence_no"], **r) for r in releases]
     return tally_of(licence, stored, max_uses=MAX_RELEASES).as_dict()
+
+
+def archived_in(db: Queryable, licence_no: str) -> Path | None:
+    """The archive file beside the store that holds the licence (docs/retention.md), or None."""
+    return licences_db.archived_in(database_path(db), licence_no)
+
+
+@contextmanager
+def licence_source(db: Queryable, licence_no: str) -> Iterator[tuple[Queryable, str | None]]:
+    """Where a licence is read from: (the store, None) while it is live, else (a read-only
+    connection to its archive file, the file's name) once archived. Every read of the licence
+    (view, statement) takes the same source, so an archived licence is shown whole."""
+    path = None if licences_db.state(db, licence_no) is not None else archived_in(db, licence_no)
+    if path is None:
+        yield db, None
+        return
+    conn = store.archive_reader(path)
+    try:
+        yield conn, path.name
+    finally:
+        conn.close()
+
+
+def find_licence(db: Queryable, licence_no: str, *, now: datetime) -> dict | None:
+    """`licence_view` of a live or an archived licence, with `archived` (the archive file's
+    name, or None) and `legal_hold` (held_at, held_by, reason, or None)."""
+    with licence_source(db, licence_no) as (source, archived):
+        view = licence_view(source, licence_no, now=now)
+    if view is not None:
+        view["archived"] = archived
+        view["legal_hold"] = None if archived else licences_db.hold_of(db, licence_no)
+    return view

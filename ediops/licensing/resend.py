@@ -16,7 +16,7 @@ from ediops import store
 from ediops.clock import iso
 from ediops.errors import EdiopsError, InputError
 from ediops.hotline import tickets
-from ediops.licensing.licence import add_events
+from ediops.licensing.licence import add_events, archived_in
 from ediops.operators import audit, roles
 from ediops.store import feeds, scheduling as scheduling_db
 from ediops.store.forwards import derived_key
@@ -64,6 +64,12 @@ def request_licences(
         raise InputError("name at least one licence to resend")
     with store.write(db):
         unknown = [n for n in wanted if n not in feeds.known_licences(db, wanted)]
+        for number in unknown:
+            if archive := archived_in(db, number):
+                raise EdiopsError(
+                    f"licence {clean(number)} is archived ({archive.name}, docs/retention.md): "
+                    "an archived licence is not resent; nothing was resent"
+                )
         if unknown:
             raise EdiopsError(
                 f"licence {', '.join(clean(n) for n in unknown)}: never accepted by the centre; nothing was resent"

@@ -1,6 +1,8 @@
 """The daily `backup` window (contract §14): a copy of the store in `backup_dir`, keeping the
 newest `backup_keep` (settings.toml). A relative `backup_dir` is taken from the data file's
-own directory, so the bundled `backups` lands beside the store whatever the working directory."""
+own directory, so the bundled `backups` lands beside the store whatever the working directory.
+The archive files (docs/retention.md) are copied there too, as `archive-YYYY.db`, each only
+when it was written since its last copy (they change once a month, at most)."""
 
 from __future__ import annotations
 
@@ -31,5 +33,7 @@ def take(db_path: Path, settings: dict, now: datetime) -> tuple[str, str]:
     removed = copies[:-keep] if keep > 0 else []
     for old in removed:
         old.unlink()
+    archives = maintenance.backup_archives(db_path, target, "", replace=True)
     size_mb = dest.stat().st_size / 1e6
-    return "ok", f"{dest} ({size_mb:.1f} MB); {len(copies) - len(removed)} kept, {len(removed)} removed"
+    copied = f"; archives copied: {', '.join(a.name for a in archives)}" if archives else ""
+    return "ok", f"{dest} ({size_mb:.1f} MB); {len(copies) - len(removed)} kept, {len(removed)} removed{copied}"

@@ -229,6 +229,8 @@ SETTINGS: dict[str, Callable] = {
     "lease_seconds": positive_number,
     "backup_dir": text,
     "backup_keep": positive_int,
+    "archive_after_days": positive_int,
+    "archive_chunk": positive_int,
     "urgent_warn_minutes": positive_number,
     "alert_grace_minutes": positive_number,
     "alert_check_seconds": positive_number,

@@ -24,10 +24,13 @@ ACTIONS = frozenset(
         "resume",
         "resend",  # a licence or acknowledgement again, with a reason (contract §13)
         "alert-ack",
+        "hold",  # a licence on legal hold, or its release (docs/retention.md)
+        "archive",  # licences past retention into the archive files
     }
 )
+SUPERVISOR_ONLY = frozenset({"hold", "archive"})
 ROLES: dict[str, frozenset[str]] = {
-    "duty": ACTIONS,
+    "duty": ACTIONS - SUPERVISOR_ONLY,
     # The hotline takes customs' "no electronic data" calls (not-received): it may resend.
     "hotline": frozenset({"ticket", "phone", "resend"}),
     "supervisor": ACTIONS,

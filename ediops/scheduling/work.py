@@ -40,6 +40,27 @@ async def backup_window(engine: Engine) -> tuple[str, str]:
     return await asyncio.to_thread(take, database_path(engine.db), engine.config.settings, engine.clock.now())
 
 
+async def archive_window(engine: Engine) -> tuple[str, str]:
+    """Licences past retention into the archive files (docs/retention.md), in a thread on a
+    connection of its own: the leader goes on, and each chunk's write lock stays short."""
+    from ediops import store
+    from ediops.operations import archive
+    from ediops.operators.audit import current_actor
+    from ediops.store.maintenance import database_path
+
+    def work() -> dict:
+        path = database_path(engine.db)
+        db = store.connect(path, migrate=False)
+        try:
+            return archive.run(db, path, engine.config.settings, actor=current_actor(), now=engine.clock.now())
+        finally:
+            db.close()
+
+    done = await asyncio.to_thread(work)
+    moved = ", ".join(f"{name} {y['licences']}" for name, y in done["years"].items()) or "nothing"
+    return "ok", f"archived (cutoff {done['cutoff']}): {moved}; longest write lock {done['longest_lock_ms']} ms"
+
+
 WORK = {
     "poll-feeds": poll_feeds,
     "forward-customs": customs.forward_customs,
@@ -47,4 +68,5 @@ WORK = {
     "send-acks": acks.send_acks,
     "reconcile": reconcile_window,
     "backup": backup_window,
+    "archive": archive_window,
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -100,6 +101,22 @@ def connect_reader(path: str | os.PathLike) -> sqlite3.Connection:
     """A plain sqlite3 connection with the same pragmas, for queries that need only `execute`
     (the desk's home screen): no sqlite-utils to import. The store must exist and be migrated."""
     return _open(Path(path))
+
+
+ARCHIVE_NAME = re.compile(r"^archive-(\d{4})\.db$")  # docs/retention.md: one file per year of issue
+
+
+def archive_files(store_path: Path) -> list[Path]:
+    """The archive files beside the store, newest year first."""
+    folder = Path(store_path).parent
+    return sorted((p for p in folder.glob("archive-*.db") if ARCHIVE_NAME.match(p.name)), reverse=True)
+
+
+def archive_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to an archive file (lookups never change it)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
 
 
 def migration_names() -> list[str]:

@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Iterable
 
+from pathlib import Path
+
+from ediops import store
 from ediops.store import dicts, rows, rows_in
 from ediops.text import dumps
 
@@ -237,3 +240,54 @@ def writeoff_corrections(db: Queryable, licence_no: str) -> list[dict[str, Any]]
         "WHERE licence_no = ? AND action IN ('amend', 'cancel') ORDER BY id",
         [licence_no],
     )
+
+
+# -- legal holds (docs/retention.md) -----------------------------------------------------------
+
+
+def hold_of(db: Queryable, licence_no: str) -> dict[str, Any] | None:
+    """The licence's legal hold (held_at, held_by, reason), or None."""
+    found = rows(db, "SELECT held_at, held_by, reason FROM legal_holds WHERE licence_no = ?", [licence_no])
+    return found[0] if found else None
+
+
+def set_hold(db: Database, licence_no: str, *, at: str, actor: str, reason: str) -> None:
+    db.execute(
+        "INSERT INTO legal_holds (licence_no, held_at, held_by, reason) VALUES (?, ?, ?, ?)",
+        [licence_no, at, actor, reason],
+    )
+
+
+def release_hold(db: Database, licence_no: str) -> None:
+    db.execute("DELETE FROM legal_holds WHERE licence_no = ?", [licence_no])
+
+
+# -- archived licences, read from the archive files (docs/retention.md) ----------------------
+
+
+def archived_in(store_path: Path, licence_no: str) -> Path | None:
+    """The archive file holding `licence_no`, or None."""
+    for path in store.archive_files(store_path):
+        conn = store.archive_reader(path)
+        try:
+            if conn.execute("SELECT 1 FROM licences WHERE licence_no = ?", [licence_no]).fetchone():
+                return path
+        finally:
+            conn.close()
+    return None
+
+
+def archived_from(store_path: Path, start: str, limit: int) -> list[tuple[str, str]]:
+    """(licence_no, trader_name) of archived licences whose number starts with `start`."""
+    found: list[tuple[str, str]] = []
+    for path in store.archive_files(store_path):
+        conn = store.archive_reader(path)
+        try:
+            found += conn.execute(
+                "SELECT licence_no, trader_name FROM licences WHERE licence_no >= ? AND licence_no < ? "
+                "ORDER BY licence_no LIMIT ?",
+                [start, start + "\uffff", limit],
+            ).fetchall()
+        finally:
+            conn.close()
+    return sorted(found)[:limit]

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
 
 from ediops import store
 from ediops.errors import EdiopsError
+from ediops.vocabulary import FINDING_OPEN, TICKET_ACTIVE
 
 if TYPE_CHECKING:
-    from ediops.store import Database
+    from ediops.store import Database, Queryable
 
 
-def database_path(db: Database) -> Path:
+def database_path(db: Queryable) -> Path:
     """The file a connection (sqlite3 or sqlite-utils) has open."""
     return Path(getattr(db, "conn", db).execute("PRAGMA database_list").fetchone()[2])
 
@@ -111,7 +114,7 @@ def schema_problems(path: Path) -> list[str]:
 
 
 def check(path: Path) -> list[str]:
-    """Everything `ediops check` reports; [] when the store is sound and current."""
+    """Everything `ediops check` reports; [] when the store and its archives are sound and current."""
     path = Path(path)
     if not path.is_file():
         return [f"no data file at {path}"]
@@ -121,4 +124,277 @@ def check(path: Path) -> list[str]:
     problems = integrity_problems(path)
     if any(p.startswith(str(path)) for p in problems):  # unreadable: nothing more to say
         return problems
-    return problems + schema_problems(path)
+    return problems + schema_problems(path) + archive_problems(path)
+
+
+def archive_problems(path: Path) -> list[str]:
+    """Each archive file's integrity, and licences held both there and in the store (a run of
+    `ediops archive` was stopped between copying and deleting: the next run finishes it)."""
+    problems = []
+    for archive in store.archive_files(path):
+        found = integrity_problems(archive)
+        problems += [f"{archive.name}: {p}" if not p.startswith(str(archive)) else p for p in found]
+        if not found:
+            conn = store.connect_reader(path)
+            try:
+                both = in_store_too(conn, archive)
+            finally:
+                conn.close()
+            if both:
+                problems.append(
+                    f"{archive.name}: {len(both)} licence(s) also in the store (e.g. {both[0]}): "
+                    "an archive run was stopped; run `ediops archive` again"
+                )
+    return problems
+
+
+def backup_archives(store_path: Path, folder: Path, prefix: str, *, replace: bool) -> list[Path]:
+    """Copies of the archive files into `folder` as `<prefix>archive-YYYY.db`. `replace`: an
+    older copy is replaced when the archive was written since (the daily window keeps one
+    current copy of each); otherwise an existing file is refused, as for the store."""
+    written = []
+    for archive in store.archive_files(store_path):
+        dest = Path(folder) / f"{prefix}{archive.name}"
+        if replace and dest.exists():
+            if generation(dest) == generation(archive):
+                continue
+            fresh = backup(archive, dest.with_name(f".{dest.name}.new-{os.getpid()}"))
+            os.replace(fresh, dest)
+            _fsync(dest.parent)
+        else:
+            backup(archive, dest)
+        written.append(dest)
+    return written
+
+
+# -- the archive: licences past retention, one file per year beside the store (docs/retention.md)
+
+# The rows that belong to a licence, children first (the order they are deleted in): the
+# table, the expression naming the licence of a row `x`, and the rows' FROM clause.
+_OWNED = {
+    "ticket_notes": ("t.licence_no", "ticket_notes x JOIN tickets t ON t.id = x.ticket_id"),
+    "tickets": ("x.licence_no", "tickets x"),
+    "findings": ("x.licence_no", "findings x"),
+    "resend_items": ("x.licence_no", "resend_items x"),
+    "forward_items": ("x.licence_no", "forward_items x"),
+    "writeoffs": ("x.licence_no", "writeoffs x"),
+    "releases": ("x.licence_no", "releases x"),
+    "licence_events": ("x.licence_no", "licence_events x"),
+    "licences": ("x.licence_no", "licences x"),
+}
+# Whole transmissions (a forward of up to 500 licences, a resend request): copied beside the
+# items that name them, so the archive answers alone; they stay in the store too.
+_HEADERS = {
+    "forwards": "SELECT idempotency_key FROM forward_items WHERE licence_no IN {in}",
+    "resends": "SELECT r.idempotency_key FROM resends r JOIN resend_items i ON i.resend_id = r.id "
+    "WHERE i.licence_no IN {in}",
+}
+_IN = "(SELECT value FROM json_each(:numbers))"
+# Past retention: the later of valid_to and the last write-off (its release date or its
+# arrival, whichever is later) is on or before :cutoff.
+_DUE = (
+    "l.valid_to <= :cutoff AND coalesce((SELECT max(max(coalesce(w.released_on, '')), "
+    "substr(max(w.received_at), 1, 10)) FROM writeoffs w WHERE w.licence_no = l.licence_no), '') <= :cutoff"
+)
+# Why a licence past retention stays in the store.
+KEPT = {
+    "held": "EXISTS (SELECT 1 FROM legal_holds h WHERE h.licence_no = l.licence_no)",
+    "open_finding": f"EXISTS (SELECT 1 FROM findings f WHERE f.licence_no = l.licence_no AND f.status = '{FINDING_OPEN}')",
+    "open_ticket": "EXISTS (SELECT 1 FROM tickets t WHERE t.licence_no = l.licence_no AND t.status IN "
+    f"({', '.join(repr(s) for s in TICKET_ACTIVE)}))",
+    "unanswered_forward": "EXISTS (SELECT 1 FROM forward_items i JOIN forwards f ON f.idempotency_key = "
+    "i.idempotency_key WHERE i.licence_no = l.licence_no AND f.status = 'pending')",
+}
+_MOVABLE = f"{_DUE} AND NOT ({' OR '.join(KEPT.values())})"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({_q(table)})")]
+
+
+def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.conn
+
+
+def retention_overview(db: Database, cutoff: str) -> list[dict]:
+    """Per year of issue, the licences past retention: how many would move and why the rest stay."""
+    kept = ", ".join(f"sum({sql}) AS {name}" for name, sql in KEPT.items())
+    cursor = _conn(db).execute(
+        f"SELECT substr(l.issued_on, 1, 4) AS year, count(*) AS due, sum(NOT ({' OR '.join(KEPT.values())})) "
+        f"AS movable, {kept} FROM licences l WHERE {_DUE} GROUP BY year ORDER BY year",
+        {"cutoff": cutoff},
+    )
+    return store.dicts(cursor)
+
+
+def movable_after(db: Database, cutoff: str, after: str, limit: int) -> list[tuple[str, str]]:
+    """(licence_no, year of issue) of the next `limit` licences after `after` that may move."""
+    return (
+        _conn(db)
+        .execute(
+            f"SELECT l.licence_no, substr(l.issued_on, 1, 4) FROM licences l WHERE l.licence_no > :after AND "
+            f"{_MOVABLE} ORDER BY l.licence_no LIMIT :limit",
+            {"cutoff": cutoff, "after": after, "limit": limit},
+        )
+        .fetchall()
+    )
+
+
+def movable_of(db: Database, numbers: list[str], cutoff: str) -> list[str]:
+    """Those of `numbers` in the store that may move now."""
+    return [
+        r[0]
+        for r in _conn(db).execute(
+            f"SELECT l.licence_no FROM licences l WHERE l.licence_no IN {_IN} AND {_MOVABLE}",
+            {"numbers": json.dumps(numbers), "cutoff": cutoff},
+        )
+    ]
+
+
+def _owned(conn: sqlite3.Connection, numbers: list[str], columns: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    """Per table, the rows of `numbers`, each as (licence_no, *the store's columns)."""
+    found = {}
+    for table, (of, source) in _OWNED.items():
+        cols = ", ".join(f"x.{_q(c)}" for c in columns[table])
+        found[table] = conn.execute(
+            f"SELECT {of}, {cols} FROM {source} WHERE {of} IN {_IN}", {"numbers": json.dumps(numbers)}
+        ).fetchall()
+    return found
+
+
+def _digests(owned: dict[str, list[tuple]]) -> dict[str, str]:
+    """licence_no -> a hash of every row it owns (table, values and their types)."""
+    per: dict[str, list[str]] = {}
+    for table, found in owned.items():
+        for row in found:
+            per.setdefault(row[0], []).append(repr((table, *row[1:])))
+    return {n: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest() for n, lines in per.items()}
+
+
+def _delete_owned(conn: sqlite3.Connection, numbers: list[str]) -> dict[str, int]:
+    counts = {}
+    for table, (of, source) in _OWNED.items():
+        counts[table] = conn.execute(
+            f"DELETE FROM {table} WHERE rowid IN (SELECT x.rowid FROM {source} WHERE {of} IN {_IN})",
+            {"numbers": json.dumps(numbers)},
+        ).rowcount
+    return counts
+
+
+def _schema(db: Database) -> dict[str, list[str]]:
+    return {t: _columns(_conn(db), t) for t in (*_OWNED, *_HEADERS)}
+
+
+def _open_archive(path: Path, columns: dict[str, list[str]] | None = None) -> sqlite3.Connection:
+    """An archive file for writing (created with the store's file mode, synced at each commit,
+    one file without -wal: a backup copies it alone); its tables take the store's columns."""
+    store._create(path, store.FILE_MODE)
+    conn = sqlite3.connect(path, timeout=store.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")
+    for table, cols in (columns or {}).items():
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(map(_q, cols))})")
+        for col in [c for c in cols if c not in _columns(conn, table)]:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(col)}")
+        key = {"ticket_notes": "ticket_id", "tickets": "id", "resends": "id"}.get(table, "licence_no")
+        if table in _HEADERS:
+            conn.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_key ON {table}(idempotency_key)")
+        if key in cols:
+            conn.execute(f"CREATE INDEX IF NOT EXISTS {table}_{key} ON {table}({key})")
+    conn.execute("CREATE TABLE IF NOT EXISTS archive_info (key TEXT PRIMARY KEY, value)")
+    return conn
+
+
+def copy_to_archive(db: Database, path: Path, numbers: list[str]) -> dict[str, int]:
+    """Every row of `numbers` into the archive at `path`, replacing any earlier copy of them
+    (a run stopped between copy and delete copies again: never twice), committed to disk."""
+    columns = _schema(db)
+    owned = _owned(_conn(db), numbers, columns)
+    headers = {
+        t: _conn(db)
+        .execute(
+            f"SELECT {', '.join(map(_q, columns[t]))} FROM {t} WHERE idempotency_key IN ({sql.format(**{'in': _IN})})",
+            {"numbers": json.dumps(numbers)},
+        )
+        .fetchall()
+        for t, sql in _HEADERS.items()
+    }
+    conn = _open_archive(path, columns)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        _delete_owned(conn, numbers)
+        for table in reversed(_OWNED):
+            marks = ", ".join("?" * len(columns[table]))
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(map(_q, columns[table]))}) VALUES ({marks})",
+                [row[1:] for row in owned[table]],
+            )
+        for table, found in headers.items():
+            marks = ", ".join("?" * len(columns[table]))
+            conn.executemany(
+                f"INSERT OR REPLACE INTO {table} ({', '.join(map(_q, columns[table]))}) VALUES ({marks})", found
+            )
+        conn.execute(
+            "INSERT INTO archive_info VALUES ('generation', 1) ON CONFLICT(key) DO UPDATE SET value = value + 1"
+        )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return {t: len(found) for t, found in owned.items()}
+
+
+def archive_digests(db: Database, path: Path, numbers: list[str]) -> dict[str, str]:
+    """What the archive holds of `numbers`, as `_digests`, read back from the file."""
+    conn = store.archive_reader(path)
+    try:
+        return _digests(_owned(conn, numbers, _schema(db)))
+    finally:
+        conn.close()
+
+
+def remove_archived(
+    db: Database, numbers: list[str], *, cutoff: str, held: dict[str, str]
+) -> tuple[list[str], dict[str, int]]:
+    """Inside the caller's write: deletes those of `numbers` that may still move and whose rows
+    hash as the archive holds them (`held`). Returns (moved, rows deleted per table)."""
+    conn = _conn(db)
+    still = movable_of(db, numbers, cutoff)
+    live = _digests(_owned(conn, still, _schema(db)))
+    moved = [n for n in still if live.get(n) is not None and live[n] == held.get(n)]
+    return moved, _delete_owned(conn, moved) if moved else {}
+
+
+def drop_from_archive(path: Path, numbers: list[str]) -> None:
+    """Removes an earlier copy of `numbers` from the archive (they stay in the store)."""
+    conn = _open_archive(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        _delete_owned(conn, numbers)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def in_store_too(db: Database | sqlite3.Connection, path: Path) -> list[str]:
+    """Licences the archive holds that the store holds as well (a run stopped before it deleted)."""
+    conn = store.archive_reader(path)
+    try:
+        numbers = [r[0] for r in conn.execute("SELECT licence_no FROM licences")]
+    finally:
+        conn.close()
+    return [r[0] for r in store.rows_in(_conn(db), "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)]
+
+
+def generation(path: Path) -> int:
+    """How many times the archive was written (0: never); a backup copies it only when this changed."""
+    conn = store.archive_reader(path)
+    try:
+        row = conn.execute("SELECT value FROM archive_info WHERE key = 'generation'").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
