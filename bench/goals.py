@@ -14,6 +14,7 @@ GOALS = [
     ("ssh key overhead p95 (ms)", ("ssh_link", "keypress_overhead_p95_ms"), "<=", 150),
     ("urgent publication -> acceptance p95 (s)", ("urgent", "p95_s"), "<=", 1.5),
     ("urgent p95 / bare loop p95", ("urgent", "ratio"), "<=", 1.3),
+    ("name lookup p95 (ms)", ("find", "name_lookup_ms_p95"), "<=", 50),  # two and four characters
 ]
 
 

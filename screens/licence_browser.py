@@ -77,7 +77,7 @@ class LicenceBrowserScreen(ResendActions, DeskScreen):
         rows = dashboard.licence_page(
             db,
             query="" if code else self.query_text,
-            trader_code=code,
+            enterprise=code,
             limit=PAGE,
             **({} if how == "first" else {how: key}),
         )

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ediops.store import rows
+from ediops.store import rows, rows_in
+from ediops.store.migrations.m090_find_names import SEPARATOR
 
 if TYPE_CHECKING:
     from ediops.store import Queryable
@@ -99,16 +100,20 @@ def licence_page(
     before: str | None = None,
     at_or_after: str | None = None,
     limit: int = 100,
-    trader_code: str | None = None,
+    enterprise: str | None = None,
 ) -> list[dict[str, Any]]:
     """One page of licences in licence-number order, by keyset (never OFFSET), so any page of
     a million rows costs an index seek. `query`: a licence-number prefix, else the start of a
-    trader's name; `trader_code`: one enterprise's licences (seeks licences_trader_code)."""
+    trader's name; `enterprise`: the licences one enterprise holds or is party to (seeks
+    licences_trader_code and licences_party_code)."""
     clauses: list[str] = []
     args: list[Any] = []
-    if trader_code:
-        clauses.append("trader_code IN (?, ?)")
-        args += [trader_code, trader_code.upper()]
+    if enterprise:
+        clauses.append(
+            "licence_no IN (SELECT licence_no FROM licences WHERE trader_code IN (?, ?) "
+            "UNION ALL SELECT licence_no FROM licences WHERE party_code IN (?, ?))"
+        )
+        args += [enterprise, enterprise.upper()] * 2
     elif query:
         if query[:2].isdigit():
             clauses.append("licence_no >= ? AND licence_no < ?")
@@ -330,3 +335,33 @@ def phones_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
 
 def licence_known(db: Queryable, licence_no: str) -> bool:
     return db.execute("SELECT 1 FROM licences WHERE licence_no = ?", [licence_no]).fetchone() is not None
+
+
+# -- the find box: names by any two or more of their characters (migration m090_find_names) --
+
+
+def spread(text: str) -> str:
+    """`text` as the name index holds it: its characters joined by the separator."""
+    return SEPARATOR.join(text)
+
+
+def names_starting(db: Queryable, start: str, limit: int) -> list[tuple[str, str, str]]:
+    """(kind, code, name) of names beginning with `start` exactly (the unique index's range)."""
+    return _prefix(db, "SELECT kind, code, name FROM find_names WHERE name >= ? AND name < ? LIMIT ?", start, limit)
+
+
+def names_containing(db: Queryable, text: str, limit: int) -> list[tuple[str, str, str]]:
+    """(kind, code, name) of names holding `text` (two characters or more, any case), newest
+    first: one phrase of the spread trigram index, read lazily, so a text in a million names
+    costs no more than `limit` of them."""
+    phrase = '"' + spread(text).replace('"', '""') + '"'
+    return db.execute(
+        "SELECT kind, code, name FROM find_names WHERE id IN "
+        "(SELECT rowid FROM find_names_fts WHERE find_names_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
+        [phrase, limit],
+    ).fetchall()
+
+
+def tickets_by_id(db: Queryable, ids: list[str]) -> list[tuple[Any, ...]]:
+    """(id, caller, org) of these tickets."""
+    return rows_in(db, "SELECT id, caller, org FROM tickets WHERE id IN ({})", ids)

@@ -1,7 +1,9 @@
 """Find anything (the desk's `g` box and its palette): what an identifier typed by the
 operator names, with completions as it is typed. A licence number, a batch id, a
 declaration number, a ticket id, an enterprise code, an issuer code or a caller's phone;
-each hit says its kind and what opening it shows."""
+or any two or more consecutive characters of a name (trader, party, caller, organisation,
+issuer: docs/languages.md), since the hotline hears a company's name far more often than
+its code. Each hit says its kind and what opening it shows."""
 
 from __future__ import annotations
 
@@ -71,8 +73,49 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
             Hit("phone", p, f"phone {p} · {caller} · {n} ticket(s)", {"phone": p})
             for p, caller, n in views.phones_from(db, typed, limit)
         ]
-    unique = list(dict.fromkeys(hits))
-    return sorted(unique, key=lambda h: (h.exact_for != typed.casefold(), KINDS.index(h.kind), h.key))
+    unique = sorted(dict.fromkeys(hits), key=lambda h: (h.exact_for != typed.casefold(), KINDS.index(h.kind), h.key))
+    seen = {(h.kind, h.key) for h in unique}
+    return unique + [h for h in _named(db, typed, issuers, limit) if (h.kind, h.key) not in seen]
+
+
+def _rank(text: str):
+    """Names in the order an operator wants them: the very name, then those it begins, then
+    the shortest (the name most of it is)."""
+    folded = text.casefold()
+    return lambda name: (name.casefold() != folded, not name.casefold().startswith(folded), len(name), name)
+
+
+def _named(db, text: str, issuers: list[tuple[str, str]], limit: int) -> list[Hit]:
+    """Enterprises, tickets and issuers whose names hold `text`, best first, `limit` of each."""
+    text = text.replace(views.SEPARATOR, "")
+    if len(text) < 2:
+        return []
+    rank = _rank(text)
+    found = views.names_starting(db, text, limit) + views.names_containing(db, text, max(limit * 4, 32))
+    found.sort(key=lambda row: rank(row[2]))
+    enterprises: dict[str, str] = {}
+    tickets: dict[str, str] = {}
+    for kind, code, name in found:
+        chosen = enterprises if kind in ("trader", "party") else tickets
+        if len(chosen) < limit:
+            chosen.setdefault(code, name)
+    labels = {t: (caller, org) for t, caller, org in views.tickets_by_id(db, list(tickets))}
+    hits = [
+        Hit("enterprise", code, f"enterprise {code} · {name}", {"enterprise": code, "name": name})
+        for code, name in enterprises.items()
+    ]
+    hits += [
+        Hit("ticket", t, f"ticket {t} · {labels[t][0]} ({labels[t][1]})", {"ticket_id": t, "name": name})
+        for t, name in tickets.items()
+        if t in labels
+    ]
+    folded = text.casefold()
+    hits += [
+        Hit("issuer", code, f"issuer {code} · {name}", {"issuer": code, "name": name})
+        for code, name in issuers
+        if folded in name.casefold()
+    ][:limit]
+    return sorted(hits, key=lambda h: rank(h.context["name"]))
 
 
 def exact(hits: list[Hit], text: str) -> Hit | None:

@@ -24,6 +24,7 @@ FIELDS = {
     "alerts": ["due_to_receiver_ms_median", "due_to_receiver_ms_worst", "samples"],
     "urgent": ["p50_s", "p95_s", "bare_p95_s", "ratio"],
     "ssh_link": ["rtt_ms", "bytes_per_min", "keypress_p50_ms", "keypress_p95_ms", "keypress_overhead_p95_ms"],
+    "find": ["name_lookup_ms_p95", "chars2_ms_p95", "chars4_ms_p95", "names", "migration_s"],
     "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
 }
 
@@ -70,6 +71,7 @@ def test_toy_run_produces_every_field(tmp_path):
         "ssh_link.keypress_overhead_p95_ms",
         "urgent.p95_s",
         "urgent.ratio",
+        "find.name_lookup_ms_p95",
     }
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "scale `toy`" in report and "Machine:" in report
