@@ -120,3 +120,32 @@ async def test_the_palette_offers_the_same(desk_db, make_app):
         next(h for h in hits if "ticket T-000002" in str(h.match_display)).command()
         await settle(pilot)
         assert isinstance(app.screen, TicketDetailScreen) and app.screen.ticket_id == "T-000002"
+
+
+def _seagull(db) -> None:
+    from tests.desk.fixtures import add_licence
+
+    with store.write(db):
+        add_licence(db, "00-AA-000077", batch_id="AA-20001009-01", trader="青岛海鸥食品进出口有限公司")
+
+
+async def test_four_characters_of_a_traders_name_open_its_licences(desk_db, make_app):
+    _seagull(desk_db)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await _find(pilot, "海鸥食品")
+        assert isinstance(app.screen, LicenceBrowserScreen) and app.screen.query_text == "4403120001"
+        await settle(pilot, 3)
+        assert "00-AA-000077" in app.screen.query_one("#licences").rows
+
+
+async def test_the_palette_finds_a_name_too(desk_db, make_app):
+    from ediops.screens.palette import DeskCommands
+
+    _seagull(desk_db)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        hits = [h async for h in DeskCommands(app.screen).search("海鸥")]
+        assert any("enterprise 4403120001 · 青岛海鸥食品进出口有限公司" in str(h.match_display) for h in hits)
