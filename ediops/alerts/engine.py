@@ -39,7 +39,9 @@ def at_risk(rows: list[dict], *, now: datetime, deadline: timedelta, warn: timed
         risk_from = received + deadline - warn
         if now < risk_from and not row.get("escalated_at"):
             continue
-        since = risk_from if now >= risk_from else parse_instant(row["escalated_at"])
+        # when the cause began: the licence came in already at risk (a deadline shorter than the
+        # warning) at its receipt, never before it
+        since = max(risk_from, received) if now >= risk_from else parse_instant(row["escalated_at"])
         causes.append(
             {
                 "code": URGENT_AT_RISK,

@@ -233,7 +233,7 @@ def channel_outcome(db: Database, name: str, *, at: str, error: str | None) -> N
         db.execute("UPDATE alert_channels SET last_error_at = ?, last_error = ? WHERE name = ?", [at, error, name])
 
 
-def channels(db: Database) -> list[dict]:
+def channels(db: Queryable) -> list[dict]:
     return _rows(db, "SELECT * FROM alert_channels ORDER BY name")
 
 

@@ -105,6 +105,20 @@ def waiting_on_customs(db: Queryable) -> int:
     ).fetchone()[0]
 
 
+def waiting_among(db: Queryable, licence_nos: Sequence[str]) -> set[str]:
+    """Those of `licence_nos` sent, or queued, under a key customs has not answered."""
+    return {
+        r[0]
+        for r in rows_in(
+            db,
+            "SELECT l.licence_no FROM licences l JOIN forwards f ON f.idempotency_key = l.forward_key "
+            "WHERE f.status IN ('pending', 'failed') AND l.state IN ('received', 'forwarded') "
+            "AND l.licence_no IN ({})",
+            list(licence_nos),
+        )
+    }
+
+
 def forward_items(db: Queryable, key: str) -> set[str]:
     return {r[0] for r in db.execute("SELECT licence_no FROM forward_items WHERE idempotency_key = ?", [key])}
 

@@ -95,17 +95,24 @@ def urgent_state(row: dict, *, now: datetime) -> dict:
     return forward_state(row, now=now)
 
 
-def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: int, limit: int = 100) -> list[dict]:
+def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: float, limit: int = 100) -> list[dict]:
     """Urgent licences still in flight (oldest first), then those settled today, with the
-    clock minutes left before the deadline (0: due this minute; negative: overdue)."""
+    clock minutes left before the deadline (0: due this minute; negative: overdue) and
+    `overdue`, what the urgent pane and queue count."""
     day_start, _ = _day_bounds(now)
     rows = views_db.urgent_in_flight(db, settled_since=day_start, limit=limit)
+    deadline = timedelta(minutes=deadline_minutes)
     for row in rows:
-        row["age_minutes"] = clock_minutes(parse_instant(row["received_at"]), now)
-        row["minutes_left"] = deadline_minutes - row["age_minutes"]
+        received = parse_instant(row["received_at"])
+        row["age_minutes"] = clock_minutes(received, now)
+        row["settled"] = row["state"] in ("accepted", "rejected")
+        # overdue as URGENT_OVERDUE judges it (rules.urgent_overdue: past the exact deadline), so
+        # the pane, the queue and the alerts agree; the minutes left then never say "due now"
+        row["overdue"] = not row["settled"] and now - received > deadline
+        left = deadline_minutes - row["age_minutes"]
+        row["minutes_left"] = min(left, -1) if row["overdue"] else left
         row["way"] = urgent_state(row, now=now)
         row["display_state"] = short_state(row["way"])
-        row["settled"] = row["state"] in ("accepted", "rejected")
     return rows
 
 
