@@ -113,7 +113,14 @@ def archive_files(store_path: Path) -> list[Path]:
 
 
 def archive_reader(path: Path) -> sqlite3.Connection:
-    """A read-only connection to an archive file (lookups never change it)."""
+    """A read-only connection to an archive file (lookups never change it). A journal left by
+    an archive run killed mid-write is rolled back first, as any writer would on opening."""
+    if Path(f"{path}-journal").exists():
+        recover = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            recover.execute("SELECT count(*) FROM sqlite_master")
+        finally:
+            recover.close()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
