@@ -4,8 +4,7 @@ its file and key, not only the first one a command would trip on.
 `VALIDATORS` is the table of per-file checks: a file ediops reads gets one entry (name ->
 function). A validator gets the file's parsed TOML and a `Sheet` to write problems on, and
 can read the other files through `sheet.other(name)` (alert rules naming channels, for one).
-A `.toml` file in `--config DIR` that no validator knows is an error: a misspelt override
-would otherwise be ignored without a word."""
+An unknown `.toml` file in `--config DIR` is an error: a misspelt override is never ignored."""
 
 from __future__ import annotations
 
@@ -229,8 +228,7 @@ SETTINGS: dict[str, Callable] = {
     "lease_seconds": positive_number,
     "backup_dir": text,
     "backup_keep": positive_int,
-    "archive_after_days": positive_int,
-    "archive_chunk": positive_int,
+    **dict.fromkeys(("archive_after_days", "archive_chunk"), positive_int),  # docs/retention.md
     "urgent_warn_minutes": positive_number,
     "alert_grace_minutes": positive_number,
     "alert_check_seconds": positive_number,
