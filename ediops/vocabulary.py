@@ -10,6 +10,23 @@ from decimal import Decimal
 
 # A licence number: YY-XX-NNNNNN (year, issuer, serial), e.g. 00-AA-000101.
 LICENCE_NO = re.compile(r"([0-9]{2})-([A-Z]{2})-([0-9]{6})")  # ASCII digits only (contract §15)
+_SAID = re.compile(r"([0-9]{2})(?:([A-Z]{1,2})(?:([0-9]{1,6}))?)?")
+SERIAL = re.compile(r"[0-9]{6}")
+
+
+def licence_prefix(text: str) -> str | None:
+    """A licence number, or its start, as a caller says it: with or without dashes or spaces,
+    in any case ("26ad341002", "26 AD 341002") -> "26-AD-341002"; None when it is not one."""
+    said = _SAID.fullmatch(re.sub(r"[\s-]", "", text).upper())
+    if said is None:
+        return None
+    year, issuer, serial = said.groups()
+    if issuer is None:
+        return year
+    if len(issuer) == 1 and serial:
+        return None
+    return "-".join(p for p in (year, issuer, serial) if p)
+
 
 # Tickets (contract §8): still to be worked on while open or waiting.
 TICKET_STATES = ("open", "waiting", "resolved", "closed")

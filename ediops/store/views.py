@@ -287,6 +287,17 @@ def licences_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]
     )
 
 
+def licences_numbered(db: Queryable, numbers: list[str]) -> list[tuple[Any, ...]]:
+    """(licence_no, trader_name) of those of `numbers` the centre holds, by number."""
+    return sorted(rows_in(db, "SELECT licence_no, trader_name FROM licences WHERE licence_no IN ({})", numbers))
+
+
+def licence_years(db: Queryable) -> tuple[str, str] | None:
+    """The first and last year (YY) of the licence numbers held: two index seeks."""
+    low, high = db.execute("SELECT min(licence_no), max(licence_no) FROM licences").fetchone()
+    return (low[:2], high[:2]) if low else None
+
+
 def batches_from(db: Queryable, start: str, limit: int) -> list[tuple[Any, ...]]:
     return _prefix(
         db,

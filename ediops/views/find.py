@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from ediops.store import views
+from ediops.vocabulary import SERIAL, licence_prefix
 
 KINDS = ("licence", "batch", "declaration", "ticket", "enterprise", "issuer", "phone")
-_LICENCE = re.compile(r"\d{2}(-[A-Z]{0,2}(-\d{0,6})?)?")
 _PHONE = re.compile(r"[0-9+][0-9 ()+-]*")
 
 
@@ -35,12 +35,10 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
     if not typed:
         return []
     upper = typed.upper()
-    hits: list[Hit] = []
-    if _LICENCE.fullmatch(upper):
-        hits += [
-            Hit("licence", n, f"licence {n} · {name}", {"licence_no": n})
-            for n, name in views.licences_from(db, upper, limit)
-        ]
+    hits: list[Hit] = [
+        Hit("licence", n, f"licence {n} · {name}", {"licence_no": n})
+        for n, name in _licences(db, typed, issuers, limit)
+    ]
     for start in dict.fromkeys((typed, upper)):
         hits += [
             Hit("batch", b, f"batch {b} · issuer {issuer} · {day}", {"batch_id": b, "issuer": issuer})
@@ -76,6 +74,21 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
     unique = sorted(dict.fromkeys(hits), key=lambda h: (h.exact_for != typed.casefold(), KINDS.index(h.kind), h.key))
     seen = {(h.kind, h.key) for h in unique}
     return unique + [h for h in _named(db, typed, issuers, limit) if (h.kind, h.key) not in seen]
+
+
+def _licences(db, typed: str, issuers: list[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """Licences a caller's words name: a number or its start with or without dashes, in any
+    case; a serial alone (341002) in every year held and every issuer."""
+    prefix = licence_prefix(typed)
+    found = views.licences_from(db, prefix, limit) if prefix else []
+    serial = typed.strip()
+    years = views.licence_years(db) if SERIAL.fullmatch(serial) else None
+    if years:
+        numbers = [
+            f"{year:02d}-{code}-{serial}" for year in range(int(years[0]), int(years[1]) + 1) for code, _ in issuers
+        ]
+        found += views.licences_numbered(db, numbers)[:limit]
+    return found
 
 
 def _rank(text: str):
@@ -119,8 +132,10 @@ def _named(db, text: str, issuers: list[tuple[str, str]], limit: int) -> list[Hi
 
 
 def exact(hits: list[Hit], text: str) -> Hit | None:
-    """The one hit `text` names exactly (a full identifier), else the only hit there is."""
-    named = [h for h in hits if h.exact_for == text.strip().casefold()]
+    """The one hit `text` names exactly (a full identifier, a licence number however written),
+    else the only hit there is; None when several match (the desk lists them to pick from)."""
+    said = {text.strip().casefold(), (licence_prefix(text) or "").casefold()}
+    named = [h for h in hits if h.exact_for in said]
     if len(named) == 1:
         return named[0]
     return hits[0] if len(hits) == 1 else None
