@@ -162,10 +162,6 @@ def caller_for_phone(db: Queryable, phone: str) -> dict | None:
     return found[0] if found else None
 
 
-def count_for_licence(db: Queryable, licence_no: str) -> int:
-    return db.execute("SELECT count(*) FROM tickets WHERE licence_no = ?", [licence_no]).fetchone()[0]
-
-
 def of_licence(db: Queryable, licence_no: str) -> list[dict]:
     """A licence's tickets, oldest first (the licence view)."""
     return rows(

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
     from ediops.store import Queryable
 
 
-def licence_story(db: Queryable, licence_no: str, *, now: datetime) -> dict:
+def licence_story(db: Queryable, licence_no: str, *, now: datetime, ticket_id: str | None = None) -> dict:
     """`found` False when the centre never accepted this licence (then `rejected` tells
-    whether it came and was refused, so the operator knows to call the issuer)."""
+    whether it came and was refused, so the operator knows to call the issuer). `tickets`
+    counts the licence's tickets before `ticket_id` (the one on screen, never itself)."""
     licence_no = licence_no.strip().upper()
     view = licence_view(db, licence_no, now=now)
     if view is None:
@@ -25,7 +26,7 @@ def licence_story(db: Queryable, licence_no: str, *, now: datetime) -> dict:
             "licence_no": licence_no,
             "found": False,
             "open_findings": [],
-            "tickets": tickets_db.count_for_licence(db, licence_no),
+            "tickets": _earlier(tickets_db.of_licence(db, licence_no), ticket_id),
             "rejected": feeds_db.last_rejection(db, licence_no),
         }
     licence, tally = view["licence"], view["tally"]
@@ -51,9 +52,17 @@ def licence_story(db: Queryable, licence_no: str, *, now: datetime) -> dict:
         max_uses=1 if licence["one_batch"] else tally["max_uses"],
         remaining=tally["remaining"],
         unit=tally["unit"],
-        tickets=len(view["tickets"]),
+        tickets=_earlier(view["tickets"], ticket_id),
         way=view["way"],
         way_text=describe(view["way"]),
         open_findings=[f["code"] for f in view["findings"] if f["status"] == "open"],
     )
     return story
+
+
+def _earlier(tickets: list[dict], ticket_id: str | None) -> int:
+    """Tickets opened before `ticket_id` (all of them when None: a ticket not yet saved)."""
+    if ticket_id is None:
+        return len(tickets)
+    ids = [t["id"] for t in tickets]
+    return ids.index(ticket_id) if ticket_id in ids else len(tickets)
