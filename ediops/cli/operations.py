@@ -1,5 +1,6 @@
-"""Commands of contract §14, operating the store: `backup`, `check`, `config check`, `report`,
-and `archive` (docs/retention.md)."""
+"""Commands operating the store (docs/operations.md): `backup`, `check`, `config check`,
+`report`, `archive` (docs/retention.md); and the second site's (docs/two-sites.md):
+`replicate`, `replica status`, `restore`."""
 
 from __future__ import annotations
 
@@ -114,7 +115,54 @@ def _report(ctx, args) -> int:
     return 0
 
 
+def _replicate(ctx, args) -> int:
+    from ediops.operations import replica
+
+    path = _store_path(ctx)
+    url = replica.shown(replica.replica_url(ctx.config.settings))
+    print(f"ediops replicate: {path} to {url} (Litestream; stop with SIGTERM)", file=sys.stderr, flush=True)
+    return replica.replicate(ctx.config.settings, path)
+
+
+def _replica_status(ctx, args) -> int:
+    from ediops.operations import replica
+    from ediops.text import json_line
+
+    status = replica.replica_status(ctx.config.settings, _store_path(ctx))
+    if args.json:
+        print(json_line(status))
+    else:
+        state = "healthy" if status["healthy"] else "LAGGING"
+        ctx.out(
+            f"{status['url']}: {state}, last replicated {status['last_replicated_at']}, lag {status['lag_seconds']} s"
+        )
+    return 0
+
+
+def _restore(ctx, args) -> int:
+    from ediops.operations import replica
+
+    last = replica.restore(ctx.config.settings, args.source, args.dest)
+    ctx.out(f"restored {replica.shown(args.source)} to {args.dest}: check ok; last transaction {last}")
+    return 0
+
+
 def register(sub, common) -> None:
+    p = sub.add_parser(
+        "replicate", parents=[common], help="replicate the store to replica_url (Litestream) until stopped"
+    )
+    p.set_defaults(func=_replicate)
+    p = sub.add_parser("replica", parents=[common], help="the replica: `replica status`")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    status = actions.add_parser(
+        "status", parents=[common], help="url, last replicated, lag, healthy (exit 1: unreadable)"
+    )
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.set_defaults(func=_replica_status)
+    p = sub.add_parser("restore", parents=[common], help="a store at DEST from a replica URL or a backup file, checked")
+    p.add_argument("source", metavar="SOURCE", help="replica URL (file://, sftp://, s3://) or backup file")
+    p.add_argument("dest", type=Path, metavar="DEST", help="the new data file (an existing one is refused)")
+    p.set_defaults(func=_restore)
     p = sub.add_parser("backup", parents=[common], help="a consistent copy of the live store, written to DEST")
     p.add_argument("dest", type=Path, metavar="DEST", help="the new file (an existing one is refused)")
     p.set_defaults(func=_backup)

@@ -242,6 +242,12 @@ SETTINGS: dict[str, Callable] = {
     "max_file_bytes": positive_int,
     "max_text_chars": positive_int,
     "data_file_mode": lambda v: _file_mode(v),
+    # docs/two-sites.md
+    "replica_url": lambda v: _replica_url(v),
+    "replica_sync_seconds": positive_number,
+    "replica_healthy_lag_seconds": positive_number,
+    "replica_ssh_key": lambda v: None if isinstance(v, str) else f"must be a string, not {_kind(v)}",
+    "replica_ssh_host_key": lambda v: None if isinstance(v, str) else f"must be a string, not {_kind(v)}",
     # docs/languages.md
     "language": one_of("auto", *LANGUAGES),
     "ascii": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
@@ -258,6 +264,19 @@ def _shift_starts(value) -> str | None:
         if problem:
             return problem
     return None if len(set(value)) == len(value) else f"names a time twice: {value!r}"
+
+
+def _replica_url(value) -> str | None:
+    """Empty (no second site), or a URL Litestream replicates to, with no password in it."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str):
+        return f"must be a string, not {_kind(value)}"
+    if value and urlsplit(value).scheme not in ("file", "sftp", "s3"):
+        return f"must be a file://, sftp:// or s3:// URL, not {value.split(':', 1)[0]!r}"
+    if value and urlsplit(value).password is not None:
+        return "carries a password: credentials come from the environment (docs/two-sites.md)"
+    return None
 
 
 def _per_issuer_seconds(value) -> str | None:

@@ -9,9 +9,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ediops import store
+from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError
 from ediops.vocabulary import FINDING_OPEN, TICKET_ACTIVE
 
@@ -398,3 +400,33 @@ def generation(path: Path) -> int:
     finally:
         conn.close()
     return int(row[0]) if row else 0
+
+
+# Tables whose newest row (by rowid) or only row carries the newest instant a transaction wrote:
+# the lease is renewed every few seconds while a daemon leads; the rest cover commands run
+# without one. Each read is one row, whatever the size of the store.
+_NEWEST = (
+    "SELECT max(renewed_at) FROM lease",
+    "SELECT max(updated_at) FROM cursors",
+    "SELECT at FROM audit ORDER BY rowid DESC LIMIT 1",
+    "SELECT at FROM licence_events ORDER BY rowid DESC LIMIT 1",
+    "SELECT coalesce(finished_at, started_at) FROM window_runs ORDER BY rowid DESC LIMIT 1",
+    "SELECT created_at FROM acks ORDER BY rowid DESC LIMIT 1",
+)
+_MADE = "SELECT max(applied_at) FROM _migrations"  # a store nothing has written to yet
+
+
+def last_instant(path: Path) -> str:
+    """The newest instant the store at `path` records (ISO 8601 with its offset): what
+    `ediops restore` says its last transaction was."""
+    conn = store.connect_reader(path)
+    try:
+        found = [row[0] for sql in _NEWEST for row in conn.execute(sql) if row[0]]
+        found = found or [row[0] for row in conn.execute(_MADE) if row[0]]
+    finally:
+        conn.close()
+    if not found:
+        raise EdiopsError(f"{path} records no instant at all: an empty store")
+    instants = [datetime.fromisoformat(text) for text in found]
+    newest = max(i if i.tzinfo else i.replace(tzinfo=timezone.utc) for i in instants)
+    return newest.astimezone(SHANGHAI).isoformat()

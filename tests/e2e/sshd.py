@@ -113,6 +113,7 @@ AuthorizedKeysFile {authorized_keys}
 ClientAliveInterval {alive_interval}
 ClientAliveCountMax {alive_count}
 LogLevel VERBOSE
+Subsystem sftp internal-sftp
 
 Match User {user}
     ForceCommand {force_command}
