@@ -6,6 +6,7 @@ someone acknowledges the alert, and records every notification."""
 
 URGENT_AT_RISK = "URGENT_AT_RISK"  # an alert cause of its own: not a finding
 ALERT_UNDELIVERED = "ALERT_UNDELIVERED"  # a finding on an alert: no channel of a due step took it
+STORE_UNWRITABLE = "STORE_UNWRITABLE"  # sent while the store cannot record it (docs/faults.md)
 # settings.toml keys of the alerts, and their values when a deployment's file lacks them.
 SETTINGS = {
     "urgent_warn_minutes": 5,

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ediops.alerts import ALERT_UNDELIVERED, URGENT_AT_RISK
+from ediops.alerts import ALERT_UNDELIVERED, STORE_UNWRITABLE, URGENT_AT_RISK
 from ediops.config import read_toml
 from ediops.errors import InputError
 
@@ -30,7 +30,7 @@ def known_codes() -> frozenset[str]:
     from ediops.inspection.rules import INSPECTION_CODES
     from ediops.licensing.rules import CODES
 
-    return frozenset((*CODES, *INSPECTION_CODES, URGENT_AT_RISK, ALERT_UNDELIVERED))
+    return frozenset((*CODES, *INSPECTION_CODES, URGENT_AT_RISK, ALERT_UNDELIVERED, STORE_UNWRITABLE))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_
 from ediops.errors import InputError
 from ediops.peers.client import PeerError
 from ediops.store import dumps, feeds as feeds_db, savepoint, write
+from ediops.store.health import unwritable
 
 
 def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str) -> dict[str, list[str]]:
@@ -36,6 +37,8 @@ def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str
                 _unreadable(engine, issuer, position, batch, str(exc))
                 continue
             except Exception as exc:  # a fault no check foresaw must cost one batch, not the feed
+                if unwritable(exc):  # but a store that cannot write costs the page: nothing of it is kept
+                    raise
                 log.exception("issuer %s: batch %d of the page could not be stored", issuer.code, position)
                 _unreadable(engine, issuer, position, batch, f"could not be stored: {type(exc).__name__}")
                 continue

@@ -23,6 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from ediops.alerts.engine import AlertPass
+from ediops.alerts.outage import StoreOutage
 from ediops.scheduling import lease, windows
 from ediops.clock import SHANGHAI, Clock, iso
 from ediops.licensing.resend import RESEND
@@ -31,7 +32,8 @@ from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
 from ediops.scheduling.polling import FeedPollers
 from ediops.scheduling.work import WORK
-from ediops.store import scheduling as scheduling_db, write
+from ediops.store import health, scheduling as scheduling_db, write
+from ediops.store.maintenance import database_path
 
 if TYPE_CHECKING:
     from ediops.config import Config
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("ediops.leader")
 RENEW_SECONDS = 5.0  # renewing writes; desks refresh on every write, so not every second
 COMMAND_SECONDS = 1.0
+OUTAGE_BACKOFF_MAX = 30.0  # the longest wait between two tries of a store that cannot write
 
 
 class ShiftedTrigger(BaseTrigger):
@@ -74,6 +77,10 @@ class Leader:
         self.alerts = AlertPass(self.engine)
         self._alert_task: asyncio.Task | None = None
         self._standing_by = False
+        self.outage = StoreOutage(self.alerts.alerts, clock, str(database_path(db)))
+        self._outage_task: asyncio.Task | None = None
+        self._failures = 0  # renewals that failed in a row while the store cannot write: the backoff
+        self._unfinished: list[tuple[str, str, str]] = []  # runs whose end could not be recorded
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -87,20 +94,30 @@ class Leader:
             while not stop.is_set():
                 try:
                     if loop.time() >= next_renew:
-                        self._renew()
                         next_renew = loop.time() + renew_every
-                    if self.token is not None:
+                        self._renew()
+                        if self.outage.failing:
+                            self._store_back()
+                    if self.outage.failing:  # only the renewal probes the store, with backoff
+                        self._notify_outage()
+                    elif self.token is not None:
                         self._take_commands()
                         self.pollers.tick()
                         alert_time = loop.time() >= next_alert or self.alerts.due()  # a step due: at once
                         if alert_time and (self._alert_task is None or self._alert_task.done()):
                             self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # contract §12
                             next_alert = loop.time() + self.alerts.setting("alert_check_seconds")
-                except sqlite3.OperationalError as exc:  # store busy past its timeout: try again shortly
-                    log.warning("leader: store unavailable: %s", exc)
+                except sqlite3.Error as exc:
+                    if self.store_failed(exc):
+                        self._failures += 1
+                        next_renew = loop.time() + min(2.0**self._failures, OUTAGE_BACKOFF_MAX)
+                    else:  # store busy past its timeout: try again shortly
+                        log.warning("leader: store unavailable: %s", exc)
                 with contextlib.suppress(asyncio.TimeoutError):
                     nap = COMMAND_SECONDS
-                    if self.token is not None:  # woken for an alert step or a feed poll due sooner
+                    if (
+                        self.token is not None and not self.outage.failing
+                    ):  # woken for an alert step or a feed poll due sooner
                         nap = min(self.alerts.seconds_to_due(nap), self.pollers.seconds_to_due(nap))
                     await asyncio.wait_for(stop.wait(), nap)
         finally:
@@ -115,10 +132,44 @@ class Leader:
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=5)
         if self.token is not None:
-            lease.release(self.db, self.holder, self.token)
-            log.info("lease released by %s", self.holder)
+            try:
+                lease.release(self.db, self.holder, self.token)
+                log.info("lease released by %s", self.holder)
+            except sqlite3.Error as exc:  # it expires by itself
+                log.warning("lease of %s not released (store: %s): it expires by itself", self.holder, exc)
             self.token = None
         await self.engine.client.aclose()
+
+    # ---------------------------------------------------------------- a store that cannot write
+
+    def store_failed(self, exc: BaseException) -> bool:
+        """True when `exc` says the store cannot write (docs/faults.md): noted once, the alert
+        sent by the leader; everything but the lease's renewal waits until it can."""
+        cause = health.unwritable(exc)
+        if cause is None:
+            return False
+        self.outage.failed(cause)
+        self._notify_outage()
+        return True
+
+    def _notify_outage(self) -> None:
+        if self.token is not None and (self._outage_task is None or self._outage_task.done()):
+            self._outage_task = self._spawn(self.outage.notify(), "store alert")
+
+    def _store_back(self) -> None:
+        """The lease was renewed: if the file system has room again, the outage ends, is recorded
+        as its alert, the runs it cut off are recorded failed and run again."""
+        if health.room(self.outage.path) is not None:
+            raise sqlite3.OperationalError("database or disk is full")
+        self.outage.recovered()
+        self._failures = 0
+        self.outage.record(self.db)
+        while self._unfinished:
+            window, occurrence, detail = self._unfinished[0]
+            lease.finish(self.db, window, occurrence, outcome="failed", detail=detail, at=self.clock.iso())
+            self._unfinished.pop(0)
+        if self.token is not None:
+            self._spawn(self.catch_up(), "catch-up")
 
     def _start_scheduler(self) -> None:
         offset = self.clock.now() - datetime.now(SHANGHAI)
@@ -145,7 +196,7 @@ class Leader:
                 return
             if isinstance(t.exception(), lease.LeaseLost):
                 log.warning("%s stopped, nothing sent: %s", what, t.exception())
-            else:
+            elif not self.store_failed(t.exception()):
                 log.error("%s failed: %r", what, t.exception(), exc_info=t.exception())
 
         task.add_done_callback(done)
@@ -176,10 +227,15 @@ class Leader:
     # ---------------------------------------------------------------- windows
 
     async def _fire(self, window: str) -> None:
-        """An APScheduler firing: the occurrence is the latest fire time on our clock."""
+        """An APScheduler firing: the occurrence is the latest fire time on our clock. While the
+        store cannot write it is left to the catch-up that follows the store's return."""
         occurrence = windows.latest_occurrence(self.triggers[window], self.clock.now() + timedelta(seconds=1))
-        if occurrence is not None and self.token is not None:
-            await self.run_occurrence(window, iso(occurrence), scheduled=True)
+        if occurrence is not None and self.token is not None and not self.outage.failing:
+            try:
+                await self.run_occurrence(window, iso(occurrence), scheduled=True)
+            except sqlite3.Error as exc:
+                if not self.store_failed(exc):
+                    raise
 
     async def catch_up(self) -> None:
         """Each window whose latest occurrence of the last 24 h has not run (or whose run was
@@ -224,7 +280,11 @@ class Leader:
                 except lease.LeaseLost as exc:  # fenced mid-run: the next leader runs it again
                     log.warning("window %s stopped, nothing more sent: %s", window, exc)
                     outcome, detail = "failed", f"lease lost mid-run: {exc}"
-                except Exception as exc:  # one window's failure must not stop the leader
+                except Exception as exc:
+                    if self.store_failed(exc):  # logged once; recorded failed and run again once it can write
+                        self._unfinished.append((window, occurrence, f"the store could not write: {exc}"))
+                        raise
+                    # one window's failure must not stop the leader
                     log.exception("window %s failed", window)
                     outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
         if note:

@@ -11,12 +11,12 @@ import pkgutil
 import re
 import sqlite3
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence, TypeAlias
 
 from ediops.errors import EdiopsError
-from ediops.store import migrations
+from ediops.store import health, migrations
 from ediops.text import dumps as dumps  # the store's JSON, defined with the other text helpers
 
 if TYPE_CHECKING:
@@ -168,21 +168,44 @@ def write(db: Database, *, durable: bool = False) -> Iterator[Database]:
             raise RuntimeError("a durable write cannot join another transaction: make the outer one durable")
         yield db
         return
-    if durable:
-        db.conn.execute(f"PRAGMA synchronous = {DURABLE}")
     try:
+        if durable:
+            db.conn.execute(f"PRAGMA synchronous = {DURABLE}")
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
             db.conn.execute("COMMIT")
+        except BaseException:
+            _roll_back(db)
+            raise
+    except sqlite3.Error as exc:
+        if health.io_error(exc):
+            _reopen(db)
+        raise
     finally:
         if durable:
-            db.conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+            with suppress(sqlite3.Error):
+                db.conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+
+
+def _roll_back(db: Database) -> None:
+    """After a failed statement or COMMIT (a full disk, an I/O error) SQLite may have rolled the
+    transaction back itself; else it is rolled back here. Either way nothing of it stays."""
+    if db.conn.in_transaction:
+        with suppress(sqlite3.Error):
+            db.conn.execute("ROLLBACK")
+
+
+def _reopen(db: Database) -> None:
+    """An I/O error: the connection is closed and the store opened again (docs/faults.md: after
+    a failed fsync SQLite cannot tell what reached the disk; the next transaction starts clean)."""
+    try:
+        path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    except sqlite3.Error:
+        return  # the connection cannot even say its file: the next write fails and tries again
+    with suppress(sqlite3.Error):
+        db.conn.close()
+    db.conn = _open(Path(path))
 
 
 @contextmanager

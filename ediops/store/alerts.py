@@ -86,6 +86,33 @@ def insert(db: Database, alert: dict) -> int:
     return cursor.lastrowid
 
 
+def record_sent(db: Database, alert: dict, sends: list[dict]) -> int:
+    """An alert sent while the store could not record it (STORE_UNWRITABLE), recorded once it
+    can: the alert as it was (closed, if its cause went), each notification with its attempts."""
+    alert_id = insert(db, alert)
+    for send in sends:
+        attempts = send["attempts"]
+        sent = bool(attempts) and attempts[-1][1] == "sent"
+        cursor = db.execute(
+            "INSERT INTO alert_notifications (alert_id, step, round, channel, due_at, created_at, status, attempts, "
+            "next_attempt_at, sent_at, error) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                alert_id,
+                send["step"],
+                send["channel"],
+                send["due_at"],
+                send["due_at"],
+                "sent" if sent else "cancelled",
+                len(attempts),
+                send["due_at"],
+                attempts[-1][0] if sent else None,
+                None if sent else (attempts[-1][2] if attempts else "no channel configured"),
+            ],
+        )
+        record_attempts(db, [cursor.lastrowid], attempts)
+    return alert_id
+
+
 def close(db: Database, alert_ids: list[int], *, at: str) -> None:
     db.conn.executemany(
         "UPDATE alerts SET status = 'closed', closed_at = ?, next_due_at = NULL WHERE id = ? AND status != 'closed'",

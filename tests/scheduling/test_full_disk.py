@@ -1,0 +1,135 @@
+"""A full disk under the daemon (issue 21): its store on a small tmpfs filled for real while
+issuers publish. One log line when the store fails and one when it recovers, STORE_UNWRITABLE
+sent to the duty channel though the store cannot record it (recorded once it can), a command
+exits 1 with one line; given room, everything resumes, nothing lost or doubled at any peer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ediops import store
+from tests.engine.harness import wait_until
+from tests.foundation.helpers import batch, licence
+
+pytestmark = pytest.mark.integration
+EVENING = "2000-10-09T23:00:00+08:00"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 6 MiB tmpfs (the tests run as root); skipped, saying why, where mounting is refused."""
+    where = tmp_path / "disk"
+    where.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(where)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fills the file system holding `folder` to its last byte."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        for chunk in (65536, 512):
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def _count(path, sql: str) -> int:
+    db = store.connect(path, migrate=False)
+    try:
+        return db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
+def _fault(small_disk: Path, kind: str):
+    """Puts the fault on the file system; returns what takes it away. (A tmpfs in use cannot be
+    remounted read-only: the read-only case is the commands', below.)"""
+    filler = fill(small_disk)
+    return filler.unlink
+
+
+@pytest.mark.parametrize("kind", ["full"])
+def test_daemon_holds_a_store_that_cannot_write_and_resumes_after(world, small_disk, tmp_path, kind):
+    world.configure(issuers=3, settings={"lease_seconds": 6})
+    world.db_path = small_disk / "ediops.db"
+    sim = world.simulator(now=EVENING, faults=("down=issuers",))
+    world.env["EDIOPS_ALERT_DUTY_URL"] = f"json://{sim.url.removeprefix('http://')}/alerts/duty"
+    daemon = world.daemon(now=EVENING)
+    daemon.wait_for("took the lease", timeout=30)
+
+    mend = _fault(small_disk, kind)
+    sim.control(down=[])  # the issuers publish: the day's batches come in while the store cannot write
+    daemon.wait_for("cannot write", timeout=60)
+    wait_until(
+        lambda: any(m["channel"] == "duty" for m in httpx.get(f"{sim.url}/alerts", timeout=5).json()["messages"]),
+        timeout=60,
+        what="STORE_UNWRITABLE at the duty channel",
+    )
+    result = world.cli(
+        "ingest", str(_write(tmp_path / "b.json", batch(licence("00-AA-900001"), batch_id="X"))), now=EVENING
+    )
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert str(world.db_path) in result.stderr and "full" in result.stderr
+    assert sim.stats()["customs"]["licences"] == 0  # nothing forwarded of what could not be stored
+
+    mend()
+    daemon.wait_for("writable again", timeout=90)
+    wait_until(
+        lambda: _count(world.db_path, "SELECT count(*) FROM licences") > 0
+        and _count(world.db_path, "SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded')") == 0
+        and not sim.stats()["issuers"]["unacked"],
+        timeout=90,
+        what="everything acknowledged and forwarded once the store could write",
+    )
+    log = daemon.output()
+    assert log.count("cannot write") == 1 and log.count("writable again") == 1, log[-3000:]
+    assert "Traceback" not in log
+    stats = sim.stats(detail=True)
+    assert stats["customs"]["licences_under_several_keys"] == []
+    assert stats["customs"]["licences"] == _count(world.db_path, "SELECT count(*) FROM licences")
+    assert stats["issuers"]["batches_acked"] == stats["issuers"]["batches_published"]
+    assert _count(world.db_path, "SELECT count(*) FROM licences WHERE licence_no = '00-AA-900001'") == 0
+    assert (
+        _count(
+            world.db_path,
+            "SELECT count(*) FROM alerts a JOIN alert_notifications n ON n.alert_id = a.id "
+            "WHERE a.code = 'STORE_UNWRITABLE' AND a.status = 'closed' AND n.status = 'sent' AND n.channel = 'duty'",
+        )
+        == 1
+    )
+
+
+def test_a_command_on_a_read_only_file_system_exits_1_with_one_line(world, small_disk, tmp_path):
+    world.configure(issuers=1)
+    world.db_path = small_disk / "ediops.db"
+    new = _write(tmp_path / "b.json", batch(licence("00-AA-900001"), batch_id="X"))
+    assert world.cli("ingest", str(new), now=EVENING).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        result = world.cli("ingest", str(_write(tmp_path / "c.json", batch(licence("00-AA-900002")))), now=EVENING)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert str(world.db_path) in result.stderr and "the file system is read-only" in result.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert _count(world.db_path, "SELECT count(*) FROM licences") == 1
+
+
+def _write(path: Path, value) -> Path:
+    path.write_text(json.dumps(value), encoding="utf-8")
+    return path
