@@ -82,7 +82,7 @@ async def pull_writeoffs(engine: Engine) -> tuple[str, str]:
         except PeerError as exc:
             peer_failed(engine, "customs", exc)
             log.warning("pull-writeoffs: %s", exc)
-            outcome, parts = "partial", [f"customs: {exc}"]
+            outcome, parts = "partial", [str(exc)]  # PeerError names its peer: "customs: GET ..."
     delivered, tried = await relay(engine)
     parts.append(f"{delivered} of {tried} relays delivered to the ministry")
     return ("ok" if outcome == "ok" and delivered == tried else "partial"), "; ".join(parts)
