@@ -204,7 +204,11 @@ class Leader:
 
     def _renew(self) -> None:
         token = lease.acquire(
-            self.db, self.holder, at=self.clock.iso(), ttl=float(self.engine.setting("lease_seconds"))
+            self.db,
+            self.holder,
+            at=self.clock.iso(),
+            ttl=float(self.engine.setting("lease_seconds")),
+            durable=self.outage.failing,
         )
         if token is not None and self.token != token:
             log.info("leader: %s took the lease (token %s)", self.holder, token)

@@ -24,10 +24,12 @@ NAME = scheduling_db.LEASE  # the lease row's name, as the desk's fixtures and t
 TTL_SECONDS = 15.0
 
 
-def acquire(db: Database, holder: str, *, at: str, ttl: float = TTL_SECONDS) -> int | None:
-    """Takes the lease when free or expired, renews it when ours. Returns our token, or None."""
+def acquire(db: Database, holder: str, *, at: str, ttl: float = TTL_SECONDS, durable: bool = False) -> int | None:
+    """Takes the lease when free or expired, renews it when ours. Returns our token, or None.
+    `durable`: synced before it returns (the probe of a store that could not write: an fsync
+    that fails is an I/O error however small the write)."""
     wall = time.time()
-    with write(db):
+    with write(db, durable=durable):
         row = scheduling_db.lease(db)
         if row is None:
             scheduling_db.first_lease(db, holder, expires_at=wall + ttl, at=at)
