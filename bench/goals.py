@@ -15,6 +15,11 @@ GOALS = [
     ("urgent publication -> acceptance p95 (s)", ("urgent", "p95_s"), "<=", 1.5),
     ("urgent p95 / bare loop p95", ("urgent", "ratio"), "<=", 1.3),
     ("name lookup p95 (ms)", ("find", "name_lookup_ms_p95"), "<=", 50),  # two and four characters
+    # docs/retention.md: year five over year one, the same run
+    ("years: dashboard p95 ratio", ("years", "dashboard_p95_ratio"), "<=", 1.2),
+    ("years: first frame ratio", ("years", "first_frame_ratio"), "<=", 1.2),
+    ("years: backup time ratio", ("years", "backup_s_ratio"), "<=", 1.2),
+    ("years: archived lookup p95 (ms)", ("years", "archived_lookup_ms_p95"), "<=", 50),
 ]
 
 

@@ -266,8 +266,10 @@ def release_hold(db: Database, licence_no: str) -> None:
 
 
 def archived_in(store_path: Path, licence_no: str) -> Path | None:
-    """The archive file holding `licence_no`, or None."""
-    for path in store.archive_files(store_path):
+    """The archive file holding `licence_no`, or None. The year its number names (YY-XX-NNNNNN)
+    is tried first: a licence is mostly issued in the year of its number."""
+    files = store.archive_files(store_path)
+    for path in sorted(files, key=lambda p: p.name[10:12] != licence_no[:2]):
         conn = store.archive_reader(path)
         try:
             if conn.execute("SELECT 1 FROM licences WHERE licence_no = ?", [licence_no]).fetchone():
