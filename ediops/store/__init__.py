@@ -107,7 +107,9 @@ ARCHIVE_NAME = re.compile(r"^archive-(\d{4})\.db$")  # docs/retention.md: one fi
 
 
 def archive_files(store_path: Path) -> list[Path]:
-    """The archive files beside the store, newest year first."""
+    """The archive files beside the store, newest year first (none for a store in memory)."""
+    if not str(store_path):
+        return []
     folder = Path(store_path).parent
     return sorted((p for p in folder.glob("archive-*.db") if ARCHIVE_NAME.match(p.name)), reverse=True)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ediops.store import views
+from ediops.store import licences as licences_db, views
+from ediops.store.maintenance import database_path
 from ediops.vocabulary import SERIAL, licence_prefix
 
 KINDS = ("licence", "batch", "declaration", "ticket", "enterprise", "issuer", "phone")
@@ -39,6 +40,11 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
         Hit("licence", n, f"licence {n} · {name}", {"licence_no": n})
         for n, name in _licences(db, typed, issuers, limit)
     ]
+    if (prefix := licence_prefix(typed)) and len(hits) < limit:  # docs/retention.md: still found, read-only
+        hits += [
+            Hit("licence", n, f"licence {n} · {name} · archived", {"licence_no": n, "archived": True})
+            for n, name in licences_db.archived_from(database_path(db), prefix, limit - len(hits))
+        ]
     for start in dict.fromkeys((typed, upper)):
         hits += [
             Hit("batch", b, f"batch {b} · issuer {issuer} · {day}", {"batch_id": b, "issuer": issuer})
