@@ -1,4 +1,4 @@
-"""`alerts`: the delay from an alert's step being due to the receiver having it (contract §12:
+"""`alerts`: the delay from an alert's step being due to the receiver having it (docs/alerts.md:
 "sent within a minute of being due"), with the real parts: `ediops daemon` on real time with
 the bundled alert pass interval (alert_check_seconds = 10), Apprise's json:// channel, and the
 notification sink (`python -m ediops.simulator.sink`) as its own process on 127.0.0.1.

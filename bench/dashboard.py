@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from ediops import config as config_mod
 from ediops import store
-from ediops.screens.home import HomeScreen
+from ediops.screens.shell.home import HomeScreen
 
 from bench import records
 from bench.context import Context

@@ -1,4 +1,4 @@
-"""`durability`: the cost of commits that survive a power loss (contract §14), as the ingest
+"""`durability`: the cost of commits that survive a power loss (docs/operations.md), as the ingest
 and forward ratios of bench/ingest.py and bench/forward.py re-run in this same run under
 each way of making them durable:
 

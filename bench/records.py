@@ -1,4 +1,4 @@
-"""Wire records of contract §3 and §6 with the shapes real peers send: the measured part
+"""Wire records of docs/wire.md with the shapes real peers send: the measured part
 feeds these through the real code, and the scale store is built from the same records."""
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def enterprise(rng: random.Random, prefix: str = "44") -> dict:
 
 
 def licence(issuer: str, serial: int, day: date, rng: random.Random, *, urgent: bool = False) -> dict:
-    """One licence record (contract §3) with plausible, valid content."""
+    """One licence record (docs/wire.md) with plausible, valid content."""
     hs, goods = rng.choice(GOODS)
     direction = rng.choice(("import", "export"))
     record = {
@@ -97,7 +97,7 @@ def licence(issuer: str, serial: int, day: date, rng: random.Random, *, urgent: 
 
 
 def batch(issuer: str, day: date, seq: int, records: list[dict], *, kind: str = "daily") -> dict:
-    """A batch envelope (contract §3) around `records`."""
+    """A batch envelope (docs/wire.md) around `records`."""
     return {
         "batch_id": f"{issuer}-{day:%Y%m%d}-{seq:02d}",
         "issuer": issuer,
@@ -120,7 +120,7 @@ def writeoff(
     unit: str | None = None,
     operating_unit: dict | None = None,
 ) -> dict:
-    """One write-off record (contract §6) against licence record `lic`."""
+    """One write-off record (docs/wire.md) against licence record `lic`."""
     return {
         "licence_no": lic["licence_no"],
         "customs_code": customs_code or lic["port"],

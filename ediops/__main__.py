@@ -19,7 +19,7 @@ def _command_word(argv: list[str] | None) -> str | None:
 
 
 def _registrars(argv: list[str] | None):
-    from ediops.screens.commands import LONG_RUNNING, register  # imports no Textual until a desk runs
+    from ediops.screens.shell.commands import LONG_RUNNING, register  # imports no Textual until a desk runs
 
     if _command_word(argv) in LONG_RUNNING:
         # `desk` and `demo` need none of the domain's parsers, whose modules import every

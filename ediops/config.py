@@ -54,7 +54,7 @@ class Peer:
     token_file: str | None = None
 
     def token(self) -> str:
-        """The bearer token (contract §15): a token file's first line, surrounding whitespace
+        """The bearer token (docs/safeguards.md): a token file's first line, surrounding whitespace
         stripped, the rest ignored; visible ASCII only. A bad one is a configuration error that
         names its source, never its value."""
         if self.token_env and os.environ.get(self.token_env):

@@ -1,4 +1,4 @@
-"""Keeping secrets out of every error text, log line and stored row (contract §15).
+"""Keeping secrets out of every error text, log line and stored row (docs/safeguards.md).
 
 A token can reach an error text through the HTTP stack (h11's "Illegal header value
 b'Bearer ...'") or a URL; `redact` removes every token the process knows and anything shaped

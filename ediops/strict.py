@@ -1,8 +1,8 @@
-"""Strict JSON for everything from outside (contract §15): the one parser of feeds, files,
+"""Strict JSON for everything from outside (docs/safeguards.md): the one parser of feeds, files,
 customs, bureaus and summaries.
 
 A text that is not JSON at all (or nested too deep to parse) is an InputError. A text that
-parses but holds what §15 calls bad input (a duplicate key, NaN or Infinity, a number no
+parses but holds what docs/safeguards.md calls bad input (a duplicate key, NaN or Infinity, a number no
 store column can hold such as 1e309 or 10^30, a lone surrogate, nesting deeper than 64) is
 parsed anyway, with each fault marked where it is, so a validator rejects just the record
 (or the batch) that holds it and the rest goes on: `fault(value)` says whether a value holds
@@ -38,7 +38,7 @@ class NotJSON(InputError):
 
 
 class Unusable(str):
-    """A leaf that breaks §15, kept as harmless text (for the stored rejection) with its reason."""
+    """A leaf that breaks docs/safeguards.md, kept as harmless text (for the stored rejection) with its reason."""
 
     fault: str
 
@@ -63,7 +63,7 @@ FAULTY = (Unusable, FaultyDict, FaultyList)
 
 
 def fault(value) -> str | None:
-    """The first §15 fault inside `value`, or None (constant time)."""
+    """The first docs/safeguards.md fault inside `value`, or None (constant time)."""
     return value.fault if type(value) in FAULTY else None
 
 

@@ -1,4 +1,4 @@
-"""Outside text is data: this is the one place that makes it safe to show (contract §9).
+"""Outside text is data: this is the one place that makes it safe to show (docs/input.md).
 
 Stored text stays exactly as received; only what is shown passes through `clean`."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # A licence number: YY-XX-NNNNNN (year, issuer, serial), e.g. 00-AA-000101.
-LICENCE_NO = re.compile(r"([0-9]{2})-([A-Z]{2})-([0-9]{6})")  # ASCII digits only (contract §15)
+LICENCE_NO = re.compile(r"([0-9]{2})-([A-Z]{2})-([0-9]{6})")  # ASCII digits only (docs/safeguards.md)
 _SAID = re.compile(r"([0-9]{2})(?:([A-Z]{1,2})(?:([0-9]{1,6}))?)?")
 SERIAL = re.compile(r"[0-9]{6}")
 
@@ -28,16 +28,16 @@ def licence_prefix(text: str) -> str | None:
     return "-".join(p for p in (year, issuer, serial) if p)
 
 
-# Tickets (contract §8): still to be worked on while open or waiting.
+# Tickets (docs/commands.md): still to be worked on while open or waiting.
 TICKET_STATES = ("open", "waiting", "resolved", "closed")
 TICKET_ACTIVE = ("open", "waiting")
 TICKET_PRIORITIES = ("urgent", "high", "normal", "low")  # most urgent first: the desk's order
 
-# Findings (contract §7): open until the cause goes away or an operator resolves it.
+# Findings (docs/findings.md): open until the cause goes away or an operator resolves it.
 FINDING_OPEN = "open"
 FINDING_RESOLVED = "resolved"
 
-# Licences (contract §6): customs' answer settles a licence.
+# Licences (docs/wire.md): customs' answer settles a licence.
 LICENCE_SETTLED = ("accepted", "rejected")
 
 # The transmission windows (config/windows.toml), in the order the desk lists them.

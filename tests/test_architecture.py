@@ -62,11 +62,31 @@ def test_no_module_over_400_lines_and_few_beside_the_packages():
     assert len(list((ROOT / "ediops").glob("*.py"))) <= 12
 
 
+def test_the_desk_is_foldered_by_concern():
+    """screens/ holds its areas (kit, shell, licences, findings, hotline, inspection,
+    operations), not a flat heap: at most twelve modules directly in it, and each stylesheet
+    beside the module that names it as its CSS_PATH."""
+    assert len(list((ROOT / "screens").glob("*.py"))) <= 12
+    css_paths = re.compile(r'CSS_PATH = "([^"]+)"')
+    missing = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sorted((ROOT / "screens").rglob("*.py"))
+        for name in css_paths.findall(path.read_text("utf-8"))
+        if not (path.parent / name).is_file()
+    ]
+    assert missing == []
+    assert sorted(p.relative_to(ROOT / "screens").as_posix() for p in (ROOT / "screens").rglob("*.tcss")) == sorted(
+        (path.parent / name).relative_to(ROOT / "screens").as_posix()
+        for path in (ROOT / "screens").rglob("*.py")
+        for name in set(css_paths.findall(path.read_text("utf-8")))
+    )
+
+
 def test_each_screens_css_is_scoped_to_its_screen():
     """Textual applies a screen's CSS_PATH to the whole app once loaded: a bare `#id` rule would
     restyle another screen's widget of that id. Every rule starts with the screen's type."""
     loose = []
-    for path in sorted((ROOT / "screens").glob("*.tcss")):
+    for path in sorted((ROOT / "screens").rglob("*.tcss")):
         if path.name == "app.tcss":  # the App's own stylesheet: app-wide by intent
             continue
         for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
@@ -74,3 +94,42 @@ def test_each_screens_css_is_scoped_to_its_screen():
                 if any(not part.strip()[:1].isupper() for part in line.rstrip()[:-1].split(",")):
                     loose.append(f"{path.name}:{n}: {line}")
     assert loose == []
+
+
+# Split so this file does not cite them itself. A bare section sign is a citation of the
+# outside agreement unless the line cites one of the two notices (public regulations).
+OUTSIDE = re.compile("(?i)contract" + r"\s+" + "§|design" + r"\.md|\.\./" + "shared|^(?!.*notice).*" + "§" + r"\d")
+CITING = ["ediops", "screens", "config", "tests", "bench", "docs", "README.md"]
+
+
+def test_nothing_cites_a_document_outside_the_repository():
+    """A reader of the project must be able to follow every citation: code, configuration,
+    tests, bench and docs cite the repository's own docs/, never an outside agreement."""
+    files = [p for name in CITING for p in ([ROOT / name] if (ROOT / name).is_file() else (ROOT / name).rglob("*"))]
+    citing = [
+        f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+        for p in files
+        if p.is_file()
+        and p.suffix in {".py", ".md", ".toml", ".tcss", ".txt", ".json", ".sh", ""}
+        and "__pycache__" not in p.parts
+        for n, line in enumerate(p.read_text("utf-8", errors="replace").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
+    assert len(files) > 100
+    assert citing == []
+
+
+def test_every_cited_doc_exists():
+    """Each `docs/NAME.md` a module, setting or test names is a file of the repository."""
+    cited = re.compile(r"\bdocs/([a-z0-9-]+\.md)")
+    missing = sorted(
+        {
+            f"{p.relative_to(ROOT)}: docs/{name}"
+            for folder in ("ediops", "screens", "config", "bench")
+            for p in (ROOT / folder).rglob("*")
+            if p.suffix in {".py", ".toml", ".md"}
+            for name in cited.findall(p.read_text("utf-8"))
+            if not (ROOT / "docs" / name).is_file()
+        }
+    )
+    assert missing == []

@@ -1,4 +1,4 @@
-"""Outside text reaches the terminal without any control or escape character (contract §9)."""
+"""Outside text reaches the terminal without any control or escape character (docs/input.md)."""
 
 import json
 

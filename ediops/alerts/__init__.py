@@ -1,4 +1,4 @@
-"""Alerts and escalation (contract §12): people paged, not only screens.
+"""Alerts and escalation (docs/alerts.md): people paged, not only screens.
 
 The scheduler leader raises an alert for each open finding whose code a rule of alerts.toml
 names, and for each urgent licence at risk; it notifies the rule's channels step by step until

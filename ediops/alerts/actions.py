@@ -1,5 +1,5 @@
 """What people do with alerts: acknowledge one with a note (audited, role-checked), and read
-them (the command line's and the desk's listing of contract §12)."""
+them (the command line's and the desk's listing of docs/alerts.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Sending through Apprise, one URL per channel, with retries and backoff (tenacity).
 
-Apprise tracks no delivery (design.md: Alerts), so the caller records each attempt. A channel's
+Apprise tracks no delivery (docs/architecture.md: Alerts), so the caller records each attempt. A channel's
 URL may hold a secret (a password, a webhook token): it never reaches a log line, an error
 message or the store. Apprise's own log (which names paths and payloads at debug level) is
 kept out of the process's log; its warnings are read from the call and redacted."""

@@ -26,7 +26,7 @@ STEP_KEYS = {"after_minutes", "notify"}
 
 
 def known_codes() -> frozenset[str]:
-    """Every code an alert rule may name: the findings of §7 and §11, and the alerts' own."""
+    """Every code an alert rule may name: the findings of docs/findings.md, docs/inspection.md, and the alerts' own."""
     from ediops.inspection.rules import INSPECTION_CODES
     from ediops.licensing.rules import CODES
 

@@ -1,4 +1,4 @@
-"""The command line of contract §8. Each module here registers its own commands
+"""The command line of docs/commands.md. Each module here registers its own commands
 (`register(subparsers, common)`); `main.py` adds the desk's commands and runs it.
 
 Exit status: 0 done (findings are not errors), 1 bad input or failed operation with one

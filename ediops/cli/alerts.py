@@ -1,4 +1,4 @@
-"""Commands of contract §12: `alerts [--open] [--json]`, `alerts ack ID --note T`,
+"""Commands of docs/alerts.md: `alerts [--open] [--json]`, `alerts ack ID --note T`,
 `alerts test CHANNEL`."""
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _test(ctx, args) -> int:
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("alerts", parents=[common], help="alerts and their notifications (contract §12)")
+    p = sub.add_parser("alerts", parents=[common], help="alerts and their notifications (docs/alerts.md)")
     p.add_argument("--open", action="store_true", help="only alerts not yet closed")
     p.add_argument("--json", action="store_true", help="one JSON array of alerts")
     p.set_defaults(func=_list)

@@ -1,4 +1,4 @@
-"""Commands of the transmission engine (contract §8): `windows`, `run`, `pause`, `resume`,
+"""Commands of the transmission engine (docs/commands.md): `windows`, `run`, `pause`, `resume`,
 `daemon`, `simulate`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`ediops inspection FILE...`: inspection bureau reports of the 2002 notice (contract §11)."""
+"""`ediops inspection FILE...`: inspection bureau reports of the 2002 notice (docs/inspection.md)."""
 
 from __future__ import annotations
 

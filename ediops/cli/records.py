@@ -1,7 +1,7 @@
-"""The commands of contract §8 that need no network: ingest, summary, writeoffs, reconcile,
+"""The commands of docs/commands.md that need no network: ingest, summary, writeoffs, reconcile,
 findings (and `findings resolve`), licence (and its legal hold, docs/retention.md).
 
-Each file is one transaction (contract §15): a file that fails changes nothing and is named
+Each file is one transaction (docs/safeguards.md): a file that fails changes nothing and is named
 on one stderr line (file and line, or array item) with exit 1; the other files are stored."""
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _reconcile(ctx, args) -> int:
 
 
 def list_findings(db: Database, *, open_only: bool = False, code: str | None = None) -> list[dict]:
-    """Findings as §8 shows them (absent subjects as null), newest first."""
+    """Findings as docs/commands.md shows them (absent subjects as null), newest first."""
     status = FINDING_OPEN if open_only else None
     return findings_db.find(db, status=status, codes=[code] if code else [], order="newest", parse_detail=True)
 
@@ -155,7 +155,7 @@ def _hold(ctx, args) -> int:
 
 
 def licence_json(view: dict) -> dict:
-    """§8's "fields, lifecycle, releases and tally": the licence's fields at the top level."""
+    """docs/commands.md's "fields, lifecycle, releases and tally": the licence's fields at the top level."""
     return {
         **view["licence"],
         "archived": view.get("archived") is not None,

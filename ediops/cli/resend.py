@@ -1,4 +1,4 @@
-"""`ediops resend` (contract §13): licences to customs again under a new key, a whole
+"""`ediops resend` (docs/resend.md): licences to customs again under a new key, a whole
 batch's licences, or a batch's acknowledgement to its issuer; the reason required."""
 
 from __future__ import annotations

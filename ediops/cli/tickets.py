@@ -1,4 +1,4 @@
-"""`ediops ticket ...`: the hotline from a plain shell (contract §8: new, list, show, note,
+"""`ediops ticket ...`: the hotline from a plain shell (docs/commands.md: new, list, show, note,
 close; and route, wait, resolve, reopen, summary for the rest of a ticket's life)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hotline tickets (2000 notice §9, contract §8): a call logged in seconds, linked to its
+"""Hotline tickets (2000 notice §9, docs/commands.md): a call logged in seconds, linked to its
 licence, batch or finding, and followed until closed. Every change is one immediate
 transaction that checks the ticket's status first, so when two operators act on the same
 ticket the second is told instead of overwriting; every change is audited."""
@@ -111,7 +111,7 @@ def open_ticket(
 
 
 def get_ticket(db: Database, ticket_id: str) -> dict:
-    """The ticket as contract §8's JSON (plus routing, due and closing times)."""
+    """The ticket as docs/commands.md's JSON (plus routing, due and closing times)."""
     found = tickets_db.get(db, ticket_id.strip().upper())
     if found is None:
         raise EdiopsError(f"no ticket {clean(ticket_id)!r}")

@@ -1,4 +1,4 @@
-"""Inspection bureau reports of the 2002 notice (contract §11): validation, storage and the
+"""Inspection bureau reports of the 2002 notice (docs/inspection.md): validation, storage and the
 findings of the enterprise-months a report touches.
 
 One report per bureau and business date. The same report sent again changes nothing; a
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ediops.store import Database
 
 log = logging.getLogger("ediops.inspection")
-_BUREAU = re.compile(r"[0-9]{4}")  # ASCII digits only (contract §15)
+_BUREAU = re.compile(r"[0-9]{4}")  # ASCII digits only (docs/safeguards.md)
 _ENTERPRISE = re.compile(r"[0-9A-Za-z]{10}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _FEE = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")  # money: yuan and fen
@@ -167,7 +167,7 @@ def _rows(obj: dict, key: str, where: str, parse, *extra) -> tuple[dict, ...]:
 
 
 def validate_report(obj, where: str) -> Report:
-    """A §11 report, or InputError naming `where` and the field at fault."""
+    """A docs/inspection.md report, or InputError naming `where` and the field at fault."""
     if not isinstance(obj, dict):
         raise InputError(f"{where}: a bureau report must be a JSON object")
     if fault(obj):
@@ -229,7 +229,7 @@ def _store(db: Database, report: Report, *, at: str, source: str) -> tuple[str, 
 
 
 def enterprise_causes(db: Database, enterprise: str, month: str) -> list[tuple[str, str, Cause | None]]:
-    """Every §11 rule's verdict on one enterprise-month (and each of its days): (code, subject, cause)."""
+    """Every docs/inspection.md rule's verdict on one enterprise-month (and each of its days): (code, subject, cause)."""
     declarations = inspection_db.declarations_of_month(db, enterprise, month)
     applications = inspection_db.applications_of_month(db, enterprise, month)
     subject = rules.enterprise_subject(enterprise, month)

@@ -1,4 +1,4 @@
-"""The 2002 notice's findings (国质检通函[2002]365号, contract §11) as pure functions: the
+"""The 2002 notice's findings (国质检通函[2002]365号, docs/inspection.md) as pure functions: the
 stored rows of one subject (an enterprise's month or day, or one ticket) in, a `Cause` or
 None out. Electronic declaration, pre-entry, platform fees, certificate-of-origin e-visas
 and the vendors' 24-hour service; `ediops.inspection.reports` gathers the rows and syncs."""

@@ -1,4 +1,4 @@
-"""Read-only queries behind the desk's inspection screen (2002 notice, contract §11): how far
+"""Read-only queries behind the desk's inspection screen (2002 notice, docs/inspection.md): how far
 each bureau has moved to electronic declaration and e-visas this month, which enterprises the
 findings name, vendor tickets past their 24 hours, and one enterprise's month.
 
@@ -106,7 +106,7 @@ def summary_of(code: str, detail: dict) -> str:
 def findings_of_month(
     db: Queryable, month: str, *, enterprise: str | None = None, open_only: bool = True
 ) -> list[dict]:
-    """The §11 enterprise findings of a month (daily fee findings included), most pressing first."""
+    """The docs/inspection.md enterprise findings of a month (daily fee findings included), most pressing first."""
     found = findings_db.find(
         db,
         fields=("id", "code", "status", "enterprise", "period", "detail", "opened_at"),

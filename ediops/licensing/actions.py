@@ -72,7 +72,7 @@ def record_phone_confirmation(db: Database, licence_no: str, *, note: str, actor
 @operator_action("escalate")
 def escalate(db: Database, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
     """Hands a stuck urgent licence to the supervisor; needs a reason. Its alerts go straight
-    to their last (supervisor) step with the reason, in the same transaction (contract §12)."""
+    to their last (supervisor) step with the reason, in the same transaction (docs/alerts.md)."""
     from ediops.store.alerts import escalate_licence  # the alerts' escalation step, in this transaction
 
     if not reason or not reason.strip():

@@ -1,6 +1,6 @@
-"""The wire records of the contract (§2-§6) and their validation.
+"""The wire records of docs/wire.md and their validation.
 
-Validation never raises on a bad record: it returns the §4 rejection reasons and, for the
+Validation never raises on a bad record: it returns the docs/wire.md rejection reasons and, for the
 operator, one readable problem per field. Only a file that cannot be parsed, or a batch that
 cannot be acknowledged at all, is an `InputError`."""
 
@@ -18,7 +18,7 @@ from ediops.text import content_hash, dumps
 from ediops.vocabulary import LICENCE_NO, exact
 from ediops.strict import fault, own_fault
 
-# §4 rejection reasons, in the order they are reported.
+# docs/wire.md rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"
 BAD_VALUE = "BAD_VALUE"
 ISSUER_MISMATCH = "ISSUER_MISMATCH"
@@ -27,14 +27,14 @@ TEXTILE_EXCLUDED = "TEXTILE_EXCLUDED"
 DUPLICATE_CONFLICT = "DUPLICATE_CONFLICT"
 REASONS = (MISSING_FIELD, BAD_VALUE, ISSUER_MISMATCH, VALIDITY_RANGE, TEXTILE_EXCLUDED, DUPLICATE_CONFLICT)
 
-# §2 identifiers.
+# docs/wire.md identifiers.
 ISSUER_CODE = re.compile(r"[A-Z]{2}")
-# ASCII digits only (contract §15): Python's \d also takes Arabic-Indic and other digits.
+# ASCII digits only (docs/safeguards.md): Python's \d also takes Arabic-Indic and other digits.
 CUSTOMS_CODE = re.compile(r"[0-9]{4}")
 ENTERPRISE_CODE = re.compile(r"[A-Za-z0-9]{10}")
 HS_CODE = re.compile(r"[0-9]{8}(?:[0-9]{2})?")
 COUNTRY = re.compile(r"[A-Z]{2}")
-QUANTITY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,3})?")  # §15: at most 15 digits before the point
+QUANTITY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,3})?")  # docs/safeguards.md: at most 15 digits before the point
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 DECLARATION_NO = re.compile(r"[A-Za-z0-9-]{1,40}")
 MAX_ID_CHARS = 64  # a batch_id
@@ -47,7 +47,7 @@ ACTIONS = ("release", "amend", "cancel")
 
 @dataclass
 class Verdict:
-    """What validation found: §4 reasons (sorted, unique) and one problem line per field."""
+    """What validation found: docs/wire.md reasons (sorted, unique) and one problem line per field."""
 
     reasons: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -62,12 +62,12 @@ class Verdict:
         return not self.reasons
 
 
-# ---------------------------------------------------------------- values (§2)
+# ---------------------------------------------------------------- values (docs/wire.md)
 
 
 def quantity(value) -> Decimal:
-    """A §2 quantity: a decimal *string*, > 0, at most 3 decimals and 15 digits before the
-    point (§15). A JSON number is refused: the contract promises exact strings."""
+    """A docs/wire.md quantity: a decimal *string*, > 0, at most 3 decimals and 15 digits before the
+    point (docs/safeguards.md). A JSON number is refused: the contract promises exact strings."""
     if not isinstance(value, str) or not QUANTITY.fullmatch(value):
         raise ValueError("not a decimal string of at most 15 digits and 3 decimals")
     amount = Decimal(value)
@@ -177,19 +177,19 @@ def _party(verdict: Verdict, record: dict, name: str, *, required: bool, max_tex
     return {"code": code, "name": label} if code is not None and label is not None else None
 
 
-# ---------------------------------------------------------------- licence (§3)
+# ---------------------------------------------------------------- licence (docs/wire.md)
 
 
 @dataclass
 class Licence:
-    """An accepted licence, normalised for the store; `content_hash` decides resends (§4)."""
+    """An accepted licence, normalised for the store; `content_hash` decides resends (docs/wire.md)."""
 
     row: dict
     content_hash: str
 
 
 def licence_no_of(record) -> str | None:
-    """The licence number a record shows, if any (§4: an unreadable record is rejected with it)."""
+    """The licence number a record shows, if any (docs/wire.md: an unreadable record is rejected with it)."""
     if isinstance(record, dict) and isinstance(record.get("licence_no"), str):
         return record["licence_no"]
     return None
@@ -297,7 +297,7 @@ def _agents(value):
     return value
 
 
-# ---------------------------------------------------------------- batch (§3)
+# ---------------------------------------------------------------- batch (docs/wire.md)
 
 
 def batch_identity(batch, where: str = "batch") -> str:
@@ -333,7 +333,7 @@ def declared_count(batch: dict) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-# ---------------------------------------------------------------- summary (§5)
+# ---------------------------------------------------------------- summary (docs/wire.md)
 
 
 def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str], list[dict]]:
@@ -375,7 +375,7 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
     return issuer, business_date, list(dict.fromkeys(good)), bad
 
 
-# ---------------------------------------------------------------- write-off (§6)
+# ---------------------------------------------------------------- write-off (docs/wire.md)
 
 
 def validate_writeoff(record, *, units, max_text: int = MAX_TEXT_CHARS) -> Verdict:

@@ -1,4 +1,4 @@
-"""Customs' answer to a forward (contract §6): which licences it took and which it refused.
+"""Customs' answer to a forward (docs/wire.md): which licences it took and which it refused.
 
 The engine stores the forward and its items before the POST, then hands the answer here."""
 

@@ -1,4 +1,4 @@
-"""Records from files (contract §8, §15): a JSON object, a JSON array or JSON Lines, each
+"""Records from files (docs/commands.md, docs/safeguards.md): a JSON object, a JSON array or JSON Lines, each
 record with where it stood (line or array item), so a bad file is refused naming the place.
 Every file goes through the one strict parser (ediops/strict.py)."""
 

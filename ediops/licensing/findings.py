@@ -1,4 +1,4 @@
-"""The lifecycle of a finding (contract §7): opens once per (code, subject), closes by itself
+"""The lifecycle of a finding (docs/findings.md): opens once per (code, subject), closes by itself
 when its cause goes away, or is resolved by an operator with a note (audited).
 
 `rules.py` decides *whether* a cause exists; this module only records it."""

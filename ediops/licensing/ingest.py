@@ -1,4 +1,4 @@
-"""Ingesting what issuers send (contract §3-§5): licence batches, acknowledged record by
+"""Ingesting what issuers send (docs/wire.md): licence batches, acknowledged record by
 record, and daily summaries. The same functions serve the poller and `ediops ingest`.
 
 A batch resent identically changes nothing and returns the ack already made. A licence
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def ingest_batch(db: Database, config: Config, batch: dict, *, now: datetime, source: str) -> dict:
     """Validates and stores one batch; creates its ack row (key derived from it) and returns
-    the §4 ack. Raises InputError only for a batch that cannot be acknowledged at all."""
+    the docs/wire.md ack. Raises InputError only for a batch that cannot be acknowledged at all."""
     batch_id = contract.batch_identity(batch)
     texts = [store.dumps(record) for record in batch["records"]]
     at, raw = iso(now), _batch_text(batch, texts)

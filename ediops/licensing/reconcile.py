@@ -1,4 +1,4 @@
-"""Reconciliation (contract §5, §7): everything that is judged from the store's state and the
+"""Reconciliation (docs/wire.md, docs/findings.md): everything that is judged from the store's state and the
 clock rather than from one incoming record. The engine only fills the tables (acks,
 forwards, peer_health, licences.forwarded_at); this module decides what is overdue."""
 
@@ -47,7 +47,7 @@ def check_summary(db: Database, issuer: str, business_date: str, *, at: str) -> 
 
 
 def reconcile(db: Database, config: Config, *, now: datetime, business_date: str | date | None = None) -> dict:
-    """Runs every time-based check of §7 as of `now`. Summaries: the given business date, else
+    """Runs every time-based check of docs/findings.md as of `now`. Summaries: the given business date, else
     the last week's; late feeds: that date (default: today in Asia/Shanghai). Returns the
     number of open findings per code it manages."""
     at = iso(now)

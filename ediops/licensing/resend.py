@@ -1,4 +1,4 @@
-"""Resending with a reason (contract §13): a port customs office phones to say it has no
+"""Resending with a reason (docs/resend.md): a port customs office phones to say it has no
 electronic data for a licence the centre's record says it took, and the operator sends it
 again. A resend is a deliberate replay under a NEW `Idempotency-Key` (not a retry, which
 reuses its key) derived from the resend's id and content (docs/two-sites.md), stored with who asked, why and for which ticket before anything is sent,

@@ -1,4 +1,4 @@
-"""The findings of contract §7 as pure functions: records and store facts in, `Cause`s out.
+"""The findings of docs/findings.md as pure functions: records and store facts in, `Cause`s out.
 
 Each function cites the clause of the 2000 notice (外经贸配管发〔2000〕539号) it enforces.
 Nothing here touches the store; `ediops.licensing.findings` records the verdicts. The 2002

@@ -1,4 +1,4 @@
-"""Write-off (核销/放行) records from customs (contract §6): stored once each, folded into the
+"""Write-off (核销/放行) records from customs (docs/wire.md): stored once each, folded into the
 releases they stand for, and checked against the notice's rules (`ediops.rules`).
 
 A licence's releases and write-off findings are recomputed from all its write-off rows each

@@ -1,2 +1,2 @@
-"""Operating the centre (contract §14): backups, store and configuration checks, the shift
+"""Operating the centre (docs/operations.md): backups, store and configuration checks, the shift
 handover report. SQL for these lives in `ediops.store.maintenance`."""

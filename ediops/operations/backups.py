@@ -1,4 +1,4 @@
-"""The daily `backup` window (contract §14): a copy of the store in `backup_dir`, keeping the
+"""The daily `backup` window (docs/operations.md): a copy of the store in `backup_dir`, keeping the
 newest `backup_keep` (settings.toml). A relative `backup_dir` is taken from the data file's
 own directory, so the bundled `backups` lands beside the store whatever the working directory.
 The archive files (docs/retention.md) are copied there too, as `archive-YYYY.db`, each only

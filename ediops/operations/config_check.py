@@ -1,4 +1,4 @@
-"""`ediops config check` (contract §14): every problem of the whole configuration, each with
+"""`ediops config check` (docs/operations.md): every problem of the whole configuration, each with
 its file and key, not only the first one a command would trip on.
 
 `VALIDATORS` is the table of per-file checks: a file ediops reads gets one entry (name ->
@@ -234,7 +234,7 @@ SETTINGS: dict[str, Callable] = {
     "alert_check_seconds": positive_number,
     "alert_retry_seconds": positive_number,
     "alert_bell": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
-    # contract §15: isolated peers, bounded input, file modes
+    # docs/safeguards.md: isolated peers, bounded input, file modes
     "peer_deadline_seconds": positive_number,
     "peer_max_answer_bytes": positive_int,
     "peer_rest_max_seconds": positive_number,

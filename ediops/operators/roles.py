@@ -22,7 +22,7 @@ ACTIONS = frozenset(
         "run",  # a window now
         "pause",
         "resume",
-        "resend",  # a licence or acknowledgement again, with a reason (contract §13)
+        "resend",  # a licence or acknowledgement again, with a reason (docs/resend.md)
         "alert-ack",
         "hold",  # a licence on legal hold, or its release (docs/retention.md)
         "archive",  # licences past retention into the archive files

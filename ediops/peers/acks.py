@@ -1,4 +1,4 @@
-"""Acknowledgements to issuers (contract §4): each is POSTed as soon as its batch is ingested,
+"""Acknowledgements to issuers (docs/wire.md): each is POSTed as soon as its batch is ingested,
 under the key `ingest_batch` stored with it, and retried (same key) until the issuer takes it.
 ACK_UNDELIVERED is judged by reconcile from `acks.delivered_at`."""
 
@@ -31,7 +31,7 @@ async def deliver(engine: Engine, key: str) -> bool:
         return True
     code, body, source, batch_id = row
     issuer = destination(engine, code, source)
-    with write(db, durable=True):  # the POST below follows it (contract §14)
+    with write(db, durable=True):  # the POST below follows it (docs/operations.md)
         feeds_db.ack_tried(
             db, key, at=engine.at(), error=None if issuer else f"issuer {code!r} is not configured: nowhere to send"
         )

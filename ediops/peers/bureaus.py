@@ -1,4 +1,4 @@
-"""Polling inspection bureaus (contract §11, §10): `GET /reports?after=CURSOR` like an
+"""Polling inspection bureaus (docs/inspection.md, docs/peers.md): `GET /reports?after=CURSOR` like an
 issuer's batches. Each page is stored by `ediops.inspection.load_reports` in one transaction
 with the cursor move; a report that cannot be read is kept as received in
 `bureau_report_rejections` and logged, and the rest of the page still counts."""

@@ -1,4 +1,4 @@
-"""Calls to the centre's peers (contract §10, §15): one httpx.AsyncClient per process, a
+"""Calls to the centre's peers (docs/peers.md, docs/safeguards.md): one httpx.AsyncClient per process, a
 deadline for each whole call, a bearer token per peer, bounded response bodies, JSON only.
 
 Each call (every attempt and every wait between them) ends within its deadline, however the
@@ -7,9 +7,9 @@ few seconds would otherwise hold the caller for ever. Timeouts, connection error
 5xx are retried with backoff (tenacity) under the same `Idempotency-Key`, within the deadline;
 a `Retry-After` longer than the wait allowed here ends the call with `retry_after` set, and
 the caller leaves the peer alone until then (bounded). Redirects are not followed. 4xx and
-malformed answers are not retried: sending again cannot fix them (design.md: Network).
+malformed answers are not retried: sending again cannot fix them (docs/architecture.md: Network).
 
-Every error text is redacted of the peer's token before it exists (contract §15: secrets)."""
+Every error text is redacted of the peer's token before it exists (docs/safeguards.md: secrets)."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def _mark_sent(engine: Engine, key: str) -> str:
     `{"licences": [...]}` made of the records' stored JSON text as is (parsing and dumping
     them again was an eighth of the engine's time in bench/'s forward profile)."""
     db, at = engine.db, engine.at()
-    with write(db, durable=True):  # the POST below follows it (contract §14)
+    with write(db, durable=True):  # the POST below follows it (docs/operations.md)
         fresh = forwards_db.mark_forwarded(db, key, at=at)
         detail = {"key": key}
         add_events(db, "forwarded", [(number, detail) for number in fresh], at=at, actor="engine")

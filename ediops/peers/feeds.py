@@ -1,4 +1,4 @@
-"""Polling issuers' feeds (contract §3, §10): `GET /batches?after=CURSOR`, each page ingested
+"""Polling issuers' feeds (docs/wire.md, docs/peers.md): `GET /batches?after=CURSOR`, each page ingested
 by the foundation's `ingest_batch` in one transaction with the cursor move, then every new
 acknowledgement POSTed at once. Daily summaries are fetched for reconciliation."""
 

@@ -1,4 +1,4 @@
-"""Write-offs (contract §6): pulled from customs page by page (`GET /writeoffs?after=CURSOR`),
+"""Write-offs (docs/wire.md): pulled from customs page by page (`GET /writeoffs?after=CURSOR`),
 applied by the foundation's `apply_writeoffs` in the same transaction as the cursor move,
 then passed on to the ministry licence bureau, one relay per record under a key derived from
 it (store.forwards.queue_relays), stored first."""
@@ -36,7 +36,7 @@ def _queue(engine: Engine) -> None:
 
 async def _send(engine: Engine, key: str) -> bool:
     db = engine.db
-    with write(db, durable=True):  # the POST below follows it (contract §14)
+    with write(db, durable=True):  # the POST below follows it (docs/operations.md)
         forwards_db.relay_attempt(db, key, at=engine.at())
     records = forwards_db.relay_records(db, key)
     try:

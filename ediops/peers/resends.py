@@ -1,4 +1,4 @@
-"""Sending an operator's resend (contract §13, ediops.licensing.resend): licences to
+"""Sending an operator's resend (docs/resend.md, ediops.licensing.resend): licences to
 customs as one forward under the resend's own key (customs' answer recorded like any
 other; unanswered, the forward windows retry it with that same key), or an
 acknowledgement to its issuer under a new key. Run by the leader's command loop, or by

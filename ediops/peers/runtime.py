@@ -96,7 +96,7 @@ def peer_ok(engine: Engine, peer: str) -> bool:
 
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
     """Logs the failure and starts (or continues) the peer's failing period; the text stored
-    is redacted like the log (contract §15)."""
+    is redacted like the log (docs/safeguards.md)."""
     log.warning("peer call failed: %s", error)
     if isinstance(error, PeerError):
         engine.rest(peer, error)
@@ -119,10 +119,10 @@ MAX_CURSOR_CHARS = 200
 
 
 async def follow(engine: Engine, peer, path: str, field: str, cursor_name: str, store, skip=None) -> list:
-    """Pages a `GET path?after=CURSOR` feed (contract §10) to its end. `await store(items, next)`
+    """Pages a `GET path?after=CURSOR` feed (docs/peers.md) to its end. `await store(items, next)`
     must keep the items and move the cursor in one write; its results are returned. A page
     that cannot be used but says where to go next is `skip(problem, answer, next)`-ed when the
-    caller gives `skip` (recorded, flagged, passed: contract §15), else it fails the feed.
+    caller gives `skip` (recorded, flagged, passed: docs/safeguards.md), else it fails the feed.
     Raises PeerError for a failing peer or an answer with no usable `next`."""
     results = []
     for _ in range(MAX_PAGES):

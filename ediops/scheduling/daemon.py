@@ -26,7 +26,7 @@ log = logging.getLogger("ediops.daemon")
 
 class CleanFormatter(logging.Formatter):
     """Log lines carry text from peers: no control characters reach a terminal or journal, and
-    no secret (a token an error text carried) reaches the log (contract §15)."""
+    no secret (a token an error text carried) reaches the log (docs/safeguards.md)."""
 
     def format(self, record: logging.LogRecord) -> str:
         return clean(redact(super().format(record)), multiline=True)
@@ -54,7 +54,7 @@ async def _lead(db: Database, config: Config, clock, holder: str) -> None:
 
 
 def check_tokens(config: Config) -> int:
-    """Each peer's token read once at start (contract §15): a bad one is one line naming its
+    """Each peer's token read once at start (docs/safeguards.md): a bad one is one line naming its
     file or variable, never its value; that peer then fails on its own, the others go on."""
     from ediops.errors import InputError
 
@@ -110,7 +110,7 @@ def run_all_here(ctx, command_ids: list[int]) -> list[str] | None:
                 outcomes.append(
                     await leader.run_command(command_id, command["window"], command["action"], command["subject"])
                 )
-            try:  # holding the lease it is the leader: alerts follow what the run found (contract §12)
+            try:  # holding the lease it is the leader: alerts follow what the run found (docs/alerts.md)
                 await leader.alerts.run()
             except Exception:  # the commands' outcomes stand whatever the alert pass meets
                 log.exception("alert pass after commands %s failed", command_ids)

@@ -4,7 +4,7 @@ operators' commands, and the frequent feed pass; everyone else waits for the lea
 APScheduler only says *when*; the run ledger says *whether*: each firing claims its
 (window, occurrence) under the lease token, so an occurrence runs once however many
 processes fire it. On taking the lease the leader runs, once, each window whose latest
-occurrence in the last 24 hours has not run (design.md: Processes)."""
+occurrence in the last 24 hours has not run (docs/architecture.md: Processes)."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ class Leader:
                         self.pollers.tick()
                         alert_time = loop.time() >= next_alert or self.alerts.due()  # a step due: at once
                         if alert_time and (self._alert_task is None or self._alert_task.done()):
-                            self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # contract §12
+                            self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # docs/alerts.md
                             next_alert = loop.time() + self.alerts.setting("alert_check_seconds")
                 except sqlite3.Error as exc:
                     if self.store_failed(exc):

@@ -1,5 +1,5 @@
 """One scheduler leader among all processes: a lease row in SQLite, taken and renewed
-inside BEGIN IMMEDIATE, with an expiry and a rising token (design.md: Processes).
+inside BEGIN IMMEDIATE, with an expiry and a rising token (docs/architecture.md: Processes).
 
 The run ledger (`window_runs`) makes each (window, occurrence) run once: an occurrence is
 claimed with INSERT ... ON CONFLICT in the transaction that checks the token, so a leader

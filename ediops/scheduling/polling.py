@@ -1,4 +1,4 @@
-"""The leader's feeds between windows (contract §15: isolated peers): every issuer is polled
+"""The leader's feeds between windows (docs/safeguards.md: isolated peers): every issuer is polled
 on a timer of its own, and urgent licences go to customs on a path of their own, so a slow,
 failing or hostile issuer delays nobody else and never the urgent path.
 

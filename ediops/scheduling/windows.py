@@ -1,4 +1,4 @@
-"""The transmission windows (contract §8, design.md: Processes): what the operator and the
+"""The transmission windows (docs/commands.md, docs/architecture.md: Processes): what the operator and the
 desk ask of the scheduler leader, and what they see of it.
 
 Requests go into the `commands` table, which the leader (`ediops.leader`) picks up within a

@@ -19,7 +19,7 @@ async def poll_feeds(engine: Engine) -> tuple[str, str]:
     (FEED_UNREACHABLE, ACK_UNDELIVERED, URGENT_OVERDUE...) so they never wait for `reconcile`."""
     outcome, detail = await feeds.poll_all(engine)
     urgent = await customs.forward_urgent(engine)
-    inspection_outcome, inspection_detail = await bureaus.poll_bureaus(engine)  # 2002 notice, contract §11
+    inspection_outcome, inspection_detail = await bureaus.poll_bureaus(engine)  # 2002 notice, docs/inspection.md
     _reconcile_now(engine)
     outcome = outcome if inspection_outcome == "ok" else "partial"
     return outcome, f"{detail}; {urgent} urgent forwards answered; {inspection_detail}"
@@ -33,7 +33,7 @@ async def reconcile_window(engine: Engine) -> tuple[str, str]:
 
 
 async def backup_window(engine: Engine) -> tuple[str, str]:
-    """A copy of the store in `backup_dir` (contract §14), made in a thread: the leader goes on."""
+    """A copy of the store in `backup_dir` (docs/operations.md), made in a thread: the leader goes on."""
     from ediops.operations.backups import take
     from ediops.store.maintenance import database_path
 

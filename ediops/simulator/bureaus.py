@@ -1,4 +1,4 @@
-"""Simulated inspection bureaus (contract §11, the 2002 notice): each publishes its daily
+"""Simulated inspection bureaus (docs/inspection.md, the 2002 notice): each publishes its daily
 report of how enterprises declared and applied for certificates of origin, served at
 `GET /reports?after=CURSOR` like an issuer's batches.
 

@@ -1,4 +1,4 @@
-"""The SQLite store: one file, WAL, every write in `BEGIN IMMEDIATE` (design.md: Store).
+"""The SQLite store: one file, WAL, every write in `BEGIN IMMEDIATE` (docs/architecture.md: Store).
 
 Schema changes live in `ediops/migrations/mNNN_name.py`, each with `apply(db)`; they run
 in name order, once, recorded in `_migrations`."""
@@ -31,7 +31,7 @@ BUSY_TIMEOUT_MS = 10_000
 # Every commit is atomic and survives a crash of the process; under WAL with NORMAL it may
 # roll back after a power loss. A commit that an outside effect follows (an ack POSTed, a
 # forward, a relay, a notification) is made with DURABLE: the WAL is synced before COMMIT
-# returns, and with it every commit before it (contract §14; bench/NOTES.md: durability).
+# returns, and with it every commit before it (docs/operations.md; bench/NOTES.md: durability).
 SYNCHRONOUS = "NORMAL"
 DURABLE = "FULL"
 FILE_MODE = 0o660  # group-writable for the desks' group, never world-readable (settings: data_file_mode)

@@ -1,4 +1,4 @@
-"""Data access for alerts (contract §12): alerts, their notifications (intent and attempts),
+"""Data access for alerts (docs/alerts.md): alerts, their notifications (intent and attempts),
 and what the leader knows of each channel. All of the alerts' SQL lives here."""
 
 from __future__ import annotations
@@ -304,7 +304,7 @@ def new_since(db: Database, alert_id: int) -> list[dict]:
 
 
 def report(db: Queryable, start: str, end: str) -> dict:
-    """The shift report's §14 `alerts` section over (start, end]: raised and acknowledged in
+    """The shift report's docs/operations.md `alerts` section over (start, end]: raised and acknowledged in
     it, and unacknowledged at its end (raised by then, neither acknowledged nor closed by
     then: what the next shift takes over). An alert that closed unacknowledged long ago is
     not still "unacknowledged"."""

@@ -1,5 +1,5 @@
 """The exchanges with peers, inbound and their answers: `batches`, `rejections`, `acks`,
-`summaries`, `cursors`, `peer_health`, bureau report rejections, and resends (contract §13).
+`summaries`, `cursors`, `peer_health`, bureau report rejections, and resends (docs/resend.md).
 What goes out under a key stored first (forwards to customs, relays to the ministry) is
 `store.forwards`. Call the writers inside `store.write`."""
 
@@ -184,7 +184,7 @@ def last_rejection(db: Queryable, licence_no: str) -> dict[str, Any] | None:
     return {"reasons": row[0], "at": row[1]} if row else None
 
 
-# -- batches, acks and summaries (contract §3-§5) -----------------------------------------------
+# -- batches, acks and summaries (docs/wire.md) -----------------------------------------------
 
 
 def stored_batch(db: Queryable, batch_id: str) -> dict[str, Any] | None:
@@ -340,7 +340,7 @@ def summaries_between(db: Queryable, first: str, last: str) -> list[tuple[str, s
     ).fetchall()
 
 
-# -- cursors and peer health (contract §10) ----------------------------------------------------
+# -- cursors and peer health (docs/peers.md) ----------------------------------------------------
 
 
 def cursor(db: Queryable, peer: str) -> str | None:

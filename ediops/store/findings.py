@@ -1,4 +1,4 @@
-"""The `findings` table (contract §7): one row per (code, subject), opened by the rules'
+"""The `findings` table (docs/findings.md): one row per (code, subject), opened by the rules'
 causes, closed when the cause goes away or by an operator. The one query of findings
 (`find`) serves the desk, the command line, the licence view and the 2002 notice's screens."""
 
@@ -14,7 +14,7 @@ from ediops.vocabulary import FINDING_OPEN, FINDING_RESOLVED, SUBJECT_FIELDS, Ca
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
 
-# Contract §8's order of a finding's fields (`ediops findings --json`).
+# docs/commands.md's order of a finding's fields (`ediops findings --json`).
 FIELDS = (
     "id",
     "code",

@@ -183,7 +183,7 @@ def licences_in(db: Queryable, keys: list[str]) -> int:
     return sum(r[0] for r in rows_in(db, "SELECT licence_count FROM forwards WHERE idempotency_key IN ({})", keys))
 
 
-# -- relays to the ministry (contract §6) ------------------------------------------------------
+# -- relays to the ministry (docs/wire.md) ------------------------------------------------------
 
 
 def queue_relays(db: Database, *, at: str) -> None:

@@ -1,4 +1,4 @@
-"""The 2002 notice's tables (contract §11): `bureau_reports` (one per bureau and day, with
+"""The 2002 notice's tables (docs/inspection.md): `bureau_reports` (one per bureau and day, with
 its content hash), their `inspection_declarations` and `inspection_certificates`, and the
 view `inspection_applications` (each certificate's latest state)."""
 

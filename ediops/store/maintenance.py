@@ -1,4 +1,4 @@
-"""The store's upkeep (contract §14): consistent backups while others write, and the checks
+"""The store's upkeep (docs/operations.md): consistent backups while others write, and the checks
 `ediops check` runs. The SQL of operating the store lives here."""
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def last_urgent(db: Queryable) -> str | None:
     return db.execute("SELECT max(received_at) FROM licences WHERE urgent = 1").fetchone()[0]
 
 
-# -- the shift handover report (contract §14) ---------------------------------------------------
+# -- the shift handover report (docs/operations.md) ---------------------------------------------------
 # Over one window (start, end]: an instant at the end counts in the shift that ends there, not
 # in the next one. Times are stored as ISO 8601 in Asia/Shanghai (`ediops.clock.iso`), so they
 # compare as text; minutes between two of them come from julianday(), which reads the offset.

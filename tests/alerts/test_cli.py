@@ -1,5 +1,5 @@
 """`ediops alerts [--open] [--json]`, `alerts ack ID --note`, `alerts test CHANNEL` as real
-commands: exactly the JSON fields of contract §12, exit 1 with one line for a closed or unknown
+commands: exactly the JSON fields of docs/alerts.md, exit 1 with one line for a closed or unknown
 alert and for a channel that fails, and no channel URL (nor its secret) anywhere it could leak."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The shift report's `alerts` section (contract §14) over (from, to]: raised, acknowledged,
+"""The shift report's `alerts` section (docs/operations.md) over (from, to]: raised, acknowledged,
 and unacknowledged at the end (still waiting then: neither acknowledged nor closed)."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ def desk_db(db):
 
 @pytest.fixture
 def make_app(db_path):
-    from ediops.screens.app import DeskApp
+    from ediops.screens.shell.app import DeskApp
 
     def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None):
         return DeskApp(

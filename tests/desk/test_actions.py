@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from ediops.licensing import actions
 from ediops.scheduling import windows as scheduler
-from ediops.screens.dialogs import ReasonDialog
-from ediops.screens.pane import PaneTable
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.kit.dialogs import ReasonDialog
+from ediops.screens.kit.pane import PaneTable
+from ediops.screens.kit.widgets import KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW
 from tests.conftest import ANYONE
@@ -180,7 +180,7 @@ async def test_resolve_on_a_licence_row_asks_for_a_finding(desk_db, make_app):
 
 
 async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, make_app):
-    from ediops.screens.ticket_form import TicketFormScreen
+    from ediops.screens.hotline.ticket_form import TicketFormScreen
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -193,7 +193,7 @@ async def test_new_ticket_from_a_finding_carries_licence_and_finding(desk_db, ma
 
 
 async def test_new_ticket_from_a_licence_detail(desk_db, make_app):
-    from ediops.screens.ticket_form import TicketFormScreen
+    from ediops.screens.hotline.ticket_form import TicketFormScreen
 
     app = make_app(role="hotline")
     async with app.run_test(size=(100, 30)) as pilot:

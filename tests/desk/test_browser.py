@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from ediops import store
 from ediops.views import dashboard
-from ediops.screens.licence_browser import PAGE
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.licences.licence_browser import PAGE
+from ediops.screens.kit.widgets import KeyedTable
 from tests.desk.conftest import press_and_settle, settle, type_text
 from tests.desk.fixtures import add_batch, add_licence
 

@@ -36,7 +36,7 @@ def _ediops(*argv):
 
 def test_desk_help_and_errors_same_as_the_full_parser():
     from ediops.cli import build_parser, domain_registrars
-    from ediops.screens.commands import register
+    from ediops.screens.shell.commands import register
 
     full = build_parser(domain_registrars() + [register])
     desk = full._subparsers._group_actions[0].choices["desk"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ediops.screens.cells import feed_status
-from ediops.screens.pane import PaneTable
+from ediops.screens.kit.cells import feed_status
+from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import settle
 
 PANE_TITLES = ["Issuer feeds", "Urgent licences", "Mismatches", "Hotline tickets"]

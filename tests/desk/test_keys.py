@@ -4,30 +4,23 @@ has an id (so keys can be remapped)."""
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 import pytest
 from textual.binding import Binding
 from textual.widgets import HelpPanel
 
-from ediops.screens.app import DeskApp
-from ediops.screens.pane import PaneTable
-from ediops.screens.widgets import FilterBar, KeyedTable
+from ediops.screens.shell.app import DeskApp
+from ediops.screens.kit.pane import PaneTable
+from ediops.screens.kit.widgets import FilterBar, KeyedTable
 from tests.desk.conftest import messages, press_and_settle, settle, type_text
 
-DESK_MODULES = [
-    "app",
-    "base",
-    "home",
-    "urgent_queue",
-    "findings",
-    "windows",
-    "audit_log",
-    "licence_browser",
-    "licence_detail",
-    "issuer_detail",
-    "dialogs",
-    "widgets",
-]
+
+def _desk_modules():
+    """Every module of the desk (ediops.screens and its area packages)."""
+    import ediops.screens
+
+    return [info.name for info in pkgutil.walk_packages(ediops.screens.__path__, "ediops.screens.")]
 
 
 def _bindings(cls):
@@ -39,14 +32,16 @@ def _bindings(cls):
 
 def test_every_desk_binding_has_an_id():
     classes = [DeskApp]
-    for name in DESK_MODULES:
-        module = importlib.import_module(f"screens.{name}")
+    names = _desk_modules()
+    assert "ediops.screens.kit.dialogs" in names and "ediops.screens.shell.app" in names
+    for name in names:
+        module = importlib.import_module(name)
         classes += [v for v in vars(module).values() if isinstance(v, type) and v.__module__ == module.__name__]
     found = [
         (klass.__name__, b.key, b.id)
         for cls in classes
         for klass, b in _bindings(cls)
-        if klass.__module__.startswith("screens.")
+        if klass.__module__.startswith("ediops.screens.")
     ]
     assert len(found) > 20
     assert [f for f in found if not f[2]] == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from ediops import store
-from ediops.screens.pane import PaneTable
+from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import messages, settle
 from tests.desk.fixtures import add_batch, add_licence, at
 

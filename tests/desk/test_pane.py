@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ediops.screens.pane import Column, PaneTable, fit
-from ediops.screens.rows import FINDING_COLUMNS
-from ediops.screens.widgets import Row
+from ediops.screens.kit.pane import Column, PaneTable, fit
+from ediops.screens.kit.rows import FINDING_COLUMNS
+from ediops.screens.kit.widgets import Row
 from tests.desk.conftest import record_terminal_updates, settle
 from tests.desk.fixtures import populate_busy
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 from ediops.clock import Clock, parse_instant
 from ediops.views.dashboard import clock_minutes
-from ediops.screens.cells import deadline_style, minutes_text, time_left
-from ediops.screens.header import HeaderLine
-from ediops.screens.pane import PaneTable
+from ediops.screens.kit.cells import deadline_style, minutes_text, time_left
+from ediops.screens.kit.header import HeaderLine
+from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import record_terminal_updates, settle
 from tests.desk.fixtures import NOW
 

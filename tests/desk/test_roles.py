@@ -7,9 +7,9 @@ import pytest
 
 from ediops import config as config_mod
 from ediops.errors import InputError
-from ediops.screens.dialogs import ReasonDialog
+from ediops.screens.kit.dialogs import ReasonDialog
 from ediops.operators.roles import role_for
-from ediops.screens.pane import PaneTable
+from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import messages, press_and_settle, settle
 
 
@@ -67,7 +67,7 @@ def test_role_comes_from_config_users_then_default(tmp_path):
 
 async def test_desk_takes_its_role_from_config(desk_db, make_app, tmp_path):
     (tmp_path / "roles.toml").write_text('default = "duty"\n[users]\nalice = "viewer"\n')
-    from ediops.screens.app import DeskApp
+    from ediops.screens.shell.app import DeskApp
 
     probe = make_app()
     app = DeskApp(db_path=probe.db_path, config=config_mod.load(tmp_path), clock=probe.clock, actor="alice")

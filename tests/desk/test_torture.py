@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ediops.screens.safe import safe
+from ediops.screens.kit.safe import safe
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import TORTURE, populate
 

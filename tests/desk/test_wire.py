@@ -1,11 +1,11 @@
-"""The desk's frames with their styles written as changes (screens/wire.py) draw the same
+"""The desk's frames with their styles written as changes (screens/shell/wire.py) draw the same
 screen, cell for cell, as Textual's own frames, in fewer bytes."""
 
 from __future__ import annotations
 
 import re
 
-from ediops.screens.wire import Compactor, Pen
+from ediops.screens.shell.wire import Compactor, Pen
 from tests.desk.conftest import record_terminal_updates, settle, type_text
 from tests.desk.fixtures import populate_busy
 

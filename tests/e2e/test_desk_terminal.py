@@ -1,6 +1,6 @@
 """The desk leaves when its terminal goes away, however it learns of it: a signal while the
 terminal is still there, or stdin at EOF after a hang-up whose SIGHUP it never got (ignored,
-as under nohup). Textual alone spins on that EOF (design.md: Desk, over SSH)."""
+as under nohup). Textual alone spins on that EOF (docs/architecture.md: Desk, over SSH)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Builders for contract records (§3-§6), so each test states only what it is about."""
+"""Builders for contract records (docs/wire.md), so each test states only what it is about."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The §8 commands of the foundation, run as the real `ediops` command on a temporary file."""
+"""The docs/commands.md commands of the foundation, run as the real `ediops` command on a temporary file."""
 
 import json
 
@@ -32,7 +32,7 @@ def _write(path, *values, lines=True):
 
 
 def test_a_file_that_cannot_be_parsed_changes_nothing(cli, tmp_path):
-    """Each file alone (contract §15): the bad file changes nothing, the good one is stored."""
+    """Each file alone (docs/safeguards.md): the bad file changes nothing, the good one is stored."""
     good = _write(tmp_path / "good.json", batch(licence()), lines=False)
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(batch(licence("00-AA-000002"), batch_id="B2")) + "\n{not json\n", encoding="utf-8")

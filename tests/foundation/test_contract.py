@@ -1,4 +1,4 @@
-"""Reading files and values of the contract (§2, §8)."""
+"""Reading files and values of docs/wire.md, docs/commands.md."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The feed, ack, customs and reconciliation findings of §7, one test per code. The engine's
+"""The feed, ack, customs and reconciliation findings of docs/findings.md, one test per code. The engine's
 part (acks delivered, forwards, peer health) is played by writing those tables directly."""
 
 from datetime import timedelta
@@ -37,7 +37,7 @@ def _forward(db, key, *numbers, at=NOW):
 
 
 def test_RECORD_REJECTED(db, config):
-    """§7 and notice clause 4 (每日务必审核EDI中心反馈的上报数据接收情况): each rejected record is
+    """docs/findings.md and notice clause 4 (每日务必审核EDI中心反馈的上报数据接收情况): each rejected record is
     flagged with its reasons; one that shows no licence number is flagged on its batch."""
     ingest_batch(db, config, batch(licence(unit="XXX"), ["garbage"]), now=NOW, source="test")
     assert _open(db, "RECORD_REJECTED") == ["batch:AA-20001009-01", "licence:00-AA-000001"]
@@ -168,7 +168,7 @@ def test_CUSTOMS_REJECTED(db, config):
 
 
 def test_operator_resolution_is_audited_and_stands(db, config):
-    """§7: resolved by an operator with a note (audited); the operator's word stands."""
+    """docs/findings.md: resolved by an operator with a note (audited); the operator's word stands."""
     ingest_batch(db, config, batch(licence(), record_count=3), now=NOW, source="test")
     (finding_id,) = db.execute("SELECT id FROM findings").fetchone()
     findings.resolve(db, finding_id, note="issuer confirmed 1 record", at=iso(NOW), actor="duty1")

@@ -63,7 +63,7 @@ def test_changed_resend_gets_a_new_ack_and_keeps_what_was_accepted(db, config):
     assert ack["rejected"] == [{"licence_no": "00-AA-000001", "reasons": ["DUPLICATE_CONFLICT"]}]
     assert db.execute("SELECT country FROM licences WHERE licence_no = '00-AA-000001'").fetchone() == ("JP",)
     keys = db.execute("SELECT idempotency_key FROM acks ORDER BY id").fetchall()
-    assert keys[0] == key and len(keys) == 2  # one ack per batch version (contract §15)
+    assert keys[0] == key and len(keys) == 2  # one ack per batch version (docs/safeguards.md)
     assert db.execute("SELECT count(*) FROM batches").fetchone() == (1,)
 
 

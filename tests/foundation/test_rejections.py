@@ -1,4 +1,4 @@
-"""One test per §4 rejection reason, each through `ingest_batch` and its ack."""
+"""One test per docs/wire.md rejection reason, each through `ingest_batch` and its ack."""
 
 from ediops.licensing import contract
 from ediops.licensing.ingest import ingest_batch
@@ -14,7 +14,7 @@ def _reasons(db, config, record, **batch_args):
 
 
 def test_MISSING_FIELD(db, config):
-    """§3: licence_no, direction, issued_on, trader, commodity, quantity, unit, country, trade_mode,
+    """docs/wire.md: licence_no, direction, issued_on, trader, commodity, quantity, unit, country, trade_mode,
     valid_from, valid_to, port and one_batch are required."""
     rejection = _reasons(db, config, licence(port=DROP))
     assert rejection == {"licence_no": "00-AA-000001", "reasons": ["MISSING_FIELD"]}
@@ -22,7 +22,7 @@ def test_MISSING_FIELD(db, config):
 
 
 def test_BAD_VALUE(db, config):
-    """§4 BAD_VALUE: malformed code, date, quantity, unknown unit."""
+    """docs/wire.md BAD_VALUE: malformed code, date, quantity, unknown unit."""
     cases = [
         dict(port="53"),
         dict(issued_on="2000-13-01"),
@@ -40,12 +40,12 @@ def test_BAD_VALUE(db, config):
 
 
 def test_ISSUER_MISMATCH(db, config):
-    """§3: the licence number's issuer code must equal the batch's issuer."""
+    """docs/wire.md: the licence number's issuer code must equal the batch's issuer."""
     assert _reasons(db, config, licence("00-AB-000001"))["reasons"] == ["ISSUER_MISMATCH"]
 
 
 def test_VALIDITY_RANGE(db, config):
-    """§3: valid_to >= valid_from."""
+    """docs/wire.md: valid_to >= valid_from."""
     record = licence(valid_from="2000-12-31", valid_to="2000-10-09")
     assert _reasons(db, config, record)["reasons"] == ["VALIDITY_RANGE"]
 
@@ -57,7 +57,7 @@ def test_TEXTILE_EXCLUDED(db, config):
 
 
 def test_DUPLICATE_CONFLICT(db, config):
-    """§4: the same licence number already accepted with different content is rejected and
+    """docs/wire.md: the same licence number already accepted with different content is rejected and
     never overwrites what was accepted."""
     ingest_batch(db, config, batch(licence()), now=NOW, source="test")
     rejection = _reasons(db, config, licence(quantity="2000"), batch_id="AA-20001009-02")
@@ -76,7 +76,7 @@ def test_several_reasons_are_all_given(db, config):
 
 
 def test_unreadable_record_is_rejected_with_null_number(db, config):
-    """§4: a record that cannot be read at all is rejected with the licence number it shows, or null."""
+    """docs/wire.md: a record that cannot be read at all is rejected with the licence number it shows, or null."""
     assert _reasons(db, config, "not a licence") == {"licence_no": None, "reasons": ["BAD_VALUE"]}
 
 

@@ -1,4 +1,4 @@
-"""The write-off findings of §7, one test per code, through `apply_writeoffs` on a real store."""
+"""The write-off findings of docs/findings.md, one test per code, through `apply_writeoffs` on a real store."""
 
 from ediops.licensing import rules
 from ediops.licensing.ingest import ingest_batch
@@ -26,7 +26,7 @@ def _declarations(db, code):
 
 
 def test_UNKNOWN_LICENCE(db, config):
-    """§7: write-off for a licence the centre never accepted (notice clause 1: 纸面证书与许可证电子
+    """docs/findings.md: write-off for a licence the centre never accepted (notice clause 1: 纸面证书与许可证电子
     数据同时作为监管依据 - paper and electronic data are both needed); closes once it is accepted."""
     _apply(db, config, writeoff("D1"))
     assert _open(db) == [("UNKNOWN_LICENCE", "declaration:D1")]

@@ -1,4 +1,4 @@
-"""Contract §15 in the engine: acks per batch version, a page that cannot be used passed,
+"""docs/safeguards.md in the engine: acks per batch version, a page that cannot be used passed,
 one batch's unforeseen failure costing only that batch, and the run ledger after a leader
 died mid-run. Unit tests on a real store file and a scripted peer (httpx.MockTransport)."""
 

@@ -1,4 +1,4 @@
-"""Contract §15 file modes: a new store and its -wal/-shm files are group-writable and never
+"""docs/safeguards.md file modes: a new store and its -wal/-shm files are group-writable and never
 world-readable, whatever the umask (before: 0640 under UMask=0007, a traceback for the desks
 of the group; world-readable under 022); in a setgid directory they take its group."""
 

@@ -1,4 +1,4 @@
-"""Contract §15, isolated peers, with real processes: the simulator (healthy issuers and
+"""docs/safeguards.md, isolated peers, with real processes: the simulator (healthy issuers and
 customs) and a daemon, beside six hostile issuers on a real HTTP server of their own (slow,
 poison, deep, huge, 429, 302). The healthy issuers' urgent licences reach customs within the
 time a single call to the slow issuer may take (its deadline), which no pass that waited

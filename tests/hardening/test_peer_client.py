@@ -1,4 +1,4 @@
-"""Contract §15 at the peer client: a deadline for the whole exchange, Retry-After, redirects,
+"""docs/safeguards.md at the peer client: a deadline for the whole exchange, Retry-After, redirects,
 tokens checked when read and never in an error text. The deadline test talks to a real
 server on 127.0.0.1 that answers one byte at a time."""
 

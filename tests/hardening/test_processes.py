@@ -1,4 +1,4 @@
-"""Contract §15 with real processes: known tokens appear in no log, crash log or data file;
+"""docs/safeguards.md with real processes: known tokens appear in no log, crash log or data file;
 a window run cut off by its leader's death is failed and run again by the next leader; the
 simulator's /control works from every port, its own included."""
 

@@ -1,4 +1,4 @@
-"""Contract §15 as a property (hypothesis): arbitrary JSON, hostile tokens included (NaN,
+"""docs/safeguards.md as a property (hypothesis): arbitrary JSON, hostile tokens included (NaN,
 Infinity, huge numbers, lone surrogates, deep nesting, duplicate keys), fed through the one
 parser to every validator of outside input and to ingest itself, yields nothing but the
 contract's rejections: a Verdict, or an InputError with its reason. Never another exception."""

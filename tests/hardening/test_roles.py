@@ -1,4 +1,4 @@
-"""Contract §15 roles: every operator action checks the OS user's role in the domain, so the
+"""docs/safeguards.md roles: every operator action checks the OS user's role in the domain, so the
 command line is held to it as the desk is; refused = exit 1, one line, nothing changed, no audit."""
 
 from __future__ import annotations

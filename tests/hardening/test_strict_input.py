@@ -1,4 +1,4 @@
-"""Contract §15 strict input: one validation boundary for everything from outside. Each test
+"""docs/safeguards.md strict input: one validation boundary for everything from outside. Each test
 here failed on the code before it (a traceback, a value stored that should be refused, or
 a whole feed pass lost to one record)."""
 
@@ -28,7 +28,7 @@ def _verdict(record) -> list[str]:
     return verdict.reasons
 
 
-# ---------------------------------------------------------------- ASCII digits (§2, §15)
+# ---------------------------------------------------------------- ASCII digits (docs/wire.md, docs/safeguards.md)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ediops import config, store
 from ediops.clock import SHANGHAI, Clock
-from ediops.screens.app import DeskApp
+from ediops.screens.shell.app import DeskApp
 
 NOW = datetime(2000, 10, 9, 18, 0, tzinfo=SHANGHAI)
 

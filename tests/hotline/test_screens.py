@@ -6,10 +6,10 @@ from textual.widgets import Input, Static
 
 from ediops import store
 from ediops.hotline import tickets as hotline, settings as hotline_config
-from ediops.screens.ticket_detail import TicketDetailScreen
-from ediops.screens.ticket_form import TicketFormScreen
-from ediops.screens.ticket_list import TicketListScreen
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.hotline.ticket_detail import TicketDetailScreen
+from ediops.screens.hotline.ticket_form import TicketFormScreen
+from ediops.screens.hotline.ticket_list import TicketListScreen
+from ediops.screens.kit.widgets import KeyedTable
 from tests.desk.conftest import record_terminal_updates
 from tests.hotline.desk import NOW, desk
 from tests.conftest import ANYONE

@@ -97,7 +97,7 @@ def config_with_bureaus(tmp_path):
 
 
 def make_app(db_path, tmp_path):
-    from ediops.screens.app import DeskApp
+    from ediops.screens.shell.app import DeskApp
 
     return DeskApp(
         db_path=db_path,

@@ -1,4 +1,4 @@
-"""Builders of §11 bureau reports for the inspection tests."""
+"""Builders of docs/inspection.md bureau reports for the inspection tests."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ BAD = [
 
 @pytest.mark.parametrize("name,text,message", BAD, ids=[b[0] for b in BAD])
 def test_a_bad_file_exits_1_names_file_and_place_and_changes_nothing(cli, tmp_path, name, text, message):
-    """Contract §15: each file is atomic; the good file given with it is stored."""
+    """docs/safeguards.md: each file is atomic; the good file given with it is stored."""
     good = _write(tmp_path / "good.json", json.dumps(report("2002-07-05", [declaration("manual", 9)])))
     bad = _write(tmp_path / name, text)
     result = cli("inspection", bad, good, now=NOW)

@@ -1,4 +1,4 @@
-"""The five findings of contract §11, each at its boundary, loaded into a real store."""
+"""The five findings of docs/inspection.md, each at its boundary, loaded into a real store."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The §11 rules as pure functions: their details, and the rows they ignore."""
+"""The docs/inspection.md rules as pure functions: their details, and the rows they ignore."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ediops.screens.inspection import InspectionScreen, share_bar, shift_month
-from ediops.screens.inspection_enterprise import InspectionEnterpriseScreen
-from ediops.screens.widgets import KeyedTable
+from ediops.screens.inspection.inspection import InspectionScreen, share_bar, shift_month
+from ediops.screens.inspection.inspection_enterprise import InspectionEnterpriseScreen
+from ediops.screens.kit.widgets import KeyedTable
 
 from .desk import make_app, populate, settle
 from .reports import ENT
@@ -110,7 +110,7 @@ async def test_key_i_opens_the_screen_from_home(db_path, tmp_path):
 
 
 async def test_enter_on_an_inspection_finding_in_the_findings_screen_opens_the_enterprise_month(db_path, tmp_path):
-    from ediops.screens.findings import FindingsScreen
+    from ediops.screens.findings.findings import FindingsScreen
 
     populate(db_path)
     app = make_app(db_path, tmp_path)

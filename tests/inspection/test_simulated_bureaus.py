@@ -1,4 +1,4 @@
-"""The simulator's inspection bureaus: valid §11 reports, realistic channel mixes, a day's
+"""The simulator's inspection bureaus: valid docs/inspection.md reports, realistic channel mixes, a day's
 report re-sent as filings come in, and the same month for the same seed."""
 
 from __future__ import annotations

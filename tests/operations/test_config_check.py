@@ -1,4 +1,4 @@
-"""`ediops config check` (contract §14): every problem with its file and key, exit 0 or 1;
+"""`ediops config check` (docs/operations.md): every problem with its file and key, exit 0 or 1;
 unset token variables and missing token files are warnings; the bundled files pass."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Contract §14: a commit the centre has acted on outside survives a power loss. Under WAL
+"""docs/operations.md: a commit the centre has acted on outside survives a power loss. Under WAL
 with synchronous=NORMAL a commit reaches the disk only at the next sync of the WAL, so the
 property is: every byte written to the WAL before an outside effect (an ack, a forward, a
 relay POSTed to a peer) was synced before that POST left. The real engine runs under strace

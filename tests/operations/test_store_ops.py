@@ -1,4 +1,4 @@
-"""Contract §14: `ediops backup DEST` while others write, `ediops check`, the `backup` window,
+"""docs/operations.md: `ediops backup DEST` while others write, `ediops check`, the `backup` window,
 upgrades of a store made by the previous release, and a store newer than the program."""
 
 from __future__ import annotations

@@ -67,7 +67,8 @@ def test_every_package_directory_and_data_file_of_the_repository_is_in_the_wheel
     folders = {str(Path(n).parent) for n in expected}
     assert {
         "ediops/store/migrations",
-        "ediops/screens",
+        "ediops/screens/kit",
+        "ediops/screens/shell",
         "ediops/defaults",
         "ediops/i18n/locale/zh/LC_MESSAGES",
     } <= folders

@@ -8,10 +8,10 @@ import json
 
 from textual.widgets import Select
 
-from ediops.screens.dialogs import ReasonDialog
-from ediops.screens.marks import MarkedTable
-from ediops.screens.paper import PaperCheckScreen, StatementScreen
-from ediops.screens.ticket_form import TicketFormScreen
+from ediops.screens.kit.dialogs import ReasonDialog
+from ediops.screens.kit.marks import MarkedTable
+from ediops.screens.licences.paper import PaperCheckScreen, StatementScreen
+from ediops.screens.hotline.ticket_form import TicketFormScreen
 from ediops.text import clean
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import TORTURE
@@ -223,8 +223,8 @@ async def test_port_customs_has_no_data_check_resend_log_in_keystrokes(desk_db, 
     enter ctrl+s (log), g TICKET enter s enter (resend, the ticket linked)."""
     import asyncio
 
-    from ediops.screens.licence_detail import LicenceDetailScreen
-    from ediops.screens.ticket_detail import TicketDetailScreen
+    from ediops.screens.licences.licence_detail import LicenceDetailScreen
+    from ediops.screens.hotline.ticket_detail import TicketDetailScreen
 
     app = make_app(role="hotline")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,4 +1,4 @@
-"""Find anything (`g`, screens/find.py): each kind of identifier opens its screen; completion
+"""Find anything (`g`, screens/shell/find.py): each kind of identifier opens its screen; completion
 as the operator types; an identifier nothing matches says so; the palette offers the same."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ import asyncio
 import pytest
 
 from ediops import store
-from ediops.screens.find import FindScreen
-from ediops.screens.findings import FindingsScreen
-from ediops.screens.issuer_detail import IssuerDetailScreen
-from ediops.screens.licence_browser import LicenceBrowserScreen
-from ediops.screens.licence_detail import LicenceDetailScreen
-from ediops.screens.ticket_detail import TicketDetailScreen
-from ediops.screens.ticket_list import TicketListScreen
+from ediops.screens.shell.find import FindScreen
+from ediops.screens.findings.findings import FindingsScreen
+from ediops.screens.licences.issuer_detail import IssuerDetailScreen
+from ediops.screens.licences.licence_browser import LicenceBrowserScreen
+from ediops.screens.licences.licence_detail import LicenceDetailScreen
+from ediops.screens.hotline.ticket_detail import TicketDetailScreen
+from ediops.screens.hotline.ticket_list import TicketListScreen
 from ediops.views.find import find
 from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import TORTURE, at
@@ -109,7 +109,7 @@ def test_hostile_text_in_the_store_is_only_a_label(desk_db):
 
 
 async def test_the_palette_offers_the_same(desk_db, make_app):
-    from ediops.screens.palette import DeskCommands
+    from ediops.screens.shell.palette import DeskCommands
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -141,7 +141,7 @@ async def test_four_characters_of_a_traders_name_open_its_licences(desk_db, make
 
 
 async def test_the_palette_finds_a_name_too(desk_db, make_app):
-    from ediops.screens.palette import DeskCommands
+    from ediops.screens.shell.palette import DeskCommands
 
     _seagull(desk_db)
     app = make_app()

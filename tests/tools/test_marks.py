@@ -1,4 +1,4 @@
-"""Marks and bulk actions (screens/marks.py): space and * mark rows across filter changes, one
+"""Marks and bulk actions (screens/kit/marks.py): space and * mark rows across filter changes, one
 reason for every marked row (each audited), failures reported row by row, the rest done,
 and a second desk sees the result live."""
 
@@ -8,7 +8,7 @@ import asyncio
 
 from ediops import store
 from ediops.licensing import actions
-from ediops.screens.marks import BulkReport, MarkedTable
+from ediops.screens.kit.marks import BulkReport, MarkedTable
 from tests.desk.conftest import press_and_settle, settle, type_text
 from tests.alerts.test_desk import alerts_db, no_channel_urls  # noqa: F401  (fixtures)
 from tests.desk.fixtures import NOW, add_finding, add_ticket

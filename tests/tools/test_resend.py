@@ -1,4 +1,4 @@
-"""`ediops resend` against a real simulator process (contract §13): a new key each time,
+"""`ediops resend` against a real simulator process (docs/resend.md): a new key each time,
 customs counts it, and the lifecycle, audit and `licence --json` show who, why and the
 answer; refusals send nothing; with a daemon running, the leader sends it."""
 

@@ -41,7 +41,7 @@ async def _marked(pilot):
 
 async def _bulk_report(pilot):
     """The report as a bulk action leaves it (the action itself: test_marks), shown over the list."""
-    from ediops.screens.marks import BulkOutcome, BulkReport
+    from ediops.screens.kit.marks import BulkOutcome, BulkReport
 
     await press_and_settle(pilot, "m")
     failed = [("1", "finding 1 was already resolved by bob at 2000-10-09T17:58:00+08:00")]

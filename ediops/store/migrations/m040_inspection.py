@@ -1,4 +1,4 @@
-"""Inspection bureau reports of the 2002 notice (contract §11): one report per bureau and
+"""Inspection bureau reports of the 2002 notice (docs/inspection.md): one report per bureau and
 business date (a later report for the same bureau and date corrects the earlier one), the
 declaration and certificate rows it holds, and the reports from bureau peers we could not read."""
 

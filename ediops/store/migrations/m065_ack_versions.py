@@ -1,4 +1,4 @@
-"""Acknowledgements per batch version (contract §4, §15): a changed resend of a batch gets an
+"""Acknowledgements per batch version (docs/wire.md, docs/safeguards.md): a changed resend of a batch gets an
 ack of its own beside the original's, so an original not yet delivered is still sent, in
 order, rather than replaced before it went out. A run whose leader died mid-way is marked
 `interrupted_at`, so the next leader's catch-up may run that occurrence again."""

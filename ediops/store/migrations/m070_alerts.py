@@ -1,4 +1,4 @@
-"""Alerts and escalation (contract §12): one alert per rule and cause while the cause holds;
+"""Alerts and escalation (docs/alerts.md): one alert per rule and cause while the cause holds;
 each due step's notification is recorded per channel before it is sent (the intent), and each
 attempt after (its outcome), so a crash may repeat a notification but never drop one."""
 

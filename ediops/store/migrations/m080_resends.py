@@ -1,4 +1,4 @@
-"""Resends (contract §13): an operator's deliberate replay of licences to customs, or of an
+"""Resends (docs/resend.md): an operator's deliberate replay of licences to customs, or of an
 acknowledgement to its issuer, under a new key stored here before anything is sent.
 
 A licence resend is also a row of `forwards` under its own key (so customs' answer is

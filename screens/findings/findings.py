@@ -1,0 +1,118 @@
+"""Findings: open findings grouped by code (pick a code on the left), resolve with a note (r),
+open a ticket from one (n), or all findings including resolved ones (s). With rows marked
+(space, or * for every row shown), r resolves each marked finding with one note."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable
+
+from ediops.views import dashboard
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.cells import stamp
+from ediops.screens.kit.rows import subject_text
+from ediops.screens.kit.safe import safe
+from ediops.screens.kit.marks import MarkedTable, bulk
+from ediops.screens.kit.widgets import KeyedTable, Row
+
+ALL = "*"
+CODE_COLUMNS = [("code", "Code", 23), ("n", "Open", 4)]
+COLUMNS = [
+    ("id", "Id", 5),
+    ("code", "Code", 23),
+    ("subject", "Subject", 24),
+    ("status", "Status", 8),
+    ("opened", "Opened", 19),
+    ("by", "Closed by", 10),
+    ("note", "Detail / note", 40),
+]
+
+
+def finding_cells(f: dict) -> Row:
+    closed = f["status"] != "open"
+    return Row(
+        str(f["id"]),
+        [
+            Text(str(f["id"])),
+            safe(f["code"], "bold"),
+            subject_text(f),
+            Text(f["status"], style="dim" if closed else "yellow"),
+            stamp(f["opened_at"]),
+            safe(f.get("closed_by") or ("engine" if closed else "-")),
+            safe(f.get("note") or f.get("detail") or ""),
+        ],
+        {
+            "finding_id": f["id"],
+            "licence_no": f.get("licence_no"),
+            "issuer": f.get("issuer"),
+            "code": f["code"],
+            "enterprise": f.get("enterprise"),
+            "period": f.get("period"),
+        },
+    )
+
+
+class FindingsScreen(DeskScreen):
+    CSS_PATH = "findings.tcss"
+    ITEM_ACTIONS = frozenset({"resolve", "new_ticket"})
+    BINDINGS = [Binding("s", "toggle_status", "Open/all", id="findings.status")]
+
+    def __init__(self, code: str | None = None):
+        super().__init__()
+        self.code = code
+        self.status: str | None = "open"
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal():
+            yield KeyedTable(CODE_COLUMNS, kind="code", title="Codes", id="codes")
+            yield MarkedTable(COLUMNS, kind="finding", title="Findings", id="findings")
+
+    def fetch(self, db, now):
+        return dashboard.finding_counts(db), dashboard.findings_of(db, status=self.status, code=self.code)
+
+    def show(self, data) -> None:
+        counts, findings = data
+        total = sum(n for _, n in counts)
+        self.query_one("#codes", KeyedTable).show_rows(
+            [Row(ALL, [Text("all codes", style="italic"), Text(str(total))], {"code": None})]
+            + [Row(code, [safe(code), Text(str(n))], {"code": code}) for code, n in counts]
+        )
+        label = f"{self.status or 'all'} · {self.code or 'all codes'}"
+        self.query_one("#findings", KeyedTable).show_rows([finding_cells(f) for f in findings], note=label)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "codes":
+            event.stop()
+            self.code = event.data_table.selected_context().get("code")
+            self.query_one("#findings", KeyedTable).focus()
+            self.reload()
+        else:
+            super().on_data_table_row_selected(event)
+
+    def selection(self) -> dict:
+        return self.query_one("#findings", KeyedTable).selected_context()
+
+    def action_resolve(self) -> None:
+        table = self.query_one("#findings", MarkedTable)
+        if not table.marks:
+            super().action_resolve()
+            return
+        from ediops.licensing.actions import resolve_finding
+
+        bulk(
+            self,
+            table,
+            role="resolve",
+            title="Resolve findings",
+            noun="finding",
+            apply=lambda db, key, context, note: resolve_finding(
+                db, int(key), note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()
+            ),
+        )
+
+    def action_toggle_status(self) -> None:
+        self.status = None if self.status else "open"
+        self.reload()

@@ -1,0 +1,356 @@
+"""The new-ticket form: one key from anywhere, the phone number first (a returning caller's
+name and organisation fill in from earlier tickets), the licence's story shown as its number
+is typed, the category's note proposed, ctrl+s to save. For a `mismatch` call, ctrl+o
+compares what the port's paper licence shows with the record (screens.paper); the
+comparison is noted on the ticket when it is saved."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual import work
+from textual.widgets import Footer, Input, Label, Select, Static
+from textual.worker import get_current_worker
+
+from ediops import store
+from ediops.hotline import settings as hotline_settings, tickets as hotline
+from ediops.vocabulary import LICENCE_NO
+from ediops.errors import EdiopsError
+from ediops.views.licence_story import licence_story
+from ediops.text import clean
+from ediops.operators.roles import may
+from ediops.screens.kit.safe import join, safe
+
+
+def story_text(story: dict | None) -> Text:
+    """A licence's story in a few short lines the operator can read out."""
+    if story is None:
+        return Text("type a licence number (YY-XX-NNNNNN) to see its story", style="dim")
+    head = safe(story["licence_no"], "bold")
+    if not story["found"]:
+        rejected = story.get("rejected")
+        lines = [join(head, Text("NOT RECEIVED by the EDI centre", style="bold red"))]
+        if rejected:
+            lines.append(
+                join(
+                    Text("came at"),
+                    safe(_hhmm(rejected["at"])),
+                    Text("and was rejected:"),
+                    safe(", ".join(json.loads(rejected["reasons"])), "yellow"),
+                )
+            )
+        lines.append(Text(f"call issuer {story['licence_no'][3:5]} to send it again", style="italic"))
+    else:
+        steps = [
+            Text(f"received {_hhmm(story['received_at'])}", style="green"),
+            Text(f"forwarded {_hhmm(story['forwarded_at'])}", style="green")
+            if story["forwarded_at"]
+            else Text("not forwarded yet", style="yellow"),
+            _customs(story),
+        ]
+        uses = Text(f"releases {story['uses']}/{story['max_uses']}, remaining ")
+        uses.append_text(join(safe(story["remaining"]), safe(story["unit"])))
+        flags = [Text("URGENT", style="bold magenta")] if story["urgent"] else []
+        lines = [
+            join(head, *flags, Text("trader"), safe(story["trader_name"])),
+            join(*steps, separator=" · "),
+            join(uses, Text("· port"), safe(story["port"]), Text("· valid to"), safe(story["valid_to"])),
+        ]
+    extra = []
+    if story["open_findings"]:
+        extra.append(join(Text("open:"), *(safe(c, "red") for c in story["open_findings"])))
+    if story["tickets"]:
+        extra.append(Text(f"{story['tickets']} earlier ticket(s)", style="dim"))
+    if extra:
+        lines.append(join(*extra, separator=" · "))
+    return Text("\n", end="").join(lines)
+
+
+def _customs(story: dict) -> Text:
+    if story["state"] == "accepted":
+        return Text("accepted by customs", style="green")
+    if story["state"] == "rejected":
+        return join(Text("REJECTED by customs:", style="bold red"), safe(story["customs_reason"]))
+    return Text("customs: no answer yet", style="yellow") if story["forwarded_at"] else Text("")
+
+
+def _hhmm(value: str | None) -> str:
+    return value[5:16].replace("T", " ") if value else "?"
+
+
+ENTER_NEXT = {"phone": "caller", "caller": "org", "org": "licence", "licence": "text"}
+
+
+class PhoneSuggester(Suggester):
+    """Completes a phone number from earlier tickets, newest first."""
+
+    def __init__(self, screen: "TicketFormScreen"):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.form = screen
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """Asked on every keystroke: the query runs in a thread, never on the UI's."""
+        found = await asyncio.to_thread(self.form.caller_for, value) if len(value) >= 3 else None
+        return clean(found["phone"]) if found else None
+
+
+class TicketFormScreen(Screen[str | None]):
+    """Logs a hotline call; dismisses with the new ticket id (None when cancelled)."""
+
+    CSS_PATH = "ticket_form.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="ticket_form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="ticket_form.cancel"),
+        Binding("ctrl+o", "paper", "Paper check", show=False, id="ticket_form.paper"),
+    ]
+
+    def __init__(self, licence_no: str | None = None, finding_id: int | None = None, paper_note: str | None = None):
+        super().__init__()
+        self.licence_no, self.finding_id = licence_no, finding_id
+        self.paper_note = paper_note  # a paper check to note on the ticket once it is saved
+        self.settings = None
+        self._saving = False
+        self._proposed = ""  # the note last proposed from a template: replaced until edited
+
+    def compose(self) -> ComposeResult:
+        self.settings = hotline_settings.of(self.app.config)
+        category = "mismatch" if self.paper_note else self.settings.default_category
+        with Vertical(id="form"):
+            yield Static(self._title(), id="form-title")
+            with Horizontal(classes="row"):
+                yield Label("Phone", classes="label")
+                yield Input(id="phone", compact=True, max_length=40, suggester=PhoneSuggester(self))
+                yield Label("Caller", classes="label")
+                yield Input(id="caller", compact=True, max_length=200)
+            with Horizontal(classes="row"):
+                yield Label("Org", classes="label")
+                yield Select(
+                    [(k, k) for k in hotline.ORG_KINDS],
+                    id="org_kind",
+                    compact=True,
+                    allow_blank=False,
+                    value="port-customs",
+                )
+                yield Input(id="org", compact=True, max_length=200, placeholder="name or customs/enterprise code")
+            with Horizontal(classes="row"):
+                yield Label("Category", classes="label")
+                yield Select(
+                    [(c, c) for c in hotline_settings.CATEGORIES],
+                    id="category",
+                    compact=True,
+                    allow_blank=False,
+                    value=category,
+                )
+                yield Label("Priority", classes="label")
+                yield Select(
+                    [(p, p) for p in hotline_settings.PRIORITIES],
+                    id="priority",
+                    compact=True,
+                    allow_blank=False,
+                    value=self.settings.categories[category].priority,
+                )
+            with Horizontal(classes="row"):
+                yield Label("Licence", classes="label")
+                yield Input(
+                    self.licence_no or "",
+                    id="licence",
+                    compact=True,
+                    max_length=12,
+                    restrict=r"[0-9A-Za-z-]*",
+                    placeholder="00-AA-012345",
+                )
+                yield Static(self._link(), id="link")
+            yield Static(story_text(None), id="story")
+            with Horizontal(classes="row"):
+                yield Label("Note", classes="label")
+                yield Input(id="text", compact=True, max_length=4000)
+            yield Static(
+                Text("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save", style="dim"),
+                id="form-status",
+            )
+        yield Footer()
+
+    def _title(self) -> Text:
+        now = self.app.clock.now()
+        return join(
+            Text("New hotline ticket", style="bold"),
+            Text(f"{now:%Y-%m-%d %H:%M}"),
+            safe(self.app.actor, "dim"),
+            separator="  ",
+        )
+
+    def _link(self) -> Text:
+        return Text(f"finding #{self.finding_id}", style="dim") if self.finding_id is not None else Text("")
+
+    def on_mount(self) -> None:
+        self._propose()
+        if self.licence_no:
+            self._show_story(self.licence_no)
+        self.query_one("#phone", Input).focus()
+
+    def caller_for(self, phone: str) -> dict | None:
+        """The latest caller from a number starting with `phone`, on a reader connection of
+        its own (plain sqlite3: no migration check, closed after the one indexed query)."""
+        db = store.connect_reader(self.app.db_path)
+        try:
+            return hotline.caller_for_phone(db, phone)
+        finally:
+            db.close()
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def _propose(self) -> None:
+        """Fills the note from the category's template unless the operator wrote their own."""
+        note = self.query_one("#text", Input)
+        if note.value and note.value != self._proposed:
+            return
+        category = self.query_one("#category", Select).value
+        self._proposed = self.settings.categories[category].note_for(self._value("licence").upper() or None)
+        note.value = self._proposed
+
+    def _show_story(self, licence_no: str) -> None:
+        licence_no = licence_no.strip().upper()
+        if LICENCE_NO.fullmatch(licence_no):
+            self._load_story(licence_no)
+        else:
+            self.workers.cancel_group(self, "story")
+            self.query_one("#story", Static).update(story_text(None))
+
+    @work(thread=True, exclusive=True, group="story")
+    def _load_story(self, licence_no: str) -> None:
+        """The licence's story, read in a worker as the operator types the number."""
+        db = store.connect_reader(self.app.db_path)
+        try:
+            story = licence_story(db, licence_no, now=self.app.clock.now())
+        finally:
+            db.close()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_story, licence_no, story)
+
+    def _set_story(self, licence_no: str, story: dict) -> None:
+        if self._value("licence").strip().upper() == licence_no:  # not typed on since
+            self.query_one("#story", Static).update(story_text(story))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "licence":
+            self._show_story(event.value)
+            self._propose()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "category":
+            self.query_one("#priority", Select).value = self.settings.categories[event.value].priority
+            self._propose()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter goes to the next field worth typing (the choices keep their defaults; tab
+        reaches them), and saves from the note."""
+        event.stop()
+        field = event.input.id
+        if field == "text":
+            self.action_save()
+            return
+        if field == "phone" and self._fill_caller(event.value):
+            field = "org"  # caller and organisation are known: on to the licence
+        self.query_one(f"#{ENTER_NEXT[field]}", Input).focus()
+
+    def _fill_caller(self, phone: str) -> bool:
+        """A number seen before fills caller and organisation; True when they are complete."""
+        # Enter decides where the next key goes, so this one indexed query cannot wait for a worker.
+        found = self.caller_for(phone) if phone.strip() else None
+        if found is None or clean(found["phone"]) != phone:
+            return False
+        # An input shows its value as typed: only cleaned text goes in (and is then saved).
+        self.query_one("#caller", Input).value = clean(found["caller"])
+        self.query_one("#org", Input).value = clean(found["org"])
+        if found["org_kind"] in hotline.ORG_KINDS:
+            self.query_one("#org_kind", Select).value = found["org_kind"]
+        self._status(join(Text("known caller:"), safe(found["caller"]), safe(found["org"]), separator=" "))
+        return True
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#form-status", Static).update(text)
+
+    def action_save(self) -> None:
+        if not may(self.app.role, "ticket"):
+            self._status(Text("your role cannot log tickets (read-only)", style="bold red"))
+            return
+        if self._saving:  # a second ctrl+s while the first is being stored logs nothing more
+            return
+        self._saving = True
+        self._save(
+            dict(
+                caller=self._value("caller"),
+                phone=self._value("phone"),
+                org=self._value("org"),
+                org_kind=self.query_one("#org_kind", Select).value,
+                category=self.query_one("#category", Select).value,
+                priority=self.query_one("#priority", Select).value,
+                text=self._value("text"),
+                licence_no=self._value("licence") or None,
+                finding_id=self.finding_id,
+                roles=self.app.config.roles,
+                actor=self.app.actor,
+                now=self.app.clock.now(),
+                settings=self.settings,
+            )
+        )
+
+    @work(thread=True, group="save")
+    def _save(self, fields: dict) -> None:
+        """Logs the call on a connection of its own; the form closes once it is stored."""
+        db = store.connect(self.app.db_path, migrate=False)
+        try:
+            with store.write(db):  # the call and its paper check (a mismatch call) together
+                ticket_id = hotline.open_ticket(db, **fields)
+                if self.paper_note:
+                    hotline.add_note(
+                        db,
+                        ticket_id,
+                        text=self.paper_note,
+                        roles=fields["roles"],
+                        actor=fields["actor"],
+                        now=fields["now"],
+                    )
+        except EdiopsError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        finally:
+            db.close()
+        self.app.call_from_thread(self._saved, ticket_id)
+
+    def _refused(self, exc: EdiopsError) -> None:
+        self._saving = False
+        self._status(safe(exc, "bold red"))
+
+    def _saved(self, ticket_id: str) -> None:
+        self.app.notify(f"{ticket_id} logged", timeout=4)
+        self.dismiss(ticket_id)
+
+    def action_paper(self) -> None:
+        """Paper against electronic for a mismatch call: the comparison comes back to this form."""
+        licence = self._value("licence").strip().upper()
+        if self.query_one("#category", Select).value != "mismatch":
+            self._status(Text("the paper check is for a mismatch call: set the category to mismatch", style="yellow"))
+            return
+        if not LICENCE_NO.fullmatch(licence):
+            self._status(Text("type the licence number first", style="yellow"))
+            return
+        from ediops.screens.licences.paper import PaperCheckScreen
+
+        def back(note: str | None) -> None:
+            if note:
+                self.paper_note = note
+                self._status(join(Text("noted on save:", style="bold"), safe(note)))
+
+        self.app.push_screen(PaperCheckScreen(licence, for_form=True), back)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

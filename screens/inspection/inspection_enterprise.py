@@ -1,0 +1,141 @@
+"""One enterprise's month under the 2002 notice: how it declared (where, through which
+channel, what it was charged), its certificate-of-origin applications, and the findings that
+name it. `[` and `]` step through months; `r` resolves the selected finding."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ediops.inspection import view
+from ediops.inspection.rules import ELECTRONIC_CHANNELS
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.cells import stamp
+from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_month
+from ediops.screens.kit.safe import safe
+from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+
+FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", 64)]
+DECLARATION_COLUMNS = [
+    ("date", "Date", 10),
+    ("bureau", "Bur", 4),
+    ("channel", "Channel", 9),
+    ("batches", "Bat", 4),
+    ("agent", "Agent", 5),
+    ("fee", "Fee", 8),
+]
+CERTIFICATE_COLUMNS = [
+    ("no", "Certificate", 16),
+    ("bureau", "Bur", 4),
+    ("channel", "Channel", 10),
+    ("submitted", "Submitted", 19),
+    ("issued", "Issued", 19),
+]
+
+
+def summary_text(month: dict) -> Text:
+    text = Text(end="")
+    text.append(safe(month["enterprise"], "bold"))
+    text.append(" ")
+    text.append(safe(month["name"]))
+    text.append(f" · {month['month']} · {'agent (代理报检)' if month['agent'] else 'self-declaring'}\n")
+    text.append(f"declared {month['batches']} batches ")
+    text.append(share_bar(month["edecl_share"]))
+    text.append(" electronic · " + ", ".join(f"{ch} {n}" for ch, n in month["by_channel"].items()) + "\n")
+    text.append(f"CO applications {month['applications']} ")
+    text.append(share_bar(month["evisa_share"]))
+    text.append(" e-visa · platform fees charged ")
+    text.append(month["fees"], style="yellow" if month["fees"] not in ("0", "0.00") and not month["agent"] else "")
+    return text
+
+
+def declaration_row(i: int, d: dict) -> Row:
+    style = "" if d["channel"] in ELECTRONIC_CHANNELS else "yellow"
+    return Row(
+        str(i),
+        [
+            Text(d["business_date"]),
+            safe(d["bureau"]),
+            safe(d["channel"], style),
+            Text(str(d["batches"])),
+            Text("yes" if d["agent"] else "no"),
+            safe(d["platform_fee"]),
+        ],
+    )
+
+
+def certificate_row(c: dict) -> Row:
+    return Row(
+        f"{c['bureau']}:{c['certificate_no']}",
+        [
+            safe(c["certificate_no"]),
+            safe(c["bureau"]),
+            safe(c["channel"], "yellow" if c["channel"] == "paper" else ""),
+            stamp(c["submitted_at"]),
+            stamp(c["issued_at"]),
+        ],
+    )
+
+
+def finding_row(f: dict) -> Row:
+    label, style = WHAT[f["code"]]
+    status_style = "bold" if f["status"] == "open" else "dim"
+    return Row(
+        str(f["id"]),
+        [Text(label, style=style), safe(f["period"]), Text(f["status"], style=status_style), safe(f["summary"])],
+        {"finding_id": f["id"], "code": f["code"], "enterprise": f["enterprise"]},
+    )
+
+
+class InspectionEnterpriseScreen(DeskScreen):
+    CSS_PATH = "inspection_enterprise.tcss"
+    BINDINGS = [
+        Binding("left_square_bracket", "month(-1)", "Prev month", id="inspection.enterprise.prev_month"),
+        Binding("right_square_bracket", "month(1)", "Next month", id="inspection.enterprise.next_month"),
+    ]
+
+    def __init__(self, enterprise: str, month: str):
+        super().__init__()
+        self.enterprise, self.month = enterprise, month
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="enterprise-summary")
+        yield KeyedTable(FINDING_COLUMNS, kind="inspection-finding", title="Findings", id="enterprise-findings")
+        yield KeyedTable(DECLARATION_COLUMNS, kind="declaration", title="Declarations", id="declarations")
+        yield KeyedTable(CERTIFICATE_COLUMNS, kind="certificate", title="Certificate applications", id="certificates")
+
+    def on_mount(self) -> None:
+        self.query_one("#enterprise-findings", KeyedTable).focus()
+        super().on_mount()
+
+    def fetch(self, db, now):
+        return view.enterprise_month(db, self.enterprise, self.month)
+
+    def show(self, month) -> None:
+        summary = self.query_one("#enterprise-summary", Static)
+        tables = [
+            self.query_one(f"#{name}", KeyedTable) for name in ("enterprise-findings", "declarations", "certificates")
+        ]
+        if month is None:
+            show_text(summary, Text(f"{self.enterprise}: nothing reported for {self.month}", style="dim"))
+            for table in tables:
+                table.show_rows([])
+            return
+        show_text(summary, summary_text(month))
+        findings, declarations, certificates = tables
+        findings.show_rows(
+            [finding_row(f) for f in month["findings"]],
+            note=f"{sum(f['status'] == 'open' for f in month['findings'])} open",
+        )
+        declarations.show_rows(
+            [declaration_row(i, d) for i, d in enumerate(month["declarations"])], note=f"{month['batches']} batches"
+        )
+        certificates.show_rows(
+            [certificate_row(c) for c in month["certificates"]], note=f"{month['applications']} applications"
+        )
+
+    def action_month(self, step: int) -> None:
+        self.month = shift_month(self.month, step)
+        self.reload()

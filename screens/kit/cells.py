@@ -1,0 +1,101 @@
+"""How values look in the desk's cells: ages, times, sparklines, colours by urgency.
+
+Outside text still goes through `safe`; these only format our own values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from ediops.clock import SHANGHAI, parse_instant
+from ediops.screens.kit.safe import safe
+
+BARS = " ▁▂▃▄▅▆▇█"
+STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}
+PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
+WARN_MINUTES = 5
+
+
+def feed_status(feed: dict) -> Text:
+    """An issuer feed's status; before its cutoff with no daily batch it says when the batch is
+    due (urgent batches may already have come in, so "no batch" would mislead)."""
+    label = f"due {feed['cutoff']}" if feed["status"] == "no batch yet" else feed["status"]
+    return Text(label, style=STATUS_STYLE[feed["status"]])
+
+
+def minutes_text(minutes: int) -> str:
+    """An age in whole minutes: 7 min, 2h05, 3d."""
+    minutes = max(0, minutes)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 1440:
+        return f"{minutes // 60}h{minutes % 60:02d}"
+    return f"{minutes // 1440}d"
+
+
+def time_left(minutes_left: int) -> str:
+    """Against a deadline, in whole clock minutes: 3 min left, due now, overdue 2 min."""
+    if minutes_left > 0:
+        return f"{minutes_text(minutes_left)} left"
+    if minutes_left == 0:
+        return "due now"
+    return f"overdue {minutes_text(-minutes_left)}"
+
+
+def clock_time(value: str | None, fmt: str = "%H:%M") -> Text:
+    """A stored instant as HH:MM (the desk works within a day), or in `fmt`; "-" when absent."""
+    if not value:
+        return Text("-", style="dim")
+    try:
+        return Text(parse_instant(value).strftime(fmt))
+    except ValueError:
+        return safe(value)
+
+
+def day_time(value: str | None, now: datetime) -> Text:
+    """A stored instant as HH:MM when it is on `now`'s day (Shanghai), MM-DD before; "-" when absent."""
+    if not value:
+        return Text("-", style="dim")
+    try:
+        at = parse_instant(value).astimezone(SHANGHAI)
+    except ValueError:
+        return safe(value)
+    same_day = at.date() == now.astimezone(SHANGHAI).date()
+    return Text(at.strftime("%H:%M")) if same_day else Text(at.strftime("%m-%d"), style="dim")
+
+
+def stamp(value: str | None) -> Text:
+    """Date and time of a stored instant, to the second."""
+    return clock_time(value, "%Y-%m-%d %H:%M:%S")
+
+
+def detail_text(detail) -> Text:
+    """A stored detail (JSON object, list or text) as one readable line of safe text."""
+    if isinstance(detail, dict):
+        return safe(", ".join(f"{k}: {v}" for k, v in detail.items()))
+    if isinstance(detail, list):
+        return safe(", ".join(map(str, detail)))
+    return safe(detail or "")
+
+
+def sparkline(counts: list[int], width: int = 12) -> Text:
+    """The day's volume in `width` bars (hours pooled evenly)."""
+    size = max(1, len(counts) // width)
+    pooled = [sum(counts[i : i + size]) for i in range(0, len(counts), size)][:width]
+    top = max(pooled, default=0)
+    if not top:
+        return Text(" " * len(pooled), style="dim")
+    return Text("".join(BARS[0 if not n else max(1, round(n * 8 / top))] for n in pooled), style="cyan")
+
+
+def deadline_style(minutes_left: int, settled: bool) -> str:
+    """Colour of an urgent licence as its deadline nears; "due now" already alerts, as the
+    deadline may have passed within that minute."""
+    if settled:
+        return "dim green"
+    if minutes_left <= 0:
+        return "bold red"
+    if minutes_left <= WARN_MINUTES:
+        return "yellow"
+    return ""

@@ -1,0 +1,70 @@
+"""Modal prompts: a reason or note for an audited action, or one of a few choices."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ediops.screens.kit.safe import safe
+
+
+class ReasonDialog(ModalScreen[str | None]):
+    """Asks for the reason (or note) of an action; enter confirms, escape cancels."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, subject: str, *, default: str = "", required: bool = True):
+        super().__init__()
+        self.prompt_title, self.subject = title, subject
+        self.default, self.required = default, required
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(safe(self.prompt_title, "bold"), id="dialog-title")
+            yield Static(safe(self.subject), id="dialog-subject")
+            field = Input(
+                value=self.default, placeholder="reason" if self.required else "note (optional)", id="dialog-input"
+            )
+            field.cursor_blink = False
+            yield field
+            yield Static("enter: confirm · escape: cancel", id="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if self.required and not text:
+            self.query_one("#dialog-hint", Static).update(safe("a reason is required", "bold red"))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Picks one of a few (id, label) choices; enter picks, escape cancels."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ticket_choice.cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, Text]]):
+        super().__init__()
+        self.choice_title, self.choices = title, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="choice"):
+            yield Static(Text(self.choice_title, style="bold"))
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices), id="choice-list")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,93 @@
+"""The home screen's header line: Shanghai time to the minute, next window and its countdown in
+whole minutes, scheduler leader and its health, peer reachability."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ediops.clock import SHANGHAI, parse_instant
+from ediops.views.dashboard import clock_minutes
+from ediops.screens.kit.safe import safe
+from ediops.screens.kit.widgets import show_text
+
+SEP = " │ "
+
+
+def _instant(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return parse_instant(str(value))
+
+
+def next_window(windows: list[dict]) -> tuple[str, datetime] | None:
+    """The soonest scheduled run among windows that are not paused."""
+    upcoming = [
+        (_instant(w.get("next_run")), w["window"]) for w in windows if w.get("next_run") and not w.get("paused")
+    ]
+    if not upcoming:
+        return None
+    when, window = min(upcoming)
+    return window, when
+
+
+def alerts_count(alerts: dict | None) -> Text | None:
+    """Compact: "! 2 alerts" while any waits for an acknowledgement; nothing when none is open."""
+    if not alerts or not alerts.get("open"):
+        return None
+    waiting, acked = alerts["unacknowledged"], alerts["open"] - alerts["unacknowledged"]
+    if not waiting:
+        return Text(f"{acked} acked alert{'s' * (acked > 1)}", style="yellow")
+    text = Text(f"! {waiting} alert{'s' * (waiting > 1)}", style="bold red")
+    if acked:
+        text.append(f" +{acked} acked", style="yellow")
+    return text
+
+
+def header_text(now: datetime, status: dict | None, peers: dict | None, alerts: dict | None = None) -> Text:
+    """Counts first, names last: at 80 columns the line is cut at its right end, so what is cut
+    is a peer's or the leader's name, never a count. A new part goes in `parts` by its weight."""
+    status = status or {}
+    parts = [
+        Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold"),
+        alerts_count(alerts),  # first after the clock: it must survive a narrow terminal
+        peers_text(peers),
+        window_text(now, status.get("windows") or []),
+        leader_text(status.get("leader")),
+    ]
+    if peers and peers["failing"]:
+        parts.append(Text.assemble("failing: ", safe(", ".join(peers["failing"]), "bold red")))
+    return Text(SEP).join(p for p in parts if p is not None)
+
+
+def peers_text(peers: dict | None) -> Text:
+    if not peers or not peers["known"]:
+        return Text("peers: no contact yet", style="dim")
+    ok = peers["known"] - len(peers["failing"])
+    return Text(f"peers {ok}/{peers['known']} ok", style="yellow" if peers["failing"] else "green")
+
+
+def window_text(now: datetime, windows: list[dict]) -> Text:
+    upcoming = next_window(windows)
+    if not upcoming:
+        return Text("no window scheduled", style="dim")
+    window, when = upcoming
+    minutes = clock_minutes(now, when)
+    return Text.assemble("next ", safe(window, "bold"), f" in {minutes} min" if minutes > 0 else " now")
+
+
+def leader_text(leader: dict | None) -> Text:
+    if not leader or not leader.get("holder"):
+        return Text("no leader", style="bold red")
+    healthy = leader.get("healthy")
+    return Text.assemble("leader ", safe(leader["holder"]), (" ok", "green") if healthy else (" STALE", "bold red"))
+
+
+class HeaderLine(Static):
+    """Redrawn with each fetch (the app fetches at every minute tick), and only when its text
+    changed: an idle desk writes nothing to a slow SSH link between two ticks."""
+
+    def show(self, now: datetime, status: dict, peers: dict, alerts: dict | None = None) -> None:
+        show_text(self, header_text(now, status, peers, alerts), layout=False)  # one line, full width

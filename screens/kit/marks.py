@@ -1,0 +1,192 @@
+"""Marks and bulk actions for every list (k9s, htop, mc): `space` marks or unmarks the row
+under the cursor, `*` marks every row the current filter shows (again: unmarks them), and
+the pane's subtitle counts the marked rows. Marks are kept by row key across filter and
+view changes, so an operator can mark under one filter, change it, and mark more.
+
+An action on marked rows (`bulk`) asks once for a reason, says how many rows it will touch,
+applies to each in a worker (each audited by the store action itself, with the shared
+reason), and reports every row it could not do and why; rows done are unmarked, rows that
+failed stay marked. A screen adopts it by using MarkedTable and calling `bulk` from its
+action when `table.marked()` is not empty."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ediops import store
+from ediops.errors import EdiopsError
+from ediops.screens.kit.operator import ask_then
+from ediops.screens.kit.safe import join, safe
+from ediops.screens.kit.widgets import KeyedTable, Row
+
+MARK_STYLE = "bold white on dark_magenta"
+
+
+class MarkedTable(KeyedTable):
+    """A KeyedTable whose rows can be marked; marked rows show in MARK_STYLE."""
+
+    BINDINGS = [
+        Binding("space", "toggle_mark", "Mark", show=False, id="marks.toggle"),
+        Binding("asterisk", "mark_shown", "Mark shown", show=False, id="marks.shown"),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.marks: dict[str, dict] = {}  # row key -> its context when last seen
+
+    def show_rows(self, rows: list[Row], *, note: str = "") -> None:
+        for row in rows:
+            if row.key in self.marks:
+                self.marks[row.key] = row.context
+        super().show_rows(rows, note=note)
+
+    def visible_rows(self) -> list[Row]:
+        return [self._styled(r) if r.key in self.marks else r for r in super().visible_rows()]
+
+    def _styled(self, row: Row) -> Row:
+        cells = []
+        for cell in row.cells:
+            cell = cell.copy()
+            cell.stylize(MARK_STYLE)
+            cells.append(cell)
+        return Row(row.key, cells, row.context)
+
+    def shown_keys(self) -> list[str]:
+        return [r.key for r in KeyedTable.visible_rows(self)]
+
+    def action_toggle_mark(self) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        if self.marks.pop(key, None) is None:
+            self.marks[key] = self._row_context.get(key, {})
+        self._apply()
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1, animate=False)
+
+    def action_mark_shown(self) -> None:
+        shown = self.shown_keys()
+        if shown and all(k in self.marks for k in shown):
+            for key in shown:
+                del self.marks[key]
+        else:
+            self.marks.update({k: self._row_context.get(k, {}) for k in shown if k not in self.marks})
+        self._apply()
+
+    def marked(self) -> list[tuple[str, dict]]:
+        return list(self.marks.items())
+
+    def unmark(self, keys) -> None:
+        for key in keys:
+            self.marks.pop(key, None)
+        self._apply()
+
+    def status_note(self) -> str:
+        if not self.marks:
+            return ""
+        hidden = len(set(self.marks) - set(self.shown_keys()))
+        return f"{len(self.marks)} marked" + (f" ({hidden} not shown)" if hidden else "")
+
+
+@dataclass
+class BulkOutcome:
+    title: str
+    done: list[str]
+    failed: list[tuple[str, str]]  # (row key, why)
+
+
+class BulkReport(ModalScreen[None]):
+    """What a bulk action did: how many rows, and each row it could not do, with why."""
+
+    DEFAULT_CSS = """
+    BulkReport { align: center middle; }
+    BulkReport #dialog {
+        width: 70; max-width: 95%; height: auto; border: round $accent; background: $surface; padding: 0 1;
+    }
+    BulkReport #bulk-failures { height: auto; max-height: 14; }
+    BulkReport #dialog-subject, BulkReport #dialog-hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="bulk_report.close"),
+        Binding("enter", "close", "Close", show=False, id="bulk_report.enter"),
+    ]
+
+    def __init__(self, outcome: BulkOutcome):
+        super().__init__()
+        self.outcome = outcome
+
+    def compose(self) -> ComposeResult:
+        o = self.outcome
+        total = len(o.done) + len(o.failed)
+        with Vertical(id="dialog"):
+            yield Static(safe(o.title, "bold"), id="dialog-title")
+            yield Static(Text(f"{len(o.done)} of {total} done; {len(o.failed)} not done:"), id="dialog-subject")
+            with VerticalScroll(id="bulk-failures"):
+                yield Static(
+                    Text("\n", end="").join(join(safe(key, "bold"), safe(why, "red")) for key, why in o.failed)
+                )
+            yield Static("enter or escape: close (the rows not done stay marked)", id="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def bulk(
+    screen,
+    table: MarkedTable,
+    *,
+    role: str,
+    title: str,
+    noun: str,
+    apply: Callable[[object, str, dict, str], object],
+    after: Callable[[object, list[str]], None] | None = None,
+) -> None:
+    """Asks once, then `apply(db, key, context, reason)` for each marked row in a worker; the
+    store action inside `apply` checks and audits. `after(db, done_keys)` runs last, in the
+    worker (a resend's sending)."""
+    app = screen.app
+    if app.refuse(role):
+        return
+    items = table.marked()
+    count = f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+
+    def run(reason: str) -> None:
+        def work() -> None:
+            db = store.connect(app.db_path, migrate=False)
+            done, failed = [], []
+            try:
+                for key, context in items:
+                    try:
+                        apply(db, key, context, reason)
+                    except Exception as exc:  # reported with its row: a bulk action never stops half-way
+                        failed.append((key, str(exc) if isinstance(exc, (EdiopsError, sqlite3.Error)) else repr(exc)))
+                    else:
+                        done.append(key)
+                if after is not None and done:
+                    after(db, done)
+            finally:
+                db.close()
+            app.call_from_thread(_report, app, table, BulkOutcome(f"{title}: {count}", done, failed))
+
+        app.run_worker(work, thread=True, group="bulk", exit_on_error=True)
+
+    ask_then(app, title, f"{count} marked: each gets this reason (audited one by one)", run)
+
+
+def _report(app, table: MarkedTable, outcome: BulkOutcome) -> None:
+    table.unmark(outcome.done)
+    total = len(outcome.done) + len(outcome.failed)
+    message = f"{len(outcome.done)} of {total} done" + (f"; {len(outcome.failed)} not done" if outcome.failed else "")
+    app.notify(message, title=outcome.title, severity="warning" if outcome.failed else "information")
+    if outcome.failed:
+        app.push_screen(BulkReport(outcome))
+    app.refresh_data()

@@ -1,0 +1,157 @@
+"""The operator's action keys: each checks the role, asks for a reason where it matters, and
+runs the audited store action in a worker; the outcome (or who acted first) comes back as a toast."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+from ediops import store
+from ediops.errors import EdiopsError
+from ediops.screens.kit.dialogs import ReasonDialog
+
+
+def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
+    """Runs `fn(db, *args, roles=..., actor=..., now=..., **kwargs)` on its own connection in a worker;
+    the domain checks the role again (the desk's `refuse` only spares a dialog)."""
+
+    def work() -> None:
+        db = store.connect(app.db_path, migrate=False)
+        try:
+            fn(db, *args, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **kwargs)
+        except (EdiopsError, sqlite3.Error) as exc:
+            app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
+        else:
+            app.call_from_thread(app.notify, done, title="Done")
+            app.call_from_thread(app.refresh_data)
+        finally:
+            db.close()
+
+    app.run_worker(work, thread=True, group="action", exit_on_error=True)
+
+
+def ask_then(
+    app, title: str, subject: str, then: Callable[[str], None], *, default: str = "", required: bool = True
+) -> None:
+    """Asks for a reason, then calls `then(reason)` unless the operator cancelled."""
+    app.push_screen(
+        ReasonDialog(title, subject, default=default, required=required),
+        lambda reason: reason is not None and then(reason),
+    )
+
+
+def _scheduler():
+    from ediops.scheduling import windows as scheduler  # the engine's; imported when first used
+
+    return scheduler
+
+
+def _actions():
+    from ediops.licensing import (
+        actions,
+    )  # with licence_view and rules: imported when first used, not before the first frame
+
+    return actions
+
+
+def request_window_run(app, window: str) -> None:
+    if app.refuse("run"):
+        return
+    ask_then(
+        app,
+        "Run window now",
+        f"window {window}",
+        lambda reason: perform(app, f"run of {window} requested", _scheduler().request_run, window, reason=reason),
+        default="operator request",
+        required=True,
+    )
+
+
+def set_window_paused(app, window: str, paused: bool) -> None:
+    if app.refuse("pause" if paused else "resume"):
+        return
+    verb = "Pause" if paused else "Resume"
+    ask_then(
+        app,
+        f"{verb} window",
+        f"window {window}",
+        lambda reason: perform(
+            app, f"{window} {'paused' if paused else 'resumed'}", _scheduler().set_paused, window, paused, reason=reason
+        ),
+    )
+
+
+class OperatorActions:
+    """Mixed into desk screens: the item actions act on `self.selection()`."""
+
+    def _selected(self, role_action: str, field: str, hint: str):
+        if self.app.refuse(role_action):
+            return None
+        value = self.selection().get(field)
+        if value is None:
+            self.app.notify(hint, severity="warning")
+        return value
+
+    def action_forward(self) -> None:
+        licence = self._selected("forward", "licence_no", "select an urgent licence to forward")
+        if licence:
+            ask_then(
+                self.app,
+                "Forward to customs now",
+                f"licence {licence}",
+                lambda reason: perform(
+                    self.app,
+                    f"forward of {licence} requested",
+                    _scheduler().request_urgent_forward,
+                    licence,
+                    reason=reason,
+                ),
+                default="urgent licence: forward at once",
+            )
+
+    def action_phone(self) -> None:
+        licence = self._selected("phone", "licence_no", "select a licence to record the phone call")
+        if licence:
+            ask_then(
+                self.app,
+                "Phone confirmation with the issuer",
+                f"licence {licence}",
+                lambda note: perform(
+                    self.app,
+                    f"phone confirmation of {licence} recorded",
+                    _actions().record_phone_confirmation,
+                    licence,
+                    note=note,
+                ),
+                required=False,
+            )
+
+    def action_escalate(self) -> None:
+        licence = self._selected("escalate", "licence_no", "select a licence to escalate")
+        if licence:
+            ask_then(
+                self.app,
+                "Escalate to the supervisor",
+                f"licence {licence}",
+                lambda reason: perform(
+                    self.app, f"licence {licence} escalated", _actions().escalate, licence, reason=reason
+                ),
+            )
+
+    def action_resolve(self) -> None:
+        finding = self._selected("resolve", "finding_id", "select a finding to resolve")
+        if finding:
+            ask_then(
+                self.app,
+                "Resolve finding",
+                f"finding {finding}",
+                lambda note: perform(
+                    self.app, f"finding {finding} resolved", _actions().resolve_finding, int(finding), note=note
+                ),
+            )
+
+    def action_new_ticket(self) -> None:
+        if self.app.refuse("ticket"):
+            return
+        context = self.selection()
+        self.app.open_ticket_form(licence_no=context.get("licence_no"), finding_id=context.get("finding_id"))

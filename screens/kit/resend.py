@@ -1,0 +1,91 @@
+"""The resend key (`s`, docs/resend.md) of the licence detail, a ticket, the urgent queue and
+the licence browser: asks the reason, stores the resend (new key, audited, the ticket
+linked), and has it sent by the leader, or by this desk when no leader holds the lease.
+With rows marked, it resends each marked licence (one key each)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from ediops import store
+from ediops.errors import EdiopsError
+from ediops.screens.kit.marks import MarkedTable, bulk
+from ediops.screens.kit.operator import ask_then
+
+RESEND_BINDING = Binding("s", "resend", "Resend", show=False, id="desk.resend")  # listed by ?
+
+
+def _resend(db, app, numbers: list[str], reason: str, ticket_id: str | None) -> int:
+    from ediops.licensing import resend
+
+    return resend.request_licences(
+        db, app.config.roles, numbers, reason=reason, actor=app.actor, now=app.clock.now(), ticket_id=ticket_id
+    )["command_id"]
+
+
+def _send(db, app, command_ids: list[int]) -> str:
+    from ediops.scheduling.daemon import run_unless_led
+
+    outcomes = run_unless_led(db, app.config, app.clock, command_ids)
+    if outcomes is None:
+        return f"{len(command_ids)} resend(s) queued for the scheduler leader"
+    return "; ".join(outcomes)
+
+
+class ResendActions:
+    """Mixed into desk screens: `action_resend` on the selection, or on the marked rows."""
+
+    def marked_table(self) -> MarkedTable | None:
+        table = self.current_table()
+        return table if isinstance(table, MarkedTable) and table.marks else None
+
+    def action_resend(self) -> None:
+        app = self.app
+        table = self.marked_table()
+        if table is not None:
+            commands: list[int] = []
+            bulk(
+                self,
+                table,
+                role="resend",
+                title="Resend to customs (a new key each)",
+                noun="licence",
+                apply=lambda db, key, context, reason: commands.append(
+                    _resend(db, app, [context.get("licence_no") or key], reason, None)
+                ),
+                after=lambda db, done: app.call_from_thread(app.notify, _send(db, app, commands), title="Resent"),
+            )
+            return
+        if app.refuse("resend"):
+            return
+        context = self.selection()
+        licence, ticket = context.get("licence_no"), context.get("ticket_id")
+        if not licence:
+            app.notify("select a licence to resend", severity="warning")
+            return
+
+        def run(reason: str) -> None:
+            def work() -> None:
+                db = store.connect(app.db_path, migrate=False)
+                try:
+                    command = _resend(db, app, [licence], reason, ticket)
+                    app.call_from_thread(app.notify, f"resend of {licence} stored (new key)", title="Resend")
+                    app.call_from_thread(app.refresh_data)
+                    outcome = _send(db, app, [command])
+                except EdiopsError as exc:
+                    app.call_from_thread(app.notify, str(exc), title="Not resent", severity="error")
+                else:
+                    app.call_from_thread(app.notify, outcome, title=f"Resend of {licence}")
+                    app.call_from_thread(app.refresh_data)
+                finally:
+                    db.close()
+
+            app.run_worker(work, thread=True, group="action", exit_on_error=True)
+
+        ask_then(
+            app,
+            "Resend to customs under a new key",
+            f"licence {licence}" + (f" · ticket {ticket} (linked; its notes get the answer)" if ticket else ""),
+            run,
+            default="port customs has no electronic data",
+        )

@@ -1,0 +1,212 @@
+"""Licence detail: every field, the lifecycle timeline, releases with uses n/12 and the
+remaining quantity, linked findings and tickets. The item keys act on this licence; `s`
+resends it to customs (with the focused ticket linked), `c` compares the port's paper
+licence with it, `d` shows the statement for a return or exchange call."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ediops.licensing.licence import licence_view
+from ediops.screens.kit.cells import detail_text, stamp
+from ediops.screens.kit.safe import join, safe
+from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
+
+FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
+EVENT_COLUMNS = [("at", "At", 19), ("event", "Event", 17), ("actor", "By", 10), ("detail", "Detail", 40)]
+RELEASE_COLUMNS = [
+    ("slot", "Use", 5),
+    ("declaration", "Declaration", 18),
+    ("customs", "Cust", 4),
+    ("qty", "Quantity", 14),
+    ("on", "Released", 10),
+    ("unit_code", "Op. unit", 10),
+    ("status", "Status", 9),
+]
+FINDING_COLUMNS = [
+    ("id", "Id", 5),
+    ("code", "Code", 23),
+    ("status", "Status", 8),
+    ("opened", "Opened", 19),
+    ("note", "Detail / note", 30),
+]
+TICKET_COLUMNS = [
+    ("id", "Ticket", 10),
+    ("status", "Status", 8),
+    ("priority", "Pri", 6),
+    ("category", "Category", 12),
+    ("caller", "Caller", 30),
+]
+
+
+def _pair(code, name) -> Text:
+    return join(safe(code, "bold"), safe(name)) if code or name else Text("-", style="dim")
+
+
+def field_rows(lic: dict) -> list[Row]:
+    fields = [
+        ("Licence", safe(lic["licence_no"], "bold")),
+        ("Issuer", safe(lic["issuer"])),
+        ("Batch", safe(lic["batch_id"])),
+        ("Business date", safe(lic["business_date"])),
+        ("Direction", safe(lic["direction"])),
+        ("Issued on", safe(lic["issued_on"])),
+        ("Trader", _pair(lic["trader_code"], lic["trader_name"])),
+        ("Party", _pair(lic["party_code"], lic["party_name"])),
+        ("Commodity", _pair(lic["hs_code"], lic["commodity_name"])),
+        ("Quantity", safe(f"{lic['quantity']} {lic['unit']}")),
+        ("Country", safe(lic["country"])),
+        ("Trade mode", safe(lic["trade_mode"])),
+        ("Valid", safe(f"{lic['valid_from']} to {lic['valid_to']}")),
+        ("Port", safe(lic["port"])),
+        ("One batch", Text("yes (one release)" if lic["one_batch"] else "no (up to 12)")),
+        ("Urgent", Text("yes", style="bold red") if lic["urgent"] else Text("no")),
+        ("Remarks", safe(lic["remarks"] or "-")),
+        ("Agents", safe(", ".join(map(str, lic["agents"])) or "-")),
+        ("State", safe(lic["state"], "bold")),
+        ("Received", stamp(lic["received_at"])),
+        ("Phoned", join(stamp(lic["phoned_at"]), safe(lic["phoned_by"] or ""))),
+        ("Escalated", join(stamp(lic["escalated_at"]), safe(lic["escalated_by"] or ""))),
+        ("Forwarded", stamp(lic["forwarded_at"])),
+        (
+            "Customs",
+            join(
+                safe(lic["customs_answer"] or "-"),
+                safe(lic["customs_reason"] or ""),
+                stamp(lic["customs_answered_at"]) if lic["customs_answered_at"] else Text(""),
+            ),
+        ),
+    ]
+    return [Row(name, [Text(name, style="dim"), value]) for name, value in fields]
+
+
+def tally_text(tally: dict) -> Text:
+    line = Text("Uses ", style="bold")
+    uses, limit = tally["uses"], tally["max_uses"]
+    line.append(f"{uses}/{limit}", style="bold red" if uses > limit else "")
+    line.append(f" · used {tally['used']} · remaining ")
+    remaining = str(tally["remaining"])
+    line.append(
+        f"{remaining} {tally.get('unit', '')}".strip(), style="bold red" if remaining.startswith("-") else "green"
+    )
+    return line
+
+
+class LicenceDetailScreen(ResendActions, DeskScreen):
+    CSS_PATH = "licence_detail.tcss"
+    BINDINGS = [
+        RESEND_BINDING,
+        Binding("c", "paper", "Paper check", show=False, id="licence.paper"),
+        Binding("d", "statement", "Statement", show=False, id="licence.statement"),
+    ]
+
+    def __init__(self, licence_no: str):
+        super().__init__()
+        self.licence_no = licence_no
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="licence-body"):
+            yield Static(id="licence-head")
+            yield KeyedTable(FIELD_COLUMNS, kind="field", title="Fields", id="fields")
+            yield KeyedTable(EVENT_COLUMNS, kind="event", title="Lifecycle", id="events")
+            yield Static(id="tally")
+            yield KeyedTable(RELEASE_COLUMNS, kind="release", title="Releases", id="releases")
+            yield KeyedTable(FINDING_COLUMNS, kind="finding", title="Findings", id="findings")
+            yield KeyedTable(TICKET_COLUMNS, kind="ticket", title="Tickets", id="tickets")
+
+    def fetch(self, db, now):
+        return licence_view(db, self.licence_no, now=now)
+
+    def show(self, view) -> None:
+        head = self.query_one("#licence-head", Static)
+        if view is None:
+            show_text(head, join(safe(self.licence_no, "bold"), Text("is not in the store", style="bold red")))
+            return
+        lic = view["licence"]
+        show_text(head, join(safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"])))
+        self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
+        self.query_one("#events", KeyedTable).show_rows(
+            [
+                Row(
+                    str(i),
+                    [stamp(e["at"]), safe(e["event"], "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])],
+                )
+                for i, e in enumerate(view["events"])
+            ]
+        )
+        show_text(self.query_one("#tally", Static), tally_text(view["tally"]))
+        self.query_one("#releases", KeyedTable).show_rows(
+            [
+                Row(
+                    r["declaration_no"],
+                    [
+                        Text(f"{r['slot']}/{view['tally']['max_uses']}"),
+                        safe(r["declaration_no"]),
+                        safe(r["customs_code"]),
+                        safe(f"{r['quantity']} {r['unit']}"),
+                        safe(r["released_on"]),
+                        safe(r["operating_unit_code"]),
+                        safe(r["status"]),
+                    ],
+                )
+                for r in view["releases"]
+            ]
+        )
+        self.query_one("#findings", KeyedTable).show_rows(
+            [
+                Row(
+                    str(f["id"]),
+                    [
+                        Text(str(f["id"])),
+                        safe(f["code"], "bold"),
+                        safe(f["status"]),
+                        stamp(f["opened_at"]),
+                        safe(f["note"]) if f["note"] else detail_text(f["detail"]),
+                    ],
+                    {"finding_id": f["id"] if f["status"] == "open" else None, "licence_no": self.licence_no},
+                )
+                for f in view["findings"]
+            ]
+        )
+        self.query_one("#tickets", KeyedTable).show_rows(
+            [
+                Row(
+                    str(t["id"]),
+                    [
+                        safe(t["id"]),
+                        safe(t["status"]),
+                        safe(t["priority"]),
+                        safe(t["category"]),
+                        safe(f"{t['caller']} ({t['org']})"),
+                    ],
+                    {"ticket_id": t["id"], "licence_no": self.licence_no},
+                )
+                for t in view["tickets"]
+            ]
+        )
+
+    def on_data_table_row_selected(self, event) -> None:
+        """Enter opens a ticket; the other tables are already about this licence."""
+        if event.data_table.id == "tickets":
+            super().on_data_table_row_selected(event)
+
+    def action_paper(self) -> None:
+        from ediops.screens.licences.paper import PaperCheckScreen
+
+        self.app.push_screen(PaperCheckScreen(self.licence_no, ticket_id=self.selection().get("ticket_id")))
+
+    def action_statement(self) -> None:
+        from ediops.screens.licences.paper import StatementScreen
+
+        self.app.push_screen(StatementScreen(self.licence_no))
+
+    def selection(self) -> dict:
+        """This licence, plus the finding or ticket under the cursor when one of those is focused."""
+        context = super().selection() if self.focused and self.focused.id in ("findings", "tickets") else {}
+        return {**context, "licence_no": self.licence_no}

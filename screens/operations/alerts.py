@@ -1,0 +1,166 @@
+"""Alerts (docs/alerts.md): open alerts, unacknowledged first, with their last notification and
+the channels as the scheduler leader sees them; acknowledge with a note (k), all alerts
+including closed ones (s). Opened from anywhere with `!`."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.cells import clock_time
+from ediops.screens.kit.operator import ask_then, perform
+from ediops.screens.kit.safe import join, safe
+from ediops.screens.kit.marks import MarkedTable, bulk
+from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+
+COLUMNS = [  # 80 columns: the last notification keeps 20
+    ("id", "Id", 4),
+    ("code", "Code", 18),
+    ("subject", "Subject", 12),
+    ("status", "Status", 10),
+    ("since", "Since", 5),
+    ("steps", "St", 2),
+    ("last", "Last notification", None),
+]
+STATUS_STYLE = {"open": "bold red", "acknowledged": "yellow", "closed": "dim"}
+LIMIT = 500
+
+
+def subject(alert: dict) -> Text:
+    value = alert.get("licence_no") or alert.get("batch_id") or alert.get("issuer") or alert["subject"]
+    return safe(value)
+
+
+def last_notification(alert: dict) -> Text:
+    notes = alert["notifications"]
+    if not notes:
+        return Text("-", style="dim")
+    last = notes[-1]
+    style = "green" if last["outcome"] == "sent" else "bold red"
+    text = join(clock_time(last["at"]), safe(last["channel"]), Text(last["outcome"], style))
+    if last["error"]:
+        text.append(" ")
+        text.append(safe(last["error"], "dim"))
+    return text
+
+
+def alert_row(alert: dict) -> Row:
+    status = f"ack {alert['acknowledged_by']}" if alert["status"] == "acknowledged" else alert["status"]
+    return Row(
+        str(alert["id"]),
+        [
+            Text(str(alert["id"])),
+            safe(alert["code"], "bold"),
+            subject(alert),
+            safe(status, STATUS_STYLE[alert["status"]]),
+            clock_time(alert["since"]),
+            Text(str(alert["steps_sent"])),
+            last_notification(alert),
+        ],
+        {
+            "alert_id": alert["id"],
+            "status": alert["status"],
+            "licence_no": alert["licence_no"],
+            "issuer": alert["issuer"],
+            "code": alert["code"],
+        },
+    )
+
+
+def channels_text(channels: list[dict]) -> Text:
+    """The channels as the leader last saw them; the unset ones first, with what to set."""
+    if not channels:
+        return Text("channels: not yet reported by a scheduler leader", style="dim")
+    line = Text("channels: ")
+    unset = [c for c in channels if not c["configured"]]
+    if unset:
+        line.append("NOT SET ", style="bold red")
+        line.append(safe(", ".join(c["name"] for c in unset), "bold red"))
+        line.append(" (")
+        line.append(safe("; ".join((c["problem"] or "").split(": ", 1)[-1] for c in unset)))
+        line.append(")")
+    for channel in channels:
+        if not channel["configured"]:
+            continue
+        line.append(" · " if len(line) > len("channels: ") else "")
+        if channel["last_error_at"] and (channel["last_sent_at"] or "") < channel["last_error_at"]:
+            line.append(safe(channel["name"], "yellow"))
+            line.append(" failing since ", style="yellow")
+            line.append(clock_time(channel["last_error_at"]))
+        else:
+            line.append(safe(channel["name"], "green"))
+            line.append(" ok", style="green")
+    return line
+
+
+class AlertsScreen(DeskScreen):
+    CSS_PATH = "alerts.tcss"
+    ITEM_ACTIONS = frozenset({"escalate", "new_ticket"})
+    BINDINGS = [
+        Binding("k", "acknowledge", "Acknowledge", id="alerts.ack"),
+        Binding("s", "toggle_status", "Open/all", id="alerts.status"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.open_only = True
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="alert-channels")
+        yield MarkedTable(COLUMNS, kind="finding", title="Alerts", id="alerts-table")  # space, *: marks
+
+    def fetch(self, db, now):
+        from ediops.alerts.actions import listing
+        from ediops.store import alerts as store
+
+        return listing(db, open_only=self.open_only, limit=LIMIT, extra=("since",)), store.channels(db)
+
+    def show(self, data) -> None:
+        alerts, channels = data
+        show_text(self.query_one("#alert-channels", Static), channels_text(channels))  # wraps: 1-2 lines
+        waiting = sum(a["status"] == "open" for a in alerts)
+        label = f"{waiting} unacknowledged · {'open' if self.open_only else 'all'}"
+        self.query_one("#alerts-table", KeyedTable).show_rows([alert_row(a) for a in alerts], note=label)
+
+    def selection(self) -> dict:
+        return self.query_one("#alerts-table", KeyedTable).selected_context()
+
+    def action_toggle_status(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
+
+    def action_acknowledge(self) -> None:
+        table = self.query_one("#alerts-table", MarkedTable)
+        if table.marks:  # each marked alert, one note
+            from ediops.alerts.actions import acknowledge
+
+            app = self.app
+            bulk(
+                self,
+                table,
+                role="alert-ack",
+                title="Acknowledge alerts",
+                noun="alert",
+                apply=lambda db, key, context, note: acknowledge(
+                    db, context["alert_id"], note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now()
+                ),
+            )
+            return
+        if self.app.refuse("alert-ack"):
+            return
+        alert = self.selection()
+        if not alert.get("alert_id"):
+            self.app.notify("select an alert to acknowledge", severity="warning")
+            return
+        from ediops.alerts.actions import acknowledge
+
+        alert_id = alert["alert_id"]
+        ask_then(
+            self.app,
+            "Acknowledge alert",
+            f"alert {alert_id}: {alert.get('code')} {alert.get('licence_no') or alert.get('issuer') or ''}",
+            lambda note: perform(self.app, f"alert {alert_id} acknowledged", acknowledge, alert_id, note=note),
+        )

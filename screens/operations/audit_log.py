@@ -1,0 +1,57 @@
+"""Audit log: every operator action, newest first; `/` searches actor, action, subject, reason."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+
+from ediops.views import dashboard
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.cells import stamp
+from ediops.screens.kit.safe import safe
+from ediops.screens.kit.widgets import KeyedTable, Row
+
+COLUMNS = [
+    ("at", "At", 19),
+    ("actor", "Actor", 10),
+    ("action", "Action", 16),
+    ("subject", "Subject", 24),
+    ("reason", "Reason", 40),
+]
+
+
+class AuditLogScreen(DeskScreen):
+    CSS_PATH = "audit_log.tcss"
+    ITEM_ACTIONS = frozenset({"new_ticket"})
+
+    def __init__(self):
+        super().__init__()
+        self.query_text = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, kind="audit", title="Audit log", id="audit")
+
+    def fetch(self, db, now):
+        return dashboard.audit_page(db, query=self.query_text, limit=500)
+
+    def show(self, rows) -> None:
+        self.query_one(KeyedTable).show_rows(
+            [
+                Row(
+                    str(r["id"]),
+                    [
+                        stamp(r["at"]),
+                        safe(r["actor"]),
+                        safe(r["action"], "bold"),
+                        safe(r["subject"] or ""),
+                        safe(r["reason"] or ""),
+                    ],
+                )
+                for r in rows
+            ],
+            note=f"search: {self.query_text}" if self.query_text else "newest first",
+        )
+
+    def filter_changed(self, table: KeyedTable, text: str) -> None:
+        """Searched in the store, not only among the rows on screen."""
+        self.query_text = text
+        self.reload()

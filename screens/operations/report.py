@@ -1,0 +1,56 @@
+"""The shift handover report on the desk (docs/operations.md): the same report as `ediops report`,
+for the officer handing over; `,` and `.` step back and forward one shift (8 hours)."""
+
+from __future__ import annotations
+
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ediops.operations import report
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.safe import safe
+
+
+class ReportScreen(DeskScreen):
+    CSS_PATH = "report.tcss"
+    ITEM_ACTIONS = frozenset()
+    BINDINGS = [
+        Binding("comma", "shift(-1)", "Shift before", id="report.before"),
+        Binding("full_stop", "shift(1)", "Shift after", id="report.after"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.shifts_back = 0  # 0: the 8 hours up to now; 1: the 8 hours before those...
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="report-title")
+        with VerticalScroll(id="report-scroll"):
+            yield Static(id="report-body")
+
+    def open_store(self):
+        from ediops import store
+
+        return store.connect_reader(self.app.db_path)  # the report's queries need only execute
+
+    def fetch(self, db, now):
+        end = now - self.shifts_back * report.SHIFT
+        return report.text(report.build(db, self.app.config, end=end))
+
+    def show(self, lines: list[str]) -> None:
+        title, *body = lines
+        note = "" if self.shifts_back == 0 else f"  ({self.shifts_back} shift(s) back; . for later)"
+        self.query_one("#report-title", Static).update(safe(title + note, "bold"))
+        self.query_one("#report-body", Static).update(safe("\n".join(body), multiline=True))
+
+    def action_shift(self, step: int) -> None:
+        self.shifts_back = max(0, self.shifts_back - step)
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "shift" and parameters and parameters[0] > 0:
+            return self.shifts_back > 0
+        return super().check_action(action, parameters)

@@ -1,0 +1,108 @@
+"""Windows: each transmission window's next run, last run and outcome; run now (r), pause (p),
+resume (s), each with a reason, through the scheduler leader's command table."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+
+from ediops.views import dashboard
+from ediops.scheduling import windows
+from ediops.screens.kit import operator
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.cells import clock_time, stamp
+from ediops.screens.kit.safe import safe
+from ediops.screens.kit.widgets import KeyedTable, Row
+
+COLUMNS = [
+    ("window", "Window", 15),
+    ("next", "Next", 5),
+    ("last", "Last", 5),
+    ("outcome", "Outcome", 8),
+    ("paused", "Paused", 14),
+    ("detail", "Detail", 40),
+]
+RUN_COLUMNS = [
+    ("window", "Window", 15),
+    ("occurrence", "Occurrence", 19),
+    ("holder", "Leader", 14),
+    ("outcome", "Outcome", 8),
+    ("detail", "Detail", 40),
+]
+
+
+def outcome_text(outcome: str | None) -> Text:
+    if not outcome:
+        return Text("-", style="dim")
+    return safe(outcome, "bold red" if outcome.startswith("failed") else "green" if outcome == "ok" else "")
+
+
+def window_row(w: dict) -> Row:
+    paused = Text(f"paused by {w['paused_by']}", style="yellow") if w["paused"] else Text("no", style="dim")
+    return Row(
+        w["window"],
+        [
+            safe(w["window"], "bold"),
+            clock_time(w["next_run"]),
+            clock_time(w["last_run"]),
+            outcome_text(w["outcome"]),
+            paused,
+            safe(w.get("detail") or w.get("description") or ""),
+        ],
+        {"window": w["window"]},
+    )
+
+
+class WindowsScreen(DeskScreen):
+    CSS_PATH = "windows.tcss"
+    ITEM_ACTIONS = frozenset({"new_ticket"})
+    BINDINGS = [
+        Binding("r", "run", "Run now", id="windows.run"),
+        Binding("p", "pause", "Pause", id="windows.pause"),
+        Binding("s", "resume", "Resume", id="windows.resume"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield KeyedTable(COLUMNS, kind="window", title="Windows", id="windows")
+        yield KeyedTable(RUN_COLUMNS, kind="run", title="Recent runs", id="runs")
+
+    def fetch(self, db, now):
+        return windows.window_status(db, self.app.config, now=now), dashboard.recent_runs(db)
+
+    def show(self, data) -> None:
+        status, runs = data
+        self.query_one("#windows", KeyedTable).show_rows([window_row(w) for w in status])
+        self.query_one("#runs", KeyedTable).show_rows(
+            [
+                Row(
+                    f"{r['window']}@{r['occurrence']}",
+                    [
+                        safe(r["window"]),
+                        stamp(r["occurrence"]),
+                        safe(r["holder"] or "-"),
+                        outcome_text(r["outcome"]),
+                        safe(r["detail"] or ""),
+                    ],
+                )
+                for r in runs
+            ]
+        )
+
+    def _window(self) -> str | None:
+        window = self.query_one("#windows", KeyedTable).selected_context().get("window")
+        if window is None:
+            self.app.notify("select a window", severity="warning")
+        return window
+
+    def action_run(self) -> None:
+        if window := self._window():
+            operator.request_window_run(self.app, window)
+
+    def action_pause(self) -> None:
+        if window := self._window():
+            operator.set_window_paused(self.app, window, True)
+
+    def action_resume(self) -> None:
+        if window := self._window():
+            operator.set_window_paused(self.app, window, False)

@@ -1,0 +1,304 @@
+"""DeskApp: the duty officer's terminal desk. Screens live in their own modules; the app only
+holds what they share: the store path, config, clock, operator and role, the refresh loop,
+navigation, toasts, and the terminal's hang-up and crash handling."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ediops import store
+from ediops.operators import audit
+from ediops.views import dashboard
+from ediops.clock import Clock
+from ediops.operators import roles
+from ediops.screens.kit.base import DeskScreen
+from ediops.screens.shell.palette import DeskCommands
+from ediops.screens.kit.safe import plain
+from ediops.screens.shell.terminal import HangupDriver, write_crash_log
+
+# The desk refreshes when the store changes, at each clock minute (ages and countdowns are in
+# whole clock minutes) and every SLOW_REFRESH_SECONDS (a lease or a feed cutoff can pass with
+# no commit); a refresh writes to the terminal only what changed.
+SLOW_REFRESH_SECONDS = 10.0
+
+
+class DeskApp(App):
+    TITLE = "ediops desk"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
+    MODES = {"home": lambda: __import__("ediops.screens.shell.home", fromlist=["HomeScreen"]).HomeScreen()}
+    DEFAULT_MODE = "home"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="desk.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="desk.quit_now"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="desk.ctrl_c"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="desk.palette"),
+        Binding("question_mark", "keys", "Keys", id="desk.keys"),
+        Binding("h", "home", "Home", show=False, id="desk.home"),
+        Binding("u", "open('urgent')", "Urgent", show=False, id="desk.urgent"),
+        Binding("m", "open('findings')", "Findings", show=False, id="desk.findings"),
+        Binding("w", "open('windows')", "Windows", show=False, id="desk.windows"),
+        Binding("a", "open('audit')", "Audit", show=False, id="desk.audit"),
+        Binding("b", "open('browser')", "Licences", show=False, id="desk.browser"),
+        Binding("t", "open('tickets')", "Tickets", show=False, id="desk.tickets"),
+        Binding("i", "open('inspection')", "Inspection", show=False, id="desk.inspection"),
+        Binding("R", "open('report')", "Shift report", show=False, id="desk.report"),
+        Binding("exclamation_mark", "open('alerts')", "Alerts", show=False, id="desk.alerts"),
+        Binding("B", "toggle_bell", "Bell on/off", show=False, id="desk.bell"),
+        Binding("g", "find", "Find", show=False, id="desk.find"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        config,
+        clock: Clock,
+        actor: str | None = None,
+        role: str | None = None,
+        poll_seconds: float = 0.75,
+    ):
+        super().__init__(driver_class=HangupDriver)
+        self.db_path = Path(db_path)
+        self.clock = clock
+        self.actor = actor or audit.current_actor()
+        # `role` (tests, the demo's own operator) is granted in the configuration itself, so the
+        # domain's checks, which read config.roles, agree with what this desk offers.
+        self.config = roles.granting(config, self.actor, role) if role else config
+        self.role = roles.role_for(self.config.roles, self.actor)
+        self.poll_seconds = poll_seconds
+        self._version: int | None = None
+        self._last_refresh = 0.0
+        self._minute_shown: datetime | None = None
+        self._alert_marks: tuple[str, str] | None = None
+        self._alerts_seen: int | None = None  # newest alert id this desk has rung for (docs/alerts.md)
+        self.bell_on = bool(config.settings.get("alert_bell", True))
+
+    # -- start, refresh, leave -------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.actor} ({self.role})"
+        self._watch = store.connect_reader(self.db_path)
+        self._version = store.data_version(self._watch)
+        self._last_refresh = time.monotonic()
+        self._minute_shown = self._minute()
+        self.set_interval(self.poll_seconds, self._poll)
+        self.call_after_refresh(self._check_alerts)  # its thread would slow the first frame
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.hang_up)
+
+    def on_unmount(self) -> None:
+        self._watch.close()
+
+    def _poll(self) -> None:
+        """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
+        version = store.data_version(self._watch)
+        if (
+            version != self._version
+            or self._minute() != self._minute_shown
+            or time.monotonic() - self._last_refresh >= SLOW_REFRESH_SECONDS
+        ):
+            self._version = version
+            self.refresh_data()
+
+    def _minute(self) -> datetime:
+        return self.clock.now().replace(second=0, microsecond=0)
+
+    def refresh_data(self) -> None:
+        self._last_refresh = time.monotonic()
+        self._minute_shown = self._minute()
+        if isinstance(self.screen, DeskScreen):
+            self.screen.reload()
+        self._check_alerts()
+
+    def hang_up(self) -> None:
+        """The terminal went away (SIGHUP, stdin at EOF): leave at once, nothing to save."""
+        self.exit(return_code=129)
+
+    def _fatal_error(self) -> None:
+        """Crash details go to a log file; the terminal gets one short line."""
+        path = write_crash_log()
+        self.panic(Text(f"ediops desk stopped on an internal error; details in {path}"))
+
+    # -- toasts ----------------------------------------------------------------------------
+
+    def _check_alerts(self) -> None:
+        self.run_worker(self._alerts, thread=True, exclusive=True, group="alerts")
+
+    def _alerts(self) -> None:
+        try:
+            db = store.connect_reader(self.db_path)
+            try:
+                marks = self._alert_marks or dashboard.alert_marks(db)
+                urgent = dashboard.new_urgent_since(db, marks[0])
+                failed = dashboard.failed_runs_since(db, marks[1])
+                raised = self._new_alerts(db)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return  # the screen's own fetch says the store cannot be read
+        self._alert_marks = (
+            max([marks[0], *(r["received_at"] for r in urgent)]),
+            max([marks[1], *(r["finished_at"] for r in failed)]),
+        )
+        self._ring(raised)
+        for message, title in urgent_toasts(urgent):
+            self.call_from_thread(self.notify, message, title=title, severity="warning", timeout=15)
+        for row in failed:
+            self.call_from_thread(
+                self.notify,
+                f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
+                title="Window failed",
+                severity="error",
+                timeout=30,
+            )
+
+    def _new_alerts(self, db) -> list[dict]:
+        """Alerts raised since this desk last looked (none at its start: it rings for new ones)."""
+        from ediops.store import alerts as alert_store
+
+        if self._alerts_seen is None:
+            self._alerts_seen = alert_store.counts(db)["latest_id"]
+            return []
+        raised = alert_store.new_since(db, self._alerts_seen)
+        if raised:
+            self._alerts_seen = raised[-1]["id"]
+        return raised
+
+    def _ring(self, raised: list[dict]) -> None:
+        """The bell once per new alert (a burst capped, so 40 late feeds are not 40 beeps), and a toast."""
+        if not raised:
+            return
+        if self.bell_on:
+            for _ in raised[:BELLS_MAX]:
+                self.call_from_thread(self.bell)
+        shown = ", ".join(f"{a['code']} {a['subject']}" for a in raised[:URGENT_TOASTS_MAX])
+        more = f" and {len(raised) - URGENT_TOASTS_MAX} more" if len(raised) > URGENT_TOASTS_MAX else ""
+        self.call_from_thread(
+            self.notify,
+            f"{shown}{more}; see alerts (!)",
+            title=f"{len(raised)} new alert(s)",
+            severity="error",
+            timeout=20,
+        )
+
+    def action_toggle_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        self.notify(f"alert bell {'on' if self.bell_on else 'off'} for this desk", title="Bell")
+
+    # -- roles, navigation -----------------------------------------------------------------
+
+    def notify(
+        self, message, *, title: str = "", severity="information", timeout: float | None = None, markup: bool = False
+    ) -> None:
+        """Toasts carry outside text (licence numbers, errors, window details): never markup."""
+        super().notify(plain(message), title=plain(title), severity=severity, timeout=timeout, markup=False)
+
+    def refuse(self, action: str) -> bool:
+        """True (and the operator is told) when this desk's role may not do `action`."""
+        if roles.may(self.role, action):
+            return False
+        self.notify(
+            f"role {self.role} may not {action}: this desk is read-only for it", title="Not allowed", severity="warning"
+        )
+        return True
+
+    def action_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_open(self, name: str) -> None:
+        from ediops.screens.shell import registry
+
+        screen = registry.screen(name)
+        if screen is not None:
+            self.push_screen(screen)
+        else:
+            self.notify(f"the {name} screen is not installed yet", severity="warning")
+
+    def open_item(self, kind: str, context: dict) -> None:
+        from ediops.screens.shell import registry
+
+        screen = registry.item_screen(kind, context)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def action_find(self, text: str = "") -> None:
+        """The find box: any identifier the phone brings opens what it names."""
+        from ediops.screens.shell.find import FindScreen
+
+        self.push_screen(FindScreen(text))
+
+    def open_licence(self, licence_no: str) -> None:
+        self.open_item("licence", {"licence_no": licence_no})
+
+    def open_browser(self, start: str) -> None:
+        from ediops.screens.licences.licence_browser import LicenceBrowserScreen
+
+        self.push_screen(LicenceBrowserScreen(query=start))
+
+    def action_new_ticket(self) -> None:
+        if isinstance(self.screen, DeskScreen):
+            self.screen.action_new_ticket()
+        elif not self.refuse("ticket"):
+            self.open_ticket_form()
+
+    def open_ticket_form(
+        self, licence_no: str | None = None, finding_id: int | None = None, paper_note: str | None = None
+    ) -> None:
+        from ediops.screens.shell import registry
+
+        form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)
+        if form is None:
+            self.notify("the hotline's ticket form is not installed yet", severity="warning")
+        else:
+            self.push_screen(form)
+
+    # -- nothing that writes files on the server -------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify("screenshots are disabled on the desk", severity="warning")
+
+
+URGENT_TOASTS_MAX = 3
+BELLS_MAX = 10
+
+
+def urgent_toasts(rows: list[dict]) -> list[tuple[str, str]]:
+    """One toast per new urgent licence, but a burst (a feed catching up) is one toast that
+    counts them, so toasts never bury the panes."""
+    if len(rows) <= URGENT_TOASTS_MAX:
+        return [(f"{r['licence_no']} from issuer {r['issuer']}", "New urgent licence") for r in rows]
+    shown = ", ".join(r["licence_no"] for r in rows[:URGENT_TOASTS_MAX])
+    issuers = len({r["issuer"] for r in rows})
+    source = "one issuer" if issuers == 1 else f"{issuers} issuers"
+    return [
+        (
+            f"{shown} and {len(rows) - URGENT_TOASTS_MAX} more from {source}; see the urgent queue (u)",
+            f"{len(rows)} new urgent licences",
+        )
+    ]

@@ -1,0 +1,51 @@
+"""The desk's commands: `ediops desk` (one per operator, e.g. over SSH) and `ediops demo`
+(simulated peers and a scheduler leader around a desk)."""
+
+from __future__ import annotations
+
+LONG_RUNNING = {"desk", "demo"}
+
+
+def _run_desk(ctx, *, role: str | None = None) -> int:
+    from ediops import store
+    from ediops.screens.shell.app import DeskApp
+
+    path = ctx.db_path or store.default_path()
+    if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
+        from ediops.cli import data_file_mode
+
+        store.connect(path, mode=data_file_mode(ctx.config.settings)).close()
+    app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role)
+    app.run()
+    return 0 if app.return_code in (None, 0, 129) else app.return_code
+
+
+def desk(ctx, args) -> int:
+    return _run_desk(ctx)
+
+
+def demo(ctx, args) -> int:
+    from ediops.demo import demo_session
+
+    # The person running the demo is its supervisor on data the demo made (a scratch file, or a
+    # --db file that did not exist yet); on an existing data file roles.toml decides as always.
+    own_data = ctx.db_path is None or not ctx.db_path.exists()
+    with demo_session(ctx) as path:
+        ctx.db_path = path
+        return _run_desk(ctx, role="supervisor" if own_data else None)
+
+
+def register(sub, common) -> None:
+    sub.add_parser(
+        "desk",
+        parents=[common],
+        help="the terminal desk (one per operator, e.g. over SSH)",
+        description="The operations desk. Keys: ? shows them all; q quits.",
+    ).set_defaults(func=desk)
+    sub.add_parser(
+        "demo",
+        parents=[common],
+        help="simulated peers, a scheduler leader and the desk on a fresh data file",
+        description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
+        "and stops all it started on exit.",
+    ).set_defaults(func=demo)

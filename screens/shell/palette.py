@@ -1,0 +1,113 @@
+"""Command palette (ctrl+p) with the desk's own commands: find a licence by number, open a
+screen or an issuer, new ticket, run / pause / resume a window."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ediops import store
+from ediops.text import clean
+from ediops.screens.kit import operator
+from ediops.screens.shell.find import open_hit
+from ediops.screens.kit.safe import safe
+
+LICENCE_PREFIX = re.compile(r"^\d{2}(-[A-Za-z]{0,2}(-\d{0,6})?)?$")
+LICENCE_NO = re.compile(r"^\d{2}-[A-Z]{2}-\d{6}$")
+
+
+class DeskCommands(Provider):
+    """Commands built from the desk's state: its screens, configured issuers and windows."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        commands = [
+            ("Urgent queue", "urgent licences, oldest first", partial(app.action_open, "urgent")),
+            ("Findings", "open findings by code", partial(app.action_open, "findings")),
+            ("Windows", "transmission windows: run, pause, resume", partial(app.action_open, "windows")),
+            ("Audit log", "every operator action", partial(app.action_open, "audit")),
+            ("Licence browser", "every licence, paged", partial(app.action_open, "browser")),
+            ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
+            ("New ticket", "log a hotline call", app.action_new_ticket),
+            ("Shift report", "the handover report of the last 8 hours (R)", partial(app.action_open, "report")),
+            ("Find anything (g)", "licence, batch, declaration, ticket, enterprise, issuer, phone", app.action_find),
+            (
+                "Inspection (2002 notice)",
+                "bureaus' e-declaration and e-visa shares",
+                partial(app.action_open, "inspection"),
+            ),
+            ("Alerts", "open alerts, unacknowledged first; acknowledge (k)", partial(app.action_open, "alerts")),
+            ("Alert bell on/off", "the terminal bell for new alerts, on this desk", app.action_toggle_bell),
+        ]
+        for window in app.config.windows:
+            commands += [
+                (
+                    f"Run window {window}",
+                    "ask the leader to run it now",
+                    partial(operator.request_window_run, app, window),
+                ),
+                (
+                    f"Pause window {window}",
+                    "stop its scheduled runs",
+                    partial(operator.set_window_paused, app, window, True),
+                ),
+                (
+                    f"Resume window {window}",
+                    "restart its scheduled runs",
+                    partial(operator.set_window_paused, app, window, False),
+                ),
+            ]
+        for issuer in app.config.issuers:
+            commands.append(
+                (
+                    f"Issuer {issuer.code} {clean(issuer.display_name)}",
+                    "feed, batches, rejections",
+                    partial(app.open_item, "issuer", {"issuer": issuer.code}),
+                )
+            )
+        return commands
+
+    def _found(self, text: str) -> list:
+        """The find box's hits (worker thread: the palette's search must not block the screen)."""
+        if len(text) < 2:
+            return []
+        from ediops.views.find import find
+
+        db = store.connect_reader(self.app.db_path)
+        try:
+            return find(db, text, issuers=[(i.code, i.display_name) for i in self.app.config.issuers], limit=3)
+        except sqlite3.Error:
+            return []
+        finally:
+            db.close()
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands()[:7]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        text = query.strip()
+        if LICENCE_PREFIX.match(text):
+            number = text.upper()
+            if LICENCE_NO.match(number):
+                yield Hit(1.0, f"Open licence {number}", partial(self.app.open_licence, number), help="licence detail")
+            yield Hit(
+                0.9,
+                f"Browse licences from {number}",
+                partial(self.app.open_browser, number),
+                help="licence browser at this number",
+            )
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+        # The find box's hits last, and only for what could be an identifier (a command's name has
+        # spaces and no digit): the store is read in a thread, the commands above are not kept waiting.
+        if " " not in text or any(c.isdigit() for c in text):
+            for hit in await asyncio.to_thread(self._found, text):
+                yield Hit(0.8, safe(hit.label), partial(open_hit, self.app, hit), help=f"open this {hit.kind}")
