@@ -18,13 +18,15 @@ demo: $(STAMP)
 	$(BIN)/ediops demo
 
 # tmux and sshd drive the end-to-end tests, strace watches the durable commits
-# (tests/operations/test_durability.py); installed from Debian when missing and root.
+# (tests/operations/test_durability.py), promtool (Debian's prometheus) tests the alert rules
+# and the metrics (tests/monitoring/); installed from Debian when missing and root.
 e2e-tools:
-	@command -v tmux >/dev/null && [ -x /usr/sbin/sshd ] && command -v strace >/dev/null || { \
+	@command -v tmux >/dev/null && [ -x /usr/sbin/sshd ] && command -v strace >/dev/null && command -v promtool >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux openssh-server strace >/dev/null) \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux openssh-server strace >/dev/null \
+	      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null) \
 	      || echo "e2e-tools: apt-get failed; end-to-end tests will report it"; \
-	  else echo "e2e-tools: need tmux, openssh-server and strace (not root, cannot install)"; fi; }
+	  else echo "e2e-tools: need tmux, openssh-server, strace and promtool (not root, cannot install)"; fi; }
 
 # The layering and style gates (docs/architecture.md), a few seconds: ruff (lint and format),
 # import-linter's contracts and mypy on the domain, all configured in pyproject.toml.

@@ -17,6 +17,7 @@ from ediops.alerts import config as alerts_config
 from ediops.clock import iso, parse_instant
 from ediops.licensing import findings
 from ediops.licensing.reconcile import check_deadlines
+from ediops.monitoring import events
 from ediops.store import alerts as alerts_db
 from ediops.store import write
 
@@ -224,6 +225,7 @@ class AlertPass:
                 )
             alerts_db.channel_outcome(db, name, at=clock.iso(), error=outcome.error)
         alerts = sorted({r["alert_id"] for r in rows})
+        events.notification(name, "sent" if outcome.sent else "failed")
         if outcome.sent:
             log.info("alerts %s sent to channel %s in one message (%d tries)", alerts, name, done)
         else:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import pkgutil
 import sqlite3
 import sys
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +26,7 @@ from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
 from ediops.errors import EdiopsError, InputError
 from ediops.i18n import _
+from ediops.monitoring import logs, textfile
 from ediops.text import clean
 
 if TYPE_CHECKING:
@@ -198,6 +201,22 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         clock=Clock(now, frozen=args.command not in long_running),
         ascii_option=getattr(args, "ascii", False),
     )
+    logs.setup(logging.WARNING)  # a command's warnings as JSON lines; the daemon and the desk set their own
+    if args.command not in textfile.COMMANDS:
+        return _call(ctx, args)
+    started = time.time()
+    code = _call(ctx, args)
+    try:
+        folder = ctx.config.settings.get("metrics_textfile_dir")
+        if folder:  # its outcome for node_exporter (docs/monitoring.md)
+            textfile.write(folder, args.command, ok=code == 0, started=started, finished=time.time())
+    except (EdiopsError, OSError) as exc:  # the command's own outcome stands
+        print(f"ediops {args.command}: metrics_textfile_dir: {clean(exc)}", file=sys.stderr)
+    return code
+
+
+def _call(ctx: Context, args: argparse.Namespace) -> int:
+    """The command, with its exit statuses (docs/commands.md): one line on stderr for what failed."""
     try:
         return args.func(ctx, args) or 0
     except EdiopsError as exc:

@@ -79,17 +79,18 @@ def _pause(ctx, args) -> int:
 
 def _daemon(ctx, args) -> int:
     from ediops.scheduling.daemon import run_daemon
+    from ediops.views import monitor
 
-    return run_daemon(ctx)
+    return run_daemon(ctx, on_start=lambda leader: monitor.serve(ctx, leader))
 
 
 def _simulate(ctx, args) -> int:
-    from ediops.scheduling.daemon import setup_logging
+    from ediops.monitoring import logs
     from ediops.simulator.run import simulate, with_port_base
 
     if args.scale <= 0:
         raise EdiopsError("--scale must be greater than 0")
-    setup_logging()
+    logs.setup()
     config = with_port_base(ctx.config, args.port_base) if args.port_base else ctx.config
     return simulate(config, ctx.clock, seed=args.seed, scale=args.scale, faults=args.fault, host=args.host)
 

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from ediops import store
 from ediops.licensing import findings, rules
-from ediops.clock import iso
+from ediops.clock import iso, parse_instant
 from ediops.errors import InputError
 from ediops.licensing.contract import MAX_TEXT_CHARS
 from ediops.licensing.licence import add_event, add_events
+from ediops.monitoring import events
 from ediops.store import forwards as forwards_db, licences as licences_db
 from ediops.strict import fault
 
@@ -62,7 +63,10 @@ def _parse(answer) -> tuple[list[str], list[tuple[str, str | None]]]:
 def _accepted(db: Database, numbers: list[str], *, at: str, key: str) -> None:
     """All the accepted licences of an answer at once (one executemany per statement: per
     licence statements made recording a 500-licence answer the forward's bottleneck)."""
+    waited = licences_db.urgent_received_at(db, numbers) if events.enabled() else []
     licences_db.accept_many(db, numbers, at=at)
+    for received_at in waited:  # receipt to acceptance, as the deadline counts it
+        events.urgent_accepted((parse_instant(at) - parse_instant(received_at)).total_seconds())
     detail = {"key": key}  # which forward (or resend) the answer was to; one object, dumped once
     add_events(db, "customs_accepted", [(n, detail) for n in numbers], at=at, actor="customs")
     findings.clear_causes(

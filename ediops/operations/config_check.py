@@ -12,10 +12,12 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 from ediops import config as config_mod
+from ediops.monitoring import settings as monitoring
 from ediops.errors import InputError
 from ediops.i18n import LANGUAGES
 
@@ -253,6 +255,7 @@ SETTINGS: dict[str, Callable] = {
     "ascii": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
     # docs/operations.md: the shift report
     "shift_starts": lambda v: _shift_starts(v),
+    **{name: partial(monitoring.problem, name) for name in monitoring.DEFAULTS},  # docs/monitoring.md
 }
 
 

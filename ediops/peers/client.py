@@ -26,6 +26,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 from ediops.config import Peer
 from ediops.errors import EdiopsError, InputError
 from ediops import strict
+from ediops.monitoring import events
 from ediops.secrets import redact
 from ediops.text import clean
 
@@ -57,6 +58,13 @@ class PeerError(EdiopsError):
         self.transient = transient
         self.status = status
         self.retry_after = retry_after
+
+
+def request_outcome(error: PeerError) -> str:
+    """A failed request's outcome for ediops_peer_requests_total: a bounded set of words."""
+    if error.status is not None:
+        return f"http_{error.status // 100}xx"
+    return "unreachable" if error.transient else "bad_answer"
 
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
@@ -140,13 +148,19 @@ class PeerClient:
             with attempt:
                 try:
                     async with asyncio.timeout_at(end):
-                        return await self._once(peer, method, path, **kw)
+                        answer = await self._once(peer, method, path, **kw)
                 except TimeoutError:
+                    events.peer_request(peer.name, "timeout")
                     raise PeerError(
                         peer.name,
                         f"{method} {path}: no complete answer within {self.deadline:g} s",
                         transient=True,
                     ) from None
+                except PeerError as exc:
+                    events.peer_request(peer.name, request_outcome(exc))
+                    raise
+                events.peer_request(peer.name, "ok")
+                return answer
 
     def _may_retry(self, end: float):
         """Transient, and any Retry-After both short (at most max_wait) and within the deadline."""

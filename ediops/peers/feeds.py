@@ -16,6 +16,7 @@ from ediops.peers import acks
 from ediops.licensing.ingest import ingest_batch, ingest_summary
 from ediops.peers.runtime import Engine, follow, log, peer_failed, peer_ok, set_cursor
 from ediops.errors import InputError
+from ediops.monitoring import events, logs
 from ediops.peers.client import PeerError
 from ediops.store import dumps, feeds as feeds_db, savepoint, write
 from ediops.store.health import unwritable
@@ -92,6 +93,11 @@ async def poll_issuer(engine: Engine, issuer: Issuer, *, on_page=None, wait: flo
     A poll of the same issuer in flight is waited for at most `wait` seconds (the pollers wait
     not at all: the one in flight covers it), so no issuer holds up anything for long.
     `on_page()` is called as soon as a page is stored (the urgent path goes before the acks)."""
+    with logs.context(issuer=issuer.code, peer=issuer.name):  # its lines, httpx's included, name it
+        return await _poll_issuer(engine, issuer, on_page=on_page, wait=wait)
+
+
+async def _poll_issuer(engine: Engine, issuer: Issuer, *, on_page, wait: float) -> dict:
     counts = {"batches": 0, "acked": 0, "ok": True}
     lock = engine.locks[issuer.name]
     if engine.is_resting(issuer.name):
@@ -122,6 +128,7 @@ async def poll_issuer(engine: Engine, issuer: Issuer, *, on_page=None, wait: flo
                 skip=lambda problem, answer, nxt: _skip_page(engine, issuer, problem, answer, nxt),
             )
         except PeerError as exc:
+            events.feed_failure(issuer.code)
             peer_failed(engine, issuer.name, exc)
             counts["ok"] = False
             return counts

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import asyncio
 import logging
 import signal
-import sys
 
+from ediops.monitoring import heartbeat, logs
+from ediops.monitoring.systemd import Notifier
 from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader, new_holder
-from ediops.secrets import redact
 from ediops.store import scheduling as scheduling_db
-from ediops.text import clean
+from ediops.store.maintenance import database_path
 
 if TYPE_CHECKING:
     from ediops.config import Config
@@ -24,32 +24,29 @@ if TYPE_CHECKING:
 log = logging.getLogger("ediops.daemon")
 
 
-class CleanFormatter(logging.Formatter):
-    """Log lines carry text from peers: no control characters reach a terminal or journal, and
-    no secret (a token an error text carried) reaches the log (docs/safeguards.md)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return clean(redact(super().format(record)), multiline=True)
-
-
-def setup_logging(level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(CleanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-async def _lead(db: Database, config: Config, clock, holder: str) -> None:
+async def _lead(db: Database, config: Config, clock, holder: str, on_start=None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(sig, stop.set)
     leader = Leader(db, config, clock, holder=holder)
+    notifier = Notifier()
+    beat = heartbeat.Beat(heartbeat.path_for(database_path(db)), log)
+
+    def passed(leader: Leader) -> None:
+        """A pass ended: the heartbeat (while leading) and systemd's watchdog hear of it."""
+        if leader.token is not None:
+            beat(leader.last_pass)
+        notifier.passed(f"leading (token {leader.token})" if leader.token is not None else "standing by")
+
+    leader.on_pass = passed
+    if on_start is not None:
+        on_start(leader)
     log.info("daemon %s started (clock %s)", holder, clock.iso())
-    await leader.run(stop)
+    try:
+        await leader.run(stop)
+    finally:
+        notifier.stopping()
     log.info("daemon %s stopped", holder)
 
 
@@ -70,10 +67,11 @@ def check_tokens(config: Config) -> int:
     return bad
 
 
-def run_daemon(ctx) -> int:
-    setup_logging()
+def run_daemon(ctx, on_start=None) -> int:
+    """`on_start(leader)` runs once the leader exists, before its first pass (the metrics port)."""
+    logs.setup()
     check_tokens(ctx.config)
-    asyncio.run(_lead(ctx.db, ctx.config, ctx.clock, new_holder("daemon")))
+    asyncio.run(_lead(ctx.db, ctx.config, ctx.clock, new_holder("daemon"), on_start))
     return 0
 
 

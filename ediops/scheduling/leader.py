@@ -16,8 +16,10 @@ import logging
 import os
 import socket
 import sqlite3
+import time
 import uuid
 from datetime import datetime, timedelta
+from typing import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
@@ -27,6 +29,8 @@ from ediops.alerts.outage import StoreOutage
 from ediops.scheduling import lease, windows
 from ediops.clock import SHANGHAI, Clock, iso
 from ediops.licensing.resend import RESEND
+from ediops.monitoring import events, logs
+from ediops.monitoring.heartbeat import Pass
 from ediops.peers import resends
 from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
@@ -81,6 +85,8 @@ class Leader:
         self._outage_task: asyncio.Task | None = None
         self._failures = 0  # renewals that failed in a row while the store cannot write: the backoff
         self._unfinished: list[tuple[str, str, str]] = []  # runs whose end could not be recorded
+        self.last_pass: Pass | None = None
+        self.on_pass: Callable[[Leader], None] | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -92,6 +98,7 @@ class Leader:
             loop = asyncio.get_running_loop()
             renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
+                problem = None
                 try:
                     if loop.time() >= next_renew:
                         next_renew = loop.time() + renew_every
@@ -108,11 +115,13 @@ class Leader:
                             self._alert_task = self._spawn(self.alerts.run(), "alert pass")  # docs/alerts.md
                             next_alert = loop.time() + self.alerts.setting("alert_check_seconds")
                 except sqlite3.Error as exc:
+                    problem = f"store unavailable: {exc}"
                     if self.store_failed(exc):
                         self._failures += 1
                         next_renew = loop.time() + min(2.0**self._failures, OUTAGE_BACKOFF_MAX)
                     else:  # store busy past its timeout: try again shortly
                         log.warning("leader: store unavailable: %s", exc)
+                self.passed(problem or ("the store cannot be written" if self.outage.failing else None))
                 with contextlib.suppress(asyncio.TimeoutError):
                     nap = COMMAND_SECONDS
                     if (
@@ -122,6 +131,13 @@ class Leader:
                     await asyncio.wait_for(stop.wait(), nap)
         finally:
             await self.close()
+
+    def passed(self, problem: str | None) -> None:
+        """One pass of the loop ended (docs/monitoring.md): /healthz, the heartbeat and the
+        systemd watchdog follow it through `on_pass`."""
+        self.last_pass = Pass(self.holder, time.time(), problem is None, problem)
+        if self.on_pass is not None:
+            self.on_pass(self)
 
     async def close(self) -> None:
         if self.scheduler is not None:
@@ -259,6 +275,12 @@ class Leader:
         self, window: str, occurrence: str, *, scheduled: bool, note: str | None = None
     ) -> tuple[str, str] | None:
         """Claims and runs one occurrence. None when it was not ours to run."""
+        with logs.context(window=window):  # every line of the run says its window
+            return await self._run_occurrence(window, occurrence, scheduled=scheduled, note=note)
+
+    async def _run_occurrence(
+        self, window: str, occurrence: str, *, scheduled: bool, note: str | None
+    ) -> tuple[str, str] | None:
         if self.token is None:
             return None
         try:
@@ -294,6 +316,7 @@ class Leader:
         if note:
             detail = f"{detail} ({note})"
         lease.finish(self.db, window, occurrence, outcome=outcome, detail=detail, at=self.clock.iso())
+        events.window_run(window, outcome)
         log.info("done window=%s occurrence=%s outcome=%s: %s", window, occurrence, outcome, detail)
         return outcome, detail
 

@@ -178,6 +178,7 @@ class Peers:
             host=endpoint.host,
             port=endpoint.port,
             log_level="warning",
+            log_config=None,  # uvicorn's lines go through the process's JSON handler (docs/monitoring.md)
             access_log=False,
             lifespan="off",
             timeout_graceful_shutdown=1,

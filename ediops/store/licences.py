@@ -148,6 +148,13 @@ def accept_many(db: Database, numbers: list[str], *, at: str) -> None:
     )
 
 
+def urgent_received_at(db: Queryable, numbers: list[str]) -> list[str]:
+    """When each urgent licence among `numbers` not yet accepted by customs was received
+    (ediops_urgent_latency_seconds, docs/monitoring.md)."""
+    sql = "SELECT received_at FROM licences WHERE urgent = 1 AND state != 'accepted' AND licence_no IN ({})"
+    return [r[0] for r in rows_in(db, sql, numbers)]
+
+
 def reject(db: Database, licence_no: str, reason: str | None, *, at: str) -> None:
     db.execute(
         "UPDATE licences SET state = 'rejected', customs_answer = 'rejected', customs_reason = ?, "

@@ -101,6 +101,16 @@ def last_run(db: Queryable, window: str) -> tuple[str, str, str | None, str | No
     ).fetchone()
 
 
+def last_success(db: Queryable, window: str) -> str | None:
+    """When the window's latest run with outcome ok finished (docs/monitoring.md)."""
+    row = db.execute(
+        "SELECT finished_at FROM window_runs WHERE window = ? AND outcome = 'ok' "
+        "ORDER BY started_at DESC, rowid DESC LIMIT 1",
+        [window],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def recent_runs(db: Queryable, *, limit: int) -> list[dict[str, Any]]:
     """The run ledger, newest first: which occurrence ran, who ran it, how it ended."""
     return rows(

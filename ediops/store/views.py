@@ -73,6 +73,25 @@ def peers(db: Queryable) -> list[dict[str, Any]]:
     return rows(db, "SELECT peer, failing_since, last_error FROM peer_health ORDER BY peer")
 
 
+def monitor_counts(db: Queryable) -> dict[str, int]:
+    """What the centre's monitoring counts at each scrape (docs/monitoring.md): urgent licences
+    and all licences customs has not answered yet, and alerts no one has acknowledged."""
+    row = db.execute(
+        "SELECT (SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded') AND urgent = 1), "
+        "(SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded')), "
+        "(SELECT count(*) FROM alerts WHERE status = 'open')"
+    ).fetchone()
+    return {"urgent_waiting": row[0], "forward_backlog": row[1], "alerts_open": row[2]}
+
+
+def urgent_received_before(db: Queryable, received_before: str) -> int:
+    """Urgent licences customs has not accepted that were received before this instant."""
+    return db.execute(
+        "SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded') AND urgent = 1 AND received_at < ?",
+        [received_before],
+    ).fetchone()[0]
+
+
 def issuer_batches(db: Queryable, issuer: str, *, limit: int) -> list[dict[str, Any]]:
     return rows(
         db,

@@ -15,6 +15,10 @@ def _run_desk(ctx, *, role: str | None = None) -> int:
         from ediops.cli import data_file_mode
 
         store.connect(path, mode=data_file_mode(ctx.config.settings)).close()
+    from ediops.monitoring import logs
+    from ediops.screens.terminal import crash_log_path
+
+    logs.setup(file=crash_log_path().with_name("desk.log"))  # JSON lines, as every process (docs/monitoring.md)
     app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role)
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code

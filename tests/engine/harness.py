@@ -58,6 +58,8 @@ def make_config(
     (folder / "windows.toml").write_text(
         "".join(f"[windows.{w}]\ncron = {{ {c} }}\n" for w, c in crons.items()), encoding="utf-8"
     )
+    # every daemon's /metrics on a port of its own (the bundled 9464 would be shared by all)
+    settings = {"metrics_listen": "127.0.0.1:0", **(settings or {})}
     base = (BUNDLED / "settings.toml").read_text(encoding="utf-8")
     extra = "".join(f"{k} = {v!r}\n" for k, v in (settings or {}).items())
     (folder / "settings.toml").write_text(_override(base, settings or {}) + extra, encoding="utf-8")

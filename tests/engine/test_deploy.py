@@ -28,3 +28,10 @@ def test_systemd_unit_runs_the_replication():
     assert service["KillSignal"] == "SIGTERM" and service["Restart"] == "always"
     assert "/var/lib/ediops" in service["ReadWritePaths"]  # Litestream's state and checkpoints
     assert "EnvironmentFile" in service and "secret" not in service["ExecStart"].lower()
+
+
+def test_systemd_unit_waits_for_ready_and_watches_the_loop():
+    """docs/monitoring.md: Type=notify (READY=1 from the daemon) and a watchdog it pings."""
+    service = _unit("ediops-daemon.service")["Service"]
+    assert service["Type"] == "notify" and service["NotifyAccess"] == "main"
+    assert 10 <= int(service["WatchdogSec"]) <= 300

@@ -28,7 +28,7 @@ cron = { minute = "*/99", hours = "1" }
 [windows.poll-everything]
 cron = { minute = "1" }
 """,
-    "settings.toml": 'urgent_deadline_minutes = "15"\nbackup_keep = 0\nbogus = 1\n',
+    "settings.toml": 'urgent_deadline_minutes = "15"\nbackup_keep = 0\nbogus = 1\nmetrics_listen = "9464"\n',
     "roles.toml": 'default = "boss"\n[users]\nli = "duty"\nwang = "admin"\n',
     "hotline.toml": "[categories.urgent]\ntarget_minutes = -1\n[categories.gossip]\ntarget_minutes = 5\n",
     "peer.toml": "[customs]\n",
@@ -46,6 +46,7 @@ EXPECTED_ERRORS = [
     ("settings.toml", "urgent_deadline_minutes"),
     ("settings.toml", "backup_keep"),
     ("settings.toml", "bogus"),
+    ("settings.toml", "metrics_listen"),  # docs/monitoring.md: host:port, or "" for none
     ("roles.toml", "default"),
     ("roles.toml", "users.wang"),
     ("hotline.toml", "categories.urgent.target_minutes"),
