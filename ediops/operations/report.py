@@ -56,7 +56,7 @@ def build(
         start, shift_end = shift_of(config, end)
     a, b = iso(start), iso(end)
     urgent = views_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
-    minutes = urgent.pop("minutes")
+    minutes = [max(0.0, m) for m in urgent.pop("minutes")]  # a clock stepped back: no negative wait
     runs = views_db.shift_window_runs(db, a, b)
     return {
         "from": a,

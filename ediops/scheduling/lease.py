@@ -6,8 +6,10 @@ claimed with INSERT ... ON CONFLICT in the transaction that checks the token, so
 that lost its lease cannot claim anything; a run cut off by its leader's death is marked
 failed by the next leader and may be claimed once more.
 
-Expiry is wall-clock time (time.time()): it measures whether a process is alive, which a
-replayed business clock (`--now`) says nothing about."""
+Expiry is real time, never the business clock: it measures whether a process is alive, which
+a replayed business clock (`--now`) says nothing about. It is judged on the machine's
+monotonic clock where the lease was written on this boot, so NTP stepping the wall clock an
+hour either way changes nothing (docs/faults.md); else on the wall clock."""
 
 from __future__ import annotations
 
@@ -24,22 +26,48 @@ NAME = scheduling_db.LEASE  # the lease row's name, as the desk's fixtures and t
 TTL_SECONDS = 15.0
 
 
+def _boot() -> str | None:
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as handle:
+            return handle.read().strip() or None
+    except OSError:
+        return None
+
+
+BOOT = _boot()  # the monotonic clock is one per boot of the machine: a lease says which
+
+
+def expiry(ttl: float) -> tuple[float, str | None, float]:
+    """A lease's end `ttl` seconds from now: on the wall clock, and on this boot's monotonic clock."""
+    return time.time() + ttl, BOOT, time.monotonic() + ttl
+
+
+def remaining(row) -> float:
+    """Seconds the lease `row` (store.scheduling.lease) has left: on the monotonic clock when it
+    was written on this boot of this machine (a stepped wall clock changes nothing), else on
+    the wall clock (another machine's lease, or one from before the upgrade)."""
+    boot, mono_expires = (row[3], row[4]) if len(row) > 4 else (None, None)
+    if BOOT is not None and boot == BOOT and mono_expires is not None:
+        return mono_expires - time.monotonic()
+    return row[2] - time.time()
+
+
 def acquire(db: Database, holder: str, *, at: str, ttl: float = TTL_SECONDS, durable: bool = False) -> int | None:
     """Takes the lease when free or expired, renews it when ours. Returns our token, or None.
     `durable`: synced before it returns (the probe of a store that could not write: an fsync
     that fails is an I/O error however small the write)."""
-    wall = time.time()
     with write(db, durable=durable):
         row = scheduling_db.lease(db)
         if row is None:
-            scheduling_db.first_lease(db, holder, expires_at=wall + ttl, at=at)
+            scheduling_db.first_lease(db, holder, expires=expiry(ttl), at=at)
             return 1
-        current, token, expires_at = row
-        if current == holder and expires_at > wall:
-            scheduling_db.renew_lease(db, expires_at=wall + ttl, at=at)
+        current, token = row[0], row[1]
+        live = remaining(row) > 0
+        if current == holder and live:
+            scheduling_db.renew_lease(db, expires=expiry(ttl), at=at)
             return token
-        if expires_at <= wall:
-            scheduling_db.take_lease(db, holder, token + 1, expires_at=wall + ttl, at=at)
+        if not live:
+            scheduling_db.take_lease(db, holder, token + 1, expires=expiry(ttl), at=at)
             return token + 1
         return None
 
@@ -53,7 +81,7 @@ def release(db: Database, holder: str, token: int) -> None:
 def check(db: Database, holder: str, token: int) -> None:
     """Raises LeaseLost unless (holder, token) holds an unexpired lease. Call inside a write."""
     row = scheduling_db.lease(db)
-    if row is None or row[0] != holder or row[1] != token or row[2] <= time.time():
+    if row is None or row[0] != holder or row[1] != token or remaining(row) <= 0:
         raise LeaseLost(f"lease lost by {holder} (token {token})")
 
 

@@ -6,12 +6,12 @@ second or two; pauses live in `window_state`. Every request is audited."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ediops.operators import audit
 from ediops.operators.roles import operator_action, require
+from ediops.scheduling import lease
 from ediops.clock import SHANGHAI, centre_time, iso
 from ediops.errors import EdiopsError, InputError
 from ediops.licensing.licence import add_event
@@ -169,7 +169,7 @@ def leader_status(db: Queryable, *, now: datetime) -> dict:
     row = scheduling_db.lease(db)
     if row is None:
         return {"holder": None, "token": None, "expires_at": None, "healthy": False}
-    remaining = row[2] - time.time()
+    remaining = lease.remaining(row)
     return {
         "holder": row[0],
         "token": row[1],

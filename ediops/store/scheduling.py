@@ -17,31 +17,43 @@ LEASE = "scheduler"  # the lease's row; one leader among all processes
 # -- the lease ---------------------------------------------------------------------------------
 
 
-def lease(db: Queryable) -> tuple[str, int, float] | None:
-    """(holder, token, expires_at as wall-clock seconds), or None when no one ever led."""
-    return db.execute("SELECT holder, token, expires_at FROM lease WHERE name = ?", [LEASE]).fetchone()
+def lease(db: Queryable) -> tuple[str, int, float, str | None, float | None] | None:
+    """(holder, token, expires_at as wall-clock seconds, boot_id, mono_expires as that boot's
+    monotonic seconds), or None when no one ever led."""
+    return db.execute(
+        "SELECT holder, token, expires_at, boot_id, mono_expires FROM lease WHERE name = ?", [LEASE]
+    ).fetchone()
 
 
-def first_lease(db: Database, holder: str, *, expires_at: float, at: str) -> None:
+def first_lease(db: Database, holder: str, *, expires: tuple[float, str | None, float], at: str) -> None:
+    """`expires`: (wall-clock seconds, boot id, monotonic seconds), as lease.expiry makes it."""
     db.execute(
-        "INSERT INTO lease (name, holder, token, expires_at, renewed_at) VALUES (?, ?, 1, ?, ?)",
-        [LEASE, holder, expires_at, at],
+        "INSERT INTO lease (name, holder, token, expires_at, boot_id, mono_expires, renewed_at) "
+        "VALUES (?, ?, 1, ?, ?, ?, ?)",
+        [LEASE, holder, *expires, at],
     )
 
 
-def renew_lease(db: Database, *, expires_at: float, at: str) -> None:
-    db.execute("UPDATE lease SET expires_at = ?, renewed_at = ? WHERE name = ?", [expires_at, at, LEASE])
-
-
-def take_lease(db: Database, holder: str, token: int, *, expires_at: float, at: str) -> None:
+def renew_lease(db: Database, *, expires: tuple[float, str | None, float], at: str) -> None:
     db.execute(
-        "UPDATE lease SET holder = ?, token = ?, expires_at = ?, renewed_at = ? WHERE name = ?",
-        [holder, token, expires_at, at, LEASE],
+        "UPDATE lease SET expires_at = ?, boot_id = ?, mono_expires = ?, renewed_at = ? WHERE name = ?",
+        [*expires, at, LEASE],
+    )
+
+
+def take_lease(db: Database, holder: str, token: int, *, expires: tuple[float, str | None, float], at: str) -> None:
+    db.execute(
+        "UPDATE lease SET holder = ?, token = ?, expires_at = ?, boot_id = ?, mono_expires = ?, renewed_at = ? "
+        "WHERE name = ?",
+        [holder, token, *expires, at, LEASE],
     )
 
 
 def end_lease(db: Database, holder: str, token: int) -> None:
-    db.execute("UPDATE lease SET expires_at = 0 WHERE name = ? AND holder = ? AND token = ?", [LEASE, holder, token])
+    db.execute(
+        "UPDATE lease SET expires_at = 0, mono_expires = NULL WHERE name = ? AND holder = ? AND token = ?",
+        [LEASE, holder, token],
+    )
 
 
 # -- the run ledger ----------------------------------------------------------------------------

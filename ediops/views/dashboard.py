@@ -104,7 +104,7 @@ def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: float, li
     deadline = timedelta(minutes=deadline_minutes)
     for row in rows:
         received = parse_instant(row["received_at"])
-        row["age_minutes"] = clock_minutes(received, now)
+        row["age_minutes"] = max(0, clock_minutes(received, now))  # a clock stepped back: never negative
         row["settled"] = row["state"] in ("accepted", "rejected")
         # overdue as URGENT_OVERDUE judges it (rules.urgent_overdue: past the exact deadline), so
         # the pane, the queue and the alerts agree; the minutes left then never say "due now"
