@@ -68,3 +68,27 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks yes or no about something that cannot be undone, saying what it does: y or enter
+    for yes, n or escape for no."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("y,enter,ctrl+q", "answer(True)", "Yes", id="confirm.yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, title: str, what: str, *, yes: str = "yes"):
+        super().__init__()
+        self.confirm_title, self.what, self.yes = title, what, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(safe(self.confirm_title, "bold"), id="dialog-title")
+            yield Static(safe(self.what), id="dialog-subject")
+            yield Static(f"y or enter: {self.yes} · n or escape: stay", id="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input, Select, TextArea
 
 from ediops import store
 from ediops.operators import audit
@@ -41,7 +42,7 @@ class DeskApp(App):
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="desk.quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="desk.quit_now"),
+        Binding("ctrl+q", "quit_now", "Quit", show=False, priority=True, id="desk.quit_now"),
         Binding("ctrl+c", "help_quit", show=False, system=True, id="desk.ctrl_c"),
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="desk.palette"),
         Binding("question_mark", "keys", "Keys", id="desk.keys"),
@@ -68,8 +69,10 @@ class DeskApp(App):
         actor: str | None = None,
         role: str | None = None,
         poll_seconds: float = 0.75,
+        stops_on_quit: str | None = None,
     ):
         super().__init__(driver_class=HangupDriver)
+        self.stops_on_quit = stops_on_quit  # what quitting stops (a desk that leads): asked first
         self.db_path = Path(db_path)
         self.clock = clock
         self.actor = actor or audit.current_actor()
@@ -123,6 +126,34 @@ class DeskApp(App):
         if isinstance(self.screen, DeskScreen):
             self.screen.reload()
         self._check_alerts()
+
+    async def action_quit(self) -> None:
+        """A desk that leads (the demo's, whose leader and peers stop with it) asks first and
+        says what stops; any other desk quits at once."""
+        if not self.stops_on_quit:
+            self.exit()
+            return
+        from ediops.screens.kit.dialogs import ConfirmDialog
+
+        if not isinstance(self.screen, ConfirmDialog):
+            self.push_screen(
+                ConfirmDialog("Quit the desk?", self.stops_on_quit, yes="quit"),
+                lambda yes: yes and self.exit(),
+            )
+
+    async def action_quit_now(self) -> None:
+        """ctrl+q: from anywhere, a field or a dialog too (still asking when this desk leads)."""
+        await self.action_quit()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """`q` is no way out while a field or a drop-down takes the keys (they type the q)."""
+        focused = self.focused
+        if action == "quit" and focused is not None:
+            if isinstance(focused, (Input, TextArea)) or any(
+                isinstance(w, Select) for w in focused.ancestors_with_self
+            ):
+                return False
+        return True
 
     def hang_up(self) -> None:
         """The terminal went away (SIGHUP, stdin at EOF): leave at once, nothing to save."""

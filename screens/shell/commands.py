@@ -6,7 +6,7 @@ from __future__ import annotations
 LONG_RUNNING = {"desk", "demo"}
 
 
-def _run_desk(ctx, *, role: str | None = None) -> int:
+def _run_desk(ctx, *, role: str | None = None, stops_on_quit: str | None = None) -> int:
     from ediops import store
     from ediops.screens.shell.app import DeskApp
 
@@ -16,10 +16,12 @@ def _run_desk(ctx, *, role: str | None = None) -> int:
 
         store.connect(path, mode=data_file_mode(ctx.config.settings)).close()
     from ediops.monitoring import logs
-    from ediops.screens.terminal import crash_log_path
+    from ediops.screens.shell.terminal import crash_log_path
 
     logs.setup(file=crash_log_path().with_name("desk.log"))  # JSON lines, as every process (docs/monitoring.md)
-    app = DeskApp(db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role)
+    app = DeskApp(
+        db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role, stops_on_quit=stops_on_quit
+    )
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code
 
@@ -29,14 +31,14 @@ def desk(ctx, args) -> int:
 
 
 def demo(ctx, args) -> int:
-    from ediops.demo import demo_session
+    from ediops.demo import STOPS, demo_session
 
     # The person running the demo is its supervisor on data the demo made (a scratch file, or a
     # --db file that did not exist yet); on an existing data file roles.toml decides as always.
     own_data = ctx.db_path is None or not ctx.db_path.exists()
-    with demo_session(ctx) as path:
+    with demo_session(ctx, tuple(args.fault)) as path:
         ctx.db_path = path
-        return _run_desk(ctx, role="supervisor" if own_data else None)
+        return _run_desk(ctx, role="supervisor" if own_data else None, stops_on_quit=STOPS)
 
 
 def register(sub, common) -> None:
@@ -46,10 +48,18 @@ def register(sub, common) -> None:
         help="the terminal desk (one per operator, e.g. over SSH)",
         description="The operations desk. Keys: ? shows them all; q quits.",
     ).set_defaults(func=desk)
-    sub.add_parser(
+    demo_parser = sub.add_parser(
         "demo",
         parents=[common],
         help="simulated peers, a scheduler leader and the desk on a fresh data file",
         description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
-        "and stops all it started on exit.",
-    ).set_defaults(func=demo)
+        "and stops all it started on exit (the desk asks before it quits).",
+    )
+    demo_parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SWITCH",
+        help="a simulator fault besides the demo's own, e.g. down=customs (see `ediops simulate --help`)",
+    )
+    demo_parser.set_defaults(func=demo)

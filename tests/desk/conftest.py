@@ -19,8 +19,9 @@ def desk_db(db):
 def make_app(db_path):
     from ediops.screens.shell.app import DeskApp
 
-    def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None):
+    def make(*, role: str = "duty", actor: str = "alice", poll_seconds: float = 3600, config=None, stops_on_quit=None):
         return DeskApp(
+            stops_on_quit=stops_on_quit,
             db_path=db_path,
             config=config or config_mod.load(),
             clock=Clock(NOW, frozen=True),

@@ -112,6 +112,8 @@ def test_demo_acts_on_an_urgent_licence_and_stops_all_it_started(terminal, tmp_p
     term.wait_match(re.compile(rf"{licence}.*{getpass.getuser()}"), timeout=10)  # the queue shows who phoned
 
     term.send("q")
+    term.wait_for("Quit the desk?", "scheduler leader and simulated peers stop")  # the demo's desk leads: it asks
+    term.send("y")
     status = term.wait_exit(timeout=20)
     assert status == 0, f"exit status {status}; still running: {[str(p) for p in started if procs.alive(p)]}"
     survivors = procs.wait_gone(started, timeout=GONE_WITHIN)

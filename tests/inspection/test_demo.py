@@ -29,6 +29,8 @@ def test_key_i_in_the_demo_shows_every_bureau_with_live_shares(tmp_path):
         term.wait_for("4 of 4 reporting", timeout=60)  # once the leader's poll-feeds window ran
         assert len(BUREAU_ROW.findall(term.screen())) == 4, term.screen()
         term.send("q")
+        term.wait_for("Quit the desk?")  # the demo's desk leads: it asks first
+        term.send("y")
         assert term.wait_exit(timeout=20) == 0
     finally:
         term.close()
