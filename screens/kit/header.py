@@ -46,12 +46,16 @@ def alerts_count(alerts: dict | None) -> Text | None:
     return text
 
 
-def header_text(now: datetime, status: dict | None, peers: dict | None, alerts: dict | None = None) -> Text:
+def header_text(
+    now: datetime, status: dict | None, peers: dict | None, alerts: dict | None = None, store: str | None = None
+) -> Text:
     """Counts first, names last: at 80 columns the line is cut at its right end, so what is cut
-    is a peer's or the leader's name, never a count. A new part goes in `parts` by its weight."""
+    is a peer's or the leader's name, never a count. A new part goes in `parts` by its weight.
+    `store`: why the store cannot write (docs/faults.md), said before anything else."""
     status = status or {}
     parts = [
         Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold"),
+        Text(f"store cannot write: {store}", style="bold red") if store else None,
         alerts_count(alerts),  # first after the clock: it must survive a narrow terminal
         peers_text(peers),
         window_text(now, status.get("windows") or []),
@@ -89,5 +93,7 @@ class HeaderLine(Static):
     """Redrawn with each fetch (the app fetches at every minute tick), and only when its text
     changed: an idle desk writes nothing to a slow SSH link between two ticks."""
 
-    def show(self, now: datetime, status: dict, peers: dict, alerts: dict | None = None) -> None:
-        show_text(self, header_text(now, status, peers, alerts), layout=False)  # one line, full width
+    def show(
+        self, now: datetime, status: dict, peers: dict, alerts: dict | None = None, store: str | None = None
+    ) -> None:
+        show_text(self, header_text(now, status, peers, alerts, store), layout=False)  # one line, full width

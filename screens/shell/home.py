@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Grid
 
 from ediops import store
+from ediops.store import health
 from ediops.store.alerts import counts as alert_counts
 from ediops.views import dashboard
 from ediops.clock import parse_instant
@@ -89,13 +90,14 @@ class HomeScreen(DeskScreen):
             "tickets": dashboard.open_tickets(db, limit=100),
             "peers": dashboard.peer_reachability(db),
             "alerts": alert_counts(db),
+            "store": health.room(self.app.db_path),  # full or read-only: said, the rest still shown
         }
 
     def show(self, data, *, rows: int | None = None) -> None:
         """`rows`: at most that many rows per pane (the notes still count them all)."""
         now = data["now"]
         if "status" in data:
-            self.query_one(HeaderLine).show(now, data["status"], data["peers"], data.get("alerts"))
+            self.query_one(HeaderLine).show(now, data["status"], data["peers"], data.get("alerts"), data.get("store"))
         feeds = data["feeds"]
         late = sum(f["status"] in ("late", "failing") for f in feeds)
         self.query_one("#feeds", PaneTable).show_rows(

@@ -6,7 +6,6 @@ exits 1 with one line; given room, everything resumes, nothing lost or doubled a
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from ediops import store
 from tests.engine.harness import wait_until
+from tests import tmpfs
 from tests.foundation.helpers import batch, licence
 
 pytestmark = pytest.mark.integration
@@ -23,30 +23,8 @@ EVENING = "2000-10-09T23:00:00+08:00"
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 6 MiB tmpfs (the tests run as root); skipped, saying why, where mounting is refused."""
-    where = tmp_path / "disk"
-    where.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(where)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
-    yield where
-    subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-def fill(folder: Path) -> Path:
-    """Fills the file system holding `folder` to its last byte."""
-    filler = folder / "filler"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for chunk in (65536, 512):
-            try:
-                while True:
-                    os.write(fd, b"\0" * chunk)
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
-    return filler
+    with tmpfs.small_disk(tmp_path / "disk") as where:
+        yield where
 
 
 def _count(path, sql: str) -> int:
@@ -60,7 +38,7 @@ def _count(path, sql: str) -> int:
 def _fault(small_disk: Path, kind: str):
     """Puts the fault on the file system; returns what takes it away. (A tmpfs in use cannot be
     remounted read-only: the read-only case is the commands', below.)"""
-    filler = fill(small_disk)
+    filler = tmpfs.fill(small_disk)
     return filler.unlink
 
 
