@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, AbstractSet, Callable, Iterable
 
 from ediops import config as config_mod
 from ediops import i18n, store
-from ediops.store import health
+from ediops.store import health as store_health
 from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
 from ediops.errors import EdiopsError, InputError
@@ -85,8 +85,8 @@ def data_file_mode(settings: dict) -> int:
 def store_problem(path, exc: Exception) -> str:
     path = path or store.default_path()
     text = str(exc)
-    cause = health.room(path)
-    if cause and (health.unwritable(exc) or "unable to open" in text):  # docs/faults.md
+    cause = store_health.room(path)
+    if cause and (store_health.unwritable(exc) or "unable to open" in text):  # docs/faults.md
         return _("data file {path}: {problem}").format(path=path, problem=f"cannot be written: {cause}")
     if "readonly" in text or "read-only" in text:
         return _("data file {path} is read-only for {user} (it and its directory must be writable)").format(
