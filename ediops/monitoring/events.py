@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 # Receipt to customs' acceptance of an urgent licence: the deadline is 15 minutes.
 URGENT_BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600)
+PASS_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 _metrics: dict[str, Any] = {}
 
 
@@ -43,6 +44,12 @@ def enable(registry: CollectorRegistry) -> None:
             "ediops_peer_requests",
             "HTTP requests to peers, each attempt, by outcome.",
             ["peer", "outcome"],
+            registry=registry,
+        ),
+        leader_pass=Histogram(
+            "ediops_leader_pass_seconds",
+            "The work of one pass of the daemon's loop (its nap not included).",
+            buckets=PASS_BUCKETS,
             registry=registry,
         ),
         urgent_latency=Histogram(
@@ -103,3 +110,8 @@ def peer_request(peer: str, outcome: str) -> None:
 def urgent_accepted(seconds: float) -> None:
     if _metrics:
         _metrics["urgent_latency"].observe(max(seconds, 0.0))
+
+
+def leader_pass(seconds: float) -> None:
+    if _metrics:
+        _metrics["leader_pass"].observe(seconds)

@@ -21,6 +21,7 @@ class Pass:
     at: float
     ok: bool = True
     error: str | None = None
+    took: float = 0.0  # seconds the pass's work took (its nap not included)
 
 
 def path_for(db_path: str | os.PathLike) -> Path:
@@ -38,7 +39,9 @@ def read(path: Path) -> Pass | None:
     """The last pass written, or None when there is none (no leader here yet) or it is unreadable."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Pass(str(data["holder"]), float(data["at"]), bool(data["ok"]), data.get("error"))
+        return Pass(
+            str(data["holder"]), float(data["at"]), bool(data["ok"]), data.get("error"), float(data.get("took", 0.0))
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -98,7 +98,7 @@ class Leader:
             loop = asyncio.get_running_loop()
             renew_every = min(RENEW_SECONDS, float(self.engine.setting("lease_seconds")) / 3)
             while not stop.is_set():
-                problem = None
+                problem, began = None, time.monotonic()
                 try:
                     if loop.time() >= next_renew:
                         next_renew = loop.time() + renew_every
@@ -121,7 +121,7 @@ class Leader:
                         next_renew = loop.time() + min(2.0**self._failures, OUTAGE_BACKOFF_MAX)
                     else:  # store busy past its timeout: try again shortly
                         log.warning("leader: store unavailable: %s", exc)
-                self.passed(problem or ("the store cannot be written" if self.outage.failing else None))
+                self.passed(problem or ("the store cannot be written" if self.outage.failing else None), began)
                 with contextlib.suppress(asyncio.TimeoutError):
                     nap = COMMAND_SECONDS
                     if (
@@ -132,10 +132,11 @@ class Leader:
         finally:
             await self.close()
 
-    def passed(self, problem: str | None) -> None:
+    def passed(self, problem: str | None, began: float) -> None:
         """One pass of the loop ended (docs/monitoring.md): /healthz, the heartbeat and the
         systemd watchdog follow it through `on_pass`."""
-        self.last_pass = Pass(self.holder, time.time(), problem is None, problem)
+        self.last_pass = Pass(self.holder, time.time(), problem is None, problem, time.monotonic() - began)
+        events.leader_pass(self.last_pass.took)
         if self.on_pass is not None:
             self.on_pass(self)
 

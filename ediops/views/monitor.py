@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -47,18 +48,21 @@ class StoreCollector(_Base):
 
     def __init__(self, db_path: Path, config: Config, clock, leader):
         self.db_path, self.config, self.clock, self.leader = Path(db_path), config, clock, leader
+        self.lock = threading.Lock()
+        self.db: sqlite3.Connection | None = None  # opened at the first scrape, in the server's thread
 
     def collect(self) -> Iterator:
         from prometheus_client.core import GaugeMetricFamily as Gauge
 
         yield Gauge("ediops_leader", "1 when this process leads (holds the lease).", self.leader.token is not None)
-        db = store.connect_reader(self.db_path)
-        try:
-            yield from self._store(db, Gauge)
-        except sqlite3.Error as exc:  # the store facts are missing from this scrape; /healthz says why
-            log.warning("metrics: the store cannot be read: %s", exc)
-        finally:
-            db.close()
+        with self.lock:  # one scrape at a time on the collector's own connection
+            try:
+                if self.db is None:
+                    self.db = store.connect_reader(self.db_path)
+                yield from self._store(self.db, Gauge)
+            except sqlite3.Error as exc:  # the store facts are missing from this scrape; /healthz says why
+                log.warning("metrics: the store cannot be read: %s", exc)
+                self.db = None
         yield Gauge("ediops_store_bytes", "The store's size on disk, its WAL included.", _size(self.db_path))
         disk = shutil.disk_usage(self.db_path.parent)
         yield Gauge("ediops_store_disk_free_ratio", "Free share of the store's file system.", disk.free / disk.total)
@@ -84,9 +88,10 @@ class StoreCollector(_Base):
             "ediops_feed_cutoff_timestamp_seconds", "Today's cutoff for the issuer's daily batch.", labels=["issuer"]
         )
         today = now.astimezone(SHANGHAI).date()
+        midnight = datetime.combine(today, datetime.min.time(), SHANGHAI).timestamp()
         for issuer in self.config.issuers:
-            cutoff = datetime.combine(today, datetime.strptime(issuer.cutoff, "%H:%M").time(), SHANGHAI)
-            family.add_metric([issuer.code], cutoff.timestamp())
+            hour, minute = issuer.cutoff.split(":")  # HH:MM, as config check holds it
+            family.add_metric([issuer.code], midnight + 3600 * int(hour) + 60 * int(minute))
         yield family
         counts = views_db.monitor_counts(db)
         yield Gauge("ediops_urgent_waiting", "Urgent licences customs has not accepted yet.", counts["urgent_waiting"])
