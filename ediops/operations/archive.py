@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ediops.store import Database
 
 AFTER_DAYS = 1095  # settings: archive_after_days (customs keeps documents three years after release)
-KEPT = tuple(maintenance.KEPT)  # why a licence past retention stays: on hold, an open finding or ticket...
+KEPT = tuple(licences_db.KEPT)  # why a licence past retention stays: on hold, an open finding or ticket...
 CHUNK = 100  # settings: archive_chunk (licences per write: the longest lock a desk waits behind)
 
 
@@ -40,7 +40,7 @@ def cutoff(settings: dict, today: date) -> str:
 def plan(db: Database, settings: dict, *, now: datetime) -> dict:
     """What a run would move now, per year of issue, and why the rest past retention stays."""
     cut = cutoff(settings, now.date())
-    return {"cutoff": cut, "years": maintenance.retention_overview(db, cut)}
+    return {"cutoff": cut, "years": licences_db.retention_overview(db, cut)}
 
 
 @contextmanager
@@ -69,13 +69,13 @@ def run(db: Database, db_path: Path, settings: dict, *, actor: str, now: datetim
     result: dict = {"cutoff": cut, "years": {}, "chunks": 0, "longest_lock_ms": 0.0, "dropped": 0}
     with _alone(db_path):
         for path in store.archive_files(db_path):  # copies a stopped run left of licences that must stay
-            both = maintenance.in_store_too(db, path)
-            stay = sorted(set(both) - set(maintenance.movable_of(db, both, cut)))
+            both = licences_db.in_store_too(db, path)
+            stay = sorted(set(both) - set(licences_db.movable_of(db, both, cut)))
             if stay:
                 maintenance.drop_from_archive(path, stay)
                 result["dropped"] += len(stay)
         after = ""
-        while page := maintenance.movable_after(db, cut, after, size):
+        while page := licences_db.movable_after(db, cut, after, size):
             after = page[-1][0]
             years: dict[str, list[str]] = {}
             for number, year in page:

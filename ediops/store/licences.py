@@ -5,13 +5,14 @@ in `ediops.vocabulary`; the domain never writes them in SQL."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Iterable
-
+import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ediops import store
 from ediops.store import dicts, rows, rows_in
 from ediops.text import dumps
+from ediops.vocabulary import FINDING_OPEN, TICKET_ACTIVE
 
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
@@ -300,3 +301,77 @@ def archived_from(store_path: Path, start: str, limit: int) -> list[tuple[str, s
         finally:
             conn.close()
     return sorted(found)[:limit]
+
+
+# -- retention (docs/retention.md): which licences may move to the archive files -------------
+
+IN_NUMBERS = "(SELECT value FROM json_each(:numbers))"  # `IN` the JSON list of licence numbers
+# Past retention: the later of valid_to and the last write-off (its release date or its
+# arrival, whichever is later) is on or before :cutoff.
+_DUE = (
+    "l.valid_to <= :cutoff AND coalesce((SELECT max(max(coalesce(w.released_on, '')), "
+    "substr(max(w.received_at), 1, 10)) FROM writeoffs w WHERE w.licence_no = l.licence_no), '') <= :cutoff"
+)
+# Why a licence past retention stays in the store.
+KEPT = {
+    "held": "EXISTS (SELECT 1 FROM legal_holds h WHERE h.licence_no = l.licence_no)",
+    "open_finding": f"EXISTS (SELECT 1 FROM findings f WHERE f.licence_no = l.licence_no AND f.status = '{FINDING_OPEN}')",
+    "open_ticket": "EXISTS (SELECT 1 FROM tickets t WHERE t.licence_no = l.licence_no AND t.status IN "
+    f"({', '.join(repr(s) for s in TICKET_ACTIVE)}))",
+    "unanswered_forward": "EXISTS (SELECT 1 FROM forward_items i JOIN forwards f ON f.idempotency_key = "
+    "i.idempotency_key WHERE i.licence_no = l.licence_no AND f.status = 'pending')",
+}
+_MOVABLE = f"{_DUE} AND NOT ({' OR '.join(KEPT.values())})"
+
+
+def retention_overview(db: Queryable, cutoff: str) -> list[dict]:
+    """Per year of issue, the licences past retention: how many would move and why the rest stay."""
+    kept = ", ".join(f"sum({sql}) AS {name}" for name, sql in KEPT.items())
+    cursor = db.execute(
+        f"SELECT substr(l.issued_on, 1, 4) AS year, count(*) AS due, sum(NOT ({' OR '.join(KEPT.values())})) "
+        f"AS movable, {kept} FROM licences l WHERE {_DUE} GROUP BY year ORDER BY year",
+        {"cutoff": cutoff},
+    )
+    return dicts(cursor)
+
+
+def movable_after(db: Queryable, cutoff: str, after: str, limit: int) -> list[tuple[str, str]]:
+    """(licence_no, year of issue) of the next `limit` licences after `after` that may move."""
+    return db.execute(
+        f"SELECT l.licence_no, substr(l.issued_on, 1, 4) FROM licences l WHERE l.licence_no > :after AND "
+        f"{_MOVABLE} ORDER BY l.licence_no LIMIT :limit",
+        {"cutoff": cutoff, "after": after, "limit": limit},
+    ).fetchall()
+
+
+def movable_of(db: Queryable, numbers: list[str], cutoff: str) -> list[str]:
+    """Those of `numbers` in the store that may move now."""
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT l.licence_no FROM licences l WHERE l.licence_no IN {IN_NUMBERS} AND {_MOVABLE}",
+            {"numbers": json.dumps(numbers), "cutoff": cutoff},
+        )
+    ]
+
+
+def in_store_too(db: Database | sqlite3.Connection, path: Path) -> list[str]:
+    """Licences the archive holds that the store holds as well (a run stopped before it deleted)."""
+    conn = store.archive_reader(path)
+    try:
+        numbers = [r[0] for r in conn.execute("SELECT licence_no FROM licences")]
+    finally:
+        conn.close()
+    return [r[0] for r in store.rows_in(db, "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)]
+
+
+def generation(path: Path) -> int:
+    """How many times the archive was written (0: never); a backup copies it only when this changed."""
+    conn = store.archive_reader(path)
+    try:
+        row = conn.execute("SELECT value FROM archive_info WHERE key = 'generation'").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0

@@ -15,7 +15,8 @@ from pathlib import Path
 from ediops import store
 from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError
-from ediops.vocabulary import FINDING_OPEN, TICKET_ACTIVE
+from ediops.store import licences
+from ediops.store.licences import IN_NUMBERS as _IN
 
 if TYPE_CHECKING:
     from ediops.store import Database, Queryable
@@ -139,7 +140,7 @@ def archive_problems(path: Path) -> list[str]:
         if not found:
             conn = store.connect_reader(path)
             try:
-                both = in_store_too(conn, archive)
+                both = licences.in_store_too(conn, archive)
             finally:
                 conn.close()
             if both:
@@ -158,7 +159,7 @@ def backup_archives(store_path: Path, folder: Path, prefix: str, *, replace: boo
     for archive in store.archive_files(store_path):
         dest = Path(folder) / f"{prefix}{archive.name}"
         if replace and dest.exists():
-            if generation(dest) == generation(archive):
+            if licences.generation(dest) == licences.generation(archive):
                 continue
             fresh = backup(archive, dest.with_name(f".{dest.name}.new-{os.getpid()}"))
             os.replace(fresh, dest)
@@ -191,23 +192,6 @@ _HEADERS = {
     "resends": "SELECT r.idempotency_key FROM resends r JOIN resend_items i ON i.resend_id = r.id "
     "WHERE i.licence_no IN {in}",
 }
-_IN = "(SELECT value FROM json_each(:numbers))"
-# Past retention: the later of valid_to and the last write-off (its release date or its
-# arrival, whichever is later) is on or before :cutoff.
-_DUE = (
-    "l.valid_to <= :cutoff AND coalesce((SELECT max(max(coalesce(w.released_on, '')), "
-    "substr(max(w.received_at), 1, 10)) FROM writeoffs w WHERE w.licence_no = l.licence_no), '') <= :cutoff"
-)
-# Why a licence past retention stays in the store.
-KEPT = {
-    "held": "EXISTS (SELECT 1 FROM legal_holds h WHERE h.licence_no = l.licence_no)",
-    "open_finding": f"EXISTS (SELECT 1 FROM findings f WHERE f.licence_no = l.licence_no AND f.status = '{FINDING_OPEN}')",
-    "open_ticket": "EXISTS (SELECT 1 FROM tickets t WHERE t.licence_no = l.licence_no AND t.status IN "
-    f"({', '.join(repr(s) for s in TICKET_ACTIVE)}))",
-    "unanswered_forward": "EXISTS (SELECT 1 FROM forward_items i JOIN forwards f ON f.idempotency_key = "
-    "i.idempotency_key WHERE i.licence_no = l.licence_no AND f.status = 'pending')",
-}
-_MOVABLE = f"{_DUE} AND NOT ({' OR '.join(KEPT.values())})"
 
 
 def _q(name: str) -> str:
@@ -220,41 +204,6 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
     return db if isinstance(db, sqlite3.Connection) else db.conn
-
-
-def retention_overview(db: Database, cutoff: str) -> list[dict]:
-    """Per year of issue, the licences past retention: how many would move and why the rest stay."""
-    kept = ", ".join(f"sum({sql}) AS {name}" for name, sql in KEPT.items())
-    cursor = _conn(db).execute(
-        f"SELECT substr(l.issued_on, 1, 4) AS year, count(*) AS due, sum(NOT ({' OR '.join(KEPT.values())})) "
-        f"AS movable, {kept} FROM licences l WHERE {_DUE} GROUP BY year ORDER BY year",
-        {"cutoff": cutoff},
-    )
-    return store.dicts(cursor)
-
-
-def movable_after(db: Database, cutoff: str, after: str, limit: int) -> list[tuple[str, str]]:
-    """(licence_no, year of issue) of the next `limit` licences after `after` that may move."""
-    return (
-        _conn(db)
-        .execute(
-            f"SELECT l.licence_no, substr(l.issued_on, 1, 4) FROM licences l WHERE l.licence_no > :after AND "
-            f"{_MOVABLE} ORDER BY l.licence_no LIMIT :limit",
-            {"cutoff": cutoff, "after": after, "limit": limit},
-        )
-        .fetchall()
-    )
-
-
-def movable_of(db: Database, numbers: list[str], cutoff: str) -> list[str]:
-    """Those of `numbers` in the store that may move now."""
-    return [
-        r[0]
-        for r in _conn(db).execute(
-            f"SELECT l.licence_no FROM licences l WHERE l.licence_no IN {_IN} AND {_MOVABLE}",
-            {"numbers": json.dumps(numbers), "cutoff": cutoff},
-        )
-    ]
 
 
 def _owned(conn: sqlite3.Connection, numbers: list[str], columns: dict[str, list[str]]) -> dict[str, list[tuple]]:
@@ -292,12 +241,25 @@ def _schema(db: Database) -> dict[str, list[str]]:
 
 
 def _open_archive(path: Path, columns: dict[str, list[str]] | None = None) -> sqlite3.Connection:
-    """An archive file for writing (created with the store's file mode, synced at each commit,
-    one file without -wal: a backup copies it alone); its tables take the store's columns."""
-    store._create(path, store.FILE_MODE)
+    """An archive file for writing (the store's file mode, synced at each commit, one file
+    without -wal: a backup copies it alone); its tables take the store's columns. A new file
+    is made under another name and renamed once its tables are in it: a run killed meanwhile
+    leaves no archive-YYYY.db without them."""
+    if not path.exists():
+        fresh = path.with_name(f".{path.name}.new")
+        fresh.unlink(missing_ok=True)
+        store._create(fresh, store.FILE_MODE)
+        _archive_schema(fresh, columns or {}).close()
+        _fsync(fresh)
+        os.replace(fresh, path)
+        _fsync(path.parent)
+    return _archive_schema(path, columns or {})
+
+
+def _archive_schema(path: Path, columns: dict[str, list[str]]) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=store.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute("PRAGMA synchronous = FULL")
-    for table, cols in (columns or {}).items():
+    for table, cols in columns.items():
         conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(map(_q, cols))})")
         for col in [c for c in cols if c not in _columns(conn, table)]:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {_q(col)}")
@@ -363,7 +325,7 @@ def remove_archived(
     """Inside the caller's write: deletes those of `numbers` that may still move and whose rows
     hash as the archive holds them (`held`). Returns (moved, rows deleted per table)."""
     conn = _conn(db)
-    still = movable_of(db, numbers, cutoff)
+    still = licences.movable_of(db, numbers, cutoff)
     live = _digests(_owned(conn, still, _schema(db)))
     moved = [n for n in still if live.get(n) is not None and live[n] == held.get(n)]
     return moved, _delete_owned(conn, moved) if moved else {}
@@ -371,6 +333,8 @@ def remove_archived(
 
 def drop_from_archive(path: Path, numbers: list[str]) -> None:
     """Removes an earlier copy of `numbers` from the archive (they stay in the store)."""
+    if not path.exists():
+        return
     conn = _open_archive(path)
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -378,28 +342,6 @@ def drop_from_archive(path: Path, numbers: list[str]) -> None:
         conn.execute("COMMIT")
     finally:
         conn.close()
-
-
-def in_store_too(db: Database | sqlite3.Connection, path: Path) -> list[str]:
-    """Licences the archive holds that the store holds as well (a run stopped before it deleted)."""
-    conn = store.archive_reader(path)
-    try:
-        numbers = [r[0] for r in conn.execute("SELECT licence_no FROM licences")]
-    finally:
-        conn.close()
-    return [r[0] for r in store.rows_in(_conn(db), "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)]
-
-
-def generation(path: Path) -> int:
-    """How many times the archive was written (0: never); a backup copies it only when this changed."""
-    conn = store.archive_reader(path)
-    try:
-        row = conn.execute("SELECT value FROM archive_info WHERE key = 'generation'").fetchone()
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
-    return int(row[0]) if row else 0
 
 
 # Tables whose newest row (by rowid) or only row carries the newest instant a transaction wrote:
