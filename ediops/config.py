@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops.errors import InputError
 
 # The repository's config/ installs as the package ediops.defaults (pyproject.toml), so an
@@ -26,7 +27,7 @@ def read_toml(name: str, config_dir: str | Path | None = None) -> dict:
                 return tomllib.loads(path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as exc:
                 raise InputError(f"{path}: {exc}") from None
-    raise InputError(f"config file {name} not found in {config_dir or BUNDLED}")
+    raise InputError(_("config file {name} not found in {value}").format(name=name, value=config_dir or BUNDLED))
 
 
 def read_roles(config_dir: Path | None) -> dict:
@@ -72,7 +73,11 @@ class Peer:
             except UnicodeDecodeError:
                 text = None
             return _checked_token(text, f"peer {self.name}: token file {self.token_file}")
-        raise InputError(f"peer {self.name}: no token (set {self.token_env or 'token_env or token_file'})")
+        raise InputError(
+            _("peer {name}: no token (set {value})").format(
+                name=self.name, value=self.token_env or "token_env or token_file"
+            )
+        )
 
 
 MAX_TOKEN_BYTES = 4096
@@ -83,7 +88,11 @@ def _checked_token(token: str | None, source: str) -> str:
     from ediops.secrets import remember
 
     if not token or len(token) > MAX_TOKEN_BYTES or not _TOKEN.fullmatch(token):
-        raise InputError(f"{source}: the token must be one line of visible ASCII characters (value not shown)")
+        raise InputError(
+            _("{source}: the token must be one line of visible ASCII characters (value not shown)").format(
+                source=source
+            )
+        )
     remember(token)
     return token
 
@@ -116,7 +125,7 @@ class Config:
 
 def _peer(name: str, table: dict, source: str) -> Peer:
     if not isinstance(table, dict) or not table.get("url"):
-        raise InputError(f"{source}: peer {name} needs a url")
+        raise InputError(_("{source}: peer {name} needs a url").format(source=source, name=name))
     return Peer(
         name=name,
         url=str(table["url"]).rstrip("/"),
@@ -128,13 +137,13 @@ def _peer(name: str, table: dict, source: str) -> Peer:
 def load(config_dir: str | Path | None = None) -> Config:
     config_dir = Path(config_dir) if config_dir else None
     if config_dir is not None and not config_dir.is_dir():
-        raise InputError(f"--config {config_dir}: not a directory")
+        raise InputError(_("--config {config_dir}: not a directory").format(config_dir=config_dir))
     peers = read_toml("peers.toml", config_dir)
     issuers = []
     for i, table in enumerate(peers.get("issuers", []), 1):
         code = table.get("code")
         if not (isinstance(code, str) and len(code) == 2 and code.isascii() and code.isupper()):
-            raise InputError(f"peers.toml: issuers entry {i}: code must be two capital letters")
+            raise InputError(_("peers.toml: issuers entry {i}: code must be two capital letters").format(i=i))
         base = _peer(f"issuer {code}", table, "peers.toml")
         issuers.append(
             Issuer(

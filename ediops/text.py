@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 
 # Whole escape sequences first, so no parameter debris is left behind: CSI, OSC, DCS/PM/APC/SOS
 # (7-bit and 8-bit introducers), then two-character ESC sequences.
@@ -60,3 +61,15 @@ def json_line(value: object) -> str:
     escaped as \\uXXXX (valid JSON, since they can only stand inside strings)."""
     text = json.dumps(value, ensure_ascii=False, default=str)
     return _CONTROLS.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+
+
+def cells(text: str) -> int:
+    """The terminal cells `text` takes: East Asian wide and fullwidth characters (汉字) two,
+    combining marks none, the rest one (docs/languages.md)."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """`text` filled with spaces to `width` cells (never cut), for aligned text columns."""
+    gap = " " * max(0, width - cells(text))
+    return gap + text if right else text + gap

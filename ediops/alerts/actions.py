@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from datetime import datetime
 
+from ediops.i18n import _
 from ediops.clock import iso
 from ediops.errors import EdiopsError
 from ediops.operators import audit, roles
@@ -42,14 +43,18 @@ def acknowledge(db: Database, alert_id: int, *, note: str, actor: str, now: date
     """Stops an open alert's steps and repeats; it stays listed until its cause goes away.
     Callers pass `roles=` (roles.toml): the role is checked before anything is touched."""
     if not note or not note.strip():
-        raise EdiopsError("acknowledging an alert needs a note")
+        raise EdiopsError(_("acknowledging an alert needs a note"))
     at = iso(now)
     with write(db):
         before = alerts_db.acknowledge(db, alert_id, actor=actor, note=note.strip(), at=at)
         if before is None:
-            raise EdiopsError(f"alert {alert_id} does not exist")
+            raise EdiopsError(_("alert {alert_id} does not exist").format(alert_id=alert_id))
         if before["status"] == "closed":
-            raise EdiopsError(f"alert {alert_id} is closed: its cause went away at {before['closed_at']}")
+            raise EdiopsError(
+                _("alert {alert_id} is closed: its cause went away at {closed_at}").format(
+                    alert_id=alert_id, closed_at=before["closed_at"]
+                )
+            )
         if before["status"] == "acknowledged":
             raise AlreadyAcknowledged(
                 f"alert {alert_id} was already acknowledged by {before['acknowledged_by']} "

@@ -25,7 +25,7 @@ from ediops.store import health as store_health
 from ediops.operators.audit import current_actor
 from ediops.clock import Clock, parse_instant
 from ediops.errors import EdiopsError, InputError
-from ediops.i18n import _
+from ediops.i18n import N_, _
 from ediops.monitoring import logs, textfile
 from ediops.text import clean
 
@@ -150,6 +150,32 @@ def peek_options(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]
     return _Peek(parents=[common_options()], add_help=False).parse_known_args(argv)
 
 
+# argparse's own words an operator meets (usage, errors, help headings): argparse asks the
+# stdlib's gettext, which knows nothing of --lang, so it is pointed at the catalogue for these.
+ARGPARSE_WORDS = frozenset(
+    (
+        N_("usage: "),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+        N_("unrecognized arguments: %s"),
+        N_("not allowed with argument %s"),
+        N_("the following arguments are required: %s"),
+        N_("one of the arguments %s is required"),
+        N_("expected one argument"),
+        N_("ambiguous option: %(option)s could match %(matches)s"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("%(prog)s: error: %(message)s\n"),
+    )
+)
+
+
+def _argparse_words(message: str) -> str:
+    return _(message) if message in ARGPARSE_WORDS else message
+
+
 def choose_language(argv: list[str] | None) -> None:
     """docs/languages.md: `--lang`, else settings.toml `language`, else the locale, else
     English; chosen before any help or message is made."""
@@ -165,6 +191,7 @@ def choose_language(argv: list[str] | None) -> None:
     except InputError:  # the command itself will say what is wrong with the file
         setting = None
     i18n.use(i18n.choose(getattr(known, "lang", None), setting, os.environ))
+    argparse._ = _argparse_words  # type: ignore[attr-defined]
 
 
 Register = Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]

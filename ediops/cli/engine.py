@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import time
 
+from ediops.i18n import _, when
 from ediops.scheduling import windows
 from ediops.errors import EdiopsError
-from ediops.text import json_line
+from ediops.text import json_line, pad
 
 
 def _windows(ctx, args) -> int:
@@ -18,18 +19,23 @@ def _windows(ctx, args) -> int:
         return 0
     leader = windows.leader_status(ctx.db, now=now)
     ctx.out(
-        f"leader: {leader['holder']} (token {leader['token']}, until {leader['expires_at']})"
+        _("leader: {holder} (token {token}, until {until})").format(
+            holder=leader["holder"], token=leader["token"], until=when(leader["expires_at"])
+        )
         if leader["healthy"]
-        else "leader: none (no process holds the lease)"
+        else _("leader: none (no process holds the lease)")
     )
-    ctx.out(f"{'WINDOW':<16} {'NEXT RUN':<26} {'LAST RUN':<26} OUTCOME")
+    heads = (_("WINDOW"), _("NEXT RUN"), _("LAST RUN"), _("OUTCOME"))
+    ctx.out(" ".join(pad(h, w) for h, w in zip(heads, (16, 26, 26, 0))).rstrip())
     for row in rows:
         outcome = row["outcome"] or "-"
         if row["detail"]:
             outcome += f": {row['detail']}"
         if row["paused"]:
-            outcome = f"PAUSED by {row['paused_by']} ({row['paused_reason'] or 'no reason'}); last {outcome}"
-        ctx.out(f"{row['window']:<16} {row['next_run'] or '-':<26} {row['last_run'] or '-':<26} {outcome}")
+            outcome = _("PAUSED by {who} ({reason}); last {outcome}").format(
+                who=row["paused_by"], reason=row["paused_reason"] or _("no reason"), outcome=outcome
+            )
+        ctx.out(f"{row['window']:<16} {pad(when(row['next_run']), 26)} {pad(when(row['last_run']), 26)} {outcome}")
     return 0
 
 
@@ -41,14 +47,14 @@ def command_outcome(ctx, command_id: int, what: str, wait: float) -> str | None:
     leader = windows.leader_status(ctx.db, now=ctx.clock.now())
     outcome = None if leader["healthy"] else run_here(ctx, command_id)
     if outcome is None:
-        ctx.out(f"{what}: queued as command {command_id} for the leader")
+        ctx.out(_("{what}: queued as command {id} for the leader").format(what=what, id=command_id))
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             status = windows.command_status(ctx.db, command_id)
             if status["done_at"]:
                 return status["outcome"]
             time.sleep(0.5)
-        ctx.out(f"{what}: not finished within {wait:g} s; see `ediops windows`")
+        ctx.out(_("{what}: not finished within {wait:g} s; see `ediops windows`").format(what=what, wait=wait))
     return outcome
 
 
@@ -73,7 +79,8 @@ def _pause(ctx, args) -> int:
         reason=args.reason,
         now=ctx.clock.now(),
     )
-    ctx.out(f"{args.window}: {'paused' if args.command == 'pause' else 'resumed'}")
+    done = _("paused") if args.command == "pause" else _("resumed")
+    ctx.out(f"{args.window}: {done}")
     return 0
 
 
@@ -89,38 +96,41 @@ def _simulate(ctx, args) -> int:
     from ediops.simulator.run import simulate, with_port_base
 
     if args.scale <= 0:
-        raise EdiopsError("--scale must be greater than 0")
+        raise EdiopsError(_("--scale must be greater than 0"))
     logs.setup()
     config = with_port_base(ctx.config, args.port_base) if args.port_base else ctx.config
     return simulate(config, ctx.clock, seed=args.seed, scale=args.scale, faults=args.fault, host=args.host)
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("windows", parents=[common], help="transmission windows: next run, last run, outcome")
-    p.add_argument("--json", action="store_true", help="one JSON array of windows")
+    p = sub.add_parser("windows", parents=[common], help=_("transmission windows: next run, last run, outcome"))
+    p.add_argument("--json", action="store_true", help=_("one JSON array of windows"))
     p.set_defaults(func=_windows)
 
-    p = sub.add_parser("run", parents=[common], help="ask the scheduler leader to run a window now")
+    p = sub.add_parser("run", parents=[common], help=_("ask the scheduler leader to run a window now"))
     p.add_argument("window", choices=windows.WINDOWS)
-    p.add_argument("--reason", help="why (audited)")
-    p.add_argument("--wait", type=float, default=120.0, help="seconds to wait for the leader's outcome")
+    p.add_argument("--reason", help=_("why (audited)"))
+    p.add_argument("--wait", type=float, default=120.0, help=_("seconds to wait for the leader's outcome"))
     p.set_defaults(func=_run)
 
-    for name, verb in (("pause", "pause"), ("resume", "resume")):
-        p = sub.add_parser(name, parents=[common], help=f"{verb} a window's scheduled runs (audited)")
+    for name, text in (
+        ("pause", _("pause a window's scheduled runs (audited)")),
+        ("resume", _("resume a window's scheduled runs (audited)")),
+    ):
+        p = sub.add_parser(name, parents=[common], help=text)
         p.add_argument("window", choices=windows.WINDOWS)
-        p.add_argument("--reason", help="why (audited)")
+        p.add_argument("--reason", help=_("why (audited)"))
         p.set_defaults(func=_pause)
 
-    p = sub.add_parser("daemon", parents=[common], help="the scheduler leader and poller without a screen")
+    p = sub.add_parser("daemon", parents=[common], help=_("the scheduler leader and poller without a screen"))
     p.set_defaults(func=_daemon)
 
     from ediops.simulator.run import FAULT_HELP
 
-    p = sub.add_parser("simulate", parents=[common], help="simulated issuers, customs and ministry on loopback")
-    p.add_argument("--seed", type=int, default=2000, help="seed of the simulated traffic (same seed, same day)")
-    p.add_argument("--scale", type=float, default=1.0, help="multiplies the issuers' daily volumes")
+    p = sub.add_parser("simulate", parents=[common], help=_("simulated issuers, customs and ministry on loopback"))
+    p.add_argument("--seed", type=int, default=2000, help=_("seed of the simulated traffic (same seed, same day)"))
+    p.add_argument("--scale", type=float, default=1.0, help=_("multiplies the issuers' daily volumes"))
     p.add_argument("--fault", action="append", default=[], metavar="SWITCH", help=FAULT_HELP)
-    p.add_argument("--host", help="listen on this address instead of the peers' URL hosts")
-    p.add_argument("--port-base", type=int, help="customs on BASE+1, ministry BASE+2, issuers BASE+10")
+    p.add_argument("--host", help=_("listen on this address instead of the peers' URL hosts"))
+    p.add_argument("--port-base", type=int, help=_("customs on BASE+1, ministry BASE+2, issuers BASE+10"))
     p.set_defaults(func=_simulate)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops.inspection.reports import load_reports, validate_report
 from ediops.text import json_line
 
 
 def register(sub, common) -> None:
     parser = sub.add_parser(
-        "inspection", parents=[common], help="load inspection bureau reports (JSON object, array or JSON Lines)"
+        "inspection", parents=[common], help=_("load inspection bureau reports (JSON object, array or JSON Lines)")
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.set_defaults(func=run_inspection)

@@ -12,6 +12,7 @@ from ediops.cli import _instant
 from ediops.errors import InputError
 from ediops.operators import audit
 from ediops.text import clean
+from ediops.i18n import _
 
 
 def _store_path(ctx) -> Path:
@@ -28,9 +29,13 @@ def _backup(ctx, args) -> int:
     with store.write(ctx.db):
         detail = {"archives": [str(a.resolve()) for a in archives]} if archives else None
         audit.record(ctx.db, "store.backup", f"file:{dest.resolve()}", at=at, actor=ctx.actor, detail=detail)
-    ctx.out(f"backup of {source} written to {dest} ({dest.stat().st_size / 1e6:.1f} MB)")
+    ctx.out(
+        _("backup of {source} written to {dest} ({mb:.1f} MB)").format(
+            source=source, dest=dest, mb=dest.stat().st_size / 1e6
+        )
+    )
     for copy in archives:
-        ctx.out(f"archive copied to {copy} ({copy.stat().st_size / 1e6:.1f} MB)")
+        ctx.out(_("archive copied to {copy} ({mb:.1f} MB)").format(copy=copy, mb=copy.stat().st_size / 1e6))
     return 0
 
 
@@ -71,9 +76,9 @@ def _check(ctx, args) -> int:
     for problem in problems:
         ctx.out(problem)
     if problems:
-        print(f"ediops check: {path}: {len(problems)} problem(s)", file=sys.stderr)
+        print(f"ediops check: {path}: " + _("{n} problem(s)").format(n=len(problems)), file=sys.stderr)
         return 1
-    ctx.out("ok")
+    ctx.out(_("ok"))
     return 0
 
 
@@ -86,9 +91,10 @@ def _config_check(ctx, args) -> int:
     errors = sum(not p.warning for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(f"ediops config check: {errors} problem(s), {warnings} warning(s)", file=sys.stderr)
+        counted = _("{errors} problem(s), {warnings} warning(s)").format(errors=errors, warnings=warnings)
+        print(f"ediops config check: {counted}", file=sys.stderr)
         return 1
-    ctx.out(f"ok ({warnings} warning(s))" if warnings else "ok")
+    ctx.out(_("ok ({warnings} warning(s))").format(warnings=warnings) if warnings else _("ok"))
     return 0
 
 
@@ -103,7 +109,9 @@ def _report(ctx, args) -> int:
     else:
         end = args.to or now
         if start is not None and start >= end:
-            raise InputError(f"--from {start.isoformat()} is not before --to {end.isoformat()}")
+            raise InputError(
+                _("--from {start} is not before --to {end}").format(start=start.isoformat(), end=end.isoformat())
+            )
         built = report.build(ctx.db, ctx.config, start=start, end=end)
     if args.format == "json":
         print(json_line(built))
@@ -149,51 +157,57 @@ def _restore(ctx, args) -> int:
 
 def register(sub, common) -> None:
     p = sub.add_parser(
-        "replicate", parents=[common], help="replicate the store to replica_url (Litestream) until stopped"
+        "replicate", parents=[common], help=_("replicate the store to replica_url (Litestream) until stopped")
     )
     p.set_defaults(func=_replicate)
-    p = sub.add_parser("replica", parents=[common], help="the replica: `replica status`")
+    p = sub.add_parser("replica", parents=[common], help=_("the replica: `replica status`"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     status = actions.add_parser(
-        "status", parents=[common], help="url, last replicated, lag, healthy (exit 1: unreadable)"
+        "status", parents=[common], help=_("url, last replicated, lag, healthy (exit 1: unreadable)")
     )
-    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.add_argument("--json", action="store_true", help=_("one JSON object"))
     status.set_defaults(func=_replica_status)
-    p = sub.add_parser("restore", parents=[common], help="a store at DEST from a replica URL or a backup file, checked")
-    p.add_argument("source", metavar="SOURCE", help="replica URL (file://, sftp://, s3://) or backup file")
-    p.add_argument("dest", type=Path, metavar="DEST", help="the new data file (an existing one is refused)")
+    p = sub.add_parser(
+        "restore", parents=[common], help=_("a store at DEST from a replica URL or a backup file, checked")
+    )
+    p.add_argument("source", metavar="SOURCE", help=_("replica URL (file://, sftp://, s3://) or backup file"))
+    p.add_argument("dest", type=Path, metavar="DEST", help=_("the new data file (an existing one is refused)"))
     p.set_defaults(func=_restore)
-    p = sub.add_parser("backup", parents=[common], help="a consistent copy of the live store, written to DEST")
-    p.add_argument("dest", type=Path, metavar="DEST", help="the new file (an existing one is refused)")
+    p = sub.add_parser("backup", parents=[common], help=_("a consistent copy of the live store, written to DEST"))
+    p.add_argument("dest", type=Path, metavar="DEST", help=_("the new file (an existing one is refused)"))
     p.set_defaults(func=_backup)
     p = sub.add_parser(
-        "archive", parents=[common], help="licences past retention into archive-YYYY.db beside the store (audited)"
+        "archive", parents=[common], help=_("licences past retention into archive-YYYY.db beside the store (audited)")
     )
-    p.add_argument("--dry-run", action="store_true", help="say what would move, and why the rest stays")
+    p.add_argument("--dry-run", action="store_true", help=_("say what would move, and why the rest stays"))
     p.set_defaults(func=_archive)
     p = sub.add_parser(
-        "check", parents=[common], help="integrity, foreign keys and schema of the store: ok or each problem"
+        "check", parents=[common], help=_("integrity, foreign keys and schema of the store: ok or each problem")
     )
     p.set_defaults(func=_check)
     p = sub.add_parser(
-        "report", parents=[common], help="the shift handover report (default: the shift running now, so far)"
+        "report", parents=[common], help=_("the shift handover report (default: the shift running now, so far)")
     )
     p.add_argument(
         "--shift",
         type=int,
         default=0,
         metavar="N",
-        help="N shifts back (shift_starts in settings.toml): 1 is the shift before this one",
+        help=_("N shifts back (shift_starts in settings.toml): 1 is the shift before this one"),
     )
     p.add_argument(
-        "--from", dest="start", type=_instant, default=None, help="start (ISO 8601; default: the start of --to's shift)"
+        "--from",
+        dest="start",
+        type=_instant,
+        default=None,
+        help=_("start (ISO 8601; default: the start of --to's shift)"),
     )
-    p.add_argument("--to", type=_instant, default=None, help="end (ISO 8601; default: now)")
+    p.add_argument("--to", type=_instant, default=None, help=_("end (ISO 8601; default: now)"))
     p.add_argument("--format", choices=("text", "csv", "json"), default="text")
     p.set_defaults(func=_report)
-    p = sub.add_parser("config", parents=[common], help="the configuration: `config check`")
+    p = sub.add_parser("config", parents=[common], help=_("the configuration: `config check`"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     checking = actions.add_parser(
-        "check", parents=[common], help="every problem of the bundled files and --config DIR, with file and key"
+        "check", parents=[common], help=_("every problem of the bundled files and --config DIR, with file and key")
     )
     checking.set_defaults(func=_config_check)

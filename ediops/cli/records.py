@@ -11,6 +11,9 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ediops.i18n import _, day, when
+from ediops.licensing.statement import direction
+from ediops.licensing.titles import title
 from ediops import store
 from ediops.licensing import contract
 from ediops.store import findings as findings_db
@@ -44,7 +47,8 @@ def each_file(ctx, paths, store_file) -> int:
         for line in lines:
             print(line)
     if failed:
-        raise InputError("; ".join(failed) + ("" if len(failed) == 1 else f" ({len(failed)} files not stored)"))
+        more = "" if len(failed) == 1 else _(" ({n} files not stored)").format(n=len(failed))
+        raise InputError("; ".join(failed) + more)
     return 0
 
 
@@ -81,7 +85,11 @@ def _writeoffs(ctx, args) -> int:
             verdict = contract.validate_writeoff(record, units=ctx.config.units, max_text=max_text)
             if not verdict:
                 declaration = record.get("declaration_no") if isinstance(record, dict) else None
-                name = f"write-off {declaration}" if isinstance(declaration, str) else "write-off"
+                name = (
+                    _("write-off {declaration}").format(declaration=declaration)
+                    if isinstance(declaration, str)
+                    else _("write-off")
+                )
                 raise InputError(f"{where}: {clean(name)[:60]}: {'; '.join(verdict.problems)}")
         counts = apply_writeoffs(
             ctx.db, ctx.config, [record for _, record in records], now=ctx.clock.now(), source=f"file {path}"
@@ -107,7 +115,7 @@ def _findings(ctx, args) -> int:
         from ediops.licensing.actions import resolve_finding
 
         resolve_finding(ctx.db, args.id, note=args.note, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
-        print(f"finding {args.id} resolved")
+        print(_("finding {id} resolved").format(id=args.id))
         return 0
     rows = list_findings(ctx.db, open_only=args.open, code=args.code)
     if args.json:
@@ -115,7 +123,9 @@ def _findings(ctx, args) -> int:
         return 0
     for row in rows:
         detail = "" if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False)
-        ctx.out(f"{row['id']:>5}  {row['status']:<8}  {row['code']:<24}  {clean(row['subject'])}  {clean(detail)}")
+        ctx.out(
+            f"{row['id']:>5}  {row['status']:<8}  {row['code']:<24}  {title(row['code'])}  {clean(row['subject'])}  {clean(detail)}"
+        )
     return 0
 
 
@@ -126,7 +136,7 @@ def _licence(ctx, args) -> int:
 
     view = find_licence(ctx.db, args.number, now=ctx.clock.now())
     if view is None:
-        raise EdiopsError(f"licence {clean(args.number)}: not known to the centre (never accepted)")
+        raise EdiopsError(_("licence {no}: not known to the centre (never accepted)").format(no=clean(args.number)))
     if args.json:
         print(json_line(licence_json(view)))
         return 0
@@ -134,7 +144,7 @@ def _licence(ctx, args) -> int:
         from ediops.licensing.statement import statement_lines
         from ediops.store.licences import writeoff_corrections
 
-        with licence_source(ctx.db, args.number) as (source, _):
+        with licence_source(ctx.db, args.number) as (source, _archive):
             corrections = writeoff_corrections(source, args.number)
         for line in statement_lines(view, corrections, now=ctx.clock.now()):
             ctx.out(line)
@@ -150,7 +160,8 @@ def _hold(ctx, args) -> int:
 
     act = place_hold if args.hold else release_hold
     act(ctx.db, args.number, reason=args.reason, roles=ctx.config.roles, actor=ctx.actor, now=ctx.clock.now())
-    ctx.out(f"licence {args.number}: " + ("on legal hold, never archived" if args.hold else "hold released"))
+    done = _("on legal hold, never archived") if args.hold else _("hold released")
+    ctx.out(_("licence {no}: {done}").format(no=args.number, done=done))
     return 0
 
 
@@ -176,46 +187,73 @@ def licence_text(view: dict) -> list[str]:
     """The licence as plain lines; each outside string is cleaned by the caller's `clean`."""
     lic, tally = view["licence"], view["tally"]
     party = f"{lic['party_code']} {lic['party_name']}" if lic["party_code"] else "-"
+    none = [_("  none")]
     lines = [
-        f"Licence {lic['licence_no']}  {lic['direction']}  {describe(view['way'], '%Y-%m-%d %H:%M')}"
-        + ("  URGENT" if lic["urgent"] else "")
-        + (f"  ARCHIVED ({view['archived']}, read-only)" if view.get("archived") else "")
-        + ("  LEGAL HOLD" if view.get("legal_hold") else ""),
-        f"  issuer {lic['issuer']}  batch {lic['batch_id']}  business date {lic['business_date']}  "
-        f"issued on {lic['issued_on']}",
-        f"  trader: {lic['trader_code']} {lic['trader_name']}",
-        f"  party: {party}",
-        f"  commodity: {lic['hs_code']} {lic['commodity_name']}",
-        f"  quantity: {lic['quantity']} {lic['unit']}  country {lic['country']}  trade mode {lic['trade_mode']}",
-        f"  valid {lic['valid_from']} to {lic['valid_to']}  port {lic['port']}  "
-        f"one batch: {'yes' if lic['one_batch'] else 'no'}",
-        f"  remarks: {lic['remarks'] or '-'}",
-        f"  agents: {', '.join(lic['agents']) or '-'}",
-        f"Tally: used {tally['used']} of {tally['licensed']} {tally['unit']}, remaining {tally['remaining']}; "
-        f"uses {tally['uses']} of {tally['max_uses']}",
-        "Releases:",
+        _("Licence {no}  {direction}  {way}").format(
+            no=lic["licence_no"], direction=direction(lic["direction"]), way=describe(view["way"], "%Y-%m-%d %H:%M")
+        )
+        + (_("  URGENT") if lic["urgent"] else "")
+        + (_("  ARCHIVED ({archive}, read-only)").format(archive=view["archived"]) if view.get("archived") else "")
+        + (_("  LEGAL HOLD") if view.get("legal_hold") else ""),
+        _("  issuer {issuer}  batch {batch}  business date {day}  issued on {issued}").format(
+            issuer=lic["issuer"], batch=lic["batch_id"], day=day(lic["business_date"]), issued=day(lic["issued_on"])
+        ),
+        _("  trader: {code} {name}").format(code=lic["trader_code"], name=lic["trader_name"]),
+        _("  party: {party}").format(party=party),
+        _("  commodity: {code} {name}").format(code=lic["hs_code"], name=lic["commodity_name"]),
+        _("  quantity: {quantity} {unit}  country {country}  trade mode {mode}").format(
+            quantity=lic["quantity"], unit=lic["unit"], country=lic["country"], mode=lic["trade_mode"]
+        ),
+        _("  valid {start} to {end}  port {port}  one batch: {one}").format(
+            start=day(lic["valid_from"]),
+            end=day(lic["valid_to"]),
+            port=lic["port"],
+            one=_("yes") if lic["one_batch"] else _("no"),
+        ),
+        _("  remarks: {remarks}").format(remarks=lic["remarks"] or "-"),
+        _("  agents: {agents}").format(agents=", ".join(lic["agents"]) or "-"),
+        _("Tally: used {used} of {licensed} {unit}, remaining {remaining}; uses {uses} of {max_uses}").format(**tally),
+        _("Releases:"),
     ]
     lines += [
-        f"  slot {r['slot']:>2}  {r['declaration_no']}  {r['quantity'] or '-'} {r['unit'] or ''}  "
-        f"customs {r['customs_code']}  on {r['released_on']}  by {r['operating_unit_code']}  {r['status']}"
+        _(
+            "  slot {slot:>2}  {declaration}  {quantity} {unit}  customs {customs}  on {day}  by {unit_code}  {status}"
+        ).format(
+            slot=r["slot"],
+            declaration=r["declaration_no"],
+            quantity=r["quantity"] or "-",
+            unit=r["unit"] or "",
+            customs=r["customs_code"],
+            day=day(r["released_on"]),
+            unit_code=r["operating_unit_code"],
+            status=r["status"],
+        )
         for r in view["releases"]
-    ] or ["  none"]
-    lines.append("Lifecycle:")
+    ] or none
+    lines.append(_("Lifecycle:"))
     lines += [
-        f"  {e['at']}  {e['event']}  {e['actor'] or ''}  "
+        f"  {when(e['at'])}  {e['event']}  {e['actor'] or ''}  "
         f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}"
         for e in view["events"]
     ]
-    lines.append("Resends:")
+    lines.append(_("Resends:"))
     lines += [
-        f"  {r['at']}  by {r['by']}  key {r['key']}  {r['outcome']}{' (' + r['detail'] + ')' if r['detail'] else ''}  "
-        f"ticket {r['ticket_id'] or '-'}  reason: {r['reason']}"
+        _("  {at}  by {by}  key {key}  {outcome}  ticket {ticket}  reason: {reason}").format(
+            at=when(r["at"]),
+            by=r["by"],
+            key=r["key"],
+            outcome=r["outcome"] + (" (" + r["detail"] + ")" if r["detail"] else ""),
+            ticket=r["ticket_id"] or "-",
+            reason=r["reason"],
+        )
         for r in view["resends"]
-    ] or ["  none"]
-    lines.append("Findings:")
-    lines += [f"  #{f['id']}  {f['status']}  {f['code']}  {f['subject']}" for f in view["findings"]] or ["  none"]
-    lines.append("Tickets:")
-    lines += [f"  {t['id']}  {t['status']}  {t['category']}  {t['caller']}" for t in view["tickets"]] or ["  none"]
+    ] or none
+    lines.append(_("Findings:"))
+    lines += [
+        f"  #{f['id']}  {f['status']}  {f['code']}  {title(f['code'])}  {f['subject']}" for f in view["findings"]
+    ] or none
+    lines.append(_("Tickets:"))
+    lines += [f"  {t['id']}  {t['status']}  {t['category']}  {t['caller']}" for t in view["tickets"]] or none
     return lines
 
 
@@ -223,40 +261,42 @@ def _day(text: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not a date (YYYY-MM-DD): {text!r}").format(text=text)) from None
 
 
 def register(sub, common) -> None:
-    files = dict(nargs="+", metavar="FILE", help="JSON object, JSON array or JSON Lines")
-    p = sub.add_parser("ingest", parents=[common], help="licence batches from files; one ack per batch (JSON Lines)")
+    files = dict(nargs="+", metavar="FILE", help=_("JSON object, JSON array or JSON Lines"))
+    p = sub.add_parser("ingest", parents=[common], help=_("licence batches from files; one ack per batch (JSON Lines)"))
     p.add_argument("files", **files)
     p.set_defaults(func=_ingest)
-    p = sub.add_parser("summary", parents=[common], help="issuer daily summaries from files")
+    p = sub.add_parser("summary", parents=[common], help=_("issuer daily summaries from files"))
     p.add_argument("files", **files)
     p.set_defaults(func=_summary)
-    p = sub.add_parser("writeoffs", parents=[common], help="customs write-off records from files")
+    p = sub.add_parser("writeoffs", parents=[common], help=_("customs write-off records from files"))
     p.add_argument("files", **files)
     p.set_defaults(func=_writeoffs)
     p = sub.add_parser(
-        "reconcile", parents=[common], help="summaries, late feeds, overdue urgent licences, unacked forwards and acks"
+        "reconcile",
+        parents=[common],
+        help=_("summaries, late feeds, overdue urgent licences, unacked forwards and acks"),
     )
-    p.add_argument("--date", type=_day, default=None, help="business date (default: today, Asia/Shanghai)")
+    p.add_argument("--date", type=_day, default=None, help=_("business date (default: today, Asia/Shanghai)"))
     p.set_defaults(func=_reconcile)
-    p = sub.add_parser("findings", parents=[common], help="lists findings; `findings resolve ID --note T`")
-    p.add_argument("--open", action="store_true", help="open findings only")
-    p.add_argument("--code", help="only this code")
-    p.add_argument("--json", action="store_true", help="one JSON array")
+    p = sub.add_parser("findings", parents=[common], help=_("lists findings; `findings resolve ID --note T`"))
+    p.add_argument("--open", action="store_true", help=_("open findings only"))
+    p.add_argument("--code", help=_("only this code"))
+    p.add_argument("--json", action="store_true", help=_("one JSON array"))
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    resolve = actions.add_parser("resolve", parents=[common], help="resolve a finding with a note (audited)")
+    resolve = actions.add_parser("resolve", parents=[common], help=_("resolve a finding with a note (audited)"))
     resolve.add_argument("id", type=int)
     resolve.add_argument("--note", required=True)
     p.set_defaults(func=_findings)
-    p = sub.add_parser("licence", parents=[common], help="one licence: fields, lifecycle, releases, tally")
+    p = sub.add_parser("licence", parents=[common], help=_("one licence: fields, lifecycle, releases, tally"))
     p.add_argument("number", metavar="NO")
     shape = p.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true")
     shape.add_argument(
-        "--statement", action="store_true", help="a plain statement for a return or exchange call (退证/换证)"
+        "--statement", action="store_true", help=_("a plain statement for a return or exchange call (退证/换证)")
     )
     shape.add_argument("--hold", action="store_true", help="legal hold: never archived (supervisor; --reason)")
     shape.add_argument("--release-hold", action="store_true", help="ends the legal hold (supervisor)")

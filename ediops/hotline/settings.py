@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops.config import Config, read_toml
 from ediops.errors import InputError
 
@@ -49,7 +50,11 @@ class HotlineConfig:
             return self.contacts[contact_id]
         except KeyError:
             known = ", ".join(self.contacts)
-            raise InputError(f"no routing role {contact_id!r} in contacts.toml (known: {known})") from None
+            raise InputError(
+                _("no routing role {contact_id!r} in contacts.toml (known: {known})").format(
+                    contact_id=contact_id, known=known
+                )
+            ) from None
 
 
 def _categories(data: dict) -> dict[str, Category]:
@@ -58,16 +63,22 @@ def _categories(data: dict) -> dict[str, Category]:
     for name in CATEGORIES:
         table = tables.get(name)
         if not isinstance(table, dict):
-            raise InputError(f"hotline.toml: [categories.{name}] is missing")
+            raise InputError(_("hotline.toml: [categories.{name}] is missing").format(name=name))
         minutes, priority = table.get("target_minutes"), table.get("priority", "normal")
         if not isinstance(minutes, int) or minutes <= 0:
-            raise InputError(f"hotline.toml: [categories.{name}] target_minutes must be a positive integer")
+            raise InputError(
+                _("hotline.toml: [categories.{name}] target_minutes must be a positive integer").format(name=name)
+            )
         if priority not in PRIORITIES:
-            raise InputError(f"hotline.toml: [categories.{name}] priority must be one of {', '.join(PRIORITIES)}")
+            raise InputError(
+                _("hotline.toml: [categories.{name}] priority must be one of {known}").format(
+                    name=name, known=", ".join(PRIORITIES)
+                )
+            )
         found[name] = Category(name, minutes, priority, str(table.get("template", "")))
     unknown = set(tables) - set(CATEGORIES)
     if unknown:
-        raise InputError(f"hotline.toml: unknown categories {', '.join(sorted(unknown))}")
+        raise InputError(_("hotline.toml: unknown categories {known}").format(known=", ".join(sorted(unknown))))
     return found
 
 
@@ -77,11 +88,13 @@ def _contacts(data: dict) -> dict[str, Contact]:
         for i, table in enumerate(data.get(section, []), 1):
             where = f"contacts.toml: {section} entry {i}"
             if not all(isinstance(table.get(k), str) and table[k].strip() for k in ("id", "name", "phone")):
-                raise InputError(f"{where}: needs id, name and phone")
+                raise InputError(_("{where}: needs id, name and phone").format(where=where))
             if table.get("party") not in PARTIES:
-                raise InputError(f"{where}: party must be one of {', '.join(PARTIES)}")
+                raise InputError(
+                    _("{where}: party must be one of {known}").format(where=where, known=", ".join(PARTIES))
+                )
             if table["id"] in found:
-                raise InputError(f"{where}: id {table['id']!r} appears twice")
+                raise InputError(_("{where}: id {id!r} appears twice").format(where=where, id=table["id"]))
             found[table["id"]] = Contact(table["id"], table["name"], table["phone"], table["party"], vendor)
     return found
 
@@ -103,5 +116,5 @@ def load(config_dir: str | Path | None = None) -> HotlineConfig:
     categories = _categories(data)
     default = data.get("default_category", "other")
     if default not in CATEGORIES:
-        raise InputError(f"hotline.toml: default_category must be one of {', '.join(CATEGORIES)}")
+        raise InputError(_("hotline.toml: default_category must be one of {known}").format(known=", ".join(CATEGORIES)))
     return HotlineConfig(categories, default, _contacts(read_toml("contacts.toml", config_dir)))

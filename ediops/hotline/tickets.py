@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ediops.i18n import _
 from ediops import store
 from ediops.operators.roles import operator_action
 from ediops.clock import SHANGHAI, iso
@@ -29,24 +30,26 @@ def _text(field: str, value: str | None, *, required: bool = True) -> str | None
     """Outside text is stored as received; it only has to show something and not be huge."""
     if value is None or not clean(value).strip():
         if required:
-            raise InputError(f"{field} is empty")
+            raise InputError(_("{field} is empty").format(field=field))
         return None
     if len(value) > LIMITS[field]:
-        raise InputError(f"{field} is longer than {LIMITS[field]} characters")
+        raise InputError(_("{field} is longer than {value} characters").format(field=field, value=LIMITS[field]))
     return value
 
 
 def _check_new(phone: str, category: str, priority: str, org_kind: str | None, licence_no: str | None):
     if sum(ch.isdigit() for ch in phone) < 3:
-        raise InputError(f"phone {clean(phone)!r} has fewer than 3 digits")
+        raise InputError(_("phone {phone!r} has fewer than 3 digits").format(phone=clean(phone)))
     if category not in CATEGORIES:
-        raise InputError(f"category must be one of {', '.join(CATEGORIES)}")
+        raise InputError(_("category must be one of {known}").format(known=", ".join(CATEGORIES)))
     if priority not in PRIORITIES:
-        raise InputError(f"priority must be one of {', '.join(PRIORITIES)}")
+        raise InputError(_("priority must be one of {known}").format(known=", ".join(PRIORITIES)))
     if org_kind is not None and org_kind not in ORG_KINDS:
-        raise InputError(f"organisation kind must be one of {', '.join(ORG_KINDS)}")
+        raise InputError(_("organisation kind must be one of {known}").format(known=", ".join(ORG_KINDS)))
     if licence_no is not None and not LICENCE_NO.fullmatch(licence_no):
-        raise InputError(f"licence number {clean(licence_no)!r} is not of the form YY-XX-NNNNNN")
+        raise InputError(
+            _("licence number {licence_no!r} is not of the form YY-XX-NNNNNN").format(licence_no=clean(licence_no))
+        )
 
 
 def _next_id(db: Database, now: datetime) -> str:
@@ -89,7 +92,7 @@ def open_ticket(
     due = iso(now + timedelta(minutes=settings.categories[category].target_minutes))
     with store.write(db):
         if finding_id is not None and not findings_db.exists(db, finding_id):
-            raise InputError(f"no finding {finding_id}")
+            raise InputError(_("no finding {finding_id}").format(finding_id=finding_id))
         ticket_id = _next_id(db, now)
         fields: dict[str, object] = dict(caller=caller, phone=phone, org=org, org_kind=org_kind, category=category)
         fields["priority"] = priority
@@ -114,7 +117,7 @@ def get_ticket(db: Database, ticket_id: str) -> dict:
     """The ticket as docs/commands.md's JSON (plus routing, due and closing times)."""
     found = tickets_db.get(db, ticket_id.strip().upper())
     if found is None:
-        raise EdiopsError(f"no ticket {clean(ticket_id)!r}")
+        raise EdiopsError(_("no ticket {ticket_id!r}").format(ticket_id=clean(ticket_id)))
     return found
 
 
@@ -150,9 +153,13 @@ def _change(
     with store.write(db):
         status = tickets_db.status(db, ticket_id)
         if status is None:
-            raise EdiopsError(f"no ticket {clean(ticket_id)!r}")
+            raise EdiopsError(_("no ticket {ticket_id!r}").format(ticket_id=clean(ticket_id)))
         if status not in allowed:
-            raise EdiopsError(f"ticket {ticket_id} is {status}: {refusal}")
+            raise EdiopsError(
+                _("ticket {ticket_id} is {status}: {refusal}").format(
+                    ticket_id=ticket_id, status=status, refusal=refusal
+                )
+            )
         sets = {**sets, "updated_at": at}
         tickets_db.update(db, ticket_id, sets)
         if note is not None:
@@ -250,7 +257,7 @@ def wait_ticket(
     db: Database, ticket_id: str, *, party: str, actor: str, now: datetime, note: str | None = None
 ) -> dict:
     if party not in PARTIES:
-        raise InputError(f"waiting party must be one of {', '.join(PARTIES)}")
+        raise InputError(_("waiting party must be one of {known}").format(known=", ".join(PARTIES)))
     return _change(
         db,
         ticket_id,

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
+
+from ediops.clock import SHANGHAI
 
 DOMAIN = "ediops"
 LANGUAGES = ("zh", "en")
@@ -68,3 +71,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a string fixed at import for the catalogue; `_` translates it where it is shown."""
     return message
+
+
+def when(value: datetime | str | None) -> str:
+    """An instant as the centre writes it, in Asia/Shanghai: 2000年10月9日 18:00 in Chinese
+    (seconds only when not zero); in English ISO 8601 text as given, a datetime as
+    2000-10-09 18:00; "-" for none."""
+    if not value:
+        return "-"
+    if _language != "zh":
+        return value if isinstance(value, str) else f"{value.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    at = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(SHANGHAI)
+    clock = f"{at:%H:%M:%S}" if at.second else f"{at:%H:%M}"
+    return f"{day(at.date())} {clock}"
+
+
+def day(value: date | str | None) -> str:
+    """A date as the centre writes it: 2000年9月30日 in Chinese, 2000-09-30 in English."""
+    if not value:
+        return "-"
+    d = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    return f"{d.year}年{d.month}月{d.day}日" if _language == "zh" else d.isoformat()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Iterable, NoReturn
 
+from ediops.i18n import _
 from ediops import store
 from ediops.hotline import settings as hotline_settings
 from ediops.inspection import rules
@@ -169,11 +170,11 @@ def _rows(obj: dict, key: str, where: str, parse, *extra) -> tuple[dict, ...]:
 def validate_report(obj, where: str) -> Report:
     """A docs/inspection.md report, or InputError naming `where` and the field at fault."""
     if not isinstance(obj, dict):
-        raise InputError(f"{where}: a bureau report must be a JSON object")
+        raise InputError(_("{where}: a bureau report must be a JSON object").format(where=where))
     if fault(obj):
         raise InputError(f"{where}: {fault(obj)}")
     if "declarations" not in obj and "certificates" not in obj:
-        raise InputError(f"{where}: not a bureau report (needs declarations or certificates)")
+        raise InputError(_("{where}: not a bureau report (needs declarations or certificates)").format(where=where))
     business_date = _date(obj, "business_date", where, "business_date")
     return Report(
         bureau=_text(obj, "bureau", where, "bureau", pattern=_BUREAU),

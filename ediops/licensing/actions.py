@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ediops.i18n import _
 from ediops import store
 from ediops.operators import audit
 from ediops.operators.roles import operator_action
@@ -41,12 +42,18 @@ def _mark(
     with store.write(db):
         row = licences_db.mark_of(db, licence_no, field)
         if row is None:
-            raise EdiopsError(f"licence {licence_no} is not in the store")
+            raise EdiopsError(_("licence {licence_no} is not in the store").format(licence_no=licence_no))
         state, done_at, done_by = row
         if done_at:
-            raise EdiopsError(f"licence {licence_no}: {what} already by {done_by} at {done_at}")
+            raise EdiopsError(
+                _("licence {licence_no}: {what} already by {done_by} at {done_at}").format(
+                    licence_no=licence_no, what=what, done_by=done_by, done_at=done_at
+                )
+            )
         if refuse_settled and state in LICENCE_SETTLED:
-            raise EdiopsError(f"licence {licence_no}: customs already {state} it")
+            raise EdiopsError(
+                _("licence {licence_no}: customs already {state} it").format(licence_no=licence_no, state=state)
+            )
         licences_db.set_mark(db, licence_no, field, at=at, actor=actor)
         add_event(db, licence_no, event, at=at, actor=actor, detail={"reason": reason} if reason else None)
         audit.record(db, action, f"licence:{licence_no}", at=at, actor=actor, reason=reason)
@@ -76,7 +83,7 @@ def escalate(db: Database, licence_no: str, *, reason: str, actor: str, now: dat
     from ediops.store.alerts import escalate_licence  # the alerts' escalation step, in this transaction
 
     if not reason or not reason.strip():
-        raise EdiopsError("escalating needs a reason")
+        raise EdiopsError(_("escalating needs a reason"))
     with store.write(db):
         _mark(
             db,

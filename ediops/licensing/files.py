@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops.errors import InputError
 from ediops.strict import NotJSON, loads
 
@@ -21,17 +22,21 @@ def load_records(path, *, max_bytes: int = MAX_FILE_BYTES) -> list[tuple[str, ob
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{path}: {size} bytes, over the {max_bytes} byte limit (settings: max_file_bytes)")
+            raise InputError(
+                _("{path}: {size} bytes, over the {max_bytes} byte limit (settings: max_file_bytes)").format(
+                    path=path, size=size, max_bytes=max_bytes
+                )
+            )
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(_("{path}: cannot read: {strerror}").format(path=path, strerror=exc.strerror)) from None
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not UTF-8 text") from None
+        raise InputError(_("{path}:{line}: not UTF-8 text").format(path=path, line=line)) from None
     if not text.strip():
-        raise InputError(f"{path}: empty file (no JSON value in it)")
+        raise InputError(_("{path}: empty file (no JSON value in it)").format(path=path))
     try:
         value = loads(text)
     except NotJSON as exc:

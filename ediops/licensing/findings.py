@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ediops.i18n import _
 from ediops.errors import EdiopsError
 from ediops.operators import audit
 from ediops.store import findings as findings_db
@@ -26,11 +27,11 @@ class AlreadyClosed(EdiopsError):
 def resolve(db: Database, finding_id: int, *, note: str, at: str, actor: str | None = None) -> None:
     """An operator resolves a finding with a note. Two operators at once: the second is told."""
     if not note or not note.strip():
-        raise EdiopsError("resolving a finding needs a note")
+        raise EdiopsError(_("resolving a finding needs a note"))
     if not findings_db.resolve(db, finding_id, note=note, at=at, actor=actor or audit.current_actor()):
         closing = findings_db.closing(db, finding_id)
         if closing is None:
-            raise EdiopsError(f"finding {finding_id} does not exist")
+            raise EdiopsError(_("finding {finding_id} does not exist").format(finding_id=finding_id))
         raise AlreadyClosed(
             f"finding {finding_id} was already resolved by {closing[1] or 'the engine'} at {closing[2]}"
         )

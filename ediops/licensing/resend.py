@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from datetime import datetime
 
+from ediops.i18n import _
 from ediops import store
 from ediops.clock import iso
 from ediops.errors import EdiopsError, InputError
@@ -31,7 +32,7 @@ ROLE_ACTION = "resend"
 
 def _reason(reason: str | None) -> str:
     if reason is None or not clean(reason).strip():
-        raise InputError("a resend needs a reason (--reason)")
+        raise InputError(_("a resend needs a reason (--reason)"))
     return reason.strip()
 
 
@@ -61,7 +62,7 @@ def request_licences(
     reason = _reason(reason)
     wanted = list(dict.fromkeys(n.strip().upper() for n in numbers))
     if not wanted:
-        raise InputError("name at least one licence to resend")
+        raise InputError(_("name at least one licence to resend"))
     with store.write(db):
         unknown = [n for n in wanted if n not in feeds.known_licences(db, wanted)]
         for number in unknown:
@@ -132,7 +133,11 @@ def request_ack(
     reason = _reason(reason)
     with store.write(db):
         if feeds.ack_for_resend(db, batch_id) is None:
-            raise EdiopsError(f"batch {clean(batch_id)}: no acknowledgement (never received); nothing was resent")
+            raise EdiopsError(
+                _("batch {batch_id}: no acknowledgement (never received); nothing was resent").format(
+                    batch_id=clean(batch_id)
+                )
+            )
         stored = _store(
             db,
             feeds.ACK,
@@ -191,7 +196,7 @@ def outcomes(db: Database, resend_id: int) -> list[dict]:
     row with the batch: delivered, failed or pending."""
     row = feeds.resend(db, resend_id)
     if row is None:
-        raise EdiopsError(f"no resend {resend_id}")
+        raise EdiopsError(_("no resend {resend_id}").format(resend_id=resend_id))
     if row["kind"] == feeds.ACK:
         return [{"batch_id": row["batch_id"], "outcome": row["status"], "detail": row["last_error"]}]
     found = []

@@ -19,9 +19,19 @@ from typing import Callable
 from ediops import config as config_mod
 from ediops.monitoring import settings as monitoring
 from ediops.errors import InputError
-from ediops.i18n import LANGUAGES
+from ediops.i18n import LANGUAGES, _
+from ediops.operations.config_values import (
+    kind,
+    must,
+    not_known,
+    clock_time,
+    one_of,
+    positive_int,
+    positive_number,
+    text,
+    url,
+)
 
-HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 ISSUER_CODE = re.compile(r"^[A-Z]{2}$")
 
 
@@ -33,7 +43,8 @@ class Problem:
     warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.key}: {'warning: ' if self.warning else ''}{self.message}"
+        warning = _("warning: ") if self.warning else ""
+        return f"{self.path}: {self.key}: {warning}{self.message}"
 
 
 @dataclass
@@ -61,22 +72,22 @@ class Sheet:
         """Unknown keys, missing required keys and each value's check (`spec[key](value)`
         returns an error message or None)."""
         if not isinstance(table, dict):
-            self.error(prefix, f"must be a table, not {_kind(table)}")
+            self.error(prefix, must(_("a table"), kind(table)))
             return
         for key in required:
             if key not in table:
-                self.error(_join(prefix, key), "missing")
+                self.error(_join(prefix, key), _("missing"))
         for key, value in table.items():
             check = spec.get(key)
             if check is None:
-                self.error(_join(prefix, key), f"unknown key (known: {', '.join(spec)})")
+                self.error(_join(prefix, key), not_known(_("key"), spec))
             elif (message := check(value)) is not None:
                 self.error(_join(prefix, key), message)
 
     def tables(self, prefix: str, value) -> list[tuple[str, dict]]:
         """An array of tables as (key, table) pairs; anything else is an error."""
         if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
-            self.error(prefix, f"must be an array of tables ([[{prefix}]]), not {_kind(value)}")
+            self.error(prefix, must(_("an array of tables ([[{prefix}]])").format(prefix=prefix), kind(value)))
             return []
         return [(f"{prefix}[{i}]", t) for i, t in enumerate(value, 1)]
 
@@ -85,56 +96,17 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _kind(value) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array"}.get(
-        type(value), "a table" if isinstance(value, dict) else type(value).__name__
-    )
-
-
-# ---------------------------------------------------------------- value checks
-
-
-def text(value) -> str | None:
-    return None if isinstance(value, str) and value.strip() else f"must be a non-empty string, not {_kind(value)}"
-
-
-def positive_int(value) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else f"must be a positive integer, not {value!r}"
-
-
-def positive_number(value) -> str | None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-    return None if ok else f"must be a positive number, not {value!r}"
-
-
-def one_of(*allowed: str) -> Callable:
-    def check(value) -> str | None:
-        return None if value in allowed else f"must be one of {', '.join(allowed)}, not {value!r}"
-
-    return check
-
-
-def url(value) -> str | None:
-    ok = isinstance(value, str) and re.match(r"^https?://[^\s/]+", value)
-    return None if ok else f"must be an http:// or https:// URL, not {value!r}"
-
-
-def clock_time(value) -> str | None:
-    return None if isinstance(value, str) and HHMM.match(value) else f"must be HH:MM (00:00-23:59), not {value!r}"
-
-
 def token_source(sheet: Sheet, prefix: str, table: dict) -> None:
     """A peer needs `token_env` or `token_file`; an unset variable or a missing file is only a
     warning (the deployment may provide it at start)."""
     env, path = table.get("token_env"), table.get("token_file")
     if not env and not path:
-        sheet.error(prefix, "no token source (token_env or token_file)")
+        sheet.error(prefix, _("no token source (token_env or token_file)"))
         return
     if isinstance(env, str) and env and not os.environ.get(env) and not path:
-        sheet.warn(_join(prefix, "token_env"), f"environment variable {env} is not set")
+        sheet.warn(_join(prefix, "token_env"), _("environment variable {name} is not set").format(name=env))
     if isinstance(path, str) and path and not Path(path).is_file():
-        sheet.warn(_join(prefix, "token_file"), f"token file {path} does not exist")
+        sheet.warn(_join(prefix, "token_file"), _("token file {path} does not exist").format(path=path))
 
 
 # ---------------------------------------------------------------- files
@@ -156,7 +128,7 @@ def check_peers(data: dict, sheet: Sheet) -> None:
             sheet.fields(key, table, spec, required=("code", "url"))
             code = table.get("code")
             if (section, code) in seen:
-                sheet.error(_join(key, "code"), f"{code!r} appears twice")
+                sheet.error(_join(key, "code"), _("{value!r} appears twice").format(value=code))
             seen.add((section, code))
             token_source(sheet, key, table)
 
@@ -166,9 +138,7 @@ def _ok(value) -> None:
 
 
 def _issuer_code(value) -> str | None:
-    return (
-        None if isinstance(value, str) and ISSUER_CODE.match(value) else f"must be two capital letters, not {value!r}"
-    )
+    return None if isinstance(value, str) and ISSUER_CODE.match(value) else must(_("two capital letters"), repr(value))
 
 
 def check_units(data: dict, sheet: Sheet) -> None:
@@ -178,7 +148,7 @@ def check_units(data: dict, sheet: Sheet) -> None:
         sheet.fields("units", units, {code: text for code in units})
         for code in units:
             if not re.match(r"^[A-Z0-9]{2,3}$", code):
-                sheet.error(f"units.{code}", "a unit code is 2 or 3 capital letters or digits (UN/ECE Rec. 20)")
+                sheet.error(f"units.{code}", _("a unit code is 2 or 3 capital letters or digits (UN/ECE Rec. 20)"))
 
 
 CRON_FIELDS = ("year", "month", "day", "week", "day_of_week", "hour", "minute", "second", "start_date", "end_date")
@@ -193,12 +163,12 @@ def check_windows(data: dict, sheet: Sheet) -> None:
     sheet.fields("", data, {"windows": _ok})
     windows = data.get("windows", {})
     if not isinstance(windows, dict):
-        sheet.error("windows", f"must be a table, not {_kind(windows)}")
+        sheet.error("windows", must(_("a table"), kind(windows)))
         return
     for name, table in windows.items():
         key = f"windows.{name}"
         if name not in WINDOWS:
-            sheet.error(key, f"unknown window (known: {', '.join(WINDOWS)})")
+            sheet.error(key, not_known(_("window"), WINDOWS))
             continue
         sheet.fields(key, table, {"cron": _ok, "description": text}, required=("cron",))
         cron = table.get("cron") if isinstance(table, dict) else None
@@ -206,14 +176,16 @@ def check_windows(data: dict, sheet: Sheet) -> None:
             continue
         unknown = [f for f in cron if f not in CRON_FIELDS]
         for f in unknown:
-            sheet.error(f"{key}.cron.{f}", f"unknown cron field (known: {', '.join(CRON_FIELDS)})")
+            sheet.error(f"{key}.cron.{f}", not_known(_("cron field"), CRON_FIELDS))
         for f, value in cron.items():
             if f in unknown:
                 continue
             try:
                 CronTrigger(**{f: value}, timezone=SHANGHAI)
             except (TypeError, ValueError) as exc:
-                sheet.error(f"{key}.cron.{f}", f"bad cron field {value!r}: {exc}")
+                sheet.error(
+                    f"{key}.cron.{f}", _("bad cron field {value!r}: {problem}").format(value=value, problem=exc)
+                )
 
 
 # settings.toml: every key ediops reads, with its check. Add yours here.
@@ -235,7 +207,7 @@ SETTINGS: dict[str, Callable] = {
     "alert_grace_minutes": positive_number,
     "alert_check_seconds": positive_number,
     "alert_retry_seconds": positive_number,
-    "alert_bell": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
+    "alert_bell": lambda v: None if isinstance(v, bool) else must(_("true or false"), repr(v)),
     # docs/safeguards.md: isolated peers, bounded input, file modes
     "peer_deadline_seconds": positive_number,
     "peer_max_answer_bytes": positive_int,
@@ -248,11 +220,11 @@ SETTINGS: dict[str, Callable] = {
     "replica_url": lambda v: _replica_url(v),
     "replica_sync_seconds": positive_number,
     "replica_healthy_lag_seconds": positive_number,
-    "replica_ssh_key": lambda v: None if isinstance(v, str) else f"must be a string, not {_kind(v)}",
-    "replica_ssh_host_key": lambda v: None if isinstance(v, str) else f"must be a string, not {_kind(v)}",
+    "replica_ssh_key": lambda v: None if isinstance(v, str) else must(_("a string"), kind(v)),
+    "replica_ssh_host_key": lambda v: None if isinstance(v, str) else must(_("a string"), kind(v)),
     # docs/languages.md
     "language": one_of("auto", *LANGUAGES),
-    "ascii": lambda v: None if isinstance(v, bool) else f"must be true or false, not {v!r}",
+    "ascii": lambda v: None if isinstance(v, bool) else must(_("true or false"), repr(v)),
     # docs/operations.md: the shift report
     "shift_starts": lambda v: _shift_starts(v),
     **{name: partial(monitoring.problem, name) for name in monitoring.DEFAULTS},  # docs/monitoring.md
@@ -261,12 +233,12 @@ SETTINGS: dict[str, Callable] = {
 
 def _shift_starts(value) -> str | None:
     if not isinstance(value, list) or not value:
-        return f'must be a list of HH:MM like ["08:00", "16:00", "00:00"], not {_kind(value)}'
+        return must(_('a list of HH:MM like ["08:00", "16:00", "00:00"]'), kind(value))
     for item in value:
         problem = clock_time(item)
         if problem:
             return problem
-    return None if len(set(value)) == len(value) else f"names a time twice: {value!r}"
+    return None if len(set(value)) == len(value) else _("names a time twice: {value!r}").format(value=value)
 
 
 def _replica_url(value) -> str | None:
@@ -274,9 +246,9 @@ def _replica_url(value) -> str | None:
     from urllib.parse import urlsplit
 
     if not isinstance(value, str):
-        return f"must be a string, not {_kind(value)}"
+        return must(_("a string"), kind(value))
     if value and urlsplit(value).scheme not in ("file", "sftp", "s3"):
-        return f"must be a file://, sftp:// or s3:// URL, not {value.split(':', 1)[0]!r}"
+        return must(_("a file://, sftp:// or s3:// URL"), repr(value.split(":", 1)[0]))
     if value and urlsplit(value).password is not None:
         return "carries a password: credentials come from the environment (docs/two-sites.md)"
     return None
@@ -284,7 +256,7 @@ def _replica_url(value) -> str | None:
 
 def _per_issuer_seconds(value) -> str | None:
     if not isinstance(value, dict):
-        return f"must be a table of issuer code = seconds, not {_kind(value)}"
+        return must(_("a table of issuer code = seconds"), kind(value))
     for code, seconds in value.items():
         problem = _issuer_code(code) or positive_number(seconds)
         if problem:
@@ -294,7 +266,7 @@ def _per_issuer_seconds(value) -> str | None:
 
 def _file_mode(value) -> str | None:
     if not isinstance(value, str) or not re.fullmatch(r"0?[0-7]{3}", value):
-        return f'must be an octal mode in quotes like "0660", not {value!r}'
+        return must(_('an octal mode in quotes like "0660"'), repr(value))
     return None
 
 
@@ -316,7 +288,7 @@ def check_roles(data: dict, sheet: Sheet) -> None:
     if isinstance(users, dict):
         sheet.fields("users", users, {user: role for user in users})
     else:
-        sheet.error("users", f"must be a table of user = role, not {_kind(users)}")
+        sheet.error("users", must(_("a table of user = role"), kind(users)))
 
 
 def check_hotline(data: dict, sheet: Sheet) -> None:
@@ -329,16 +301,16 @@ def check_hotline(data: dict, sheet: Sheet) -> None:
     spec = {"target_minutes": positive_int, "priority": one_of(*PRIORITIES), "template": lambda v: _string(v)}
     for name in CATEGORIES:
         if name not in categories:
-            sheet.error(f"categories.{name}", "missing (every category needs its target)")
+            sheet.error(f"categories.{name}", _("missing (every category needs its target)"))
     for name, table in categories.items():
         if name not in CATEGORIES:
-            sheet.error(f"categories.{name}", f"unknown category (known: {', '.join(CATEGORIES)})")
+            sheet.error(f"categories.{name}", not_known(_("category"), CATEGORIES))
         else:
             sheet.fields(f"categories.{name}", table, spec, required=("target_minutes",))
 
 
 def _string(value) -> str | None:
-    return None if isinstance(value, str) else f"must be a string, not {_kind(value)}"
+    return None if isinstance(value, str) else must(_("a string"), kind(value))
 
 
 def check_contacts(data: dict, sheet: Sheet) -> None:
@@ -351,7 +323,7 @@ def check_contacts(data: dict, sheet: Sheet) -> None:
         for key, table in sheet.tables(section, data.get(section, [])):
             sheet.fields(key, table, spec, required=tuple(spec))
             if table.get("id") in seen:
-                sheet.error(f"{key}.id", f"{table['id']!r} appears twice")
+                sheet.error(f"{key}.id", _("{value!r} appears twice").format(value=table["id"]))
             seen.add(table.get("id"))
 
 
@@ -395,25 +367,24 @@ def check(config_dir: str | Path | None = None) -> list[Problem]:
     config_dir = Path(config_dir) if config_dir else None
     problems: list[Problem] = []
     if config_dir is not None and not config_dir.is_dir():
-        return [Problem(str(config_dir), "(directory)", "--config: not a directory")]
+        return [Problem(str(config_dir), "(directory)", _("--config: not a directory"))]
     if config_dir is not None:
-        for path in sorted(config_dir.glob("*.toml")):
-            if path.name not in VALIDATORS:
-                problems.append(
-                    Problem(str(path), "(file)", f"not a file ediops reads (known: {', '.join(VALIDATORS)})")
-                )
+        stray = _("not a file ediops reads (known: {known})").format(known=", ".join(VALIDATORS))
+        problems += [
+            Problem(str(p), "(file)", stray) for p in sorted(config_dir.glob("*.toml")) if p.name not in VALIDATORS
+        ]
     files: dict[str, dict] = {}
     paths: dict[str, str] = {}
     for name in VALIDATORS:
         path = source(name, config_dir)
         paths[name] = str(path)
         if not path.is_file():
-            problems.append(Problem(str(path), "(file)", "missing"))
+            problems.append(Problem(str(path), "(file)", _("missing")))
             continue
         try:
             files[name] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(path), "(file)", f"not valid TOML: {exc}"))
+            problems.append(Problem(str(path), "(file)", _("not valid TOML: {problem}").format(problem=exc)))
     for name, validate in VALIDATORS.items():
         if name in files:
             sheet = Sheet(name, paths[name], files)

@@ -14,6 +14,7 @@ import statistics
 from datetime import datetime, time, timedelta
 
 from ediops.clock import SHANGHAI, centre_time, iso
+from ediops.i18n import _, language, when
 from ediops.store import views as views_db
 
 if TYPE_CHECKING:
@@ -87,20 +88,28 @@ def build(
 
 
 def _counts(counts: dict) -> str:
-    return ", ".join(f"{code} {n}" for code, n in counts.items()) or "none"
+    return ", ".join(f"{code} {n}" for code, n in counts.items()) or _("none")
 
 
 def _minutes(value) -> str:
-    return "-" if value is None else f"{value:g} min"
+    return "-" if value is None else _("{minutes:g} min").format(minutes=value)
+
+
+def _at(moment) -> str:
+    """A time in the chosen language: 2000年10月9日 18:00, or 2000-10-09 18:00."""
+    return when(moment) if language() == "zh" else centre_time(moment)
 
 
 def title(report: dict) -> str:
     """ "Shift report 2026-12-07 08:00 to 16:00" (the end's date only when it differs), with
     "(so far; the shift ends 16:00)" while it runs."""
     start, end = centre_time(report["from"]), centre_time(report["to"])
-    head = f"Shift report {start} to {end[11:] if end[:10] == start[:10] else end}"
+    same_day = end[:10] == start[:10]
+    head = _("Shift report {start} to {end}").format(
+        start=_at(report["from"]), end=end[11:] if same_day else _at(report["to"])
+    )
     if report.get("ends"):
-        head += f" (so far; ends {centre_time(report['ends'])[11:]})"
+        head += _(" (so far; ends {at})").format(at=centre_time(report["ends"])[11:])
     return head
 
 
@@ -110,18 +119,25 @@ def text(report: dict) -> list[str]:
     u, f, t, w, al = report["urgent"], report["findings"], report["tickets"], report["windows"], report["alerts"]
     lines = [
         title(report),
-        f"Urgent licences: {u['received']} received, {u['accepted']} accepted by customs, {u['overdue']} overdue",
-        f"  receipt to acceptance: median {_minutes(u['median_minutes'])}, max {_minutes(u['max_minutes'])}",
-        f"Feeds late: {', '.join(report['feeds']['late']) or 'none'}",
-        f"Feeds failing: {', '.join(report['feeds']['failing']) or 'none'}",
-        f"Findings opened: {_counts(f['opened'])}",
-        f"Findings resolved: {_counts(f['resolved'])}",
-        f"Findings open at the end: {f['open_at_end']}",
-        f"Tickets: {t['opened']} opened, {t['closed']} closed, {t['open_at_end']} open at the end",
-        f"Window runs: {len(w['runs'])}, failed: {len(w['failed'])}",
-        *(f"  FAILED {r['window']} {centre_time(r['occurrence'])}: {r['detail'] or ''}".rstrip() for r in w["failed"]),
-        f"Alerts: {al['raised']} raised, {al['acknowledged']} acknowledged, {al['unacknowledged']} unacknowledged",
-        f"Operator actions: {len(report['operator_actions'])}",
+        _("Urgent licences: {received} received, {accepted} accepted by customs, {overdue} overdue").format(**u),
+        _("  receipt to acceptance: median {median}, max {max}").format(
+            median=_minutes(u["median_minutes"]), max=_minutes(u["max_minutes"])
+        ),
+        _("Feeds late: {issuers}").format(issuers=", ".join(report["feeds"]["late"]) or _("none")),
+        _("Feeds failing: {issuers}").format(issuers=", ".join(report["feeds"]["failing"]) or _("none")),
+        _("Findings opened: {counts}").format(counts=_counts(f["opened"])),
+        _("Findings resolved: {counts}").format(counts=_counts(f["resolved"])),
+        _("Findings open at the end: {n}").format(n=f["open_at_end"]),
+        _("Tickets: {opened} opened, {closed} closed, {open_at_end} open at the end").format(**t),
+        _("Window runs: {runs}, failed: {failed}").format(runs=len(w["runs"]), failed=len(w["failed"])),
+        *(
+            _("  FAILED {window} {at}: {detail}")
+            .format(window=r["window"], at=_at(r["occurrence"]), detail=r["detail"] or "")
+            .rstrip()
+            for r in w["failed"]
+        ),
+        _("Alerts: {raised} raised, {acknowledged} acknowledged, {unacknowledged} unacknowledged").format(**al),
+        _("Operator actions: {n}").format(n=len(report["operator_actions"])),
         *(
             f"  {centre_time(a['at'])[11:]}  {a['by']}  {a['action']}  {a['subject'] or ''}"
             + (f"  ({a['reason']})" if a["reason"] else "")

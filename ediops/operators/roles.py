@@ -10,6 +10,7 @@ import dataclasses
 import functools
 from typing import Callable
 
+from ediops.i18n import _
 from ediops.errors import InputError, Refused
 
 ACTIONS = frozenset(
@@ -46,7 +47,9 @@ def role_for(roles_config: dict, user: str) -> str:
     """The user's role: `[users]` entry, else `default`, else viewer."""
     role = (roles_config.get("users") or {}).get(user, roles_config.get("default", DEFAULT_ROLE))
     if role not in ROLES:
-        raise InputError(f"roles.toml: unknown role {role!r} (known: {', '.join(sorted(ROLES))})")
+        raise InputError(
+            _("roles.toml: unknown role {role!r} (known: {known})").format(role=role, known=", ".join(sorted(ROLES)))
+        )
     return role
 
 
@@ -81,6 +84,6 @@ def operator_action(action: str) -> Callable:
 def granting(config, user: str, role: str):
     """`config` with `user` given `role` (the demo's own operator; tests): a copy, never the files."""
     if role not in ROLES:
-        raise InputError(f"unknown role {role!r} (known: {', '.join(sorted(ROLES))})")
+        raise InputError(_("unknown role {role!r} (known: {known})").format(role=role, known=", ".join(sorted(ROLES))))
     users = dict(config.roles.get("users") or {}, **{user: role})
     return dataclasses.replace(config, roles={**config.roles, "users": users})

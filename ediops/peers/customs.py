@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ediops.i18n import _
 from ediops.clock import parse_instant
 from ediops.licensing.customs_answers import record_customs_answer
 from ediops.licensing.forward_state import next_try
@@ -151,7 +152,11 @@ async def forward_licence(engine: Engine, licence_no: str) -> str:
         licence = licences_db.get(engine.db, licence_no) or {}
         key = licence.get("forward_key")
         if not key or forwards_db.forward_status(engine.db, key) == forwards_db.ANSWERED:
-            raise EdiopsError(f"licence {licence_no} is {licence.get('state') or 'unknown'}: already on its way")
+            raise EdiopsError(
+                _("licence {licence_no} is {value}: already on its way").format(
+                    licence_no=licence_no, value=licence.get("state") or "unknown"
+                )
+            )
         keys = [key]
     if engine.is_resting("customs"):
         return f"{licence_no}: customs asked the centre to wait (Retry-After); tried again when that ends"

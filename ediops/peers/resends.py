@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from ediops.i18n import _
 from ediops.errors import EdiopsError
 from ediops.licensing import resend as domain
 from ediops.licensing.licence import add_events
@@ -21,7 +22,7 @@ async def run(engine: Engine, resend_id: int) -> str:
     """Sends one stored resend; returns the outcome line the operator reads."""
     row = feeds.resend(engine.db, resend_id)
     if row is None:
-        raise EdiopsError(f"no resend {resend_id}")
+        raise EdiopsError(_("no resend {resend_id}").format(resend_id=resend_id))
     if row["kind"] == feeds.ACK:
         await _ack(engine, row)
     else:
@@ -35,7 +36,7 @@ async def run(engine: Engine, resend_id: int) -> str:
 
 async def _licences(engine: Engine, row: dict) -> None:
     if engine.config.customs is None:
-        raise EdiopsError("customs is not configured (peers.toml): nothing sent")
+        raise EdiopsError(_("customs is not configured (peers.toml): nothing sent"))
     with write(engine.db):
         add_events(engine.db, "resent", [(n, {"key": row["idempotency_key"]}) for n in row["licences"]], at=engine.at())
     if not await customs.send(engine, row["idempotency_key"]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ediops.i18n import _
 from ediops.operators import audit
 from ediops.operators.roles import operator_action, require
 from ediops.scheduling import lease
@@ -40,7 +41,7 @@ def trigger(config: Config, window: str) -> CronTrigger | None:
     try:
         return CronTrigger(**table.get("cron", {}), timezone=SHANGHAI)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"windows.toml: window {window}: bad cron: {exc}") from None
+        raise InputError(_("windows.toml: window {window}: bad cron: {exc}").format(window=window, exc=exc)) from None
 
 
 def next_fire(cron: CronTrigger, at_or_after: datetime) -> datetime | None:
@@ -60,7 +61,9 @@ def latest_occurrence(cron: CronTrigger, now: datetime) -> datetime | None:
 
 def _check_window(window: str) -> None:
     if window not in WINDOWS:
-        raise EdiopsError(f"unknown window {window!r}: one of {', '.join(WINDOWS)}")
+        raise EdiopsError(
+            _("unknown window {window!r}: one of {known}").format(window=window, known=", ".join(WINDOWS))
+        )
 
 
 def queue_command(
@@ -109,17 +112,27 @@ def request_urgent_forward(db: Database, licence_no: str, *, actor: str, reason:
     with write(db):
         licence = licences_db.get(db, licence_no)
         if licence is None:
-            raise EdiopsError(f"licence {licence_no} was never accepted by the centre: nothing to forward")
+            raise EdiopsError(
+                _("licence {licence_no} was never accepted by the centre: nothing to forward").format(
+                    licence_no=licence_no
+                )
+            )
         state, forward_key = licence["state"], licence["forward_key"]
         if state == "accepted":
             raise EdiopsError(
                 f"licence {licence_no} is already at customs (accepted {centre_time(licence['customs_answered_at'])})"
             )
         if state == "forwarded" and not forward_key:  # no key to try again (data from before keys)
-            raise EdiopsError(f"licence {licence_no} is already being forwarded to customs")
+            raise EdiopsError(
+                _("licence {licence_no} is already being forwarded to customs").format(licence_no=licence_no)
+            )
         retry = bool(forward_key) and state in ("received", "forwarded")
         if retry and forwards_db.forward_of(db, forward_key).get("forward_status") not in UNANSWERED:
-            raise EdiopsError(f"licence {licence_no}: customs answered its forward; nothing to try again")
+            raise EdiopsError(
+                _("licence {licence_no}: customs answered its forward; nothing to try again").format(
+                    licence_no=licence_no
+                )
+            )
         pending = scheduling_db.pending_command(db, FORWARD_LICENCE, licence_no)
         if pending:
             raise EdiopsError(

@@ -12,6 +12,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops import store
 from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError
@@ -37,11 +38,11 @@ def backup(source: Path, dest: Path) -> Path:
     changes."""
     source, dest = Path(source), Path(dest)
     if dest.exists() or dest.is_symlink():
-        raise EdiopsError(f"{dest} already exists: a backup never replaces a file")
+        raise EdiopsError(_("{dest} already exists: a backup never replaces a file").format(dest=dest))
     if not dest.parent.is_dir():
-        raise EdiopsError(f"{dest.parent} is not a directory")
+        raise EdiopsError(_("{parent} is not a directory").format(parent=dest.parent))
     if not source.is_file():
-        raise EdiopsError(f"no data file at {source}")
+        raise EdiopsError(_("no data file at {source}").format(source=source))
     partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
     conn = store.connect_reader(source)
@@ -49,16 +50,18 @@ def backup(source: Path, dest: Path) -> Path:
         conn.execute("VACUUM INTO ?", [str(partial)])
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise EdiopsError(f"backup of {source} failed: {exc}") from None
+        raise EdiopsError(_("backup of {source} failed: {exc}").format(source=source, exc=exc)) from None
     finally:
         conn.close()
     try:
         problems = integrity_problems(partial)
         if problems:
-            raise EdiopsError(f"backup of {source} failed its integrity check: {problems[0]}")
+            raise EdiopsError(
+                _("backup of {source} failed its integrity check: {value}").format(source=source, value=problems[0])
+            )
         _fsync(partial)
         if dest.exists():  # made meanwhile by someone else: still never replaced
-            raise EdiopsError(f"{dest} already exists: a backup never replaces a file")
+            raise EdiopsError(_("{dest} already exists: a backup never replaces a file").format(dest=dest))
         partial.rename(dest)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -109,3 +109,16 @@ def test_a_string_fixed_at_import_follows_the_language_chosen_later():
     assert i18n._(label) == "输出提前关闭（管道断开）"
     i18n.use("en")
     assert i18n._(label) == label
+
+
+def test_no_string_is_marked_inside_an_f_string():
+    """Babel cannot see `_()` inside an f-string's braces: such a string would stay English."""
+    inside = re.compile(r"""\bf(["']).*\{[^}]*\b(?:_|N_|ngettext)\(["']""")
+    found = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for folder in ("ediops", "screens")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if inside.search(line)
+    ]
+    assert found == []
