@@ -145,7 +145,7 @@ def test_the_errors_the_report_and_the_statement_are_chinese_under_zh(cli, files
         said = cli("--lang", "zh", *args).stderr
         assert HAN.search(said), (args, said)
     report = cli("--lang", "zh", "report").stdout
-    assert report.startswith("交班报告 2000年10月9日 10:00 至 2000年10月9日 18:00\n")
+    assert report.startswith("交班报告 2000年10月9日 16:00 至 18:00（截至目前；00:00 交班）\n")
     assert "急证：" in report and "告警：" in report
     statement = cli("--lang", "zh", "licence", "00-AA-000001", "--statement").stdout
     assert "核销情况说明（供退证/换证）" in statement and "2000年10月20日放行" in statement
