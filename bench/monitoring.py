@@ -31,7 +31,7 @@ NOW = "2000-10-09T10:00:00+08:00"  # a busy hour of the simulated day
 
 def _phase(world, db: Path, *, metrics: bool, seconds: float) -> dict:
     from ediops.monitoring import heartbeat
-    from tests.engine import harness
+    from tests.support import harness
 
     config_dir = world["on" if metrics else "off"]
     name = f"daemon-{'on' if metrics else 'off'}-{time.monotonic_ns()}"
@@ -98,7 +98,7 @@ def _calls() -> dict:
 
 def run(scale_name: str = "quick", phases: int = 4, seconds: float = 30.0) -> dict:
     from ediops import store
-    from tests.engine import harness
+    from tests.support import harness
 
     scale = SCALES[scale_name]
     scratch = HERE / "scratch"

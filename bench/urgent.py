@@ -40,7 +40,7 @@ WAIT_S = 20.0  # for customs' acceptance after the publication
 
 def _world(folder: Path) -> tuple[Path, dict]:
     """A config of 60 issuers on free loopback ports (the bundled 40 and 20 more)."""
-    from tests.engine import harness
+    from tests.support import harness
 
     config_dir, env = harness.make_config(folder / "config", issuers=ISSUERS, windows={})
     peers = config_dir / "peers.toml"
@@ -109,7 +109,7 @@ def _worst_accepted(sim) -> float | None:
 
 
 def _session(folder: Path, config_dir: Path, env: dict, published: datetime, side: str) -> float:
-    from tests.engine import harness
+    from tests.support import harness
 
     start = (published - timedelta(seconds=LEAD_S)).isoformat()
     folder.mkdir(parents=True)

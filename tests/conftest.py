@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ediops import i18n, store
+from ediops import config as config_mod, i18n, store
+from tests.support.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suite reads English unless a test asks for Chinese (--lang zh, or LANG in its env): the
@@ -89,3 +90,18 @@ def installed():
         yield install(build_wheel(workdir), workdir / "venv")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def config():
+    """The bundled configuration."""
+    return config_mod.load()
+
+
+@pytest.fixture
+def world(tmp_path):
+    """Real processes on free ports (tests/support/world.py), every one stopped at the end."""
+    w = World(tmp_path)
+    yield w
+    for proc in reversed(w.procs):
+        proc.kill()

@@ -148,3 +148,24 @@ def test_every_cited_doc_exists():
         }
     )
     assert missing == []
+
+
+def test_tests_are_foldered_by_what_they_test():
+    """tests/README.md: a folder of tests/ is a package of ediops/ or one of the few named
+    there; tests/desk/'s folders are the desk's areas; a test module directly in tests/ tests a
+    module directly in ediops/ (or, this file, the repository)."""
+    packages = {p.name for p in (ROOT / "ediops").iterdir() if (p / "__init__.py").is_file()}
+    others = {"desk", "e2e", "packaging", "calendar", "bench", "support", "data"}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and not p.name.startswith((".", "__"))}
+    assert folders - packages - others == set()
+    areas = {p.name for p in (ROOT / "screens").iterdir() if (p / "__init__.py").is_file()}
+    desk = {p.name for p in (ROOT / "tests" / "desk").iterdir() if p.is_dir() and not p.name.startswith("__")}
+    assert desk <= areas
+    modules = {p.stem for p in (ROOT / "ediops").glob("*.py")}
+    loose = [
+        p.name
+        for p in (ROOT / "tests").glob("test_*.py")
+        if p.name != "test_architecture.py"
+        and not any(p.stem == f"test_{m}" or p.stem.startswith(f"test_{m}_") for m in modules)
+    ]
+    assert loose == []

@@ -4,7 +4,7 @@ Textual writes every segment as `ESC[<full style>m text ESC[0m`: each run of tex
 whole style (foreground, background, attributes) and a reset after it, even when the next run
 has the same style or differs only in colour. `compact` rewrites a frame so that each style
 change says only what changed. The screen the terminal ends up showing is the same, cell for
-cell (tests/desk/test_wire.py replays both on a small terminal model); bench/NOTES.md has the
+cell (tests/desk/shell/test_wire.py replays both on a small terminal model); bench/NOTES.md has the
 bytes per minute before and after."""
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.engine.harness import ROOT, free_port
+from tests.support.harness import ROOT, free_port
 
-DATA = ROOT / "tests" / "foundation" / "data"
+DATA = ROOT / "tests" / "data"
 HOSTILE = "[bold red]Evil[/] \x1b[31mTrading\x1b[0m \x1b]0;pwned\x07 Co \u202eLtd\u202c \x9b2J\x07"
 
 

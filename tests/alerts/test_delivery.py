@@ -14,7 +14,7 @@ import pytest
 
 from ediops.clock import parse_instant
 from tests.alerts.harness import alerts_toml
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 pytestmark = pytest.mark.integration
 T0 = "2000-10-09T18:00:00+08:00"  # after every issuer's cutoff: each feed with no batch is late

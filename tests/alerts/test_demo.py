@@ -11,7 +11,7 @@ from ediops import store
 from ediops.cli import Context
 from ediops.clock import Clock, parse_instant
 from ediops.demo import demo_session
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"  # the day's batches all out: rejections among them

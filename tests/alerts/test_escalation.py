@@ -15,7 +15,7 @@ from ediops import store
 from ediops.clock import parse_instant
 from ediops.text import has_controls
 from tests.alerts.harness import alerts_toml, urgent_batch
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 pytestmark = pytest.mark.integration
 T0 = "2000-10-09T06:00:00+08:00"  # before the simulated issuers' day: no traffic but ours

@@ -12,7 +12,7 @@ import pytest
 from ediops.clock import parse_instant
 from ediops.inspection.view import month_of
 from tests.calendar.pinned import INSTANTS
-from tests.foundation.helpers import batch, licence
+from tests.support.records import batch, licence
 
 
 @pytest.fixture(params=list(INSTANTS))

@@ -19,7 +19,7 @@ from tests.packaging.install import ROOT
 # whose simulated bureaus build the month so far), and the desk and windows shown on it
 DATE_SENSITIVE = [
     "tests/calendar/test_clock_is_pinned.py",
-    "tests/engine/test_demo_clock.py",
+    "tests/test_demo_clock.py",
     "tests/inspection/test_demo.py",
     "tests/e2e/test_demo.py::test_demo_acts_on_an_urgent_licence_and_stops_all_it_started",
 ]

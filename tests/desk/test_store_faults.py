@@ -9,7 +9,7 @@ from ediops.screens.kit.header import HeaderLine
 from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import settle
 from tests.desk.fixtures import populate
-from tests import tmpfs
+from tests.support import tmpfs
 
 
 @pytest.fixture

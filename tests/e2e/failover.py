@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ediops import config as config_mod
 from ediops.simulator import traffic
-from tests.engine import harness
+from tests.support import harness
 
 DAY = date(2000, 10, 9)
 SETTINGS = {"lease_seconds": 3, "feed_poll_seconds": 1}

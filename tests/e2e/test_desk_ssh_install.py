@@ -19,7 +19,7 @@ import pytest
 
 from tests.e2e import sshd as sshd_mod
 from tests.e2e.test_desk_ssh import PANE_TITLES
-from tests.engine.harness import free_port
+from tests.support.harness import free_port
 
 pytestmark = pytest.mark.e2e
 

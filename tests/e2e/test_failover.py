@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.e2e import failover
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,7 @@ import sqlite3
 import pytest
 
 from tests.e2e.conftest import need
-from tests.engine.conftest import world  # noqa: F401  (a fixture)
-from tests.engine.harness import Proc, wait_until
+from tests.support.harness import Proc, wait_until
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"

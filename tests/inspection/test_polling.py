@@ -12,7 +12,7 @@ from ediops import store
 from ediops.clock import Clock, parse_instant
 from ediops.peers.bureaus import poll_bureaus
 from ediops.peers.runtime import Engine, client_for
-from tests.engine import harness
+from tests.support import harness
 
 pytestmark = pytest.mark.integration
 NOW = "2002-07-10T12:00:00+08:00"

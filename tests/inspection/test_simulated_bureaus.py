@@ -10,7 +10,7 @@ from ediops.inspection.reports import validate_report
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.simulator.bureaus import Bureaus
 
-from .desk import config_with_bureaus
+from tests.desk.inspection.desk import config_with_bureaus
 
 START = datetime(2002, 7, 10, 12, 0, tzinfo=SHANGHAI)
 

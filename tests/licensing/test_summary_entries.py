@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.foundation.helpers import batch, licence
+from tests.support.records import batch, licence
 
 
 def _write(path, value) -> str:

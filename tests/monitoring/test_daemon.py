@@ -15,7 +15,7 @@ import pytest
 from ediops import config as config_mod
 from ediops.clock import parse_instant
 from ediops.simulator import traffic
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 from tests.monitoring import prom
 
 pytestmark = pytest.mark.integration

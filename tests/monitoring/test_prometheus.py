@@ -15,7 +15,7 @@ from ediops.clock import Clock, parse_instant
 from ediops.monitoring import events
 from ediops.scheduling.leader import Leader
 from ediops.views import monitor
-from tests.engine.harness import ROOT
+from tests.support.harness import ROOT
 from tests.monitoring import prom
 
 DEPLOY = ROOT / "deploy" / "prometheus"

@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from tests.engine.harness import Proc, wait_until
+from tests.support.harness import Proc, wait_until
 from tests.monitoring import prom
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from ediops.monitoring.systemd import Notifier
-from tests.engine.harness import Proc, wait_until
+from tests.support.harness import Proc, wait_until
 
 
 @pytest.fixture

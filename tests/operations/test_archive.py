@@ -12,7 +12,7 @@ import pytest
 from ediops import store
 from ediops.licensing import findings
 from ediops.store import maintenance
-from tests.foundation.helpers import batch, licence, writeoff
+from tests.support.records import batch, licence, writeoff
 
 LATER = "2004-06-01T10:00:00+08:00"  # valid_to 2000-12-31 + 1095 days = 2003-12-31: past retention
 NUMBERS = [f"00-AA-00000{i}" for i in range(1, 7)]

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.engine import harness
+from tests.support import harness
 
 EVENING = "2000-10-09T18:00:00+08:00"
 POST = re.compile(r'(?:sendto|write|sendmsg)\((\d+), "POST \S*?/(acks|licences|writeoffs)\b')

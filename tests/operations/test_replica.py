@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from tests.engine.harness import Proc, wait_until
+from tests.support.harness import Proc, wait_until
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"

@@ -13,7 +13,7 @@ import pytest
 from ediops import store
 from ediops.config import BUNDLED
 from tests.conftest import Cli
-from tests.foundation.helpers import batch, licence
+from tests.support.records import batch, licence
 
 SHIFT_END = "2000-10-09T22:00:00+08:00"
 FIELDS = {

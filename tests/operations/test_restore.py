@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 EVENING = "2000-10-09T18:00:00+08:00"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from ediops import config, store
 from ediops.clock import parse_instant
 from ediops.licensing.ingest import ingest_batch
-from tests.foundation.helpers import batch, licence
+from tests.support.records import batch, licence
 
 db, cfg, stop = store.connect(sys.argv[1]), config.load(), Path(sys.argv[2])
 now = parse_instant("2000-10-09T17:00:00+08:00")
@@ -133,7 +133,7 @@ def test_a_store_newer_than_the_program_is_refused_untouched(cli, tmp_path):
     conn.commit()
     conn.close()
     size = newer.stat().st_size
-    for command in (["findings"], ["desk"], ["ingest", str(ROOT / "tests/foundation/data/aa_urgent.json")]):
+    for command in (["findings"], ["desk"], ["ingest", str(ROOT / "tests/data/aa_urgent.json")]):
         done = cli("--db", str(newer), *command)
         assert done.returncode == 1, (command, done.stderr)
         assert "newer ediops" in done.stderr and "m999_from_the_future" in done.stderr

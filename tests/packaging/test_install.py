@@ -17,7 +17,7 @@ import pytest
 from tests.packaging.install import ROOT
 
 NOW = "2000-10-09T18:00:00+08:00"
-DATA = ROOT / "tests" / "foundation" / "data"
+DATA = ROOT / "tests" / "data"
 # Where each folder of the repository installs (pyproject.toml [tool.setuptools.package-dir]).
 INSTALLED_AS = {"ediops": "ediops", "screens": "ediops/screens", "config": "ediops/defaults"}
 
@@ -109,7 +109,7 @@ def test_ingest_and_findings_with_the_bundle_and_with_an_overlay(installed, away
 def _quiet_peers(folder: Path) -> Path:
     """peers.toml with one issuer on a port nobody listens on (never the bundled 86xx ports,
     where a developer's simulator may run)."""
-    from tests.engine.harness import free_port
+    from tests.support.harness import free_port
 
     folder.mkdir(exist_ok=True)
     port = free_port()

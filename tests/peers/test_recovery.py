@@ -12,7 +12,7 @@ from ediops.clock import iso
 from ediops.licensing.ingest import ingest_batch
 from ediops.peers import customs, feeds
 from ediops.store import feeds as feeds_db, write
-from tests.foundation.helpers import batch, licence
+from tests.support.records import batch, licence
 
 pytestmark = pytest.mark.integration
 

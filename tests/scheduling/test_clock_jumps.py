@@ -16,8 +16,8 @@ from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader
 from ediops.licensing.ingest import ingest_batch
 from ediops.views.dashboard import urgent_licences
-from tests.engine.harness import make_config
-from tests.foundation.helpers import batch, licence
+from tests.support.harness import make_config
+from tests.support.records import batch, licence
 
 T = "2000-10-09T10:10:00+08:00"
 

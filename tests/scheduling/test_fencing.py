@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from ediops import store
-from tests.engine.harness import wait_until
+from tests.support.harness import wait_until
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"

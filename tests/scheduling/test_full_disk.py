@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from ediops import store
-from tests.engine.harness import wait_until
-from tests import tmpfs
-from tests.foundation.helpers import batch, licence
+from tests.support.harness import wait_until
+from tests.support import tmpfs
+from tests.support.records import batch, licence
 
 pytestmark = pytest.mark.integration
 EVENING = "2000-10-09T23:00:00+08:00"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ediops.store import forwards
 
-from tests.engine.helpers import put_licence
+from tests.support.store import put_licence
 
 NOON, LATER = "2000-10-09T12:00:00+08:00", "2000-10-09T12:00:05+08:00"
 

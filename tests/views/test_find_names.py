@@ -17,7 +17,7 @@ from ediops.store import tickets as tickets_db
 from ediops.store import views as views_db
 from ediops.views.find import exact, find
 from tests.conftest import ANYONE
-from tests.foundation.helpers import NOW, batch, licence
+from tests.support.records import NOW, batch, licence
 
 SEAGULL = {"code": "3702930001", "name": "青岛海鸥食品进出口有限公司"}
 OCEAN = {"code": "3702930002", "name": "Qingdao Ocean Foods Co., Ltd."}

@@ -1,5 +1,5 @@
 """Quitting (issue 24, item 9): a desk that leads (the demo's: its scheduler leader and
-simulated peers stop with it) asks first and says what stops; any other desk quits at once (tests/desk/test_keys.py: test_q_quits);
+simulated peers stop with it) asks first and says what stops; any other desk quits at once (tests/desk/shell/test_keys.py: test_q_quits);
 `q` is no way out, and not offered, while a field or a drop-down takes the keys."""
 
 from __future__ import annotations
