@@ -119,3 +119,18 @@ def test_health_and_healthz_fail_on_a_hung_leader(world):
         lambda: (r := _health(world, evening))[0] == 2 and "no live leader" in r[1] and r, timeout=40, what="no leader"
     )
     assert line.startswith("CRITICAL: no live leader")
+
+
+def test_failing_feeds_are_counted_and_judged(world):
+    evening = "2000-10-09T23:00:00+08:00"
+    world.configure(issuers=2)
+    world.simulator(now=evening, scale=0.05, faults=("unauthorized=AB",))  # 401 to AB alone
+    daemon = world.daemon(now=evening)
+    address = daemon.wait_for(METRICS_LINE).group(1)
+    wait_until(
+        lambda: _value(address, "ediops_feed_failures_total", issuer="AB"), timeout=30, what="AB's failures counted"
+    )
+    assert _value(address, "ediops_feed_failures_total", issuer="AA") == 0
+    assert _value(address, "ediops_peer_requests_total", peer="issuer AB", outcome="http_4xx") >= 1
+    code, line = wait_until(lambda: (r := _health(world, evening))[0] >= 1 and "feeds failing" in r[1] and r, 30)
+    assert code == 1 and "1 of 2 feeds failing: AB" in line  # one issuer of two: a warning
