@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ediops import store
 from ediops.clock import SHANGHAI, parse_instant
-from ediops.monitoring import events, server, settings as monitoring
+from ediops.monitoring import events, heartbeat, server, settings as monitoring
 from ediops.store import findings as findings_db, scheduling as scheduling_db, views as views_db
 from ediops.store.maintenance import database_path
 from ediops.views import health as health_mod
@@ -142,7 +142,9 @@ def serve(ctx, leader) -> server.Server | None:
     registry = metrics_registry(db_path, ctx.config, ctx.clock, leader)
 
     def healthz() -> tuple[bool, str]:
-        verdict = health_mod.check(db_path, ctx.config, now=ctx.clock.now(), last_pass=leader.last_pass)
+        # leading: its own last pass; standing by: the leader's, from its heartbeat file
+        last = leader.last_pass if leader.token is not None else heartbeat.read(heartbeat.path_for(db_path))
+        verdict = health_mod.check(db_path, ctx.config, now=ctx.clock.now(), last_pass=last)
         return verdict.status in ("ok", "warning"), verdict.line
 
     try:
