@@ -21,7 +21,7 @@ from ediops import config as config_mod
 from ediops import store
 from ediops.licensing.licence import find_licence
 from ediops.operations import archive
-from ediops.screens.home import HomeScreen
+from ediops.screens.shell.home import HomeScreen
 from ediops.store import maintenance
 
 from bench import records, scale_store
@@ -113,7 +113,7 @@ def build_year_five(base: Path, dest: Path) -> None:
 
 
 def _dashboard_p95(db_path: Path, now, refreshes: int) -> float:
-    screen = SimpleNamespace(app=SimpleNamespace(config=config_mod.load(None)))
+    screen = SimpleNamespace(app=SimpleNamespace(config=config_mod.load(None), db_path=db_path))
     screen.fetch_panes = lambda db, at: HomeScreen.fetch_panes(screen, db, at)
     timings = []
     for i in range(refreshes + 1):

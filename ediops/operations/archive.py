@@ -55,6 +55,15 @@ def _alone(db_path: Path) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _checkpoints_between(db: Database) -> Iterator[None]:
+    maintenance.checkpoints_between(db, True)
+    try:
+        yield
+    finally:
+        maintenance.checkpoints_between(db, False)
+
+
 @operator_action("archive")
 def archive(db: Database, db_path: Path, settings: dict, *, actor: str, now: datetime) -> dict:
     """`ediops archive`: a supervisor's run (the window calls `run`, on the engine's account)."""
@@ -67,7 +76,7 @@ def run(db: Database, db_path: Path, settings: dict, *, actor: str, now: datetim
     cut, at = cutoff(settings, now.date()), iso(now)
     size = int(settings.get("archive_chunk", CHUNK))
     result: dict = {"cutoff": cut, "years": {}, "chunks": 0, "longest_lock_ms": 0.0, "dropped": 0}
-    with _alone(db_path):
+    with _alone(db_path), _checkpoints_between(db):
         for path in store.archive_files(db_path):  # copies a stopped run left of licences that must stay
             both = licences_db.in_store_too(db, path)
             stay = sorted(set(both) - set(licences_db.movable_of(db, both, cut)))
@@ -99,6 +108,7 @@ def _chunk(db: Database, path: Path, numbers: list[str], cut: str, at: str, acto
             detail = {"licences": len(moved), "first": moved[0], "last": moved[-1], "rows": deleted}
             audit.record(db, "store.archive-chunk", f"file:{path.name}", at=at, actor=actor, detail=detail)
     lock_ms = (time.perf_counter() - started) * 1000
+    maintenance.checkpoint(db)
     result["chunks"] += 1
     result["longest_lock_ms"] = max(result["longest_lock_ms"], round(lock_ms, 1))
     stay = sorted(licences_db.stored_hashes(db, sorted(set(numbers) - set(moved))))

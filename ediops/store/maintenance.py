@@ -334,6 +334,17 @@ def remove_archived(
     return moved, _delete_owned(conn, moved) if moved else {}
 
 
+def checkpoints_between(db: Database, between: bool) -> None:
+    """`between`: the WAL is checkpointed by `checkpoint` between chunks, not by the commit that
+    fills it (the commit then returns once the lock is released: the lock time is measured true)."""
+    db.conn.execute(f"PRAGMA wal_autocheckpoint = {0 if between else 1000}")
+
+
+def checkpoint(db: Database) -> None:
+    """A passive checkpoint: copies what it can of the WAL into the store, blocking no one."""
+    db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 def drop_from_archive(path: Path, numbers: list[str]) -> None:
     """Removes an earlier copy of `numbers` from the archive (they stay in the store)."""
     if not path.exists():

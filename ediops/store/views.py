@@ -36,11 +36,21 @@ def hourly_licences(db: Queryable, start: str, end: str) -> list[dict[str, Any]]
     )
 
 
+# Each issuer in turn, then its newest batch: two index lookups per issuer on
+# batches(issuer, received_at), whatever the years of batches kept (a GROUP BY read them all:
+# 6 ms in year one, 32 ms in year five at quick scale; bench years, docs/retention.md).
+_LAST_BATCHES = """
+    WITH RECURSIVE seen(issuer) AS (
+        SELECT min(issuer) FROM batches
+        UNION ALL SELECT (SELECT min(issuer) FROM batches WHERE issuer > seen.issuer) FROM seen
+        WHERE seen.issuer IS NOT NULL)
+    SELECT issuer, (SELECT max(received_at) FROM batches b WHERE b.issuer = seen.issuer) AS at
+    FROM seen WHERE issuer IS NOT NULL"""
+
+
 def last_batches(db: Queryable) -> dict[str, str]:
     """issuer -> when its last batch arrived."""
-    return {
-        r["issuer"]: r["at"] for r in rows(db, "SELECT issuer, max(received_at) AS at FROM batches GROUP BY issuer")
-    }
+    return {r["issuer"]: r["at"] for r in rows(db, _LAST_BATCHES)}
 
 
 def issuer_health(db: Queryable) -> dict[str, dict[str, Any]]:
