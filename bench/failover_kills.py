@@ -3,7 +3,7 @@ starts site A (daemon and `ediops replicate`) against the simulator, SIGKILLs it
 random delay, removes its data directory, restores the replica on site B and lets B finish;
 then counts from the simulator's records what was doubled or missing.
 
-    python -m bench.failover_kills --runs 20 [--seed 1] [--max-delay 12]
+    python -m bench.failover_kills --runs 20 [--seed 1] [--max-delay 12] [--issuers 8] [--scale 0.1]
 
 Prints one line per run and the totals as JSON (the numbers in NOTES)."""
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from tests.e2e import failover
 
 
-def one(folder: Path, delay: float) -> dict:
-    run = failover.Failover(folder)
+def one(folder: Path, delay: float, *, issuers: int, scale: float) -> dict:
+    run = failover.Failover(folder, issuers=issuers, scale=scale)
     try:
         daemon, replicate = run.run_a()
         time.sleep(delay)
@@ -43,12 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--max-delay", type=float, default=12.0, help="kill A up to this long after it leads (s)")
+    parser.add_argument("--issuers", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=0.1, help="the simulator's traffic scale")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     results = []
     for n in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="ediops-failover-") as folder:
-            result = one(Path(folder), rng.uniform(0, args.max_delay))
+            result = one(Path(folder), rng.uniform(0, args.max_delay), issuers=args.issuers, scale=args.scale)
         results.append(result)
         print(json.dumps({"run": n + 1, **result}), flush=True)
     sums = {

@@ -20,6 +20,8 @@ GOALS = [
     ("years: first frame ratio", ("years", "first_frame_ratio"), "<=", 1.2),
     ("years: backup time ratio", ("years", "backup_s_ratio"), "<=", 1.2),
     ("years: archived lookup p95 (ms)", ("years", "archived_lookup_ms_p95"), "<=", 50),
+    ("replica lag p95 (s)", ("replica", "lag_p95_s"), "<=", 1.5),  # docs/two-sites.md
+    ("ingest replicated / not", ("replica", "ingest_ratio"), ">=", 0.9),
 ]
 
 

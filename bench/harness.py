@@ -32,6 +32,7 @@ BENCHMARKS = (
     "urgent",
     "durability",
     "alerts",
+    "replica",  # on copies of its own, replicated and not (docs/two-sites.md)
     "find",  # it times the name index's migration again on the store
     "years",  # on copies of its own: year one and year five, archived (docs/retention.md)
 )

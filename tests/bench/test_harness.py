@@ -26,6 +26,7 @@ FIELDS = {
     "ssh_link": ["rtt_ms", "bytes_per_min", "keypress_p50_ms", "keypress_p95_ms", "keypress_overhead_p95_ms"],
     "find": ["name_lookup_ms_p95", "chars2_ms_p95", "chars4_ms_p95", "names", "migration_s"],
     "years": ["dashboard_p95_ratio", "first_frame_ratio", "backup_s_ratio", "archived_lookup_ms_p95"],
+    "replica": ["lag_p95_s", "ingest_ratio", "restore_s", "wal_max_mb"],
     "machine": ["cpu", "cores", "memory_gb", "python", "sqlite", "date"],
 }
 
