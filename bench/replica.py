@@ -4,12 +4,13 @@ real ingest path.
 
 - `lag_p95_s`: for each ingest commit, the time until the replica holds it. Litestream
   numbers what it ships (one LTX file per sync, covering every commit before it); a watcher
-  notes when each number first appears beside the store (Litestream has read the WAL) and
-  in the replica; a commit is held by the first number that appears locally after it.
+  notes when each number was written beside the store (Litestream has read the WAL) and in
+  the replica; a commit is held by the first number written locally after it.
 - `ingest_ratio`: licences a second ingested into the replicated copy over a second copy
   that nothing replicates, rounds alternating (the same machine load for both).
 - `wal_max_mb`: the largest the store's WAL grew with replication running (Litestream
-  checkpoints; the application's PASSIVE autocheckpoints cannot pass its read lock).
+  checkpoints every CHECKPOINT_SECONDS; the application's PASSIVE autocheckpoints cannot
+  restart the WAL past its read lock), and `wal_max_mb_not_replicated` beside it.
 - `restore_s`: `ediops restore` of the replica (Litestream restore and `check`)."""
 
 from __future__ import annotations
@@ -52,11 +53,13 @@ def _day(ctx: Context, issuers: list[str], round_no: int) -> list[dict]:
 
 
 class Watcher(threading.Thread):
-    """Notes when each LTX number first appears beside the store and in the replica, and the
-    largest WAL seen, every 20 ms."""
+    """Notes when each LTX file was written beside the store and in the replica (its mtime),
+    and the largest WAL seen, every 20 ms."""
 
-    def __init__(self, db: Path, replica_dir: Path):
+    def __init__(self, db: Path, replica_dir: Path, plain: Path):
         super().__init__(daemon=True)
+        self.plain_wal = Path(f"{plain}-wal")
+        self.plain_wal_max = 0
         self.local_dir = db.parent / f".{db.name}-litestream" / "ltx" / "0"
         self.replica_dir = replica_dir / "ltx" / "0"
         self.wal = Path(f"{db}-wal")
@@ -66,18 +69,20 @@ class Watcher(threading.Thread):
         self.stopping = threading.Event()
 
     def _note(self, folder: Path, seen: dict[int, float]) -> None:
-        now = time.time()
         for path in folder.glob("*.ltx") if folder.is_dir() else ():
-            seen.setdefault(int(path.stem.split("-")[-1], 16), now)
+            number = int(path.stem.split("-")[-1], 16)
+            if number not in seen:
+                try:
+                    seen[number] = path.stat().st_mtime  # when Litestream wrote it, however late we look
+                except FileNotFoundError:
+                    pass
 
     def run(self) -> None:
         while not self.stopping.is_set():
             self._note(self.local_dir, self.local)
             self._note(self.replica_dir, self.remote)
-            try:
-                self.wal_max = max(self.wal_max, self.wal.stat().st_size)
-            except FileNotFoundError:
-                pass
+            self.wal_max = max(self.wal_max, _size(self.wal))
+            self.plain_wal_max = max(self.plain_wal_max, _size(self.plain_wal))
             time.sleep(0.02)
 
     def lag(self, committed: float) -> float | None:
@@ -88,6 +93,13 @@ class Watcher(threading.Thread):
         first = min(shipped)
         held = [at for n, at in self.remote.items() if n >= first]
         return min(held) - committed if held else None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def _ingest(db, cfg, batches: list[dict], commits: list[float] | None = None) -> float:
@@ -119,7 +131,7 @@ def run(ctx: Context) -> dict:
     rounds = 3 * ctx.scale.rounds
     ctx.steps(2 * rounds + 1)
     without, with_, commits = [], [], []
-    watcher = Watcher(work, replica_dir)
+    watcher = Watcher(work, replica_dir, plain)
     try:
         with replica._config_file(settings, work) as config:
             litestream = subprocess.Popen(
@@ -161,6 +173,7 @@ def run(ctx: Context) -> dict:
         "ingest_without_per_s": round(statistics.median(without)),
         "ingest_ratio": round(statistics.median(with_) / statistics.median(without), 2),
         "wal_max_mb": round(watcher.wal_max / 1e6, 1),
+        "wal_max_mb_not_replicated": round(watcher.plain_wal_max / 1e6, 1),
         "store_mb": round(work.stat().st_size / 1e6, 1),
         "restore_s": round(restore_s, 2),
     }

@@ -33,6 +33,12 @@ from ediops.store import maintenance
 SCHEMES = ("file", "sftp", "s3")
 DEFAULT_SYNC_SECONDS = 1
 DEFAULT_HEALTHY_LAG_SECONDS = 10
+# Litestream checkpoints the store this often (its default is a minute): with its read lock
+# held, the application's own checkpoints cannot restart the WAL, so Litestream's do. Past
+# TRUNCATE_PAGES (100 MB of 4 KiB pages; its default is 500 MB) it truncates the WAL: the
+# bound on its size, whatever the writers do (bench/ `replica`: wal_max_mb).
+CHECKPOINT_SECONDS = 10
+TRUNCATE_PAGES = 25_600
 
 
 def binary() -> str:
@@ -73,12 +79,20 @@ def config_text(settings: dict, db_path: Path, url: str | None = None) -> str:
     YAML, so each value is written as a JSON string and nothing in it can break the file."""
     url = url or replica_url(settings)
     seconds = settings.get("replica_sync_seconds", DEFAULT_SYNC_SECONDS)
-    replica = {"url": url, "sync-interval": f"{seconds}s"}
+    seconds = float(seconds)
+    # A commit waits for Litestream to notice it (monitor) and for the next upload (sync):
+    # a quarter and a half of replica_sync_seconds keep the sum within it.
+    replica = {"url": url, "sync-interval": f"{seconds / 2:g}s"}
     if urlsplit(url).scheme == "sftp":
         for key, setting in (("key-path", "replica_ssh_key"), ("host-key", "replica_ssh_host_key")):
             if settings.get(setting):
                 replica[key] = str(settings[setting])
-    database = {"path": str(Path(db_path).resolve()), "monitor-interval": f"{min(float(seconds), 1.0)}s"}
+    database = {
+        "path": str(Path(db_path).resolve()),
+        "monitor-interval": f"{seconds / 4:g}s",
+        "checkpoint-interval": f"{CHECKPOINT_SECONDS}s",
+        "truncate-page-n": TRUNCATE_PAGES,
+    }
     return json.dumps({"dbs": [{**database, "replica": replica}]}, ensure_ascii=False, indent=2) + "\n"
 
 
