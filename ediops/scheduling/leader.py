@@ -257,6 +257,8 @@ class Leader:
             except sqlite3.Error as exc:
                 if not self.store_failed(exc):
                     raise
+            except asyncio.CancelledError:  # the daemon stops: the next leader runs it again
+                log.info("window %s stopped with the daemon", window)
 
     async def catch_up(self) -> None:
         """Each window whose latest occurrence of the last 24 h has not run (or whose run was
