@@ -185,3 +185,42 @@ def _wait(check, what: str, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{what}: not within {timeout} s")
         time.sleep(0.05)
+
+
+def restore_only(source: Path, scratch: Path) -> dict:
+    """`restore_s` for a store of any size: a copy of `source` replicated once by Litestream
+    (`replicate -once`, a snapshot), then `ediops restore` of that replica, timed.
+
+        python -m bench.replica STORE [SCRATCH]   (the full-scale figure of bench/NOTES.md)"""
+    work, replica_dir, dest = scratch / "restore-work.db", scratch / "restore-litestream", scratch / "restore-dest.db"
+    for old in (work, dest):
+        for path in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            path.unlink(missing_ok=True)
+    shutil.rmtree(replica_dir, ignore_errors=True)
+    shutil.rmtree(scratch / f".{work.name}-litestream", ignore_errors=True)
+    shutil.copyfile(source, work)
+    store.connect(work).close()  # migrated to this program's schema, as a live store is (not timed)
+    settings = {"replica_url": f"file://{replica_dir}", "replica_sync_seconds": SYNC_SECONDS}
+    started = time.perf_counter()
+    with replica._config_file(settings, work) as config:
+        subprocess.run([replica.binary(), "replicate", "-once", "-no-expand-env", "-config", config], check=True)
+    snapshot_s = time.perf_counter() - started
+    started = time.perf_counter()
+    replica.restore(settings, f"file://{replica_dir}", dest)
+    restore_s = time.perf_counter() - started
+    figures = {
+        "store_mb": round(work.stat().st_size / 1e6),
+        "snapshot_s": round(snapshot_s, 1),
+        "restore_s": round(restore_s, 1),
+    }
+    for path in (work, dest):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(replica_dir, ignore_errors=True)
+    return figures
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(restore_only(Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "bench/scratch"))))
