@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.screens.kit.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
+ELLIPSIS = "…"  # one cell: what `cut` leaves where text was cut ("~" once --ascii asks for ASCII)
 STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}
 PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
 WARN_MINUTES = 5
@@ -99,3 +101,25 @@ def deadline_style(minutes_left: int, settled: bool) -> str:
     if minutes_left <= WARN_MINUTES:
         return "yellow"
     return ""
+
+
+def cut(text: Text | str, width: int) -> Text:
+    """`text` in at most `width` terminal cells (a Chinese character takes two), cut at a
+    character with ELLIPSIS when it does not fit; spans kept. Every table cell and every
+    column of a detail line goes through here, so no column runs into the next."""
+    text = Text(text) if isinstance(text, str) else text
+    if text.cell_len <= width:
+        return text.copy()
+    room = width - cell_len(ELLIPSIS)
+    if room < 0:
+        return Text(ELLIPSIS[: max(0, width)], style=text.style, end="")
+    used = end = 0
+    for char in text.plain:
+        size = get_character_cell_size(char)
+        if used + size > room:
+            break
+        used, end = used + size, end + 1
+    out = text[:end]
+    out.append(ELLIPSIS)
+    out.end = ""
+    return out

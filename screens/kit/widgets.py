@@ -14,6 +14,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from ediops.screens.kit.cells import cut
+
+FLEX_MIN = 8  # the last column is never narrower than this (the table scrolls sideways then)
+
 
 @dataclass
 class Row:
@@ -89,7 +93,11 @@ class KeyedRows:
 class KeyedTable(KeyedRows, DataTable):
     """A DataTable refreshed by keyed row diffs, never cleared and refilled, so the cursor and
     scroll position survive every refresh. Cells are `Text` only (built by `screens.safe`);
-    `/` narrows the rows to those containing the filter text."""
+    `/` narrows the rows to those containing the filter text.
+
+    Columns never touch: each cell is cut (`cells.cut`, by display width, with an ellipsis) to
+    its column's width, which is followed by one blank cell; the last column takes the width
+    left (at least its own, else FLEX_MIN), so a narrow terminal cuts its text, not the table."""
 
     DEFAULT_CSS = "KeyedTable { height: 1fr; }"
 
@@ -100,8 +108,32 @@ class KeyedTable(KeyedRows, DataTable):
         self.kind = kind
         self.pane_title = title
         self.border_title = title
-        for key, label, width in columns:  # one blank cell between columns, none at the edges
-            self.add_column(Text(label, style="bold"), key=key, width=width and width + 1)
+        self.spec = list(columns)
+        self.widths = [width or FLEX_MIN for _, _, width in columns]  # the last one fitted in `_fit`
+        for i, (key, label, width) in enumerate(columns):  # one blank cell between columns, none at the edges
+            self.add_column(cut(Text(label, style="bold"), self.widths[i]), key=key, width=self._room(i))
+
+    def _room(self, i: int) -> int:
+        return self.widths[i] + (i < len(self.widths) - 1)
+
+    def _fit(self) -> None:
+        """The last column takes what the others leave of the table's width."""
+        if not self.spec or not self.size.width:
+            return
+        others = sum(self._room(i) for i in range(len(self.widths) - 1))
+        width = max(FLEX_MIN, self.scrollable_content_region.width - others)
+        if width != self.widths[-1]:
+            self.widths[-1] = width
+            column = list(self.columns.values())[-1]
+            column.width = width
+            column.label = cut(Text(self.spec[-1][1], style="bold"), width)
+            self._require_update_dimensions = True
+
+    def on_resize(self) -> None:
+        self._apply()
+
+    def cut_cells(self, row: Row) -> list[Text]:
+        return [cut(cell, width) for cell, width in zip(row.cells, self.widths)]
 
     def selected_key(self) -> str | None:
         if not self.row_count:
@@ -109,6 +141,7 @@ class KeyedTable(KeyedRows, DataTable):
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
     def _apply(self) -> None:
+        self._fit()
         rows = self.visible_rows()
         selected = self.selected_key()
         wanted = {row.key: row for row in rows}
@@ -117,12 +150,13 @@ class KeyedTable(KeyedRows, DataTable):
                 if row_key.value not in wanted:
                     self.remove_row(row_key)
             for row in rows:
+                cells = self.cut_cells(row)
                 if row.key in self.rows:
-                    for column, old, new in zip(self.columns, self.get_row(row.key), row.cells):
+                    for column, old, new in zip(self.columns, self.get_row(row.key), cells):
                         if not _same(old, new):
                             self.update_cell(row.key, column, new)
                 else:
-                    self.add_row(*row.cells, key=row.key)
+                    self.add_row(*cells, key=row.key)
             self._put_in_order([row.key for row in rows])
             if selected in wanted:
                 self.move_cursor(row=self.get_row_index(selected), animate=False)

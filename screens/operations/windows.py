@@ -20,7 +20,7 @@ COLUMNS = [
     ("next", "Next", 5),
     ("last", "Last", 5),
     ("outcome", "Outcome", 8),
-    ("paused", "Paused", 14),
+    ("paused", "Paused", 20),
     ("detail", "Detail", 40),
 ]
 RUN_COLUMNS = [

@@ -75,3 +75,13 @@ def record_terminal_updates(app) -> list:
 
     app._display = record
     return updates
+
+
+async def go(pilot, keys: list[str]) -> None:
+    """Presses `keys`; ":NO" opens licence NO (as find would)."""
+    for key in keys:
+        if key.startswith(":"):
+            pilot.app.open_licence(key[1:])
+            await settle(pilot)
+        else:
+            await press_and_settle(pilot, key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ediops.screens.kit.safe import safe
-from tests.desk.conftest import messages, press_and_settle, settle
+from tests.desk.conftest import go, messages, press_and_settle, settle
 from tests.desk.fixtures import TORTURE, populate
 
 FORBIDDEN = ["\x1b", "\x07", "\x9b", "\x9d", "\u202e"]
@@ -51,12 +51,7 @@ async def test_hostile_text_through_every_screen(torture_db, make_app, name, key
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        for key in keys:
-            if key.startswith(":"):
-                app.open_licence(key[1:])
-                await settle(pilot)
-            else:
-                await press_and_settle(pilot, key)
+        await go(pilot, keys)
         svg = app.export_screenshot()
         _assert_inert(svg)
         assert app.is_running
