@@ -229,10 +229,13 @@ def run(argv: list[str] | None, registrars: Iterable[Register], *, long_running:
         ascii_option=getattr(args, "ascii", False),
     )
     logs.setup(logging.WARNING)  # a command's warnings as JSON lines; the daemon and the desk set their own
+    actor = None if args.command in ("daemon", "simulate") else ctx.actor  # an operator's command: who ran it
     if args.command not in textfile.COMMANDS:
-        return _call(ctx, args)
+        with logs.context(actor=actor):
+            return _call(ctx, args)
     started = time.time()
-    code = _call(ctx, args)
+    with logs.context(actor=actor):
+        code = _call(ctx, args)
     try:
         folder = ctx.config.settings.get("metrics_textfile_dir")
         if folder:  # its outcome for node_exporter (docs/monitoring.md)

@@ -40,7 +40,7 @@ async def deliver(engine: Engine, key: str) -> bool:
     try:
         await engine.client.post(issuer, "/acks", json.loads(body), key=key)
     except PeerError as exc:
-        log.warning("ack %s not delivered: %s", batch_id, exc)
+        log.warning("ack %s not delivered: %s", batch_id, exc, extra={"batch_id": batch_id, "issuer": code})
         engine.rest(issuer.name, exc)
         with write(db):
             feeds_db.ack_failed(db, key, redact(str(exc))[:500])

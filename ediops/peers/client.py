@@ -142,6 +142,7 @@ class PeerClient:
                 path,
                 state.attempt_number,
                 state.outcome.exception(),
+                extra={"peer": peer.name},
             ),
         )
         async for attempt in retrying:

@@ -161,7 +161,11 @@ async def forward_licence(engine: Engine, licence_no: str) -> str:
     if engine.is_resting("customs"):
         return f"{licence_no}: customs asked the centre to wait (Retry-After); tried again when that ends"
     if not await send(engine, keys[0]):
-        log.warning("urgent forward of %s not answered yet; it will be retried with the same key", licence_no)
+        log.warning(
+            "urgent forward of %s not answered yet; it will be retried with the same key",
+            licence_no,
+            extra={"licence_no": licence_no, "peer": "customs"},
+        )
         return f"{'tried ' + licence_no + ' again' if retry else 'sent ' + licence_no}, no answer yet (will retry)"
     state = licences_db.state(engine.db, licence_no)
     return f"{licence_no} {state} by customs"

@@ -97,7 +97,7 @@ def peer_ok(engine: Engine, peer: str) -> bool:
 def peer_failed(engine: Engine, peer: str, error: Exception) -> None:
     """Logs the failure and starts (or continues) the peer's failing period; the text stored
     is redacted like the log (docs/safeguards.md)."""
-    log.warning("peer call failed: %s", error)
+    log.warning("peer call failed: %s", error, extra={"peer": peer})
     if isinstance(error, PeerError):
         engine.rest(peer, error)
     text = redact(str(error))[:500]

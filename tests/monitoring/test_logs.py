@@ -73,3 +73,14 @@ def test_the_desk_logs_to_its_file_or_nowhere(tmp_path, lines):
     (tmp_path / "ro").write_text("a file where the folder would be", encoding="utf-8")
     logs.setup(file=tmp_path / "ro" / "desk.log")  # cannot be made: no exception, no line
     logging.getLogger("ediops.desk").warning("dropped")
+
+
+@pytest.mark.integration
+def test_a_commands_lines_say_who_ran_it_and_what_they_concern(world):
+    world.configure(issuers=1, windows={}, settings={"peer_attempts": 1})  # nothing listens on the peers' ports
+    done = world.cli("run", "poll-feeds", "--reason", "test", now="2000-10-09T10:00:00+08:00")
+    records = [json.loads(line) for line in done.stderr.splitlines()]
+    failed = [r for r in records if r["event"].startswith("peer call failed")]
+    assert failed, done.stderr
+    assert failed[0]["actor"] and failed[0]["peer"] == "issuer AA" and failed[0]["issuer"] == "AA"
+    assert failed[0]["window"] == "poll-feeds" and failed[0]["level"] == "warning"

@@ -9,7 +9,7 @@ import os
 from ediops.clock import parse_instant
 from tests.conftest import ROOT
 
-DATA = ROOT / "tests" / "foundation" / "data"
+DATA = ROOT / "tests" / "data"
 
 
 def _health(cli, *args: str, now: str) -> tuple[int, dict]:
