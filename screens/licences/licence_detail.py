@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops.licensing.licence import licence_view
+from ediops.licensing.licence import find_licence
 from ediops.screens.kit.cells import detail_text, stamp
 from ediops.screens.kit.safe import join, safe
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
@@ -121,7 +121,8 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             yield KeyedTable(TICKET_COLUMNS, kind="ticket", title="Tickets", id="tickets")
 
     def fetch(self, db, now):
-        return licence_view(db, self.licence_no, now=now)
+        """The licence from the store, or read-only from its archive file (docs/retention.md)."""
+        return find_licence(db, self.licence_no, now=now)
 
     def show(self, view) -> None:
         head = self.query_one("#licence-head", Static)
@@ -129,7 +130,12 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             show_text(head, join(safe(self.licence_no, "bold"), Text("is not in the store", style="bold red")))
             return
         lic = view["licence"]
-        show_text(head, join(safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"])))
+        archived = (
+            Text(f"archived in {view['archived']} · read-only", style="bold yellow") if view["archived"] else None
+        )
+        held = Text("legal hold", style="bold") if view["legal_hold"] else None
+        parts = [safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"]), archived, held]
+        show_text(head, join(*(p for p in parts if p is not None)))
         self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
         self.query_one("#events", KeyedTable).show_rows(
             [
