@@ -134,3 +134,26 @@ def test_failing_feeds_are_counted_and_judged(world):
     assert _value(address, "ediops_peer_requests_total", peer="issuer AB", outcome="http_4xx") >= 1
     code, line = wait_until(lambda: (r := _health(world, evening))[0] >= 1 and "feeds failing" in r[1] and r, 30)
     assert code == 1 and "1 of 2 feeds failing: AB" in line  # one issuer of two: a warning
+
+
+def test_a_standby_reports_a_stopped_leader_hung_then_leads(world):
+    evening = "2000-10-09T23:00:00+08:00"
+    world.configure(issuers=2, settings={"lease_seconds": 9})
+    world.simulator(now=evening, scale=0.05)
+    first = world.daemon("a", now=evening)
+    first.wait_for("took the lease")
+    standby = world.daemon("b", now=evening)
+    address = standby.wait_for(METRICS_LINE).group(1)
+    standby.wait_for("standing by")
+    wait_until(lambda: prom.healthz(address).status_code == 200, timeout=20, what="the standby healthy")
+    first.signal(signal.SIGSTOP)  # a frozen leader: its lease still runs for a while
+    try:
+        answer = wait_until(
+            lambda: (r := prom.healthz(address)).status_code == 503 and "hung" in r.text and r, timeout=20
+        )
+        assert answer.text.startswith("CRITICAL: leader daemon@")
+        standby.wait_for("took the lease", timeout=30)
+        wait_until(lambda: prom.healthz(address).status_code == 200, timeout=20, what="the new leader healthy")
+        assert _value(address, "ediops_leader") == 1
+    finally:
+        first.signal(signal.SIGCONT)
