@@ -21,8 +21,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(ctx: Context) -> dict:
-    # HomeScreen.fetch reads only `self.app.config`: a stand-in app keeps Textual out of the timing.
-    screen = SimpleNamespace(app=SimpleNamespace(config=config_mod.load(None)))
+    # HomeScreen.fetch reads only `self.app.config` and `.db_path`: a stand-in app keeps Textual out of the timing.
+    screen = SimpleNamespace(app=SimpleNamespace(config=config_mod.load(None), db_path=ctx.db_path))
     screen.fetch_panes = lambda db, now: HomeScreen.fetch_panes(screen, db, now)
     timings = []
     ctx.steps(ctx.scale.dashboard_refreshes + 1)
