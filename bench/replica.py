@@ -187,18 +187,22 @@ def _wait(check, what: str, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
-def restore_only(source: Path, scratch: Path) -> dict:
+def restore_only(source: Path, scratch: Path, *, in_place: bool = False) -> dict:
     """`restore_s` for a store of any size: a copy of `source` replicated once by Litestream
     (`replicate -once`, a snapshot), then `ediops restore` of that replica, timed.
 
-        python -m bench.replica STORE [SCRATCH]   (the full-scale figure of bench/NOTES.md)"""
-    work, replica_dir, dest = scratch / "restore-work.db", scratch / "restore-litestream", scratch / "restore-dest.db"
-    for old in (work, dest):
+        python -m bench.replica STORE [SCRATCH] [--in-place]   (the full-scale figure of bench/NOTES.md)
+
+    `in_place`: STORE is a scratch copy already (8 GB at full scale), used and removed."""
+    work = source if in_place else scratch / "restore-work.db"
+    replica_dir, dest = scratch / "restore-litestream", scratch / "restore-dest.db"
+    for old in (dest,) if in_place else (work, dest):
         for path in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
             path.unlink(missing_ok=True)
     shutil.rmtree(replica_dir, ignore_errors=True)
     shutil.rmtree(scratch / f".{work.name}-litestream", ignore_errors=True)
-    shutil.copyfile(source, work)
+    if not in_place:
+        shutil.copyfile(source, work)
     store.connect(work).close()  # migrated to this program's schema, as a live store is (not timed)
     settings = {"replica_url": f"file://{replica_dir}", "replica_sync_seconds": SYNC_SECONDS}
     started = time.perf_counter()
@@ -213,9 +217,11 @@ def restore_only(source: Path, scratch: Path) -> dict:
         "snapshot_s": round(snapshot_s, 1),
         "restore_s": round(restore_s, 1),
     }
-    for path in (work, dest):
-        path.unlink(missing_ok=True)
+    for old in (work, dest):
+        for path in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):
+            path.unlink(missing_ok=True)
     shutil.rmtree(replica_dir, ignore_errors=True)
+    shutil.rmtree(scratch / f".{work.name}-litestream", ignore_errors=True)
     return figures
 
 
@@ -223,4 +229,6 @@ if __name__ == "__main__":
     import json
     import sys
 
-    print(json.dumps(restore_only(Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "bench/scratch"))))
+    args = [a for a in sys.argv[1:] if a != "--in-place"]
+    scratch = Path(args[1] if len(args) > 1 else "bench/scratch")
+    print(json.dumps(restore_only(Path(args[0]), scratch, in_place="--in-place" in sys.argv)))
