@@ -59,7 +59,7 @@ clean:
 # compiled into the .mo the wheel ships. tests/i18n fails when the .mo or the .po is behind.
 CATALOGUE := ediops/i18n/locale
 catalogue: $(STAMP)
-	$(BIN)/pybabel -q extract --no-location --sort-output -k N_ -o $(CATALOGUE)/ediops.pot ediops screens
+	$(BIN)/pybabel -q extract --no-location --sort-output -k N_ -k Binding:3 -o $(CATALOGUE)/ediops.pot ediops screens
 	$(BIN)/pybabel -q update -w 120 --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUE)/ediops.pot -d $(CATALOGUE) -D ediops -l zh
 	$(BIN)/pybabel compile --statistics -d $(CATALOGUE) -D ediops -l zh
 	rm $(CATALOGUE)/ediops.pot

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ediops.clock import parse_instant
+from ediops.i18n import N_, _
 
 RETRY_AFTER_MAX = timedelta(minutes=5)
 # An urgent licence reaches customs within 30 s of customs answering again, and customs is
@@ -71,22 +72,25 @@ def forward_state(licence: dict, *, now: datetime) -> dict:
     return out
 
 
-SHORT = {WAITING: "waiting", REFUSED: "refused", REJECTED: "rejected"}
+SHORT = {WAITING: N_("waiting"), REFUSED: N_("refused"), REJECTED: N_("rejected")}
+# The states in words, for the catalogue (the desk and the text output say them in Chinese).
+WORDS = frozenset((N_("received"), N_("phoned"), N_("requested"), N_("waiting for customs"), N_("at customs")))
+WORDS |= {N_("refused by customs"), N_("rejected by customs")}
 
 
 def short_state(way: dict) -> str:
     """The state in a narrow column: "waiting #3" (attempt 3, customs silent), "at customs"."""
-    word = SHORT.get(way["state"], way["state"])
+    word = _(SHORT.get(way["state"], way["state"]))
     return f"{word} #{way['attempt']}" if way.get("attempt") and way["state"] in (WAITING, REFUSED) else word
 
 
 def describe(way: dict, clock_format: str = "%H:%M") -> str:
     """One line: "waiting for customs, attempt 3, next try at 10:32"."""
-    parts = [way["state"]]
+    parts = [_(way["state"]) if way["state"] in WORDS else way["state"]]
     if way.get("attempt"):
-        parts.append(f"attempt {way['attempt']}")
+        parts.append(_("attempt {n}").format(n=way["attempt"]))
     if way["state"] == WAITING and way.get("next_try"):
-        parts.append(f"next try at {way['next_try'].strftime(clock_format)}")
+        parts.append(_("next try at {at}").format(at=way["next_try"].strftime(clock_format)))
     if way["state"] == REFUSED:
-        parts.append("sent again at the forward-customs window or on f")
-    return ", ".join(parts)
+        parts.append(_("sent again at the forward-customs window or on f"))
+    return _(", ").join(parts)

@@ -10,24 +10,25 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp
+from ediops.screens.kit.cells import stamp, word
 from ediops.screens.kit.rows import subject_text
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.marks import MarkedTable, bulk
 from ediops.screens.kit.widgets import KeyedTable, Row
 
 ALL = "*"
-CODE_COLUMNS = [("code", "Code", 23), ("n", "Open", 4)]
+CODE_COLUMNS = [("code", N_("Code"), 23), ("n", N_("Open"), 4)]
 COLUMNS = [
-    ("id", "Id", 5),
-    ("code", "Code", 23),
-    ("subject", "Subject", 24),
-    ("status", "Status", 8),
-    ("opened", "Opened", 19),
-    ("by", "Closed by", 10),
-    ("note", "Detail / note", 40),
+    ("id", N_("Id"), 5),
+    ("code", N_("Code"), 23),
+    ("subject", N_("Subject"), 24),
+    ("status", N_("Status"), 8),
+    ("opened", N_("Opened"), 19),
+    ("by", N_("Closed by"), 10),
+    ("note", N_("Detail / note"), 40),
 ]
 
 
@@ -67,8 +68,8 @@ class FindingsScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal():
-            yield KeyedTable(CODE_COLUMNS, kind="code", title="Codes", id="codes")
-            yield MarkedTable(COLUMNS, kind="finding", title="Findings", id="findings")
+            yield KeyedTable(CODE_COLUMNS, kind="code", title=_("Codes"), id="codes")
+            yield MarkedTable(COLUMNS, kind="finding", title=_("Findings"), id="findings")
 
     def fetch(self, db, now):
         return dashboard.finding_counts(db), dashboard.findings_of(db, status=self.status, code=self.code)
@@ -77,10 +78,10 @@ class FindingsScreen(DeskScreen):
         counts, findings = data
         total = sum(n for _, n in counts)
         self.query_one("#codes", KeyedTable).show_rows(
-            [Row(ALL, [Text("all codes", style="italic"), Text(str(total))], {"code": None})]
+            [Row(ALL, [Text(_("all codes"), style="italic"), Text(str(total))], {"code": None})]
             + [Row(code, [safe(code), Text(str(n))], {"code": code}) for code, n in counts]
         )
-        label = f"{self.status or 'all'} · {self.code or 'all codes'}"
+        label = (word(self.status) if self.status else _("all")) + " · " + (self.code or _("all codes"))
         self.query_one("#findings", KeyedTable).show_rows([finding_cells(f) for f in findings], note=label)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -106,7 +107,7 @@ class FindingsScreen(DeskScreen):
             self,
             table,
             role="resolve",
-            title="Resolve findings",
+            title=_("Resolve findings"),
             noun="finding",
             apply=lambda db, key, context, note: resolve_finding(
                 db, int(key), note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ediops.i18n import N_, _
 from ediops.hotline.summary import FIELDS, daily_summary
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.safe import safe
@@ -17,11 +18,11 @@ from ediops.screens.kit.widgets import KeyedTable, Row
 
 COUNT_COLUMNS = [(f, f.replace("_", " ").capitalize(), 12 if f == "category" else 8) for f in FIELDS]
 LATE_COLUMNS = [
-    ("id", "Ticket", 15),
-    ("priority", "Pri", 6),
-    ("category", "Category", 12),
-    ("due", "Due", 16),
-    ("caller", "Caller", 16),
+    ("id", N_("Ticket"), 15),
+    ("priority", N_("Pri"), 6),
+    ("category", N_("Category"), 12),
+    ("due", N_("Due"), 16),
+    ("caller", N_("Caller"), 16),
 ]
 
 
@@ -38,16 +39,21 @@ class HotlineSummaryScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="summary-title")
-        yield KeyedTable(COUNT_COLUMNS, kind="summary", title="Calls by category", id="summary-counts")
-        yield KeyedTable(LATE_COLUMNS, kind="ticket", title="Open past due", id="summary-late")
-        yield Static(Text("CSV for the report: ediops ticket summary --date D --csv", style="dim"), id="summary-hint")
+        yield KeyedTable(COUNT_COLUMNS, kind="summary", title=_("Calls by category"), id="summary-counts")
+        yield KeyedTable(LATE_COLUMNS, kind="ticket", title=_("Open past due"), id="summary-late")
+        yield Static(
+            Text(_("CSV for the report: ediops ticket summary --date D --csv"), style="dim"), id="summary-hint"
+        )
 
     def fetch(self, db, now):
         return daily_summary(db, day=now.date() + timedelta(days=self.day_shift), now=now)
 
     def show(self, summary: dict) -> None:
         self.query_one("#summary-title", Static).update(
-            Text(f"Hotline {summary['date']}  (now {summary['at'][:16].replace('T', ' ')})", style="bold")
+            Text(
+                _("Hotline {date}  (now {at})").format(date=summary["date"], at=summary["at"][:16].replace("T", " ")),
+                style="bold",
+            )
         )
         counts = [
             Row(
@@ -70,7 +76,7 @@ class HotlineSummaryScreen(DeskScreen):
             )
             for t in summary["past_due"]
         ]
-        self.query_one("#summary-late", KeyedTable).show_rows(late, note=f"{len(late)} past due")
+        self.query_one("#summary-late", KeyedTable).show_rows(late, note=_("{n} past due").format(n=len(late)))
 
     def action_day(self, step: int) -> None:
         self.day_shift = min(0, self.day_shift + step)

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ediops.i18n import _
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
@@ -43,13 +44,13 @@ def ticket_text(ticket: dict, settings, now) -> Text:
             safe(ticket["status"], "reverse"),
             safe(ticket["priority"]),
             safe(ticket["category"]),
-            Text("due"),
+            Text(_("due")),
             due,
             separator="  ",
         ),
-        _field("Caller", safe(ticket["caller"]), Text("phone"), safe(ticket["phone"], "bold")),
-        _field("Org", safe(ticket["org"]), safe(f"({ticket['org_kind'] or 'kind not given'})", "dim")),
-        _field("Opened", stamp(ticket["opened_at"]), Text("by"), safe(ticket["opened_by"])),
+        _field(_("Caller"), safe(ticket["caller"]), Text(_("phone")), safe(ticket["phone"], "bold")),
+        _field(_("Org"), safe(ticket["org"]), safe(f"({ticket['org_kind'] or 'kind not given'})", "dim")),
+        _field(_("Opened"), stamp(ticket["opened_at"]), Text(_("by")), safe(ticket["opened_by"])),
     ]
     links = [
         (name, ticket[key])
@@ -57,7 +58,7 @@ def ticket_text(ticket: dict, settings, now) -> Text:
         if ticket[key] is not None
     ]
     if links:
-        lines.append(_field("Linked", *(join(Text(n), safe(v)) for n, v in links)))
+        lines.append(_field(_("Linked"), *(join(Text(n), safe(v)) for n, v in links)))
     if ticket["routed_to"]:
         contact = settings.contacts.get(ticket["routed_to"])
         lines.append(
@@ -65,19 +66,19 @@ def ticket_text(ticket: dict, settings, now) -> Text:
                 "Routed",
                 safe(contact.name if contact else ticket["routed_to"]),
                 safe(contact.phone if contact else "", "bold"),
-                Text("since"),
+                Text(_("since")),
                 stamp(ticket["routed_at"]),
             )
         )
     if ticket["waiting_on"]:
-        lines.append(_field("Waiting", safe(ticket["waiting_on"], "yellow")))
-    lines.append(_field("Text", safe(ticket["text"], multiline=True)))
+        lines.append(_field(_("Waiting"), safe(ticket["waiting_on"], "yellow")))
+    lines.append(_field(_("Text"), safe(ticket["text"], multiline=True)))
     return Text("\n", end="").join(lines)
 
 
 def notes_text(notes: list[dict]) -> Text:
     if not notes:
-        return Text("no notes yet (a: add one)", style="dim")
+        return Text(_("no notes yet (a: add one)"), style="dim")
     return Text("\n", end="").join(
         join(stamp(n["at"]), safe(n["by"], "cyan"), safe(n["text"], multiline=True)) for n in notes
     )
@@ -96,9 +97,11 @@ class TicketDetailScreen(ResendActions, TicketActions, DeskScreen):
     def compose_body(self) -> ComposeResult:
         self.settings = self.hotline_settings()
         with VerticalScroll(id="ticket-detail"):
-            yield Static(Text(f"loading {self.ticket_id}…", style="dim"), id="ticket-fields")
+            yield Static(
+                Text(_("loading {ticket_id}…").format(ticket_id=self.ticket_id), style="dim"), id="ticket-fields"
+            )
             yield Static(id="ticket-story")
-            yield Static(Text("Notes", style="bold"), id="notes-title")
+            yield Static(Text(_("Notes"), style="bold"), id="notes-title")
             yield Static(id="ticket-notes")
 
     def fetch(self, db, now):

@@ -19,6 +19,8 @@ from textual import work
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops import store
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.vocabulary import LICENCE_NO
@@ -32,42 +34,43 @@ from ediops.screens.kit.safe import join, safe
 def story_text(story: dict | None) -> Text:
     """A licence's story in a few short lines the operator can read out."""
     if story is None:
-        return Text("type a licence number (YY-XX-NNNNNN) to see its story", style="dim")
+        return Text(_("type a licence number (YY-XX-NNNNNN) to see its story"), style="dim")
     head = safe(story["licence_no"], "bold")
     if not story["found"]:
         rejected = story.get("rejected")
-        lines = [join(head, Text("NOT RECEIVED by the EDI centre", style="bold red"))]
+        lines = [join(head, Text(_("NOT RECEIVED by the EDI centre"), style="bold red"))]
         if rejected:
             lines.append(
                 join(
-                    Text("came at"),
+                    Text(_("came at")),
                     safe(_hhmm(rejected["at"])),
-                    Text("and was rejected:"),
+                    Text(_("and was rejected:")),
                     safe(", ".join(json.loads(rejected["reasons"])), "yellow"),
                 )
             )
-        lines.append(Text(f"call issuer {story['licence_no'][3:5]} to send it again", style="italic"))
+        issuer = story["licence_no"][3:5]
+        lines.append(Text(_("call issuer {issuer} to send it again").format(issuer=issuer), style="italic"))
     else:
         steps = [
-            Text(f"received {_hhmm(story['received_at'])}", style="green"),
-            Text(f"forwarded {_hhmm(story['forwarded_at'])}", style="green")
+            Text(_("received {received_at}").format(received_at=_hhmm(story["received_at"])), style="green"),
+            Text(_("forwarded {forwarded_at}").format(forwarded_at=_hhmm(story["forwarded_at"])), style="green")
             if story["forwarded_at"]
-            else Text("not forwarded yet", style="yellow"),
+            else Text(_("not forwarded yet"), style="yellow"),
             _customs(story),
         ]
-        uses = Text(f"releases {story['uses']}/{story['max_uses']}, remaining ")
+        uses = Text(_("releases {uses}/{max_uses}, remaining ").format(uses=story["uses"], max_uses=story["max_uses"]))
         uses.append_text(join(safe(story["remaining"]), safe(story["unit"])))
-        flags = [Text("URGENT", style="bold magenta")] if story["urgent"] else []
+        flags = [Text(_("URGENT"), style="bold magenta")] if story["urgent"] else []
         lines = [
-            join(head, *flags, Text("trader"), safe(story["trader_name"])),
+            join(head, *flags, Text(_("trader")), safe(story["trader_name"])),
             join(*steps, separator=" · "),
-            join(uses, Text("· port"), safe(story["port"]), Text("· valid to"), safe(story["valid_to"])),
+            join(uses, Text(_("· port")), safe(story["port"]), Text(_("· valid to")), safe(story["valid_to"])),
         ]
     extra = []
     if story["open_findings"]:
-        extra.append(join(Text("open:"), *(safe(c, "red") for c in story["open_findings"])))
+        extra.append(join(Text(_("open:")), *(safe(c, "red") for c in story["open_findings"])))
     if story["tickets"]:
-        extra.append(Text(f"{story['tickets']} earlier ticket(s)", style="dim"))
+        extra.append(Text(_("{tickets} earlier ticket(s)").format(tickets=story["tickets"]), style="dim"))
     if extra:
         lines.append(join(*extra, separator=" · "))
     return Text("\n", end="").join(lines)
@@ -75,10 +78,10 @@ def story_text(story: dict | None) -> Text:
 
 def _customs(story: dict) -> Text:
     if story["state"] == "accepted":
-        return Text("accepted by customs", style="green")
+        return Text(_("accepted by customs"), style="green")
     if story["state"] == "rejected":
-        return join(Text("REJECTED by customs:", style="bold red"), safe(story["customs_reason"]))
-    return Text("customs: no answer yet", style="yellow") if story["forwarded_at"] else Text("")
+        return join(Text(_("REJECTED by customs:"), style="bold red"), safe(story["customs_reason"]))
+    return Text(_("customs: no answer yet"), style="yellow") if story["forwarded_at"] else Text("")
 
 
 def _hhmm(value: str | None) -> str:
@@ -101,7 +104,7 @@ class PhoneSuggester(Suggester):
         return clean(found["phone"]) if found else None
 
 
-class TicketFormScreen(Screen[str | None]):
+class TicketFormScreen(Localised, Screen[str | None]):
     """Logs a hotline call; dismisses with the new ticket id (None when cancelled)."""
 
     CSS_PATH = "ticket_form.tcss"
@@ -138,7 +141,7 @@ class TicketFormScreen(Screen[str | None]):
                     allow_blank=False,
                     value="port-customs",
                 )
-                yield Input(id="org", compact=True, max_length=200, placeholder="name or customs/enterprise code")
+                yield Input(id="org", compact=True, max_length=200, placeholder=_("name or customs/enterprise code"))
             with Horizontal(classes="row"):
                 yield Label("Category", classes="label")
                 yield Select(
@@ -164,7 +167,7 @@ class TicketFormScreen(Screen[str | None]):
                     compact=True,
                     max_length=12,
                     restrict=r"[0-9A-Za-z-]*",
-                    placeholder="00-AA-012345",
+                    placeholder=_("00-AA-012345"),
                 )
                 yield Static(self._link(), id="link")
             yield Static(story_text(None), id="story")
@@ -172,7 +175,9 @@ class TicketFormScreen(Screen[str | None]):
                 yield Label("Note", classes="label")
                 yield Input(id="text", compact=True, max_length=4000)
             yield Static(
-                Text("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save", style="dim"),
+                Text(
+                    _("enter: next field (a known phone fills the caller) · tab: choices · ctrl+s: save"), style="dim"
+                ),
                 id="form-status",
             )
         yield Footer()
@@ -180,14 +185,18 @@ class TicketFormScreen(Screen[str | None]):
     def _title(self) -> Text:
         now = self.app.clock.now()
         return join(
-            Text("New hotline ticket", style="bold"),
+            Text(_("New hotline ticket"), style="bold"),
             Text(f"{now:%Y-%m-%d %H:%M}"),
             safe(self.app.actor, "dim"),
             separator="  ",
         )
 
     def _link(self) -> Text:
-        return Text(f"finding #{self.finding_id}", style="dim") if self.finding_id is not None else Text("")
+        return (
+            Text(_("finding #{finding_id}").format(finding_id=self.finding_id), style="dim")
+            if self.finding_id is not None
+            else Text("")
+        )
 
     def on_mount(self) -> None:
         self._propose()
@@ -272,7 +281,7 @@ class TicketFormScreen(Screen[str | None]):
         self.query_one("#org", Input).value = clean(found["org"])
         if found["org_kind"] in hotline.ORG_KINDS:
             self.query_one("#org_kind", Select).value = found["org_kind"]
-        self._status(join(Text("known caller:"), safe(found["caller"]), safe(found["org"]), separator=" "))
+        self._status(join(Text(_("known caller:")), safe(found["caller"]), safe(found["org"]), separator=" "))
         return True
 
     def _status(self, text: Text) -> None:
@@ -280,7 +289,7 @@ class TicketFormScreen(Screen[str | None]):
 
     def action_save(self) -> None:
         if not may(self.app.role, "ticket"):
-            self._status(Text("your role cannot log tickets (read-only)", style="bold red"))
+            self._status(Text(_("your role cannot log tickets (read-only)"), style="bold red"))
             return
         if self._saving:  # a second ctrl+s while the first is being stored logs nothing more
             return
@@ -331,24 +340,26 @@ class TicketFormScreen(Screen[str | None]):
         self._status(safe(exc, "bold red"))
 
     def _saved(self, ticket_id: str) -> None:
-        self.app.notify(f"{ticket_id} logged", timeout=4)
+        self.app.notify(_("{ticket_id} logged").format(ticket_id=ticket_id), timeout=4)
         self.dismiss(ticket_id)
 
     def action_paper(self) -> None:
         """Paper against electronic for a mismatch call: the comparison comes back to this form."""
         licence = self._value("licence").strip().upper()
         if self.query_one("#category", Select).value != "mismatch":
-            self._status(Text("the paper check is for a mismatch call: set the category to mismatch", style="yellow"))
+            self._status(
+                Text(_("the paper check is for a mismatch call: set the category to mismatch"), style="yellow")
+            )
             return
         if not LICENCE_NO.fullmatch(licence):
-            self._status(Text("type the licence number first", style="yellow"))
+            self._status(Text(_("type the licence number first"), style="yellow"))
             return
         from ediops.screens.licences.paper import PaperCheckScreen
 
         def back(note: str | None) -> None:
             if note:
                 self.paper_note = note
-                self._status(join(Text("noted on save:", style="bold"), safe(note)))
+                self._status(join(Text(_("noted on save:"), style="bold"), safe(note)))
 
         self.app.push_screen(PaperCheckScreen(licence, for_form=True), back)
 

@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from ediops.i18n import N_, _
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import PRIORITY_STYLE, clock_time
+from ediops.screens.kit.cells import PRIORITY_STYLE, clock_time, word
+from ediops.text import pad
 from ediops.screens.hotline.hotline_summary import HotlineSummaryScreen
 from ediops.screens.kit.safe import join, safe
 from ediops.screens.kit.tickets import TICKET_BINDINGS, TicketActions
@@ -23,13 +25,13 @@ from ediops.vocabulary import TICKET_ACTIVE
 
 VIEWS = ("active", "all", "open", "waiting", "resolved", "closed")
 COLUMNS = [
-    ("id", "Ticket", 15),
-    ("priority", "Pri", 6),
-    ("category", "Category", 12),
-    ("status", "Status", 8),
-    ("licence", "Licence", 12),
-    ("caller", "Caller", 13),
-    ("due", "Due", 5),
+    ("id", N_("Ticket"), 15),
+    ("priority", N_("Pri"), 6),
+    ("category", N_("Category"), 12),
+    ("status", N_("Status"), 8),
+    ("licence", N_("Licence"), 12),
+    ("caller", N_("Caller"), 13),
+    ("due", N_("Due"), 5),
 ]
 LIMIT = 200
 
@@ -39,9 +41,9 @@ def ticket_cells(ticket: dict, now) -> list[Text]:
     late = ticket["status"] in TICKET_ACTIVE and ticket["due_at"] and parse_instant(ticket["due_at"]) < now
     return [
         safe(ticket["id"]),
-        safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")),
-        safe(ticket["category"]),
-        safe(ticket["status"] + ("!" if late else ""), "bold red" if late else ""),
+        safe(word(ticket["priority"]), PRIORITY_STYLE.get(ticket["priority"], "")),
+        safe(word(ticket["category"])),
+        safe(word(ticket["status"]) + ("!" if late else ""), "bold red" if late else ""),
         safe(ticket["licence_no"] or "-"),
         safe(ticket["caller"]),
         clock_time(ticket["due_at"]),
@@ -66,18 +68,18 @@ class TicketListScreen(TicketActions, DeskScreen):
             yield Static(self._view_label(), id="ticket-view")
             yield Input(
                 self.query_text,
-                placeholder="/ search callers, phones, orgs, licences, notes",
+                placeholder=_("/ search callers, phones, orgs, licences, notes"),
                 id="ticket-search",
                 compact=True,
             )
-        yield MarkedTable(COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
+        yield MarkedTable(COLUMNS, kind="ticket", title=_("Hotline tickets"), id="tickets")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#tickets", KeyedTable).focus()
 
     def _view_label(self) -> Text:
-        return join(Text("v", style="bold"), Text(f"{self.status_view:<8}"), separator=" ")
+        return join(Text("v", style="bold"), Text(pad(word(self.status_view), 8)), separator=" ")
 
     def fetch(self, db, now):
         status = self.status_view if self.status_view not in ("active", "all") else None
@@ -89,7 +91,7 @@ class TicketListScreen(TicketActions, DeskScreen):
         ]
 
     def show(self, rows: list[Row]) -> None:
-        note = f"{len(rows)} shown" + (" (newest 200)" if len(rows) == LIMIT else "")
+        note = _("{n} shown").format(n=len(rows)) + (_(" (newest {n})").format(n=LIMIT) if len(rows) == LIMIT else "")
         self.query_one("#tickets", KeyedTable).show_rows(rows, note=note)
 
     def action_search(self) -> None:
@@ -123,7 +125,7 @@ class TicketListScreen(TicketActions, DeskScreen):
             self,
             table,
             role="ticket",
-            title="Close tickets",
+            title=_("Close tickets"),
             noun="ticket",
             apply=lambda db, key, context, note: hotline.close_ticket(
                 db, key, note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from ediops.i18n import N_, _
 from ediops.inspection import view
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import BARS
@@ -19,22 +20,22 @@ from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_mo
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 
 BUREAU_COLUMNS = [
-    ("bureau", "Bur", 4),
-    ("edecl", "E-declared", 13),
-    ("batches", "Bat", 5),
-    ("evisa", "E-visas", 13),
-    ("certs", "CO", 4),
-    ("pre", "Pre", 3),
-    ("fees", "Fees", 8),
-    ("daily", "Daily e-%", 10),
+    ("bureau", N_("Bur"), 4),
+    ("edecl", N_("E-declared"), 13),
+    ("batches", N_("Bat"), 5),
+    ("evisa", N_("E-visas"), 13),
+    ("certs", N_("CO"), 4),
+    ("pre", N_("Pre"), 3),
+    ("fees", N_("Fees"), 8),
+    ("daily", N_("Daily e-%"), 10),
 ]
 NAME_WIDTH = 16
 ATTENTION_COLUMNS = [
-    ("what", "What", 10),
-    ("who", "Enterprise", 15),
+    ("what", N_("What"), 10),
+    ("who", N_("Enterprise"), 15),
     ("name", "Name", NAME_WIDTH),
-    ("period", "Period", 10),
-    ("detail", "Why", 64),
+    ("period", N_("Period"), 10),
+    ("detail", N_("Why"), 64),
 ]
 
 
@@ -87,13 +88,16 @@ def ticket_row(t: dict) -> Row:
     return Row(
         f"ticket:{t['id']}",
         [
-            Text("vendor 24h", style="bold red"),
+            Text(_("vendor 24h"), style="bold red"),
             safe(t["id"]),
             fitted(t["vendor_name"], NAME_WIDTH),
             Text(f"{t['hours']}h", style="bold red"),
             join(
                 safe(t["org"]),
-                Text(f"waiting on the vendor since {t['since'][:16].replace('T', ' ')}", style="dim"),
+                Text(
+                    _("waiting on the vendor since {since}").format(since=t["since"][:16].replace("T", " ")),
+                    style="dim",
+                ),
                 separator=" · ",
             ),
         ],
@@ -104,7 +108,7 @@ def ticket_row(t: dict) -> Row:
 def summary_line(month: str, findings: list[dict], tickets: list[dict], bureaus: list[dict]) -> Text:
     counts = {code: sum(f["code"] == code for f in findings) for code in WHAT}
     fees = sum(b["fees_charged"] for b in bureaus)
-    line = Text(f"2002 notice · {month}", style="bold")
+    line = Text(_("2002 notice · {month}").format(month=month), style="bold")
     for label, n in (
         ("must move", counts["EDECL_REQUIRED"] + counts["CO_EVISA_REQUIRED"]),
         ("pre-entry", counts["PRE_ENTRY_SELF_DECLARER"]),
@@ -130,8 +134,8 @@ class InspectionScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="inspection-summary")
-        yield KeyedTable(BUREAU_COLUMNS, kind="bureau", title="Bureaus: electronic share this month", id="bureaus")
-        yield KeyedTable(ATTENTION_COLUMNS, kind="inspection", title="Who must move", id="attention")
+        yield KeyedTable(BUREAU_COLUMNS, kind="bureau", title=_("Bureaus: electronic share this month"), id="bureaus")
+        yield KeyedTable(ATTENTION_COLUMNS, kind="inspection", title=_("Who must move"), id="attention")
 
     def on_mount(self) -> None:
         self.query_one("#attention", KeyedTable).focus()
@@ -155,11 +159,11 @@ class InspectionScreen(DeskScreen):
         )
         reported = sum(1 for b in bureaus if b["batches"] or b["applications"])
         self.query_one("#bureaus", KeyedTable).show_rows(
-            [bureau_row(b) for b in bureaus], note=f"{reported} of {len(bureaus)} reporting"
+            [bureau_row(b) for b in bureaus], note=_("{n} of {total} reporting").format(n=reported, total=len(bureaus))
         )
         self.query_one("#attention", KeyedTable).show_rows(
             [ticket_row(t) for t in tickets] + [finding_row(f) for f in findings],
-            note=f"{len(findings)} findings, {len(tickets)} vendor tickets",
+            note=_("{n} findings, {tickets} vendor tickets").format(n=len(findings), tickets=len(tickets)),
         )
 
     def action_month(self, step: int) -> None:

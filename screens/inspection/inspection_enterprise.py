@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ediops.i18n import N_, _
 from ediops.inspection import view
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.screens.kit.base import DeskScreen
@@ -17,21 +18,26 @@ from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_mo
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 
-FINDING_COLUMNS = [("what", "What", 10), ("period", "Period", 10), ("status", "Status", 8), ("why", "Why", 64)]
+FINDING_COLUMNS = [
+    ("what", N_("What"), 10),
+    ("period", N_("Period"), 10),
+    ("status", N_("Status"), 8),
+    ("why", N_("Why"), 64),
+]
 DECLARATION_COLUMNS = [
-    ("date", "Date", 10),
-    ("bureau", "Bur", 4),
-    ("channel", "Channel", 9),
-    ("batches", "Bat", 4),
-    ("agent", "Agent", 5),
-    ("fee", "Fee", 8),
+    ("date", N_("Date"), 10),
+    ("bureau", N_("Bur"), 4),
+    ("channel", N_("Channel"), 9),
+    ("batches", N_("Bat"), 4),
+    ("agent", N_("Agent"), 5),
+    ("fee", N_("Fee"), 8),
 ]
 CERTIFICATE_COLUMNS = [
-    ("no", "Certificate", 16),
-    ("bureau", "Bur", 4),
-    ("channel", "Channel", 10),
-    ("submitted", "Submitted", 19),
-    ("issued", "Issued", 19),
+    ("no", N_("Certificate"), 16),
+    ("bureau", N_("Bur"), 4),
+    ("channel", N_("Channel"), 10),
+    ("submitted", N_("Submitted"), 19),
+    ("issued", N_("Issued"), 19),
 ]
 
 
@@ -60,7 +66,7 @@ def declaration_row(i: int, d: dict) -> Row:
             safe(d["bureau"]),
             safe(d["channel"], style),
             Text(str(d["batches"])),
-            Text("yes" if d["agent"] else "no"),
+            Text(_("yes") if d["agent"] else "no"),
             safe(d["platform_fee"]),
         ],
     )
@@ -102,9 +108,11 @@ class InspectionEnterpriseScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="enterprise-summary")
-        yield KeyedTable(FINDING_COLUMNS, kind="inspection-finding", title="Findings", id="enterprise-findings")
-        yield KeyedTable(DECLARATION_COLUMNS, kind="declaration", title="Declarations", id="declarations")
-        yield KeyedTable(CERTIFICATE_COLUMNS, kind="certificate", title="Certificate applications", id="certificates")
+        yield KeyedTable(FINDING_COLUMNS, kind="inspection-finding", title=_("Findings"), id="enterprise-findings")
+        yield KeyedTable(DECLARATION_COLUMNS, kind="declaration", title=_("Declarations"), id="declarations")
+        yield KeyedTable(
+            CERTIFICATE_COLUMNS, kind="certificate", title=_("Certificate applications"), id="certificates"
+        )
 
     def on_mount(self) -> None:
         self.query_one("#enterprise-findings", KeyedTable).focus()
@@ -119,7 +127,15 @@ class InspectionEnterpriseScreen(DeskScreen):
             self.query_one(f"#{name}", KeyedTable) for name in ("enterprise-findings", "declarations", "certificates")
         ]
         if month is None:
-            show_text(summary, Text(f"{self.enterprise}: nothing reported for {self.month}", style="dim"))
+            show_text(
+                summary,
+                Text(
+                    _("{enterprise}: nothing reported for {month}").format(
+                        enterprise=self.enterprise, month=self.month
+                    ),
+                    style="dim",
+                ),
+            )
             for table in tables:
                 table.show_rows([])
             return

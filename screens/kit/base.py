@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops.screens.kit.operator import OperatorActions
 from ediops.screens.kit.widgets import FilterBar, KeyedTable
 from textual.app import ComposeResult
@@ -21,7 +23,7 @@ from ediops.screens.kit.keybar import KeyBar
 from ediops.screens.kit.pane import PaneTable
 
 
-class DeskScreen(OperatorActions, Screen):
+class DeskScreen(Localised, OperatorActions, Screen):
     """Subclasses write `compose_body`, `fetch(db, now)` (worker thread, plain data) and
     `show(data)` (main thread)."""
 
@@ -97,7 +99,9 @@ class DeskScreen(OperatorActions, Screen):
         except NoActiveAppError:  # the screen left the app (the desk is closing) before this ran
             return
         except sqlite3.Error as exc:  # e.g. the disk went away: say so, try again at the next poll
-            self.app.call_from_thread(self.app.notify, f"cannot read the store: {exc}", severity="error")
+            self.app.call_from_thread(
+                self.app.notify, _("cannot read the store: {problem}").format(problem=exc), severity="error"
+            )
             return
         if not worker.is_cancelled:
             self.post_message(self.Fetched(data))

@@ -10,6 +10,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 from ediops.clock import SHANGHAI, parse_instant
+from ediops.i18n import N_, _
 from ediops.screens.kit.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -19,10 +20,29 @@ PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "
 WARN_MINUTES = 5
 
 
+# The words of states, statuses, priorities and categories the desk shows: stored and printed
+# in machine output as they are, shown on the desk in the chosen language (docs/languages.md).
+STATE_WORDS = frozenset(
+    (
+        *(N_("failing"), N_("late"), N_("no batch yet"), N_("on time"), N_("done")),
+        *(N_("urgent"), N_("high"), N_("normal"), N_("low")),
+        *(N_("open"), N_("waiting"), N_("resolved"), N_("closed"), N_("acknowledged"), N_("cancelled"), N_("active")),
+        *(N_("not-received"), N_("mismatch"), N_("writeoff"), N_("return"), N_("software"), N_("other")),
+        *(N_("ok"), N_("failed"), N_("partial"), N_("skipped"), N_("running"), N_("paused"), N_("active"), N_("all")),
+        *(N_("received"), N_("forwarded"), N_("accepted"), N_("rejected"), N_("import"), N_("export")),
+    )
+)
+
+
+def word(value: str) -> str:
+    """A state, status, priority or category in the chosen language (a value it does not know as is)."""
+    return _(value) if value in STATE_WORDS else value
+
+
 def feed_status(feed: dict) -> Text:
     """An issuer feed's status; before its cutoff with no daily batch it says when the batch is
     due (urgent batches may already have come in, so "no batch" would mislead)."""
-    label = f"due {feed['cutoff']}" if feed["status"] == "no batch yet" else feed["status"]
+    label = _("due {at}").format(at=feed["cutoff"]) if feed["status"] == "no batch yet" else word(feed["status"])
     return Text(label, style=STATUS_STYLE[feed["status"]])
 
 
@@ -30,19 +50,19 @@ def minutes_text(minutes: int) -> str:
     """An age in whole minutes: 7 min, 2h05, 3d."""
     minutes = max(0, minutes)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{n} min").format(n=minutes)
     if minutes < 1440:
-        return f"{minutes // 60}h{minutes % 60:02d}"
-    return f"{minutes // 1440}d"
+        return _("{h}h{m:02d}").format(h=minutes // 60, m=minutes % 60)
+    return _("{n}d").format(n=minutes // 1440)
 
 
 def time_left(minutes_left: int) -> str:
     """Against a deadline, in whole clock minutes: 3 min left, due now, overdue 2 min."""
     if minutes_left > 0:
-        return f"{minutes_text(minutes_left)} left"
+        return _("{age} left").format(age=minutes_text(minutes_left))
     if minutes_left == 0:
-        return "due now"
-    return f"overdue {minutes_text(-minutes_left)}"
+        return _("due now")
+    return _("overdue {age}").format(age=minutes_text(-minutes_left))
 
 
 def clock_time(value: str | None, fmt: str = "%H:%M") -> Text:

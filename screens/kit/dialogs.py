@@ -10,10 +10,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops.screens.kit.safe import safe
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(Localised, ModalScreen[str | None]):
     """Asks for the reason (or note) of an action; enter confirms, escape cancels."""
 
     CSS_PATH = "dialogs.tcss"
@@ -29,11 +31,11 @@ class ReasonDialog(ModalScreen[str | None]):
             yield Static(safe(self.prompt_title, "bold"), id="dialog-title")
             yield Static(safe(self.subject), id="dialog-subject")
             field = Input(
-                value=self.default, placeholder="reason" if self.required else "note (optional)", id="dialog-input"
+                value=self.default, placeholder=_("reason") if self.required else "note (optional)", id="dialog-input"
             )
             field.cursor_blink = False
             yield field
-            yield Static("enter: confirm · escape: cancel", id="dialog-hint")
+            yield Static(_("enter: confirm · escape: cancel"), id="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -47,7 +49,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(Localised, ModalScreen[str | None]):
     """Picks one of a few (id, label) choices; enter picks, escape cancels."""
 
     CSS_PATH = "dialogs.tcss"
@@ -70,7 +72,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Localised, ModalScreen[bool]):
     """Asks yes or no about something that cannot be undone, saying what it does: y or enter
     for yes, n or escape for no."""
 
@@ -88,7 +90,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(safe(self.confirm_title, "bold"), id="dialog-title")
             yield Static(safe(self.what), id="dialog-subject")
-            yield Static(f"y or enter: {self.yes} · n or escape: stay", id="dialog-hint")
+            yield Static(_("y or enter: {yes} · n or escape: stay").format(yes=self.yes), id="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

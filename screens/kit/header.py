@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ediops.clock import SHANGHAI, parse_instant
+from ediops.i18n import _, ngettext
 from ediops.views.dashboard import clock_minutes
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import show_text
@@ -39,10 +40,10 @@ def alerts_count(alerts: dict | None) -> Text | None:
         return None
     waiting, acked = alerts["unacknowledged"], alerts["open"] - alerts["unacknowledged"]
     if not waiting:
-        return Text(f"{acked} acked alert{'s' * (acked > 1)}", style="yellow")
-    text = Text(f"! {waiting} alert{'s' * (waiting > 1)}", style="bold red")
+        return Text(ngettext("{n} acked alert", "{n} acked alerts", acked).format(n=acked), style="yellow")
+    text = Text(ngettext("! {n} alert", "! {n} alerts", waiting).format(n=waiting), style="bold red")
     if acked:
-        text.append(f" +{acked} acked", style="yellow")
+        text.append(_(" +{n} acked").format(n=acked), style="yellow")
     return text
 
 
@@ -54,39 +55,42 @@ def header_text(
     `store`: why the store cannot write (docs/faults.md), said before anything else."""
     status = status or {}
     parts = [
-        Text(now.astimezone(SHANGHAI).strftime("%H:%M CST"), style="bold"),
-        Text(f"store cannot write: {store}", style="bold red") if store else None,
+        Text(_("{time} CST").format(time=now.astimezone(SHANGHAI).strftime("%H:%M")), style="bold"),
+        Text(_("store cannot write: {why}").format(why=store), style="bold red") if store else None,
         alerts_count(alerts),  # first after the clock: it must survive a narrow terminal
         peers_text(peers),
         window_text(now, status.get("windows") or []),
         leader_text(status.get("leader")),
     ]
     if peers and peers["failing"]:
-        parts.append(Text.assemble("failing: ", safe(", ".join(peers["failing"]), "bold red")))
+        parts.append(Text.assemble(_("failing: "), safe(", ".join(peers["failing"]), "bold red")))
     return Text(SEP).join(p for p in parts if p is not None)
 
 
 def peers_text(peers: dict | None) -> Text:
     if not peers or not peers["known"]:
-        return Text("peers: no contact yet", style="dim")
+        return Text(_("peers: no contact yet"), style="dim")
     ok = peers["known"] - len(peers["failing"])
-    return Text(f"peers {ok}/{peers['known']} ok", style="yellow" if peers["failing"] else "green")
+    text = _("peers {ok}/{known} ok").format(ok=ok, known=peers["known"])
+    return Text(text, style="yellow" if peers["failing"] else "green")
 
 
 def window_text(now: datetime, windows: list[dict]) -> Text:
     upcoming = next_window(windows)
     if not upcoming:
-        return Text("no window scheduled", style="dim")
+        return Text(_("no window scheduled"), style="dim")
     window, when = upcoming
     minutes = clock_minutes(now, when)
-    return Text.assemble("next ", safe(window, "bold"), f" in {minutes} min" if minutes > 0 else " now")
+    due = _(" in {n} min").format(n=minutes) if minutes > 0 else _(" now")
+    return Text.assemble(_("next "), safe(window, "bold"), due)
 
 
 def leader_text(leader: dict | None) -> Text:
     if not leader or not leader.get("holder"):
-        return Text("no leader", style="bold red")
+        return Text(_("no leader"), style="bold red")
     healthy = leader.get("healthy")
-    return Text.assemble("leader ", safe(leader["holder"]), (" ok", "green") if healthy else (" STALE", "bold red"))
+    state = (_(" ok"), "green") if healthy else (_(" STALE"), "bold red")
+    return Text.assemble(_("leader "), safe(leader["holder"]), state)
 
 
 class HeaderLine(Static):

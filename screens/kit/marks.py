@@ -22,6 +22,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops import store
 from ediops.errors import EdiopsError
 from ediops.screens.kit.operator import ask_then
@@ -94,7 +96,7 @@ class MarkedTable(KeyedTable):
         if not self.marks:
             return ""
         hidden = len(set(self.marks) - set(self.shown_keys()))
-        return f"{len(self.marks)} marked" + (f" ({hidden} not shown)" if hidden else "")
+        return _("{n} marked").format(n=len(self.marks)) + (_(" ({n} not shown)").format(n=hidden) if hidden else "")
 
 
 @dataclass
@@ -104,7 +106,7 @@ class BulkOutcome:
     failed: list[tuple[str, str]]  # (row key, why)
 
 
-class BulkReport(ModalScreen[None]):
+class BulkReport(Localised, ModalScreen[None]):
     """What a bulk action did: how many rows, and each row it could not do, with why."""
 
     DEFAULT_CSS = """
@@ -129,12 +131,19 @@ class BulkReport(ModalScreen[None]):
         total = len(o.done) + len(o.failed)
         with Vertical(id="dialog"):
             yield Static(safe(o.title, "bold"), id="dialog-title")
-            yield Static(Text(f"{len(o.done)} of {total} done; {len(o.failed)} not done:"), id="dialog-subject")
+            yield Static(
+                Text(
+                    _("{value} of {total} done; {value2} not done:").format(
+                        value=len(o.done), total=total, value2=len(o.failed)
+                    )
+                ),
+                id="dialog-subject",
+            )
             with VerticalScroll(id="bulk-failures"):
                 yield Static(
                     Text("\n", end="").join(join(safe(key, "bold"), safe(why, "red")) for key, why in o.failed)
                 )
-            yield Static("enter or escape: close (the rows not done stay marked)", id="dialog-hint")
+            yield Static(_("enter or escape: close (the rows not done stay marked)"), id="dialog-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -179,13 +188,14 @@ def bulk(
 
         app.run_worker(work, thread=True, group="bulk", exit_on_error=True)
 
-    ask_then(app, title, f"{count} marked: each gets this reason (audited one by one)", run)
+    ask_then(app, title, _("{n} marked: each gets this reason (audited one by one)").format(n=count), run)
 
 
 def _report(app, table: MarkedTable, outcome: BulkOutcome) -> None:
     table.unmark(outcome.done)
     total = len(outcome.done) + len(outcome.failed)
-    message = f"{len(outcome.done)} of {total} done" + (f"; {len(outcome.failed)} not done" if outcome.failed else "")
+    message = _("{n} of {total} done").format(n=len(outcome.done), total=total)
+    message += _("; {n} not done").format(n=len(outcome.failed)) if outcome.failed else ""
     app.notify(message, title=outcome.title, severity="warning" if outcome.failed else "information")
     if outcome.failed:
         app.push_screen(BulkReport(outcome))

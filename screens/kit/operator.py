@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
+from ediops.i18n import _
 from ediops import store
 from ediops.errors import EdiopsError
 from ediops.screens.kit.dialogs import ReasonDialog
@@ -20,9 +21,9 @@ def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
         try:
             fn(db, *args, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **kwargs)
         except (EdiopsError, sqlite3.Error) as exc:
-            app.call_from_thread(app.notify, str(exc), title="Not done", severity="error")
+            app.call_from_thread(app.notify, str(exc), title=_("Not done"), severity="error")
         else:
-            app.call_from_thread(app.notify, done, title="Done")
+            app.call_from_thread(app.notify, done, title=_("Done"))
             app.call_from_thread(app.refresh_data)
         finally:
             db.close()
@@ -61,7 +62,9 @@ def request_window_run(app, window: str) -> None:
         app,
         "Run window now",
         f"window {window}",
-        lambda reason: perform(app, f"run of {window} requested", _scheduler().request_run, window, reason=reason),
+        lambda reason: perform(
+            app, _("run of {window} requested").format(window=window), _scheduler().request_run, window, reason=reason
+        ),
         default="operator request",
         required=True,
     )
@@ -76,7 +79,12 @@ def set_window_paused(app, window: str, paused: bool) -> None:
         f"{verb} window",
         f"window {window}",
         lambda reason: perform(
-            app, f"{window} {'paused' if paused else 'resumed'}", _scheduler().set_paused, window, paused, reason=reason
+            app,
+            f"{window} " + (_("paused") if paused else _("resumed")),
+            _scheduler().set_paused,
+            window,
+            paused,
+            reason=reason,
         ),
     )
 
@@ -101,7 +109,7 @@ class OperatorActions:
                 f"licence {licence}",
                 lambda reason: perform(
                     self.app,
-                    f"forward of {licence} requested",
+                    _("forward of {licence} requested").format(licence=licence),
                     _scheduler().request_urgent_forward,
                     licence,
                     reason=reason,
@@ -118,7 +126,7 @@ class OperatorActions:
                 f"licence {licence}",
                 lambda note: perform(
                     self.app,
-                    f"phone confirmation of {licence} recorded",
+                    _("phone confirmation of {licence} recorded").format(licence=licence),
                     _actions().record_phone_confirmation,
                     licence,
                     note=note,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,7 +23,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ediops.i18n import _
 from ediops.screens.kit.widgets import KeyedRows, Row, _same
+from ediops.screens.kit.cells import cut
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
         Binding("down", "cursor(1)", "Down", show=False, id="pane.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="pane.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="pane.page_down"),
-        Binding("home", "to(0)", "First", show=False, id="pane.first"),
-        Binding("end", "to(-1)", "Last", show=False, id="pane.last"),
-        Binding("enter", "select", "Open", show=False, id="pane.open"),
+        Binding("home", "to(0)", "First row", show=False, id="pane.first"),
+        Binding("end", "to(-1)", "Last row", show=False, id="pane.last"),
+        Binding("enter", "select", "Open the row", show=False, id="pane.open"),
     ]
 
     class Selected(Message):
@@ -145,7 +148,7 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
         self.cursor = self._index.get(selected, min(self.cursor, max(0, len(self._rows) - 1)))
         self._scroll_to_cursor()
         natural = [  # of every row, not only those the filter shows: columns stay put as one types
-            min(c.width, max([len(c.label), *(row.cells[i].cell_len for row in self._all)]))
+            max(cell_len(_(c.label)), min(c.width, max([0, *(row.cells[i].cell_len for row in self._all)])))
             for i, c in enumerate(self.columns)
         ]
         if natural != self._natural or self._top != old_top:
@@ -250,10 +253,10 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if not self._widths:
-            self._widths = fit(self.columns, self._natural or [len(c.label) for c in self.columns], width)
+            self._widths = fit(self.columns, self._natural or [cell_len(_(c.label)) for c in self.columns], width)
         base = self.rich_style
         if y == 0:
-            cells = [Text(c.label) for c in self.columns]
+            cells = [Text(_(c.label)) for c in self.columns]
             return self._strip(cells, width, base + self.get_component_rich_style("pane-table--header"))
         index = self._top + y - 1
         if index >= len(self._rows):
@@ -272,9 +275,7 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
             if not first:
                 line.append(" " * GAP)
             first = False
-            if cell.cell_len > w:
-                cell = cell.copy()
-                cell.truncate(w, overflow="ellipsis")
+            cell = cut(cell, w)
             line.append_text(cell)
             line.append(" " * (w - cell.cell_len))
         line.truncate(width, pad=True)

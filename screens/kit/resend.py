@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from ediops.i18n import _
 from ediops import store
 from ediops.errors import EdiopsError
 from ediops.screens.kit.marks import MarkedTable, bulk
@@ -28,7 +29,7 @@ def _send(db, app, command_ids: list[int]) -> str:
 
     outcomes = run_unless_led(db, app.config, app.clock, command_ids)
     if outcomes is None:
-        return f"{len(command_ids)} resend(s) queued for the scheduler leader"
+        return _("{n} resend(s) queued for the scheduler leader").format(n=len(command_ids))
     return "; ".join(outcomes)
 
 
@@ -48,12 +49,12 @@ class ResendActions:
                 self,
                 table,
                 role="resend",
-                title="Resend to customs (a new key each)",
+                title=_("Resend to customs (a new key each)"),
                 noun="licence",
                 apply=lambda db, key, context, reason: commands.append(
                     _resend(db, app, [context.get("licence_no") or key], reason, None)
                 ),
-                after=lambda db, done: app.call_from_thread(app.notify, _send(db, app, commands), title="Resent"),
+                after=lambda db, done: app.call_from_thread(app.notify, _send(db, app, commands), title=_("Resent")),
             )
             return
         if app.refuse("resend"):
@@ -61,7 +62,7 @@ class ResendActions:
         context = self.selection()
         licence, ticket = context.get("licence_no"), context.get("ticket_id")
         if not licence:
-            app.notify("select a licence to resend", severity="warning")
+            app.notify(_("select a licence to resend"), severity="warning")
             return
 
         def run(reason: str) -> None:
@@ -69,13 +70,13 @@ class ResendActions:
                 db = store.connect(app.db_path, migrate=False)
                 try:
                     command = _resend(db, app, [licence], reason, ticket)
-                    app.call_from_thread(app.notify, f"resend of {licence} stored (new key)", title="Resend")
+                    app.call_from_thread(app.notify, f"resend of {licence} stored (new key)", title=_("Resend"))
                     app.call_from_thread(app.refresh_data)
                     outcome = _send(db, app, [command])
                 except EdiopsError as exc:
-                    app.call_from_thread(app.notify, str(exc), title="Not resent", severity="error")
+                    app.call_from_thread(app.notify, str(exc), title=_("Not resent"), severity="error")
                 else:
-                    app.call_from_thread(app.notify, outcome, title=f"Resend of {licence}")
+                    app.call_from_thread(app.notify, outcome, title=_("Resend of {licence}").format(licence=licence))
                     app.call_from_thread(app.refresh_data)
                 finally:
                     db.close()
@@ -85,7 +86,8 @@ class ResendActions:
         ask_then(
             app,
             "Resend to customs under a new key",
-            f"licence {licence}" + (f" · ticket {ticket} (linked; its notes get the answer)" if ticket else ""),
+            _("licence {licence}").format(licence=licence)
+            + (_(" · ticket {ticket} (linked; its notes get the answer)").format(ticket=ticket) if ticket else ""),
             run,
             default="port customs has no electronic data",
         )

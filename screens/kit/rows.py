@@ -6,7 +6,9 @@ from datetime import datetime
 
 from rich.text import Text
 
+from ediops.i18n import N_, _
 from ediops.screens.kit.cells import (
+    word,
     PRIORITY_STYLE,
     clock_time,
     day_time,
@@ -23,39 +25,39 @@ from ediops.screens.kit.widgets import Row
 # Home panes (PaneTable): widths are the most a column takes; `flex` columns take what is left
 # and `drop` columns give way, 1 first, when a pane is narrow (80x24: 38 cells inside a pane).
 FEED_COLUMNS = [
-    Column("issuer", "Iss", 3),
-    Column("status", "Status", 12),
-    Column("batches", "Bat", 4),
-    Column("licences", "Lic", 6),
-    Column("last", "Last", 5),  # the last batch received: HH:MM today, MM-DD before, - never
-    Column("volume", "Volume", 12, drop=1),
-    Column("name", "Name", 30, flex=True, drop=2),
+    Column("issuer", N_("Iss"), 3),
+    Column("status", N_("Status"), 12),
+    Column("batches", N_("Bat"), 4),
+    Column("licences", N_("Lic"), 6),
+    Column("last", N_("Last"), 5),  # the last batch received: HH:MM today, MM-DD before, - never
+    Column("volume", N_("Volume"), 12, drop=1),
+    Column("name", N_("Name"), 30, flex=True, drop=2),
 ]
 HOME_URGENT_COLUMNS = [
-    Column("licence", "Licence", 14),
-    Column("left", "Deadline", 14),
-    Column("state", "State", 11),
-    Column("age", "Age", 6, drop=2),
-    Column("trader", "Trader", 30, flex=True, drop=1),
+    Column("licence", N_("Licence"), 14),
+    Column("left", N_("Deadline"), 14),
+    Column("state", N_("State"), 11),
+    Column("age", N_("Age"), 6, drop=2),
+    Column("trader", N_("Trader"), 30, flex=True, drop=1),
 ]
 FINDING_COLUMNS = [
-    Column("code", "Code", 23),  # sized to the longest open code: OPERATING_UNIT_MISMATCH whole
-    Column("subject", "Subject", 20, flex=True),
-    Column("opened", "Opened", 6, drop=1),
+    Column("code", N_("Code"), 23),  # sized to the longest open code: OPERATING_UNIT_MISMATCH whole
+    Column("subject", N_("Subject"), 20, flex=True),
+    Column("opened", N_("Opened"), 6, drop=1),
 ]
 TICKET_COLUMNS = [
-    Column("priority", "Pri", 6),
-    Column("age", "Age", 6, drop=3),
-    Column("id", "Ticket", 16),
-    Column("category", "Category", 14, flex=True, drop=2),
-    Column("org", "Caller", 30, flex=True, drop=1),
+    Column("priority", N_("Pri"), 6),
+    Column("age", N_("Age"), 6, drop=3),
+    Column("id", N_("Ticket"), 16),
+    Column("category", N_("Category"), 14, flex=True, drop=2),
+    Column("org", N_("Caller"), 30, flex=True, drop=1),
 ]
 URGENT_COLUMNS = [
-    ("licence", "Licence", 12),
-    ("left", "Deadline", 14),
-    ("state", "State", 10),
-    ("age", "Age", 6),
-    ("trader", "Trader", 30),
+    ("licence", N_("Licence"), 12),
+    ("left", N_("Deadline"), 14),
+    ("state", N_("State"), 10),
+    ("age", N_("Age"), 6),
+    ("trader", N_("Trader"), 30),
 ]  # the urgent queue's KeyedTable
 
 
@@ -78,7 +80,7 @@ def feed_row(feed: dict, now: datetime) -> Row:
 def urgent_row(row: dict) -> Row:
     style = deadline_style(row["minutes_left"], row["settled"])
     state = row["display_state"] + ("!" if row.get("escalated_at") else "")
-    left = "done" if row["settled"] else time_left(row["minutes_left"])
+    left = _("done") if row["settled"] else time_left(row["minutes_left"])
     return Row(
         row["licence_no"],
         [
@@ -123,10 +125,10 @@ def ticket_row(ticket: dict, age_minutes: int) -> Row:
     return Row(
         str(ticket["id"]),
         [
-            safe(ticket["priority"], PRIORITY_STYLE.get(ticket["priority"], "")),
+            safe(word(ticket["priority"]), PRIORITY_STYLE.get(ticket["priority"], "")),
             Text(minutes_text(age_minutes)),
             safe(ticket["id"]),
-            safe(ticket["category"]),
+            safe(word(ticket["category"])),
             safe(f"{ticket['caller']} ({ticket['org']})"),
         ],
         {"ticket_id": ticket["id"], "licence_no": ticket.get("licence_no")},

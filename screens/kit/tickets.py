@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 
+from ediops.screens.kit.cells import word
+from ediops.i18n import _
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.screens.kit.dialogs import ChoiceDialog
 from ediops.screens.kit.operator import ask_then, perform
@@ -44,7 +46,7 @@ class TicketActions:
             return None
         ticket_id = self.selected_ticket()
         if ticket_id is None:
-            self.app.notify("select a ticket first", severity="warning")
+            self.app.notify(_("select a ticket first"), severity="warning")
         return ticket_id
 
     def _act(self, title: str, done: str, fn, field: str, **kwargs) -> None:
@@ -78,7 +80,7 @@ class TicketActions:
             return
         settings = self.hotline_settings()
         choices = [
-            (c.id, join(safe(c.name), safe(c.phone, "bold"), Text("vendor" if c.vendor else "", "dim")))
+            (c.id, join(safe(c.name), safe(c.phone, "bold"), Text(_("vendor") if c.vendor else "", "dim")))
             for c in settings.contacts.values()
         ]
 
@@ -87,7 +89,9 @@ class TicketActions:
                 phone = settings.contacts[contact_id].phone
                 perform(
                     self.app,
-                    f"{ticket_id} routed to {contact_id}: call {phone}",
+                    _("{ticket} routed to {contact}: call {phone}").format(
+                        ticket=ticket_id, contact=contact_id, phone=phone
+                    ),
                     hotline.route_ticket,
                     ticket_id,
                     to=contact_id,
@@ -103,6 +107,12 @@ class TicketActions:
 
         def wait(party: str | None) -> None:
             if party:
-                perform(self.app, f"{ticket_id} waiting on {party}", hotline.wait_ticket, ticket_id, party=party)
+                perform(
+                    self.app,
+                    _("{ticket} waiting on {party}").format(ticket=ticket_id, party=word(party)),
+                    hotline.wait_ticket,
+                    ticket_id,
+                    party=party,
+                )
 
         self.app.push_screen(ChoiceDialog("Waiting on", [(p, Text(p)) for p in hotline_settings.PARTIES]), wait)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.text import Text
 
 # Private: DataTable.sort (the public way to reorder) keys its sort on cell values only, never
@@ -14,6 +15,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
+from ediops.i18n import _
 from ediops.screens.kit.cells import cut
 
 FLEX_MIN = 8  # the last column is never narrower than this (the table scrolls sideways then)
@@ -80,7 +82,10 @@ class KeyedRows:
     def _subtitle(self, shown: int) -> None:
         parts = [self._pane_note, self.status_note()]
         if self.filter_text:  # first: what the operator is typing must not be cut off a narrow pane
-            parts.insert(0, f"filter: {self.filter_text} ({shown}/{len(self._all)})")
+            parts.insert(
+                0,
+                _("filter: {text} ({shown}/{total})").format(text=self.filter_text, shown=shown, total=len(self._all)),
+            )
         subtitle = " · ".join(p for p in parts if p)
         if subtitle != self._shown_subtitle:  # setting it repaints the table, even when unchanged
             self._shown_subtitle = subtitle
@@ -109,9 +114,10 @@ class KeyedTable(KeyedRows, DataTable):
         self.pane_title = title
         self.border_title = title
         self.spec = list(columns)
-        self.widths = [width or FLEX_MIN for _, _, width in columns]  # the last one fitted in `_fit`
-        for i, (key, label, width) in enumerate(columns):  # one blank cell between columns, none at the edges
-            self.add_column(cut(Text(label, style="bold"), self.widths[i]), key=key, width=self._room(i))
+        # the last one fitted in `_fit`; a column at least as wide as its title in either language
+        self.widths = [max(width, cell_len(_(label))) if width else FLEX_MIN for _key, label, width in columns]
+        for i, (key, label, _width) in enumerate(columns):  # one blank cell between columns, none at the edges
+            self.add_column(cut(Text(_(label), style="bold"), self.widths[i]), key=key, width=self._room(i))
 
     def _room(self, i: int) -> int:
         return self.widths[i] + (i < len(self.widths) - 1)
@@ -126,7 +132,7 @@ class KeyedTable(KeyedRows, DataTable):
             self.widths[-1] = width
             column = list(self.columns.values())[-1]
             column.width = width
-            column.label = cut(Text(self.spec[-1][1], style="bold"), width)
+            column.label = cut(Text(_(self.spec[-1][1]), style="bold"), width)
             self._require_update_dimensions = True
 
     def on_resize(self) -> None:
@@ -184,7 +190,9 @@ class FilterBar(Input):
 
     def __init__(self):
         super().__init__(
-            placeholder="filter rows containing…  (enter keeps it, escape clears it)", id="filter-bar", classes="hidden"
+            placeholder=_("filter rows containing…  (enter keeps it, escape clears it)"),
+            id="filter-bar",
+            classes="hidden",
         )
         self.cursor_blink = False
         self.target: KeyedTable | None = None

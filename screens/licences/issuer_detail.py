@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import clock_time, feed_status, sparkline, stamp
@@ -17,18 +18,23 @@ from ediops.screens.kit.safe import join, safe
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 
 BATCH_COLUMNS = [
-    ("batch", "Batch", 18),
-    ("date", "Date", 10),
-    ("kind", "Kind", 6),
-    ("declared", "Decl", 4),
-    ("received", "Recv", 4),
-    ("accepted", "Acc", 4),
-    ("rejected", "Rej", 4),
-    ("at", "At", 19),
-    ("times", "Sent", 4),
+    ("batch", N_("Batch"), 18),
+    ("date", N_("Date"), 10),
+    ("kind", N_("Kind"), 6),
+    ("declared", N_("Decl"), 4),
+    ("received", N_("Recv"), 4),
+    ("accepted", N_("Acc"), 4),
+    ("rejected", N_("Rej"), 4),
+    ("at", N_("At"), 19),
+    ("times", N_("Sent"), 4),
 ]
-REJECTION_COLUMNS = [("licence", "Licence", 14), ("batch", "Batch", 18), ("reasons", "Reasons", 30), ("at", "At", 5)]
-FINDING_COLUMNS = [("code", "Code", 23), ("subject", "Subject", 30), ("opened", "Opened", 19)]
+REJECTION_COLUMNS = [
+    ("licence", N_("Licence"), 14),
+    ("batch", N_("Batch"), 18),
+    ("reasons", N_("Reasons"), 30),
+    ("at", N_("At"), 5),
+]
+FINDING_COLUMNS = [("code", N_("Code"), 23), ("subject", N_("Subject"), 30), ("opened", N_("Opened"), 19)]
 
 
 def _reasons(text: str) -> Text:
@@ -49,9 +55,9 @@ class IssuerDetailScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="issuer-body"):
             yield Static(id="issuer-head")
-            yield KeyedTable(BATCH_COLUMNS, kind="batch", title="Batches", id="batches")
-            yield KeyedTable(REJECTION_COLUMNS, kind="licence", title="Rejected records", id="rejections")
-            yield KeyedTable(FINDING_COLUMNS, kind="finding", title="Open findings", id="findings")
+            yield KeyedTable(BATCH_COLUMNS, kind="batch", title=_("Batches"), id="batches")
+            yield KeyedTable(REJECTION_COLUMNS, kind="licence", title=_("Rejected records"), id="rejections")
+            yield KeyedTable(FINDING_COLUMNS, kind="finding", title=_("Open findings"), id="findings")
 
     def fetch(self, db, now):
         return dashboard.issuer_detail(db, self.app.config, self.code, now=now)
@@ -60,7 +66,7 @@ class IssuerDetailScreen(DeskScreen):
         feed = data["feed"]
         head = self.query_one("#issuer-head", Static)
         if feed is None:
-            show_text(head, join(safe(self.code, "bold"), Text("is not a configured issuer", style="bold red")))
+            show_text(head, join(safe(self.code, "bold"), Text(_("is not a configured issuer"), style="bold red")))
         else:
             show_text(
                 head,
@@ -69,8 +75,9 @@ class IssuerDetailScreen(DeskScreen):
                     safe(feed["name"]),
                     feed_status(feed),
                     Text(
-                        f"cutoff {feed['cutoff']} · {feed['batches']} batches, {feed['licences']} licences today ·"
-                        f" last contact"
+                        _("cutoff {cutoff} · {batches} batches, {licences} licences today · last contact").format(
+                            cutoff=feed["cutoff"], batches=feed["batches"], licences=feed["licences"]
+                        )
                     ),
                     clock_time(feed["last_contact"]),
                     sparkline(feed["hourly"], 24),

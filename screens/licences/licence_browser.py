@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import clock_time
@@ -19,15 +20,15 @@ from ediops.screens.kit.widgets import KeyedTable, Row
 
 PAGE = 100
 COLUMNS = [
-    ("licence", "Licence", 12),
-    ("dir", "Dir", 6),
-    ("state", "State", 9),
-    ("urgent", "U", 1),
-    ("qty", "Quantity", 14),
-    ("port", "Port", 4),
-    ("received", "Recvd", 5),
-    ("trader", "Trader", 30),
-    ("commodity", "Commodity", 24),
+    ("licence", N_("Licence"), 12),
+    ("dir", N_("Dir"), 6),
+    ("state", N_("State"), 9),
+    ("urgent", N_("U"), 1),
+    ("qty", N_("Quantity"), 14),
+    ("port", N_("Port"), 4),
+    ("received", N_("Recvd"), 5),
+    ("trader", N_("Trader"), 30),
+    ("commodity", N_("Commodity"), 24),
 ]
 
 
@@ -67,7 +68,7 @@ class LicenceBrowserScreen(ResendActions, DeskScreen):
         self.last_key: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield MarkedTable(COLUMNS, kind="licence", title="Licences", id="licences")
+        yield MarkedTable(COLUMNS, kind="licence", title=_("Licences"), id="licences")
 
     def fetch(self, db, now):
         how, key = self.request
@@ -86,7 +87,7 @@ class LicenceBrowserScreen(ResendActions, DeskScreen):
     def show(self, data) -> None:
         how, rows, total = data
         if not rows and how in ("after", "before"):
-            self.app.notify("no more licences that way", severity="information")
+            self.app.notify(_("no more licences that way"), severity="information")
             self.request = ("at_or_after", self.first_key)
             return
         self.first_key = rows[0]["licence_no"] if rows else None

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ediops.i18n import N_, _
 from ediops.licensing.licence import find_licence
 from ediops.screens.kit.cells import detail_text, stamp
 from ediops.screens.kit.safe import join, safe
@@ -18,30 +19,35 @@ from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
 
-FIELD_COLUMNS = [("field", "Field", 14), ("value", "Value", 60)]
-EVENT_COLUMNS = [("at", "At", 19), ("event", "Event", 17), ("actor", "By", 10), ("detail", "Detail", 40)]
+FIELD_COLUMNS = [("field", N_("Field"), 14), ("value", N_("Value"), 60)]
+EVENT_COLUMNS = [
+    ("at", N_("At"), 19),
+    ("event", N_("Event"), 17),
+    ("actor", N_("By"), 10),
+    ("detail", N_("Detail"), 40),
+]
 RELEASE_COLUMNS = [
-    ("slot", "Use", 5),
-    ("declaration", "Declaration", 18),
-    ("customs", "Cust", 4),
-    ("qty", "Quantity", 14),
-    ("on", "Released", 10),
-    ("unit_code", "Op. unit", 10),
-    ("status", "Status", 9),
+    ("slot", N_("Use"), 5),
+    ("declaration", N_("Declaration"), 18),
+    ("customs", N_("Cust"), 4),
+    ("qty", N_("Quantity"), 14),
+    ("on", N_("Released"), 10),
+    ("unit_code", N_("Op. unit"), 10),
+    ("status", N_("Status"), 9),
 ]
 FINDING_COLUMNS = [
-    ("id", "Id", 5),
-    ("code", "Code", 23),
-    ("status", "Status", 8),
-    ("opened", "Opened", 19),
-    ("note", "Detail / note", 30),
+    ("id", N_("Id"), 5),
+    ("code", N_("Code"), 23),
+    ("status", N_("Status"), 8),
+    ("opened", N_("Opened"), 19),
+    ("note", N_("Detail / note"), 30),
 ]
 TICKET_COLUMNS = [
-    ("id", "Ticket", 10),
-    ("status", "Status", 8),
-    ("priority", "Pri", 6),
-    ("category", "Category", 12),
-    ("caller", "Caller", 30),
+    ("id", N_("Ticket"), 10),
+    ("status", N_("Status"), 8),
+    ("priority", N_("Pri"), 6),
+    ("category", N_("Category"), 12),
+    ("caller", N_("Caller"), 30),
 ]
 
 
@@ -65,8 +71,8 @@ def field_rows(lic: dict) -> list[Row]:
         ("Trade mode", safe(lic["trade_mode"])),
         ("Valid", safe(f"{lic['valid_from']} to {lic['valid_to']}")),
         ("Port", safe(lic["port"])),
-        ("One batch", Text("yes (one release)" if lic["one_batch"] else "no (up to 12)")),
-        ("Urgent", Text("yes", style="bold red") if lic["urgent"] else Text("no")),
+        ("One batch", Text(_("yes (one release)") if lic["one_batch"] else "no (up to 12)")),
+        ("Urgent", Text(_("yes"), style="bold red") if lic["urgent"] else Text(_("no"))),
         ("Remarks", safe(lic["remarks"] or "-")),
         ("Agents", safe(", ".join(map(str, lic["agents"])) or "-")),
         ("State", safe(lic["state"], "bold")),
@@ -87,7 +93,7 @@ def field_rows(lic: dict) -> list[Row]:
 
 
 def tally_text(tally: dict) -> Text:
-    line = Text("Uses ", style="bold")
+    line = Text(_("Uses "), style="bold")
     uses, limit = tally["uses"], tally["max_uses"]
     line.append(f"{uses}/{limit}", style="bold red" if uses > limit else "")
     line.append(f" · used {tally['used']} · remaining ")
@@ -113,12 +119,12 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="licence-body"):
             yield Static(id="licence-head")
-            yield KeyedTable(FIELD_COLUMNS, kind="field", title="Fields", id="fields")
-            yield KeyedTable(EVENT_COLUMNS, kind="event", title="Lifecycle", id="events")
+            yield KeyedTable(FIELD_COLUMNS, kind="field", title=_("Fields"), id="fields")
+            yield KeyedTable(EVENT_COLUMNS, kind="event", title=_("Lifecycle"), id="events")
             yield Static(id="tally")
-            yield KeyedTable(RELEASE_COLUMNS, kind="release", title="Releases", id="releases")
-            yield KeyedTable(FINDING_COLUMNS, kind="finding", title="Findings", id="findings")
-            yield KeyedTable(TICKET_COLUMNS, kind="ticket", title="Tickets", id="tickets")
+            yield KeyedTable(RELEASE_COLUMNS, kind="release", title=_("Releases"), id="releases")
+            yield KeyedTable(FINDING_COLUMNS, kind="finding", title=_("Findings"), id="findings")
+            yield KeyedTable(TICKET_COLUMNS, kind="ticket", title=_("Tickets"), id="tickets")
 
     def fetch(self, db, now):
         """The licence from the store, or read-only from its archive file (docs/retention.md)."""
@@ -127,7 +133,7 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
     def show(self, view) -> None:
         head = self.query_one("#licence-head", Static)
         if view is None:
-            show_text(head, join(safe(self.licence_no, "bold"), Text("is not in the store", style="bold red")))
+            show_text(head, join(safe(self.licence_no, "bold"), Text(_("is not in the store"), style="bold red")))
             return
         lic = view["licence"]
         archived = (

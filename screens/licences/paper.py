@@ -16,13 +16,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops import store
 from ediops.errors import EdiopsError
 from ediops.licensing import paper
 from ediops.screens.kit.safe import join, safe
 from ediops.text import clean
 
-MARK = {True: Text("same", style="bold green"), False: Text("DIFF", style="bold red"), None: Text("  - ", style="dim")}
+MARK = {
+    True: Text(_("same"), style="bold green"),
+    False: Text(_("DIFF"), style="bold red"),
+    None: Text("  - ", style="dim"),
+}
 
 
 def checks_text(checks: list[paper.Check]) -> Text:
@@ -31,12 +37,12 @@ def checks_text(checks: list[paper.Check]) -> Text:
     for c in checks:
         line = join(MARK[c.matches], Text(f"{c.label:<22}", style="bold"), safe(c.electronic), separator=" ")
         if c.matches is False:
-            line.append_text(join(Text("  paper:", style="red"), safe(c.paper, "red"), safe(f"({c.why})", "dim")))
+            line.append_text(join(Text(_("  paper:"), style="red"), safe(c.paper, "red"), safe(f"({c.why})", "dim")))
         lines.append(line)
     return Text("\n", end="").join(lines)
 
 
-class PaperCheckScreen(Screen[str | None]):
+class PaperCheckScreen(Localised, Screen[str | None]):
     """Dismisses with the note (None when cancelled or when the record cannot be read)."""
 
     CSS_PATH = "paper.tcss"
@@ -54,9 +60,9 @@ class PaperCheckScreen(Screen[str | None]):
         with VerticalScroll(id="paper"):
             yield Static(
                 join(
-                    Text("Paper against electronic", style="bold"),
+                    Text(_("Paper against electronic"), style="bold"),
                     safe(self.licence_no, "bold"),
-                    Text("· what the paper shows (empty: not checked)", style="dim"),
+                    Text(_("· what the paper shows (empty: not checked)"), style="dim"),
                 ),
                 id="paper-title",
             )
@@ -67,7 +73,7 @@ class PaperCheckScreen(Screen[str | None]):
                         field = Input(id=f"paper-{name}", compact=True, max_length=200, placeholder=hint)
                         field.cursor_blink = False
                         yield field
-            yield Static(Text("reading the electronic record…", style="dim"), id="paper-checks")
+            yield Static(Text(_("reading the electronic record…"), style="dim"), id="paper-checks")
             target = (
                 f"ticket {self.ticket_id}"
                 if self.ticket_id
@@ -76,7 +82,8 @@ class PaperCheckScreen(Screen[str | None]):
                 else "a new mismatch ticket"
             )
             yield Static(
-                Text(f"ctrl+s: note the differences on {target} · escape: cancel", style="dim"), id="paper-status"
+                Text(_("ctrl+s: note the differences on {target} · escape: cancel").format(target=target), style="dim"),
+                id="paper-status",
             )
         yield Footer()
 
@@ -95,7 +102,9 @@ class PaperCheckScreen(Screen[str | None]):
             finally:
                 db.close()
         except sqlite3.Error as exc:
-            self.app.call_from_thread(self._status, safe(f"cannot read the store: {exc}", "bold red"))
+            self.app.call_from_thread(
+                self._status, safe(_("cannot read the store: {problem}").format(problem=exc), "bold red")
+            )
             return
         self.app.call_from_thread(self._loaded, view)
 
@@ -104,7 +113,7 @@ class PaperCheckScreen(Screen[str | None]):
             self._status(
                 join(
                     safe(self.licence_no, "bold"),
-                    Text("is not known to the centre: nothing to compare", style="bold red"),
+                    Text(_("is not known to the centre: nothing to compare"), style="bold red"),
                 )
             )
             return
@@ -142,7 +151,7 @@ class PaperCheckScreen(Screen[str | None]):
             return
         checks = self.checks()
         if all(c.matches is None for c in checks):
-            self._status(Text("type what the paper shows for at least one field", style="bold red"))
+            self._status(Text(_("type what the paper shows for at least one field"), style="bold red"))
             return
         note = paper.note(self.licence_no, checks)
         if self.ticket_id is None:
@@ -173,7 +182,7 @@ class PaperCheckScreen(Screen[str | None]):
             return
         finally:
             db.close()
-        self.app.call_from_thread(self.app.notify, f"paper check noted on {self.ticket_id}", title="Done")
+        self.app.call_from_thread(self.app.notify, f"paper check noted on {self.ticket_id}", title=_("Done"))
         self.app.call_from_thread(self.dismiss, note)
         self.app.call_from_thread(self.app.refresh_data)
 
@@ -181,7 +190,7 @@ class PaperCheckScreen(Screen[str | None]):
         self.dismiss(None)
 
 
-class StatementScreen(Screen[None]):
+class StatementScreen(Localised, Screen[None]):
     """`ediops licence NO --statement` on the desk, to read out to an issuer (notice §7)."""
 
     CSS_PATH = "paper.tcss"
@@ -193,7 +202,10 @@ class StatementScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="statement"):
-            yield Static(Text(f"statement of {self.licence_no}…", style="dim"), id="statement-text")
+            yield Static(
+                Text(_("statement of {licence_no}…").format(licence_no=self.licence_no), style="dim"),
+                id="statement-text",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -212,7 +224,7 @@ class StatementScreen(Screen[None]):
             lines = (
                 statement_lines(view, writeoff_corrections(db, self.licence_no), now=now)
                 if view
-                else [f"{self.licence_no}: not known to the centre (never accepted)"]
+                else [_("{no}: not known to the centre (never accepted)").format(no=self.licence_no)]
             )
         finally:
             db.close()

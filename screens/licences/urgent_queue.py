@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import clock_time
@@ -17,7 +18,7 @@ from ediops.screens.kit.widgets import KeyedTable, Row
 
 COLUMNS = (
     URGENT_COLUMNS[:4]
-    + [("received", "Recvd", 5), ("phoned", "Phoned by", 10), ("escalated", "Escalated", 10)]
+    + [("received", N_("Recvd"), 5), ("phoned", N_("Phoned by"), 10), ("escalated", N_("Escalated"), 10)]
     + URGENT_COLUMNS[4:]
 )
 
@@ -34,7 +35,7 @@ class UrgentQueueScreen(ResendActions, DeskScreen):
     ITEM_ACTIONS = frozenset({"forward", "phone", "escalate", "new_ticket"})
 
     def compose_body(self) -> ComposeResult:
-        yield MarkedTable(COLUMNS, kind="licence", title="Urgent queue", id="queue")
+        yield MarkedTable(COLUMNS, kind="licence", title=_("Urgent queue"), id="queue")
 
     def fetch(self, db, now):
         minutes = self.app.config.setting("urgent_deadline_minutes")
@@ -44,5 +45,6 @@ class UrgentQueueScreen(ResendActions, DeskScreen):
         rows, minutes = data
         overdue = sum(r["minutes_left"] < 0 and not r["settled"] for r in rows)
         self.query_one(KeyedTable).show_rows(
-            [queue_row(r) for r in rows], note=f"deadline {minutes} min from receipt · {overdue} overdue"
+            [queue_row(r) for r in rows],
+            note=_("deadline {minutes} min from receipt · {overdue} overdue").format(minutes=minutes, overdue=overdue),
         )

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ediops.i18n import N_, _
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import clock_time
 from ediops.screens.kit.operator import ask_then, perform
@@ -17,13 +18,13 @@ from ediops.screens.kit.marks import MarkedTable, bulk
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 
 COLUMNS = [  # 80 columns: the last notification keeps 20
-    ("id", "Id", 4),
-    ("code", "Code", 18),
-    ("subject", "Subject", 12),
-    ("status", "Status", 10),
-    ("since", "Since", 5),
-    ("steps", "St", 2),
-    ("last", "Last notification", None),
+    ("id", N_("Id"), 4),
+    ("code", N_("Code"), 18),
+    ("subject", N_("Subject"), 12),
+    ("status", N_("Status"), 10),
+    ("since", N_("Since"), 5),
+    ("steps", N_("St"), 2),
+    ("last", N_("Last notification"), None),
 ]
 STATUS_STYLE = {"open": "bold red", "acknowledged": "yellow", "closed": "dim"}
 LIMIT = 500
@@ -73,8 +74,8 @@ def alert_row(alert: dict) -> Row:
 def channels_text(channels: list[dict]) -> Text:
     """The channels as the leader last saw them; the unset ones first, with what to set."""
     if not channels:
-        return Text("channels: not yet reported by a scheduler leader", style="dim")
-    line = Text("channels: ")
+        return Text(_("channels: not yet reported by a scheduler leader"), style="dim")
+    line = Text(_("channels: "))
     unset = [c for c in channels if not c["configured"]]
     if unset:
         line.append("NOT SET ", style="bold red")
@@ -110,7 +111,7 @@ class AlertsScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="alert-channels")
-        yield MarkedTable(COLUMNS, kind="finding", title="Alerts", id="alerts-table")  # space, *: marks
+        yield MarkedTable(COLUMNS, kind="finding", title=_("Alerts"), id="alerts-table")  # space, *: marks
 
     def fetch(self, db, now):
         from ediops.alerts.actions import listing
@@ -122,7 +123,7 @@ class AlertsScreen(DeskScreen):
         alerts, channels = data
         show_text(self.query_one("#alert-channels", Static), channels_text(channels))  # wraps: 1-2 lines
         waiting = sum(a["status"] == "open" for a in alerts)
-        label = f"{waiting} unacknowledged · {'open' if self.open_only else 'all'}"
+        label = _("{n} unacknowledged").format(n=waiting) + " · " + (_("open") if self.open_only else _("all"))
         self.query_one("#alerts-table", KeyedTable).show_rows([alert_row(a) for a in alerts], note=label)
 
     def selection(self) -> dict:
@@ -142,7 +143,7 @@ class AlertsScreen(DeskScreen):
                 self,
                 table,
                 role="alert-ack",
-                title="Acknowledge alerts",
+                title=_("Acknowledge alerts"),
                 noun="alert",
                 apply=lambda db, key, context, note: acknowledge(
                     db, context["alert_id"], note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now()
@@ -153,7 +154,7 @@ class AlertsScreen(DeskScreen):
             return
         alert = self.selection()
         if not alert.get("alert_id"):
-            self.app.notify("select an alert to acknowledge", severity="warning")
+            self.app.notify(_("select an alert to acknowledge"), severity="warning")
             return
         from ediops.alerts.actions import acknowledge
 

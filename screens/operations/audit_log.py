@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import stamp
@@ -11,11 +12,11 @@ from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row
 
 COLUMNS = [
-    ("at", "At", 19),
-    ("actor", "Actor", 10),
-    ("action", "Action", 16),
-    ("subject", "Subject", 24),
-    ("reason", "Reason", 40),
+    ("at", N_("At"), 19),
+    ("actor", N_("Actor"), 10),
+    ("action", N_("Action"), 16),
+    ("subject", N_("Subject"), 24),
+    ("reason", N_("Reason"), 40),
 ]
 
 
@@ -28,7 +29,7 @@ class AuditLogScreen(DeskScreen):
         self.query_text = ""
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, kind="audit", title="Audit log", id="audit")
+        yield KeyedTable(COLUMNS, kind="audit", title=_("Audit log"), id="audit")
 
     def fetch(self, db, now):
         return dashboard.audit_page(db, query=self.query_text, limit=500)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ediops.i18n import _
 from ediops.operations import report
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.safe import safe
@@ -42,7 +43,7 @@ class ReportScreen(DeskScreen):
 
     def show(self, lines: list[str]) -> None:
         title, *body = lines
-        note = "" if self.shifts_back == 0 else f"  ({self.shifts_back} shift(s) back; . for later)"
+        note = "" if self.shifts_back == 0 else _("  ({n} shift(s) back; . for later)").format(n=self.shifts_back)
         self.query_one("#report-title", Static).update(safe(title + note, "bold"))
         self.query_one("#report-body", Static).update(safe("\n".join(body), multiline=True))
 

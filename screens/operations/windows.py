@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.scheduling import windows
 from ediops.screens.kit import operator
@@ -16,19 +17,19 @@ from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row
 
 COLUMNS = [
-    ("window", "Window", 15),
-    ("next", "Next", 5),
-    ("last", "Last", 5),
-    ("outcome", "Outcome", 8),
-    ("paused", "Paused", 20),
-    ("detail", "Detail", 40),
+    ("window", N_("Window"), 15),
+    ("next", N_("Next"), 5),
+    ("last", N_("Last"), 5),
+    ("outcome", N_("Outcome"), 8),
+    ("paused", N_("Paused"), 20),
+    ("detail", N_("Detail"), 40),
 ]
 RUN_COLUMNS = [
-    ("window", "Window", 15),
-    ("occurrence", "Occurrence", 19),
-    ("holder", "Leader", 14),
-    ("outcome", "Outcome", 8),
-    ("detail", "Detail", 40),
+    ("window", N_("Window"), 15),
+    ("occurrence", N_("Occurrence"), 19),
+    ("holder", N_("Leader"), 14),
+    ("outcome", N_("Outcome"), 8),
+    ("detail", N_("Detail"), 40),
 ]
 
 
@@ -39,7 +40,11 @@ def outcome_text(outcome: str | None) -> Text:
 
 
 def window_row(w: dict) -> Row:
-    paused = Text(f"paused by {w['paused_by']}", style="yellow") if w["paused"] else Text("no", style="dim")
+    paused = (
+        Text(_("paused by {paused_by}").format(paused_by=w["paused_by"]), style="yellow")
+        if w["paused"]
+        else Text(_("no"), style="dim")
+    )
     return Row(
         w["window"],
         [
@@ -64,8 +69,8 @@ class WindowsScreen(DeskScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(COLUMNS, kind="window", title="Windows", id="windows")
-        yield KeyedTable(RUN_COLUMNS, kind="run", title="Recent runs", id="runs")
+        yield KeyedTable(COLUMNS, kind="window", title=_("Windows"), id="windows")
+        yield KeyedTable(RUN_COLUMNS, kind="run", title=_("Recent runs"), id="runs")
 
     def fetch(self, db, now):
         return windows.window_status(db, self.app.config, now=now), dashboard.recent_runs(db)
@@ -92,7 +97,7 @@ class WindowsScreen(DeskScreen):
     def _window(self) -> str | None:
         window = self.query_one("#windows", KeyedTable).selected_context().get("window")
         if window is None:
-            self.app.notify("select a window", severity="warning")
+            self.app.notify(_("select a window"), severity="warning")
         return window
 
     def action_run(self) -> None:

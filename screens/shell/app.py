@@ -14,16 +14,19 @@ from typing import Iterable
 
 from rich.text import Text
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Select, TextArea
 
 from ediops import store
+from ediops.i18n import _
 from ediops.operators import audit
 from ediops.views import dashboard
 from ediops.clock import Clock
 from ediops.operators import roles
 from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.textual_words import TEXTUAL_WORDS
 from ediops.screens.shell.palette import DeskCommands
 from ediops.screens.kit.safe import plain
 from ediops.screens.shell.terminal import HangupDriver, write_crash_log
@@ -70,8 +73,10 @@ class DeskApp(App):
         role: str | None = None,
         poll_seconds: float = 0.75,
         stops_on_quit: str | None = None,
+        ascii: bool = False,
     ):
         super().__init__(driver_class=HangupDriver)
+        self.ascii = ascii  # docs/languages.md: HangupDriver writes ASCII for every ambiguous-width glyph
         self.stops_on_quit = stops_on_quit  # what quitting stops (a desk that leads): asked first
         self.db_path = Path(db_path)
         self.clock = clock
@@ -137,7 +142,7 @@ class DeskApp(App):
 
         if not isinstance(self.screen, ConfirmDialog):
             self.push_screen(
-                ConfirmDialog("Quit the desk?", self.stops_on_quit, yes="quit"),
+                ConfirmDialog(_("Quit the desk?"), self.stops_on_quit, yes=_("quit")),
                 lambda yes: yes and self.exit(),
             )
 
@@ -162,7 +167,7 @@ class DeskApp(App):
     def _fatal_error(self) -> None:
         """Crash details go to a log file; the terminal gets one short line."""
         path = write_crash_log()
-        self.panic(Text(f"ediops desk stopped on an internal error; details in {path}"))
+        self.panic(Text(_("ediops desk stopped on an internal error; details in {path}").format(path=path)))
 
     # -- toasts ----------------------------------------------------------------------------
 
@@ -192,7 +197,7 @@ class DeskApp(App):
             self.call_from_thread(
                 self.notify,
                 f"{row['window']}: {row['outcome']} {row['detail'] or ''}",
-                title="Window failed",
+                title=_("Window failed"),
                 severity="error",
                 timeout=30,
             )
@@ -217,18 +222,20 @@ class DeskApp(App):
             for _ in raised[:BELLS_MAX]:
                 self.call_from_thread(self.bell)
         shown = ", ".join(f"{a['code']} {a['subject']}" for a in raised[:URGENT_TOASTS_MAX])
-        more = f" and {len(raised) - URGENT_TOASTS_MAX} more" if len(raised) > URGENT_TOASTS_MAX else ""
+        more = _(" and {n} more").format(n=len(raised) - URGENT_TOASTS_MAX) if len(raised) > URGENT_TOASTS_MAX else ""
         self.call_from_thread(
             self.notify,
-            f"{shown}{more}; see alerts (!)",
-            title=f"{len(raised)} new alert(s)",
+            _("{shown}{more}; see alerts (!)").format(shown=shown, more=more),
+            title=_("{n} new alert(s)").format(n=len(raised)),
             severity="error",
             timeout=20,
         )
 
     def action_toggle_bell(self) -> None:
         self.bell_on = not self.bell_on
-        self.notify(f"alert bell {'on' if self.bell_on else 'off'} for this desk", title="Bell")
+        self.notify(
+            _("alert bell on for this desk") if self.bell_on else _("alert bell off for this desk"), title=_("Bell")
+        )
 
     # -- roles, navigation -----------------------------------------------------------------
 
@@ -243,7 +250,9 @@ class DeskApp(App):
         if roles.may(self.role, action):
             return False
         self.notify(
-            f"role {self.role} may not {action}: this desk is read-only for it", title="Not allowed", severity="warning"
+            _("role {role} may not {action}: this desk is read-only for it").format(role=self.role, action=action),
+            title=_("Not allowed"),
+            severity="warning",
         )
         return True
 
@@ -264,7 +273,7 @@ class DeskApp(App):
         if screen is not None:
             self.push_screen(screen)
         else:
-            self.notify(f"the {name} screen is not installed yet", severity="warning")
+            self.notify(_("the {name} screen is not installed yet").format(name=name), severity="warning")
 
     def open_item(self, kind: str, context: dict) -> None:
         from ediops.screens.shell import registry
@@ -300,19 +309,28 @@ class DeskApp(App):
 
         form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)
         if form is None:
-            self.notify("the hotline's ticket form is not installed yet", severity="warning")
+            self.notify(_("the hotline's ticket form is not installed yet"), severity="warning")
         else:
             self.push_screen(form)
 
     # -- nothing that writes files on the server -------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, but Screenshot, in the desk's language (TEXTUAL_WORDS)."""
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":
-                yield command
+                words = TEXTUAL_WORDS
+                yield command._replace(
+                    title=_(command.title) if command.title in words else command.title,
+                    help=_(command.help) if command.help in words else command.help,
+                )
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        self.notify("screenshots are disabled on the desk", severity="warning")
+        self.notify(_("screenshots are disabled on the desk"), severity="warning")
 
 
 URGENT_TOASTS_MAX = 3
@@ -323,13 +341,18 @@ def urgent_toasts(rows: list[dict]) -> list[tuple[str, str]]:
     """One toast per new urgent licence, but a burst (a feed catching up) is one toast that
     counts them, so toasts never bury the panes."""
     if len(rows) <= URGENT_TOASTS_MAX:
-        return [(f"{r['licence_no']} from issuer {r['issuer']}", "New urgent licence") for r in rows]
+        return [
+            (_("{no} from issuer {issuer}").format(no=r["licence_no"], issuer=r["issuer"]), _("New urgent licence"))
+            for r in rows
+        ]
     shown = ", ".join(r["licence_no"] for r in rows[:URGENT_TOASTS_MAX])
     issuers = len({r["issuer"] for r in rows})
-    source = "one issuer" if issuers == 1 else f"{issuers} issuers"
+    source = _("one issuer") if issuers == 1 else _("{n} issuers").format(n=issuers)
     return [
         (
-            f"{shown} and {len(rows) - URGENT_TOASTS_MAX} more from {source}; see the urgent queue (u)",
-            f"{len(rows)} new urgent licences",
+            _("{shown} and {n} more from {source}; see the urgent queue (u)").format(
+                shown=shown, n=len(rows) - URGENT_TOASTS_MAX, source=source
+            ),
+            _("{n} new urgent licences").format(n=len(rows)),
         )
     ]

@@ -20,7 +20,13 @@ def _run_desk(ctx, *, role: str | None = None, stops_on_quit: str | None = None)
 
     logs.setup(file=crash_log_path().with_name("desk.log"))  # JSON lines, as every process (docs/monitoring.md)
     app = DeskApp(
-        db_path=path, config=ctx.config, clock=ctx.clock, actor=ctx.actor, role=role, stops_on_quit=stops_on_quit
+        db_path=path,
+        config=ctx.config,
+        clock=ctx.clock,
+        actor=ctx.actor,
+        role=role,
+        stops_on_quit=stops_on_quit,
+        ascii=ctx.ascii,
     )
     app.run()
     return 0 if app.return_code in (None, 0, 129) else app.return_code

@@ -17,6 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ediops.i18n import _
+from ediops.screens.kit.words import Localised
 from ediops import store
 from ediops.screens.kit.safe import join, safe
 
@@ -48,7 +50,7 @@ def open_hit(app, hit) -> None:
         app.push_screen(TicketListScreen(query=hit.key))
 
 
-class FindScreen(ModalScreen[None]):
+class FindScreen(Localised, ModalScreen[None]):
     CSS_PATH = "find.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="find.cancel"),
@@ -65,10 +67,10 @@ class FindScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find"):
-            yield Static(Text("Find", style="bold"), id="find-title")
+            yield Static(Text(_("Find"), style="bold"), id="find-title")
             box = Input(
                 self.initial,
-                placeholder="licence, batch, declaration, ticket, enterprise, issuer or phone",
+                placeholder=_("licence, batch, declaration, ticket, enterprise, issuer or phone"),
                 id="find-input",
                 max_length=60,
                 compact=True,
@@ -77,7 +79,7 @@ class FindScreen(ModalScreen[None]):
             yield box
             yield OptionList(id="find-hits")
             yield Static(
-                Text("type an identifier · enter: open · down: pick · escape: close", style="dim"), id="find-status"
+                Text(_("type an identifier · enter: open · down: pick · escape: close"), style="dim"), id="find-status"
             )
 
     def on_mount(self) -> None:
@@ -125,7 +127,9 @@ class FindScreen(ModalScreen[None]):
             finally:
                 db.close()
         except sqlite3.Error as exc:
-            self.app.call_from_thread(self._status, safe(f"cannot read the store: {exc}", "bold red"))
+            self.app.call_from_thread(
+                self._status, safe(_("cannot read the store: {problem}").format(problem=exc), "bold red")
+            )
             return
         self.app.call_from_thread(self._show, text, hits)
 
@@ -139,9 +143,11 @@ class FindScreen(ModalScreen[None]):
         options.display = bool(hits)
         if hits:
             options.highlighted = 0
-            self._status(Text(f"{len(hits)} match(es) · enter opens the first · down: pick", style="dim"))
+            self._status(
+                Text(_("{hits} match(es) · enter opens the first · down: pick").format(hits=len(hits)), style="dim")
+            )
         elif text.strip():
-            self._status(join(Text("nothing known as", style="bold red"), safe(text.strip(), "bold")))
+            self._status(join(Text(_("nothing known as"), style="bold red"), safe(text.strip(), "bold")))
         if self.open_when_found:
             self.open_when_found = False
             self._open_best()
@@ -154,8 +160,10 @@ class FindScreen(ModalScreen[None]):
 
         hit = exact(self.hits, self.hits_for or "") or (self.hits[0] if self.hits else None)
         if hit is None:
-            self._status(join(Text("nothing known as", style="bold red"), safe(self.hits_for or "", "bold")))
-            self.app.notify(f"nothing known as {self.hits_for}", title="Find", severity="warning")
+            self._status(join(Text(_("nothing known as"), style="bold red"), safe(self.hits_for or "", "bold")))
+            self.app.notify(
+                _("nothing known as {hits_for}").format(hits_for=self.hits_for), title=_("Find"), severity="warning"
+            )
             return
         self._open(hit)
 

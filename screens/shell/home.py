@@ -13,6 +13,7 @@ from ediops.store import health
 from ediops.store.alerts import counts as alert_counts
 from ediops.views import dashboard
 from ediops.clock import parse_instant
+from ediops.i18n import N_, _
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.header import HeaderLine
 from ediops.screens.kit.rows import (
@@ -28,12 +29,14 @@ from ediops.screens.kit.rows import (
 from ediops.screens.kit.pane import PaneTable
 
 PANES = ("feeds", "urgent", "mismatches", "tickets")
+PANE_WORDS = (N_("Issuer feeds"), N_("Urgent licences"), N_("Mismatches"), N_("Hotline tickets"))  # keys 1-4
 
 
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding(str(i), f"pane('{name}')", name, show=False, id=f"home.pane{i}") for i, name in enumerate(PANES, 1)
+        Binding(str(i), f"pane('{name}')", words, show=False, id=f"home.pane{i}")
+        for i, (name, words) in enumerate(zip(PANES, PANE_WORDS), 1)
     ]
     AUTO_FOCUS = "#urgent"  # focused as the screen is first shown: the footer is composed once, not again
     _opening = True  # until the first frame is drawn and its full fetch asked for
@@ -41,10 +44,10 @@ class HomeScreen(DeskScreen):
     def compose_body(self) -> ComposeResult:
         yield HeaderLine(id="header-line")
         with Grid(id="panes"):
-            yield PaneTable(FEED_COLUMNS, kind="issuer", title="Issuer feeds", id="feeds")
-            yield PaneTable(HOME_URGENT_COLUMNS, kind="licence", title="Urgent licences", id="urgent")
-            yield PaneTable(FINDING_COLUMNS, kind="finding", title="Mismatches", id="mismatches")
-            yield PaneTable(TICKET_COLUMNS, kind="ticket", title="Hotline tickets", id="tickets")
+            yield PaneTable(FEED_COLUMNS, kind="issuer", title=_("Issuer feeds"), id="feeds")
+            yield PaneTable(HOME_URGENT_COLUMNS, kind="licence", title=_("Urgent licences"), id="urgent")
+            yield PaneTable(FINDING_COLUMNS, kind="finding", title=_("Mismatches"), id="mismatches")
+            yield PaneTable(TICKET_COLUMNS, kind="ticket", title=_("Hotline tickets"), id="tickets")
 
     def load_first(self) -> None:
         """The panes are read here, before the first frame (a few ms at 10^6 licences), so the
@@ -102,25 +105,27 @@ class HomeScreen(DeskScreen):
         late = sum(f["status"] in ("late", "failing") for f in feeds)
         self.query_one("#feeds", PaneTable).show_rows(
             [feed_row(f, now) for f in feeds[:rows]],
-            note=f"{late} late or failing" if late else "all on time or waiting",
+            note=_("{n} late or failing").format(n=late) if late else _("all on time or waiting"),
         )
         urgent = data["urgent"]
         in_flight = [u for u in urgent if not u["settled"]]
         overdue = sum(u["minutes_left"] < 0 for u in in_flight)
         self.query_one("#urgent", PaneTable).show_rows(
-            [urgent_row(u) for u in urgent[:rows]], note=f"{len(in_flight)} in flight, {overdue} overdue"
+            [urgent_row(u) for u in urgent[:rows]],
+            note=_("{n} in flight, {overdue} overdue").format(n=len(in_flight), overdue=overdue),
         )
         counts = data["counts"]
         self.query_one("#mismatches", PaneTable).show_rows(
             [finding_row(f) for f in data["findings"][:rows]],
-            note=f"{sum(n for _, n in counts)} findings: " + ", ".join(f"{code} {n}" for code, n in counts[:3])
+            note=_("{n} findings: ").format(n=sum(n for _code, n in counts))
+            + ", ".join(f"{code} {n}" for code, n in counts[:3])
             if counts
-            else "none open",
+            else _("none open"),
         )
         self.query_one("#tickets", PaneTable).show_rows(
             [
                 ticket_row(t, dashboard.clock_minutes(parse_instant(t["opened_at"]), now))
                 for t in data["tickets"][:rows]
             ],
-            note=f"{len(data['tickets'])} open",
+            note=_("{n} open").format(n=len(data["tickets"])),
         )

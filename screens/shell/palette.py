@@ -11,6 +11,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ediops import store
+from ediops.i18n import _
 from ediops.text import clean
 from ediops.screens.kit import operator
 from ediops.screens.shell.find import open_hit
@@ -26,46 +27,50 @@ class DeskCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.app
         commands = [
-            ("Urgent queue", "urgent licences, oldest first", partial(app.action_open, "urgent")),
-            ("Findings", "open findings by code", partial(app.action_open, "findings")),
-            ("Windows", "transmission windows: run, pause, resume", partial(app.action_open, "windows")),
-            ("Audit log", "every operator action", partial(app.action_open, "audit")),
-            ("Licence browser", "every licence, paged", partial(app.action_open, "browser")),
-            ("Tickets", "hotline tickets", partial(app.action_open, "tickets")),
-            ("New ticket", "log a hotline call", app.action_new_ticket),
-            ("Shift report", "the handover report of the last 8 hours (R)", partial(app.action_open, "report")),
-            ("Find anything (g)", "licence, batch, declaration, ticket, enterprise, issuer, phone", app.action_find),
+            (_("Urgent queue"), _("urgent licences, oldest first"), partial(app.action_open, "urgent")),
+            (_("Findings"), _("open findings by code"), partial(app.action_open, "findings")),
+            (_("Windows"), _("transmission windows: run, pause, resume"), partial(app.action_open, "windows")),
+            (_("Audit log"), _("every operator action"), partial(app.action_open, "audit")),
+            (_("Licence browser"), _("every licence, paged"), partial(app.action_open, "browser")),
+            (_("Tickets"), _("hotline tickets"), partial(app.action_open, "tickets")),
+            (_("New ticket"), _("log a hotline call"), app.action_new_ticket),
+            (_("Shift report"), _("the handover report of the last 8 hours (R)"), partial(app.action_open, "report")),
             (
-                "Inspection (2002 notice)",
-                "bureaus' e-declaration and e-visa shares",
+                _("Find anything (g)"),
+                _("licence, batch, declaration, ticket, enterprise, issuer, phone"),
+                app.action_find,
+            ),
+            (
+                _("Inspection (2002 notice)"),
+                _("bureaus' e-declaration and e-visa shares"),
                 partial(app.action_open, "inspection"),
             ),
-            ("Alerts", "open alerts, unacknowledged first; acknowledge (k)", partial(app.action_open, "alerts")),
-            ("Alert bell on/off", "the terminal bell for new alerts, on this desk", app.action_toggle_bell),
+            (_("Alerts"), _("open alerts, unacknowledged first; acknowledge (k)"), partial(app.action_open, "alerts")),
+            (_("Alert bell on/off"), _("the terminal bell for new alerts, on this desk"), app.action_toggle_bell),
         ]
         for window in app.config.windows:
             commands += [
                 (
-                    f"Run window {window}",
-                    "ask the leader to run it now",
+                    _("Run window {window}").format(window=window),
+                    _("ask the leader to run it now"),
                     partial(operator.request_window_run, app, window),
                 ),
                 (
-                    f"Pause window {window}",
-                    "stop its scheduled runs",
+                    _("Pause window {window}").format(window=window),
+                    _("stop its scheduled runs"),
                     partial(operator.set_window_paused, app, window, True),
                 ),
                 (
-                    f"Resume window {window}",
-                    "restart its scheduled runs",
+                    _("Resume window {window}").format(window=window),
+                    _("restart its scheduled runs"),
                     partial(operator.set_window_paused, app, window, False),
                 ),
             ]
         for issuer in app.config.issuers:
             commands.append(
                 (
-                    f"Issuer {issuer.code} {clean(issuer.display_name)}",
-                    "feed, batches, rejections",
+                    _("Issuer {code} {name}").format(code=issuer.code, name=clean(issuer.display_name)),
+                    _("feed, batches, rejections"),
                     partial(app.open_item, "issuer", {"issuer": issuer.code}),
                 )
             )
@@ -94,12 +99,17 @@ class DeskCommands(Provider):
         if LICENCE_PREFIX.match(text):
             number = text.upper()
             if LICENCE_NO.match(number):
-                yield Hit(1.0, f"Open licence {number}", partial(self.app.open_licence, number), help="licence detail")
+                yield Hit(
+                    1.0,
+                    _("Open licence {no}").format(no=number),
+                    partial(self.app.open_licence, number),
+                    help=_("licence detail"),
+                )
             yield Hit(
                 0.9,
-                f"Browse licences from {number}",
+                _("Browse licences from {no}").format(no=number),
                 partial(self.app.open_browser, number),
-                help="licence browser at this number",
+                help=_("licence browser at this number"),
             )
         matcher = self.matcher(query)
         for name, help_text, callback in self._commands():
@@ -110,4 +120,9 @@ class DeskCommands(Provider):
         # spaces and no digit): the store is read in a thread, the commands above are not kept waiting.
         if " " not in text or any(c.isdigit() for c in text):
             for hit in await asyncio.to_thread(self._found, text):
-                yield Hit(0.8, safe(hit.label), partial(open_hit, self.app, hit), help=f"open this {hit.kind}")
+                yield Hit(
+                    0.8,
+                    safe(hit.label),
+                    partial(open_hit, self.app, hit),
+                    help=_("open this {kind}").format(kind=_(hit.kind)),
+                )

@@ -19,6 +19,7 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+from ediops.screens.kit.words import to_ascii
 from ediops.screens.shell.wire import Compactor
 from ediops.secrets import redact
 
@@ -32,6 +33,8 @@ class HangupDriver(LinuxDriver):
         self._compact = Compactor()
 
     def write(self, data: str) -> None:
+        if getattr(self._app, "ascii", False):  # --ascii: no ambiguous-width glyph reaches the terminal
+            data = to_ascii(data)
         super().write(self._compact(data))
 
     def _sigcont_application(self, *args) -> None:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from ediops import i18n
@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PO = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "ediops.po"
 MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# As `make catalogue` extracts: the default keywords (_, N_, ngettext...) and a Textual key's
+# description, the third argument of Binding(key, action, description).
+KEYWORDS = {**DEFAULT_KEYWORDS, "Binding": (3,)}
 
 
 def _catalogue():
@@ -29,7 +32,7 @@ def _marked() -> set[str | tuple[str, ...]]:
     """The msgids `make catalogue` extracts from the code (the same keywords and folders)."""
     found: set = set()
     for folder in ("ediops", "screens"):
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / folder):
+        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / folder, keywords=KEYWORDS):
             found.add(message)
     return found
 

@@ -21,6 +21,8 @@ EXEMPT = {
     "{where}: not a bureau report (needs declarations or certificates)",
     # a legal hold is released (解除), not a consignment (放行)
     "hold released",
+    # an enterprise's inspection declarations (报检) on the 2002 notice's screen, not customs' 报关单
+    "Declarations",
 }
 
 
