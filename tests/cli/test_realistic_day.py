@@ -5,7 +5,7 @@ corrections that close some of them."""
 import json
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 CONFIG = ("--config", str(DATA / "config"))
 
 
