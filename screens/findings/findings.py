@@ -40,7 +40,7 @@ def finding_cells(f: dict) -> Row:
             Text(str(f["id"])),
             safe(f["code"], "bold"),
             subject_text(f),
-            Text(f["status"], style="dim" if closed else "yellow"),
+            Text(word(f["status"]), style="dim" if closed else "yellow"),
             stamp(f["opened_at"]),
             safe(f.get("closed_by") or ("engine" if closed else "-")),
             safe(f.get("note") or f.get("detail") or ""),

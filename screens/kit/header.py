@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ediops.clock import SHANGHAI, parse_instant
-from ediops.i18n import _, ngettext
+from ediops.i18n import N_, _, ngettext
 from ediops.views.dashboard import clock_minutes
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import show_text
@@ -63,8 +63,20 @@ def header_text(
         leader_text(status.get("leader")),
     ]
     if peers and peers["failing"]:
-        parts.append(Text.assemble(_("failing: "), safe(", ".join(peers["failing"]), "bold red")))
+        parts.append(Text.assemble(_("failing: "), safe(", ".join(map(peer_name, peers["failing"])), "bold red")))
     return Text(SEP).join(p for p in parts if p is not None)
+
+
+def peer_name(peer: str) -> str:
+    """A peer as the store names it ("issuer AD", "customs", "ministry", "bureau 3100") in words."""
+    kind, _space, code = peer.partition(" ")
+    named = {
+        "issuer": N_("issuer {code}"),
+        "bureau": N_("bureau {code}"),
+        "customs": N_("customs"),
+        "ministry": N_("ministry"),
+    }
+    return _(named[kind]).format(code=code) if kind in named else peer
 
 
 def peers_text(peers: dict | None) -> Text:

@@ -12,7 +12,7 @@ from ediops.views import dashboard
 from ediops.scheduling import windows
 from ediops.screens.kit import operator
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time, stamp
+from ediops.screens.kit.cells import clock_time, stamp, word
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row
 
@@ -36,7 +36,7 @@ RUN_COLUMNS = [
 def outcome_text(outcome: str | None) -> Text:
     if not outcome:
         return Text("-", style="dim")
-    return safe(outcome, "bold red" if outcome.startswith("failed") else "green" if outcome == "ok" else "")
+    return safe(word(outcome), "bold red" if outcome.startswith("failed") else "green" if outcome == "ok" else "")
 
 
 def window_row(w: dict) -> Row:
