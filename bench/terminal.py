@@ -22,7 +22,12 @@ class Terminal:
         self.socket = f"ediops-bench-{uuid.uuid4().hex[:10]}"
         self.conf = scratch / "bench-tmux.conf"
         self.conf.write_text(CONF)
-        self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE", "PYTHONDONTWRITEBYTECODE")}
+        # Programs start as installed ones do, from compiled bytecode (pip compiles a wheel's
+        # modules at install): kept in scratch, written by each app's first (warm-up) launch.
+        # A shell with PYTHONDONTWRITEBYTECODE=1 would otherwise have every launch of the desk
+        # compile its ~60 modules from source, which the bare app (Textual only) never does.
+        self.env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
         self.launched: list[int] = []
         self._tmux("new-session", "-d", "-s", "bench", "-x", str(width), "-y", str(height), "--", "sleep", "86400")
 
