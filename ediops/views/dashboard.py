@@ -5,7 +5,7 @@ transaction stays open; each pane gets a bounded working set (LIMIT), never a wh
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from typing import TYPE_CHECKING
 
@@ -62,7 +62,7 @@ def issuer_feeds(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
         peer = health.get(issuer.name) or {}  # the engine names a feed "issuer AA"
         contact = max(filter(None, [last_seen.get(issuer.code), peer.get("last_ok_at")]), default=None)
         cutoff = datetime.combine(
-            now.astimezone(SHANGHAI).date(), datetime.strptime(issuer.cutoff, "%H:%M").time(), SHANGHAI
+            now.astimezone(SHANGHAI).date(), time.fromisoformat(issuer.cutoff), SHANGHAI  # HH:MM (config check)
         )
         if peer.get("failing_since"):
             status = "failing"

@@ -39,7 +39,10 @@ SLOW_REFRESH_SECONDS = 10.0
 
 class DeskApp(App):
     TITLE = "ediops desk"
-    CSS_PATH = "app.tcss"
+    # The home screen's stylesheet is read with the App's: a screen's own CSS_PATH makes
+    # Textual parse every stylesheet again as the screen is first shown, here before the
+    # first frame (bench/NOTES.md, desk first frame). Other screens keep their own.
+    CSS_PATH = ["app.tcss", "home.tcss"]
     COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {"home": lambda: __import__("ediops.screens.shell.home", fromlist=["HomeScreen"]).HomeScreen()}
     DEFAULT_MODE = "home"

@@ -33,7 +33,7 @@ PANE_WORDS = (N_("Issuer feeds"), N_("Urgent licences"), N_("Mismatches"), N_("H
 
 
 class HomeScreen(DeskScreen):
-    CSS_PATH = "home.tcss"
+    # home.tcss: read with the App's stylesheet (DeskApp.CSS_PATH), once, before the first frame
     BINDINGS = [
         Binding(str(i), f"pane('{name}')", words, show=False, id=f"home.pane{i}")
         for i, (name, words) in enumerate(zip(PANES, PANE_WORDS), 1)

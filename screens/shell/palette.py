@@ -14,7 +14,6 @@ from ediops import store
 from ediops.i18n import _
 from ediops.text import clean
 from ediops.screens.kit import operator
-from ediops.screens.shell.find import open_hit
 from ediops.screens.kit.safe import safe
 
 LICENCE_PREFIX = re.compile(r"^\d{2}(-[A-Za-z]{0,2}(-\d{0,6})?)?$")
@@ -119,6 +118,8 @@ class DeskCommands(Provider):
         # The find box's hits last, and only for what could be an identifier (a command's name has
         # spaces and no digit): the store is read in a thread, the commands above are not kept waiting.
         if " " not in text or any(c.isdigit() for c in text):
+            from ediops.screens.shell.find import open_hit  # the find box's module: not before the first frame
+
             for hit in await asyncio.to_thread(self._found, text):
                 yield Hit(
                     0.8,
