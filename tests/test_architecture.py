@@ -77,18 +77,22 @@ def test_the_desk_is_foldered_by_concern():
     operations), not a flat heap: at most twelve modules directly in it, and each stylesheet
     beside the module that names it as its CSS_PATH."""
     assert len(list((ROOT / "screens").glob("*.py"))) <= 12
-    css_paths = re.compile(r'CSS_PATH = "([^"]+)"')
+    css_path = re.compile(r'CSS_PATH = ("[^"]+"|\[[^\]]*\])')  # one file or a list of them
+
+    def css_paths(path: Path) -> set[str]:
+        return {name for value in css_path.findall(path.read_text("utf-8")) for name in re.findall(r'"([^"]+)"', value)}
+
     missing = [
         f"{path.relative_to(ROOT)}: {name}"
         for path in sorted((ROOT / "screens").rglob("*.py"))
-        for name in css_paths.findall(path.read_text("utf-8"))
+        for name in sorted(css_paths(path))
         if not (path.parent / name).is_file()
     ]
     assert missing == []
     assert sorted(p.relative_to(ROOT / "screens").as_posix() for p in (ROOT / "screens").rglob("*.tcss")) == sorted(
         (path.parent / name).relative_to(ROOT / "screens").as_posix()
         for path in (ROOT / "screens").rglob("*.py")
-        for name in set(css_paths.findall(path.read_text("utf-8")))
+        for name in css_paths(path)
     )
 
 

@@ -61,9 +61,8 @@ def issuer_feeds(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
         b = batches.get(issuer.code) or {}
         peer = health.get(issuer.name) or {}  # the engine names a feed "issuer AA"
         contact = max(filter(None, [last_seen.get(issuer.code), peer.get("last_ok_at")]), default=None)
-        cutoff = datetime.combine(
-            now.astimezone(SHANGHAI).date(), time.fromisoformat(issuer.cutoff), SHANGHAI  # HH:MM (config check)
-        )
+        # HH:MM (config check); fromisoformat, not strptime: no _strptime before the first frame
+        cutoff = datetime.combine(now.astimezone(SHANGHAI).date(), time.fromisoformat(issuer.cutoff), SHANGHAI)
         if peer.get("failing_since"):
             status = "failing"
         elif b.get("daily"):

@@ -4,23 +4,27 @@ handler through keyed table diffs; reloaded by the app when the store changes.""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ediops.i18n import _
 from ediops.screens.kit.words import Localised
 from ediops.screens.kit.operator import OperatorActions
-from ediops.screens.kit.widgets import FilterBar, KeyedTable
+from ediops.screens.kit.widgets import FilterBar, KeyedRows
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.types import NoActiveAppError
-from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ediops import store
 from ediops.screens.kit.keybar import KeyBar
 from ediops.screens.kit.pane import PaneTable
+
+if TYPE_CHECKING:  # not imported before the first frame (screens/kit/widgets.py)
+    from textual.widgets import DataTable
+
+    from ediops.screens.kit.table import KeyedTable
 
 
 class DeskScreen(Localised, OperatorActions, Screen):
@@ -110,7 +114,7 @@ class DeskScreen(Localised, OperatorActions, Screen):
         self.show(message.data)
 
     def current_table(self) -> KeyedTable | PaneTable | None:
-        if isinstance(self.focused, (KeyedTable, PaneTable)):
+        if isinstance(self.focused, KeyedRows):  # a KeyedTable or a PaneTable
             return self.focused
         return next(iter(self.query("KeyedTable, PaneTable")), None)
 
@@ -130,6 +134,8 @@ class DeskScreen(Localised, OperatorActions, Screen):
         table.set_filter(text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from ediops.screens.kit.table import KeyedTable
+
         if isinstance(event.data_table, KeyedTable):
             self.app.open_item(event.data_table.kind, event.data_table.selected_context())
 
