@@ -27,6 +27,7 @@ asyncio.run(main())
 LATER = (
     "textual.widgets._data_table",  # KeyedTable's base: the home screen's panes are PaneTables
     "ediops.screens.kit.table",
+    "textual.widgets._text_area",  # no desk screen has one
     "ediops.screens.shell.find",  # the find box (g)
     "_strptime",
 )
