@@ -113,6 +113,7 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
         self._top = 0  # first row on screen
         self._widths: list[int] = []
         self._natural: list[int] = []
+        self._paint_styles: tuple[Style, Style, Style] | None = None
 
     # -- the KeyedTable interface the screens and actions use (and KeyedRows) -------------
 
@@ -250,21 +251,32 @@ class PaneTable(KeyedRows, Widget, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint_styles = None  # looked up once for all the lines of a paint
+        return super().render_lines(crop)
+
+    def _styles(self) -> tuple[Style, Style, Style]:
+        """The plain, header and cursor line styles (each a walk up the DOM to compute)."""
+        if self._paint_styles is None:
+            base = self.rich_style
+            self._paint_styles = (
+                base,
+                base + self.get_component_rich_style("pane-table--header"),
+                base + self.get_component_rich_style("pane-table--cursor"),
+            )
+        return self._paint_styles
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if not self._widths:
             self._widths = fit(self.columns, self._natural or [cell_len(_(c.label)) for c in self.columns], width)
-        base = self.rich_style
+        base, header, cursor = self._styles()
         if y == 0:
-            cells = [Text(_(c.label)) for c in self.columns]
-            return self._strip(cells, width, base + self.get_component_rich_style("pane-table--header"))
+            return self._strip([Text(_(c.label)) for c in self.columns], width, header)
         index = self._top + y - 1
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("pane-table--cursor")
-        return self._strip(self._rows[index].cells, width, style)
+        return self._strip(self._rows[index].cells, width, cursor if index == self.cursor else base)
 
     def _strip(self, cells: list[Text], width: int, style: Style) -> Strip:
         line = Text(no_wrap=True, end="")
