@@ -26,8 +26,8 @@ import httpx
 
 from bench.terminal import Terminal
 from ediops import config as config_mod, store
-from tests import tmpfs
-from tests.engine.harness import FAST_WINDOWS, Proc, Simulator, make_config
+from tests.support import tmpfs
+from tests.support.harness import FAST_WINDOWS, Proc, Simulator, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 START = "2000-10-09T16:30:00+08:00"  # the daily batches' rush before the 17:00 cutoffs
