@@ -204,7 +204,8 @@ class Soak:
             "batches_acked": stats["issuers"]["batches_acked"],
             "unacked": len(stats["issuers"]["unacked"]),
             "writeoffs_in_store": writeoffs,
-            "writeoffs_relayed": stats["ministry"]["records"],
+            "writeoffs_relayed": sum(stats["ministry"]["by_key"].values()),  # records POSTed, over distinct keys
+            "writeoffs_distinct_at_ministry": stats["ministry"]["records"],  # by content: equal records count once
             "writeoffs_under_several_keys": stats["ministry"]["records_under_several_keys"],
             "wal_bytes": wal.stat().st_size if wal.exists() else 0,
             "quick_check": check,

@@ -28,6 +28,7 @@ class Outage:
     cause: str
     sends: list[dict] = field(default_factory=list)  # {rule, step, channel, due_at, attempts}
     ended: datetime | None = None
+    leading: bool = False  # this process led during it: its alert is this process's to record
 
 
 class StoreOutage:
@@ -42,11 +43,12 @@ class StoreOutage:
     def failing(self) -> bool:
         return self.current is not None
 
-    def failed(self, cause: str) -> None:
+    def failed(self, cause: str, *, leading: bool) -> None:
         """The store could not write: logged (and the alert started) the first time only."""
         if self.current is None:
             self.current = Outage(self.clock.now(), cause)
             log.error("store %s cannot write: %s; retrying with backoff, alert %s", self.path, cause, STORE_UNWRITABLE)
+        self.current.leading |= leading
 
     def recovered(self) -> None:
         if self.current is None:
@@ -54,7 +56,8 @@ class StoreOutage:
         outage, self.current = self.current, None
         outage.ended = self.clock.now()
         log.info("store %s writable again after %s", self.path, outage.ended - outage.since)
-        self.unrecorded.append(outage)
+        if outage.leading:  # a standby's outage is the leader's alert, recorded once
+            self.unrecorded.append(outage)
 
     async def notify(self) -> None:
         """Each step of each rule naming STORE_UNWRITABLE that fell due since the outage began."""

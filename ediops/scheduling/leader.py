@@ -165,7 +165,7 @@ class Leader:
         cause = health.unwritable(exc)
         if cause is None:
             return False
-        self.outage.failed(cause)
+        self.outage.failed(cause, leading=self.token is not None)
         self._notify_outage()
         return True
 

@@ -37,7 +37,10 @@ async def backup_window(engine: Engine) -> tuple[str, str]:
     from ediops.operations.backups import take
     from ediops.store.maintenance import database_path
 
-    return await asyncio.to_thread(take, database_path(engine.db), engine.config.settings, engine.clock.now())
+    try:
+        return await asyncio.to_thread(take, database_path(engine.db), engine.config.settings, engine.clock.now())
+    except OSError as exc:  # the backup's disk (full, failing): a failed backup, not a store that cannot write
+        return "failed", f"backup: {exc}"
 
 
 async def archive_window(engine: Engine) -> tuple[str, str]:

@@ -5,14 +5,19 @@ exits 1 with one line; given room, everything resumes, nothing lost or doubled a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from ediops import store
+from ediops import config as config_mod, store
+from ediops.clock import Clock, parse_instant
+from ediops.scheduling import lease
+from ediops.scheduling.leader import Leader
 from tests.support.harness import wait_until
 from tests.support import tmpfs
 from tests.support.records import batch, licence
@@ -111,3 +116,24 @@ def test_a_command_on_a_read_only_file_system_exits_1_with_one_line(world, small
 def _write(path: Path, value) -> Path:
     path.write_text(json.dumps(value), encoding="utf-8")
     return path
+
+
+def test_a_backup_disk_that_cannot_write_fails_the_backup_not_the_store(db, small_disk, tmp_path):
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        bundled = config_mod.load()
+        config = replace(bundled, settings={**bundled.settings, "backup_dir": str(small_disk / "backups")})
+        leader = Leader(db, config, Clock(parse_instant(EVENING)), holder="leader")
+
+        async def run():
+            leader.token = lease.acquire(db, leader.holder, at=EVENING)
+            try:
+                return await leader.run_occurrence("backup", "manual:1", scheduled=False)
+            finally:
+                await leader.engine.client.aclose()
+
+        outcome, detail = asyncio.run(run())
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert outcome == "failed" and "Read-only file system" in detail
+    assert not leader.outage.failing  # the store itself writes on
