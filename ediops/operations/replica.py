@@ -111,7 +111,8 @@ def replicate(settings: dict, db_path: Path) -> int:
     if not Path(db_path).is_file():
         raise EdiopsError(f"no data file at {db_path}")
     with _config_file(settings, db_path) as config:
-        child = subprocess.Popen([binary(), "replicate", "-no-expand-env", "-config", config])
+        argv = [binary(), "replicate", "-no-expand-env", "-config", config]
+        child = subprocess.Popen(argv, preexec_fn=_end_with_parent)
         passed = {
             sig: signal.signal(sig, lambda s, _f: child.send_signal(s)) for sig in (signal.SIGTERM, signal.SIGINT)
         }
@@ -133,6 +134,15 @@ def _litestream(settings: dict, url: str, command: str, *args: str, timeout: flo
     if done.returncode != 0:
         raise EdiopsError(f"replica {shown(url)}: {command} failed: {done.stderr.strip()[-300:] or done.returncode}")
     return done.stdout
+
+
+def _end_with_parent() -> None:
+    """In the child, before Litestream starts: SIGTERM to it when `ediops replicate` dies, even
+    by SIGKILL, so no replication outlives the command that owns it (Linux prctl)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
 
 
 def _ltx(settings: dict, url: str) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -81,7 +82,7 @@ class Failover:
     def kill_a(self, *procs: harness.Proc) -> None:
         """The machine is lost: everything of A stops at once, and its disk with it."""
         for proc in procs:
-            proc.proc.kill()
+            os.killpg(proc.proc.pid, signal.SIGKILL)  # its session: Litestream below replicate too
         for proc in procs:
             proc.proc.wait(10)
         shutil.rmtree(self.site_a)

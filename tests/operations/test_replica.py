@@ -7,6 +7,7 @@ import json
 import re
 import signal
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,14 @@ def test_the_url_is_shown_without_credentials():
     assert shown("s3://AKIA:secret@bucket/ediops") == "s3://bucket/ediops"
     assert shown("sftp://ediops@standby:2222/srv/replica") == "sftp://ediops@standby:2222/srv/replica"
     assert shown("sftp://ediops:pw@standby/srv/replica") == "sftp://standby/srv/replica"
+
+
+def test_no_litestream_outlives_a_killed_replicate(replicated):
+    world, proc, _ = replicated
+    children = Path(f"/proc/{proc.proc.pid}/task/{proc.proc.pid}/children").read_text().split()
+    assert len(children) == 1
+    litestream = Path(f"/proc/{children[0]}")
+    proc.kill()  # SIGKILL: no chance to pass anything on
+    wait_until(
+        lambda: not litestream.exists() or "Z" in (litestream / "stat").read_text().split()[2], what="Litestream gone"
+    )
