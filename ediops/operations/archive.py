@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 AFTER_DAYS = 1095  # settings: archive_after_days (customs keeps documents three years after release)
 KEPT = tuple(licences_db.KEPT)  # why a licence past retention stays: on hold, an open finding or ticket...
-CHUNK = 100  # settings: archive_chunk (licences per write: the longest lock a desk waits behind)
+CHUNK = 50  # settings: archive_chunk (licences per write: the longest lock a desk waits behind)
 
 
 def cutoff(settings: dict, today: date) -> str:

@@ -357,12 +357,17 @@ def movable_of(db: Queryable, numbers: list[str], cutoff: str) -> list[str]:
 
 def in_store_too(db: Database | sqlite3.Connection, path: Path) -> list[str]:
     """Licences the archive holds that the store holds as well (a run stopped before it deleted)."""
+    found: list[str] = []
     conn = store.archive_reader(path)
     try:
-        numbers = [r[0] for r in conn.execute("SELECT licence_no FROM licences")]
+        cursor = conn.execute("SELECT licence_no FROM licences")
+        while numbers := [r[0] for r in cursor.fetchmany(store.IN_CHUNK)]:  # a year's file: a million
+            found += [
+                r[0] for r in store.rows_in(db, "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)
+            ]
     finally:
         conn.close()
-    return [r[0] for r in store.rows_in(db, "SELECT licence_no FROM licences WHERE licence_no IN ({})", numbers)]
+    return found
 
 
 def generation(path: Path) -> int:
