@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from ediops.i18n import _
+from ediops.screens.kit.cells import word
 from ediops.screens.kit.words import Localised
 from ediops import store
 from ediops.hotline import settings as hotline_settings, tickets as hotline
@@ -128,14 +129,14 @@ class TicketFormScreen(Localised, Screen[str | None]):
         with Vertical(id="form"):
             yield Static(self._title(), id="form-title")
             with Horizontal(classes="row"):
-                yield Label("Phone", classes="label")
+                yield Label(_("Phone"), classes="label")
                 yield Input(id="phone", compact=True, max_length=40, suggester=PhoneSuggester(self))
-                yield Label("Caller", classes="label")
+                yield Label(_("Caller"), classes="label")
                 yield Input(id="caller", compact=True, max_length=200)
             with Horizontal(classes="row"):
-                yield Label("Org", classes="label")
+                yield Label(_("Org"), classes="label")
                 yield Select(
-                    [(k, k) for k in hotline.ORG_KINDS],
+                    [(word(k), k) for k in hotline.ORG_KINDS],
                     id="org_kind",
                     compact=True,
                     allow_blank=False,
@@ -143,24 +144,24 @@ class TicketFormScreen(Localised, Screen[str | None]):
                 )
                 yield Input(id="org", compact=True, max_length=200, placeholder=_("name or customs/enterprise code"))
             with Horizontal(classes="row"):
-                yield Label("Category", classes="label")
+                yield Label(_("Category"), classes="label")
                 yield Select(
-                    [(c, c) for c in hotline_settings.CATEGORIES],
+                    [(word(c), c) for c in hotline_settings.CATEGORIES],
                     id="category",
                     compact=True,
                     allow_blank=False,
                     value=category,
                 )
-                yield Label("Priority", classes="label")
+                yield Label(_("Priority"), classes="label")
                 yield Select(
-                    [(p, p) for p in hotline_settings.PRIORITIES],
+                    [(word(p), p) for p in hotline_settings.PRIORITIES],
                     id="priority",
                     compact=True,
                     allow_blank=False,
                     value=self.settings.categories[category].priority,
                 )
             with Horizontal(classes="row"):
-                yield Label("Licence", classes="label")
+                yield Label(_("Licence"), classes="label")
                 yield Input(
                     self.licence_no or "",
                     id="licence",
@@ -172,7 +173,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
                 yield Static(self._link(), id="link")
             yield Static(story_text(None), id="story")
             with Horizontal(classes="row"):
-                yield Label("Note", classes="label")
+                yield Label(_("Note"), classes="label")
                 yield Input(id="text", compact=True, max_length=4000)
             yield Static(
                 Text(

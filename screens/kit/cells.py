@@ -30,6 +30,7 @@ STATE_WORDS = frozenset(
         *(N_("not-received"), N_("mismatch"), N_("writeoff"), N_("return"), N_("software"), N_("other")),
         *(N_("ok"), N_("failed"), N_("partial"), N_("skipped"), N_("running"), N_("paused"), N_("active"), N_("all")),
         *(N_("received"), N_("forwarded"), N_("accepted"), N_("rejected"), N_("import"), N_("export")),
+        *(N_("port-customs"), N_("company"), N_("issuer"), N_("licence-bureau"), N_("customs"), N_("software-vendor")),
     )
 )
 

@@ -60,8 +60,8 @@ def request_window_run(app, window: str) -> None:
         return
     ask_then(
         app,
-        "Run window now",
-        f"window {window}",
+        _("Run window now"),
+        _("window {window}").format(window=window),
         lambda reason: perform(
             app, _("run of {window} requested").format(window=window), _scheduler().request_run, window, reason=reason
         ),
@@ -73,11 +73,10 @@ def request_window_run(app, window: str) -> None:
 def set_window_paused(app, window: str, paused: bool) -> None:
     if app.refuse("pause" if paused else "resume"):
         return
-    verb = "Pause" if paused else "Resume"
     ask_then(
         app,
-        f"{verb} window",
-        f"window {window}",
+        _("Pause window") if paused else _("Resume window"),
+        _("window {window}").format(window=window),
         lambda reason: perform(
             app,
             f"{window} " + (_("paused") if paused else _("resumed")),
@@ -105,8 +104,8 @@ class OperatorActions:
         if licence:
             ask_then(
                 self.app,
-                "Forward to customs now",
-                f"licence {licence}",
+                _("Forward to customs now"),
+                _("licence {licence}").format(licence=licence),
                 lambda reason: perform(
                     self.app,
                     _("forward of {licence} requested").format(licence=licence),
@@ -122,8 +121,8 @@ class OperatorActions:
         if licence:
             ask_then(
                 self.app,
-                "Phone confirmation with the issuer",
-                f"licence {licence}",
+                _("Phone confirmation with the issuer"),
+                _("licence {licence}").format(licence=licence),
                 lambda note: perform(
                     self.app,
                     _("phone confirmation of {licence} recorded").format(licence=licence),
@@ -139,8 +138,8 @@ class OperatorActions:
         if licence:
             ask_then(
                 self.app,
-                "Escalate to the supervisor",
-                f"licence {licence}",
+                _("Escalate to the supervisor"),
+                _("licence {licence}").format(licence=licence),
                 lambda reason: perform(
                     self.app, f"licence {licence} escalated", _actions().escalate, licence, reason=reason
                 ),
@@ -151,8 +150,8 @@ class OperatorActions:
         if finding:
             ask_then(
                 self.app,
-                "Resolve finding",
-                f"finding {finding}",
+                _("Resolve finding"),
+                _("finding {finding}").format(finding=finding),
                 lambda note: perform(
                     self.app, f"finding {finding} resolved", _actions().resolve_finding, int(finding), note=note
                 ),

@@ -85,7 +85,7 @@ class ResendActions:
 
         ask_then(
             app,
-            "Resend to customs under a new key",
+            _("Resend to customs under a new key"),
             _("licence {licence}").format(licence=licence)
             + (_(" · ticket {ticket} (linked; its notes get the answer)").format(ticket=ticket) if ticket else ""),
             run,

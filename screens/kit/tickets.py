@@ -55,21 +55,21 @@ class TicketActions:
             ask_then(
                 self.app,
                 title,
-                f"ticket {ticket_id}",
+                _("ticket {ticket}").format(ticket=ticket_id),
                 lambda text: perform(self.app, done.format(ticket_id), fn, ticket_id, **{field: text}, **kwargs),
             )
 
     def action_note(self) -> None:
-        self._act("Add a note", "note added to {}", hotline.add_note, "text")
+        self._act(_("Add a note"), _("note added to {}"), hotline.add_note, "text")
 
     def action_resolve(self) -> None:
-        self._act("Resolve: what was the answer?", "{} resolved", hotline.resolve_ticket, "note")
+        self._act(_("Resolve: what was the answer?"), _("{} resolved"), hotline.resolve_ticket, "note")
 
     def action_close(self) -> None:
-        self._act("Close the ticket", "{} closed", hotline.close_ticket, "note")
+        self._act(_("Close the ticket"), _("{} closed"), hotline.close_ticket, "note")
 
     def action_reopen(self) -> None:
-        self._act("Reopen: why?", "{} reopened", hotline.reopen_ticket, "note", settings=self.hotline_settings())
+        self._act(_("Reopen: why?"), _("{} reopened"), hotline.reopen_ticket, "note", settings=self.hotline_settings())
 
     def hotline_settings(self) -> HotlineConfig:
         return hotline_settings.of(self.app.config)
@@ -98,7 +98,7 @@ class TicketActions:
                     settings=settings,
                 )
 
-        self.app.push_screen(ChoiceDialog("Route to", choices), route)
+        self.app.push_screen(ChoiceDialog(_("Route to"), choices), route)
 
     def action_wait(self) -> None:
         ticket_id = self._ticket_or_refuse()
@@ -115,4 +115,6 @@ class TicketActions:
                     party=party,
                 )
 
-        self.app.push_screen(ChoiceDialog("Waiting on", [(p, Text(p)) for p in hotline_settings.PARTIES]), wait)
+        self.app.push_screen(
+            ChoiceDialog(_("Waiting on"), [(p, Text(word(p))) for p in hotline_settings.PARTIES]), wait
+        )

@@ -161,7 +161,9 @@ class AlertsScreen(DeskScreen):
         alert_id = alert["alert_id"]
         ask_then(
             self.app,
-            "Acknowledge alert",
-            f"alert {alert_id}: {alert.get('code')} {alert.get('licence_no') or alert.get('issuer') or ''}",
+            _("Acknowledge alert"),
+            _("alert {id}: {code} {subject}").format(
+                id=alert_id, code=alert.get("code"), subject=alert.get("licence_no") or alert.get("issuer") or ""
+            ),
             lambda note: perform(self.app, f"alert {alert_id} acknowledged", acknowledge, alert_id, note=note),
         )
