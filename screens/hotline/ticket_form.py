@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -329,14 +330,14 @@ class TicketFormScreen(Localised, Screen[str | None]):
                         actor=fields["actor"],
                         now=fields["now"],
                     )
-        except EdiopsError as exc:
+        except (EdiopsError, sqlite3.Error) as exc:  # a store that cannot write: said, the form stays
             self.app.call_from_thread(self._refused, exc)
             return
         finally:
             db.close()
         self.app.call_from_thread(self._saved, ticket_id)
 
-    def _refused(self, exc: EdiopsError) -> None:
+    def _refused(self, exc: Exception) -> None:
         self._saving = False
         self._status(safe(exc, "bold red"))
 

@@ -5,6 +5,8 @@ With rows marked, it resends each marked licence (one key each)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual.binding import Binding
 
 from ediops.i18n import _
@@ -73,7 +75,7 @@ class ResendActions:
                     app.call_from_thread(app.notify, f"resend of {licence} stored (new key)", title=_("Resend"))
                     app.call_from_thread(app.refresh_data)
                     outcome = _send(db, app, [command])
-                except EdiopsError as exc:
+                except (EdiopsError, sqlite3.Error) as exc:  # a store that cannot write: said, not a crash
                     app.call_from_thread(app.notify, str(exc), title=_("Not resent"), severity="error")
                 else:
                     app.call_from_thread(app.notify, outcome, title=_("Resend of {licence}").format(licence=licence))

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from ediops.hotline import tickets as hotline
+from ediops.screens.hotline.ticket_form import TicketFormScreen
 from ediops.screens.kit.header import HeaderLine
 from ediops.screens.kit.pane import PaneTable
 from tests.desk.conftest import settle
 from tests.desk.fixtures import populate
+from tests.desk.hotline.desk import desk as hotline_desk
+from tests.desk.hotline.test_screens import plain, seed_known_caller, settled
 from tests.support import tmpfs
 
 
@@ -31,3 +35,21 @@ async def test_the_header_says_the_store_cannot_write_and_the_panes_still_show(d
         app.refresh_data()
         await settle(pilot, rounds=3)
         assert "store cannot write" not in app.screen.query_one(HeaderLine).content.plain
+
+
+async def test_a_call_saved_on_a_full_disk_stays_on_the_form_and_saves_once_there_is_room(db_path):
+    db = seed_known_caller(db_path)
+    app = hotline_desk(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"0411", "minus", *"8262", "enter", *"00", "minus", *"AA", "minus", *"012345")
+        await settled(pilot)
+        filler = tmpfs.fill(db_path.parent)
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert isinstance(app.screen, TicketFormScreen)  # not lost, not crashed
+        assert "full" in plain(app, "#form-status")
+        filler.unlink()
+        await pilot.press("ctrl+s")
+        await settled(pilot)
+        assert not isinstance(app.screen, TicketFormScreen)
+    assert len(hotline.list_tickets(db)) == 2  # the morning's call and this one, once
