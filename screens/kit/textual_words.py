@@ -1,7 +1,7 @@
 """Textual's own words an operator meets: its system commands in the palette and the key
 descriptions of its widgets in the keys panel (`?`). Listed here for the catalogue; the desk
 translates them by their English where it shows them (screens/kit/words.py, the app's
-`get_system_commands`). tests/i18n/test_desk.py fails when Textual adds a key this list lacks."""
+`get_system_commands`). tests/desk/kit/test_words.py fails when Textual adds a key this list lacks."""
 
 from __future__ import annotations
 
