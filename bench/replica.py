@@ -194,7 +194,8 @@ def restore_only(source: Path, scratch: Path, *, in_place: bool = False) -> dict
         python -m bench.replica STORE [SCRATCH] [--in-place]   (the full-scale figure of bench/NOTES.md)
 
     `in_place`: STORE is a scratch copy already (8 GB at full scale), used and removed."""
-    work = source if in_place else scratch / "restore-work.db"
+    scratch = scratch.resolve()  # a file:// URL needs an absolute path
+    work = source.resolve() if in_place else scratch / "restore-work.db"
     replica_dir, dest = scratch / "restore-litestream", scratch / "restore-dest.db"
     for old in (dest,) if in_place else (work, dest):
         for path in (old, Path(f"{old}-wal"), Path(f"{old}-shm")):

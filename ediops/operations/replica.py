@@ -217,6 +217,7 @@ def restore(settings: dict, source: str, dest: Path) -> str:
         if problems:
             raise EdiopsError(f"the restored store fails check: {'; '.join(problems[:3])}")
         last = maintenance.last_instant(partial)
+        os.chmod(partial, int(str(settings.get("data_file_mode", "0660")), 8))  # as a new data file gets
         os.replace(partial, dest)
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):

@@ -71,6 +71,7 @@ def test_a_commit_reaches_the_replica_and_restores(replicated, tmp_path):
     assert ticket in {r[0] for r in conn.execute("SELECT id FROM tickets")}
     conn.close()
 
+    assert dest.stat().st_mode & 0o777 == 0o660  # data_file_mode, whoever wrote the copy
     again = world.cli("restore", url, str(dest), now=EVENING)
     assert again.returncode == 1 and "already exists" in again.stderr
 
