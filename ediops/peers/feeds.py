@@ -38,8 +38,8 @@ def _ingest_page(engine: Engine, issuer: Issuer, batches: list, next_cursor: str
                 _unreadable(engine, issuer, position, batch, str(exc))
                 continue
             except Exception as exc:  # a fault no check foresaw must cost one batch, not the feed
-                if unwritable(exc):  # but a store that cannot write costs the page: nothing of it is kept
-                    raise
+                if unwritable(exc) or not engine.db.conn.in_transaction:
+                    raise  # but a store that cannot write (its transaction gone) costs the page: nothing is kept
                 log.exception("issuer %s: batch %d of the page could not be stored", issuer.code, position)
                 _unreadable(engine, issuer, position, batch, f"could not be stored: {type(exc).__name__}")
                 continue

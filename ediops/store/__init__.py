@@ -171,6 +171,8 @@ def write(db: Database, *, durable: bool = False) -> Iterator[Database]:
         yield db
         return
     try:
+        if getattr(db, "_ediops_reopen", False):
+            _reopen(db)
         if durable:
             db.conn.execute(f"PRAGMA synchronous = {DURABLE}")
         db.conn.execute("BEGIN IMMEDIATE")
@@ -199,15 +201,23 @@ def _roll_back(db: Database) -> None:
 
 
 def _reopen(db: Database) -> None:
-    """An I/O error: the connection is closed and the store opened again (docs/faults.md: after
-    a failed fsync SQLite cannot tell what reached the disk; the next transaction starts clean)."""
-    try:
-        path = db.conn.execute("PRAGMA database_list").fetchone()[2]
-    except sqlite3.Error:
-        return  # the connection cannot even say its file: the next write fails and tries again
+    """An I/O error: the connection is replaced by a new one on the same file (docs/faults.md:
+    after a failed fsync SQLite cannot tell what reached the disk; the next transaction starts
+    clean). When the new one cannot be opened yet, the old one stays for reading and the next
+    write tries again before it begins."""
+    path = getattr(db, "_ediops_path", None)
+    if path is None:
+        try:
+            path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+        except sqlite3.Error:
+            return  # the connection cannot even say its file: the next write fails and tries again
+        setattr(db, "_ediops_path", path)
+    setattr(db, "_ediops_reopen", True)
+    fresh = _open(Path(path))  # raises while the file cannot be opened: the write fails again
+    old, db.conn = db.conn, fresh
+    setattr(db, "_ediops_reopen", False)
     with suppress(sqlite3.Error):
-        db.conn.close()
-    db.conn = _open(Path(path))
+        old.close()
 
 
 @contextmanager
@@ -218,8 +228,9 @@ def savepoint(db: Database, name: str = "part") -> Iterator[Database]:
     try:
         yield db
     except BaseException:
-        db.conn.execute(f"ROLLBACK TO {name}")
-        db.conn.execute(f"RELEASE {name}")
+        if db.conn.in_transaction:  # else SQLite rolled the whole transaction back (a full disk, an I/O error)
+            db.conn.execute(f"ROLLBACK TO {name}")
+            db.conn.execute(f"RELEASE {name}")
         raise
     else:
         db.conn.execute(f"RELEASE {name}")

@@ -1,5 +1,5 @@
-"""An I/O error under the daemon (issue 21): every fsync of the running daemon fails with EIO
-(strace injects it into the real process), while issuers publish. The commit an ack or a
+"""An I/O error under the daemon (issue 21): every fsync, or every write, of the running
+daemon fails with EIO (strace injects it into the real process), while issuers publish. The commit an ack or a
 forward would follow fails, so nothing is sent; the connection is reopened (docs/faults.md:
 SQLite's guidance after a failed fsync); once the fault goes, everything goes on, once."""
 
@@ -34,7 +34,8 @@ def _traced(pid: int) -> bool:
     return any(line.startswith("TracerPid:") and line.split()[1] != "0" for line in status.splitlines())
 
 
-def test_fsync_failing_under_the_daemon_sends_nothing_and_everything_goes_on_after(world):
+@pytest.mark.parametrize("calls", ["fsync,fdatasync", "pwrite64"])
+def test_an_io_error_under_the_daemon_sends_nothing_and_everything_goes_on_after(world, calls):
     if not shutil.which("strace"):
         pytest.skip("needs strace (make test installs it)")
     world.configure(issuers=3, settings={"lease_seconds": 6})
@@ -44,8 +45,8 @@ def test_fsync_failing_under_the_daemon_sends_nothing_and_everything_goes_on_aft
     daemon.wait_for("took the lease", timeout=30)
     pid = daemon.proc.pid
     inject = subprocess.Popen(
-        ["strace", "-f", "-qq", "-o", "/dev/null", "-p", str(pid), "-e", "trace=fsync,fdatasync"]
-        + ["-e", "inject=fsync,fdatasync:error=EIO"],
+        ["strace", "-f", "-qq", "-o", "/dev/null", "-p", str(pid), "-e", f"trace={calls}"]
+        + ["-e", f"inject={calls}:error=EIO"],
     )
     try:
         wait_until(lambda: _traced(pid), timeout=20, what="strace attached")
