@@ -92,3 +92,18 @@ def test_an_urgent_licence_received_after_the_clock_stepped_back_counts_down_fro
     ingest_batch(db, config, batch(licence(), kind="urgent"), now=received, source="file test")
     (row,) = urgent_licences(db, now=received - timedelta(hours=1), deadline_minutes=15)
     assert row["age_minutes"] == 0 and row["minutes_left"] == 15
+
+
+@pytest.mark.integration
+def test_a_daemon_an_hour_ahead_by_now_takes_no_lease_from_a_live_leader(world):
+    """`--now` across processes: the second daemon's business clock is an hour ahead of the
+    first's; the lease is real time, so it stands by until the first stops, then leads."""
+    world.configure(issuers=1, windows={"reconcile": 'minute = "*/30"'}, settings={"lease_seconds": 3})
+    first = world.daemon("first", now="2000-10-09T10:10:00+08:00")
+    first.wait_for("took the lease", timeout=30)
+    ahead = world.daemon("ahead", now="2000-10-09T11:10:00+08:00")
+    ahead.wait_for("standing by", timeout=30)
+    time.sleep(3 * 3)  # three leases: the first renews, the other keeps standing by
+    assert "took the lease" not in ahead.output()
+    assert first.stop() == 0
+    ahead.wait_for("took the lease", timeout=30)
