@@ -85,6 +85,7 @@ def test_daemon_holds_a_store_that_cannot_write_and_resumes_after(world, small_d
     assert "Traceback" not in log
     stats = sim.stats(detail=True)
     assert stats["customs"]["licences_under_several_keys"] == []
+    assert stats["ministry"]["records_under_several_keys"] == 0
     assert stats["customs"]["licences"] == _count(world.db_path, "SELECT count(*) FROM licences")
     assert stats["issuers"]["batches_acked"] == stats["issuers"]["batches_published"]
     assert _count(world.db_path, "SELECT count(*) FROM licences WHERE licence_no = '00-AA-900001'") == 0

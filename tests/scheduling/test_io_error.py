@@ -77,6 +77,7 @@ def test_an_io_error_under_the_daemon_sends_nothing_and_everything_goes_on_after
     assert "Traceback" not in log
     stats = sim.stats(detail=True)
     assert stats["customs"]["licences_under_several_keys"] == []
+    assert stats["ministry"]["records_under_several_keys"] == 0
     assert stats["customs"]["licences"] == _count(world.db_path, "SELECT count(*) FROM licences")
     assert stats["issuers"]["batches_acked"] == stats["issuers"]["batches_published"]
     assert _count(world.db_path, "PRAGMA quick_check") == "ok"
