@@ -66,7 +66,7 @@ def _summary(ctx, args) -> int:
     def one(path: str, records) -> list[str]:
         lines = []
         for where, summary in records:
-            issuer, business_date, numbers, _ = contract.validate_summary(summary, where)
+            issuer, business_date, numbers, _entries = contract.validate_summary(summary, where)
             bad = ingest_summary(ctx.db, ctx.config, summary, now=ctx.clock.now(), source=f"file {path}")
             line = {"issuer": issuer, "business_date": business_date, "licence_count": len(numbers)}
             if bad:  # flagged RECORD_REJECTED; the rest of the summary was reconciled

@@ -130,7 +130,7 @@ async def send_pending(
 async def forward_urgent(engine: Engine) -> int:
     """Urgent licences not yet forwarded go now, without waiting for a window."""
     keys = _queue(engine, "urgent", [], urgent=True)
-    answered, _ = await send_pending(engine, urgent_only=True, keys=keys)
+    answered, _failed = await send_pending(engine, urgent_only=True, keys=keys)
     return answered
 
 

@@ -88,7 +88,7 @@ def integrity_problems(path: Path) -> list[str]:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         problems = [] if rows == ["ok"] else [f"integrity_check: {len(rows)} problem(s), the first: {rows[0]}"]
         orphans: dict[tuple[str, str], list[int]] = {}
-        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        for table, rowid, parent, _fkid in conn.execute("PRAGMA foreign_key_check"):
             orphans.setdefault((table, parent), []).append(rowid)
         for (table, parent), rowids in orphans.items():
             problems.append(

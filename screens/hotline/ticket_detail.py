@@ -17,7 +17,7 @@ from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
 from ediops.views.licence_story import licence_story
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp
+from ediops.screens.kit.cells import stamp, word
 from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
 from ediops.screens.kit.safe import join, safe
 from ediops.screens.hotline.ticket_form import story_text
@@ -41,15 +41,19 @@ def ticket_text(ticket: dict, settings, now) -> Text:
     lines = [
         join(
             safe(ticket["id"], "bold"),
-            safe(ticket["status"], "reverse"),
-            safe(ticket["priority"]),
-            safe(ticket["category"]),
+            safe(word(ticket["status"]), "reverse"),
+            safe(word(ticket["priority"])),
+            safe(word(ticket["category"])),
             Text(_("due")),
             due,
             separator="  ",
         ),
         _field(_("Caller"), safe(ticket["caller"]), Text(_("phone")), safe(ticket["phone"], "bold")),
-        _field(_("Org"), safe(ticket["org"]), safe(f"({ticket['org_kind'] or 'kind not given'})", "dim")),
+        _field(
+            _("Org"),
+            safe(ticket["org"]),
+            safe("(" + (word(ticket["org_kind"]) if ticket["org_kind"] else _("kind not given")) + ")", "dim"),
+        ),
         _field(_("Opened"), stamp(ticket["opened_at"]), Text(_("by")), safe(ticket["opened_by"])),
     ]
     links = [

@@ -74,7 +74,7 @@ def finding_row(f: dict) -> Row:
     return Row(
         f"finding:{f['id']}",
         [
-            Text(label, style=style),
+            Text(_(label), style=style),
             safe(f["enterprise"]),
             fitted(f["name"], NAME_WIDTH),
             safe(f["period"]),
@@ -110,10 +110,10 @@ def summary_line(month: str, findings: list[dict], tickets: list[dict], bureaus:
     fees = sum(b["fees_charged"] for b in bureaus)
     line = Text(_("2002 notice · {month}").format(month=month), style="bold")
     for label, n in (
-        ("must move", counts["EDECL_REQUIRED"] + counts["CO_EVISA_REQUIRED"]),
-        ("pre-entry", counts["PRE_ENTRY_SELF_DECLARER"]),
-        ("fees", fees),
-        ("vendor >24h", len(tickets)),
+        (_("must move"), counts["EDECL_REQUIRED"] + counts["CO_EVISA_REQUIRED"]),
+        (_("pre-entry"), counts["PRE_ENTRY_SELF_DECLARER"]),
+        (_("fees"), fees),
+        (_("vendor >24h"), len(tickets)),
     ):
         line.append(" · ")
         line.append(f"{label} {n}", style="bold red" if n else "green")

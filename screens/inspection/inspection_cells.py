@@ -8,13 +8,14 @@ from datetime import date
 
 from rich.text import Text
 
+from ediops.i18n import N_
 from ediops.inspection import rules
 
-WHAT = {  # how the desk names each finding that names an enterprise
-    rules.EDECL_REQUIRED: ("must move", "bold red"),
-    rules.CO_EVISA_REQUIRED: ("e-visa", "bold red"),
-    rules.PRE_ENTRY_SELF_DECLARER: ("pre-entry", "yellow"),
-    rules.PLATFORM_FEE_CHARGED: ("fee", "yellow"),
+WHAT = {  # how the desk names each finding that names an enterprise (translated where shown)
+    rules.EDECL_REQUIRED: (N_("must move"), "bold red"),
+    rules.CO_EVISA_REQUIRED: (N_("e-visa"), "bold red"),
+    rules.PRE_ENTRY_SELF_DECLARER: (N_("pre-entry"), "yellow"),
+    rules.PLATFORM_FEE_CHARGED: (N_("fee"), "yellow"),
 }
 SHADES = "░"
 EIGHTHS = " ▏▎▍▌▋▊▉"  # horizontal partial blocks, 1/8 to 7/8

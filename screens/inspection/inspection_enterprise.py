@@ -13,7 +13,7 @@ from ediops.i18n import N_, _
 from ediops.inspection import view
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp
+from ediops.screens.kit.cells import stamp, word
 from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_month
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
@@ -90,7 +90,12 @@ def finding_row(f: dict) -> Row:
     status_style = "bold" if f["status"] == "open" else "dim"
     return Row(
         str(f["id"]),
-        [Text(label, style=style), safe(f["period"]), Text(f["status"], style=status_style), safe(f["summary"])],
+        [
+            Text(_(label), style=style),
+            safe(f["period"]),
+            Text(word(f["status"]), style=status_style),
+            safe(f["summary"]),
+        ],
         {"finding_id": f["id"], "code": f["code"], "enterprise": f["enterprise"]},
     )
 

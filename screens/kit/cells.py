@@ -31,6 +31,8 @@ STATE_WORDS = frozenset(
         *(N_("ok"), N_("failed"), N_("partial"), N_("skipped"), N_("running"), N_("paused"), N_("active"), N_("all")),
         *(N_("received"), N_("forwarded"), N_("accepted"), N_("rejected"), N_("import"), N_("export")),
         *(N_("port-customs"), N_("company"), N_("issuer"), N_("licence-bureau"), N_("customs"), N_("software-vendor")),
+        *(N_("phoned"), N_("escalated"), N_("forward_requested"), N_("forward_retry"), N_("customs_accepted")),
+        *(N_("customs_rejected"), N_("resend_requested"), N_("resent"), N_("released"), N_("amended")),
     )
 )
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time
+from ediops.screens.kit.cells import clock_time, word
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.marks import MarkedTable
 from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
@@ -37,8 +37,8 @@ def licence_row(r: dict) -> Row:
         r["licence_no"],
         [
             safe(r["licence_no"], "bold"),
-            safe(r["direction"]),
-            safe(r["state"]),
+            safe(word(r["direction"])),
+            safe(word(r["state"])),
             Text("U", style="bold red") if r["urgent"] else Text(""),
             safe(f"{r['quantity']} {r['unit']}"),
             safe(r["port"]),
@@ -96,7 +96,10 @@ class LicenceBrowserScreen(ResendActions, DeskScreen):
         span = f"{self.first_key} … {self.last_key}" if rows else "none"
         search = f" · search: {self.query_text}" if self.query_text else ""
         table = self.query_one(KeyedTable)
-        table.show_rows([licence_row(r) for r in rows], note=f"{span} · {total:,} in store{search}")
+        table.show_rows(
+            [licence_row(r) for r in rows],
+            note=_("{span} · {total:,} in store{search}").format(span=span, total=total, search=search),
+        )
         if how in ("after", "before", "first"):
             table.move_cursor(row=0 if how != "before" else max(0, table.row_count - 1), animate=False)
 

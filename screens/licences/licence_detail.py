@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ediops.i18n import N_, _
 from ediops.licensing.licence import find_licence
-from ediops.screens.kit.cells import detail_text, stamp
+from ediops.screens.kit.cells import detail_text, stamp, word
 from ediops.screens.kit.safe import join, safe
 from ediops.screens.kit.widgets import KeyedTable, Row, show_text
 from ediops.screens.kit.base import DeskScreen
@@ -57,31 +57,31 @@ def _pair(code, name) -> Text:
 
 def field_rows(lic: dict) -> list[Row]:
     fields = [
-        ("Licence", safe(lic["licence_no"], "bold")),
-        ("Issuer", safe(lic["issuer"])),
-        ("Batch", safe(lic["batch_id"])),
-        ("Business date", safe(lic["business_date"])),
-        ("Direction", safe(lic["direction"])),
-        ("Issued on", safe(lic["issued_on"])),
-        ("Trader", _pair(lic["trader_code"], lic["trader_name"])),
-        ("Party", _pair(lic["party_code"], lic["party_name"])),
-        ("Commodity", _pair(lic["hs_code"], lic["commodity_name"])),
-        ("Quantity", safe(f"{lic['quantity']} {lic['unit']}")),
-        ("Country", safe(lic["country"])),
-        ("Trade mode", safe(lic["trade_mode"])),
-        ("Valid", safe(f"{lic['valid_from']} to {lic['valid_to']}")),
-        ("Port", safe(lic["port"])),
-        ("One batch", Text(_("yes (one release)") if lic["one_batch"] else "no (up to 12)")),
-        ("Urgent", Text(_("yes"), style="bold red") if lic["urgent"] else Text(_("no"))),
-        ("Remarks", safe(lic["remarks"] or "-")),
-        ("Agents", safe(", ".join(map(str, lic["agents"])) or "-")),
-        ("State", safe(lic["state"], "bold")),
-        ("Received", stamp(lic["received_at"])),
-        ("Phoned", join(stamp(lic["phoned_at"]), safe(lic["phoned_by"] or ""))),
-        ("Escalated", join(stamp(lic["escalated_at"]), safe(lic["escalated_by"] or ""))),
-        ("Forwarded", stamp(lic["forwarded_at"])),
+        (N_("Licence"), safe(lic["licence_no"], "bold")),
+        (N_("Issuer"), safe(lic["issuer"])),
+        (N_("Batch"), safe(lic["batch_id"])),
+        (N_("Business date"), safe(lic["business_date"])),
+        (N_("Direction"), safe(word(lic["direction"]))),
+        (N_("Issued on"), safe(lic["issued_on"])),
+        (N_("Trader"), _pair(lic["trader_code"], lic["trader_name"])),
+        (N_("Party"), _pair(lic["party_code"], lic["party_name"])),
+        (N_("Commodity"), _pair(lic["hs_code"], lic["commodity_name"])),
+        (N_("Quantity"), safe(f"{lic['quantity']} {lic['unit']}")),
+        (N_("Country"), safe(lic["country"])),
+        (N_("Trade mode"), safe(lic["trade_mode"])),
+        (N_("Valid"), safe(_("{start} to {end}").format(start=lic["valid_from"], end=lic["valid_to"]))),
+        (N_("Port"), safe(lic["port"])),
+        (N_("One batch"), Text(_("yes (one release)") if lic["one_batch"] else _("no (up to 12)"))),
+        (N_("Urgent"), Text(_("yes"), style="bold red") if lic["urgent"] else Text(_("no"))),
+        (N_("Remarks"), safe(lic["remarks"] or "-")),
+        (N_("Agents"), safe(", ".join(map(str, lic["agents"])) or "-")),
+        (N_("State"), safe(word(lic["state"]), "bold")),
+        (N_("Received"), stamp(lic["received_at"])),
+        (N_("Phoned"), join(stamp(lic["phoned_at"]), safe(lic["phoned_by"] or ""))),
+        (N_("Escalated"), join(stamp(lic["escalated_at"]), safe(lic["escalated_by"] or ""))),
+        (N_("Forwarded"), stamp(lic["forwarded_at"])),
         (
-            "Customs",
+            N_("Customs"),
             join(
                 safe(lic["customs_answer"] or "-"),
                 safe(lic["customs_reason"] or ""),
@@ -89,14 +89,14 @@ def field_rows(lic: dict) -> list[Row]:
             ),
         ),
     ]
-    return [Row(name, [Text(name, style="dim"), value]) for name, value in fields]
+    return [Row(name, [Text(_(name), style="dim"), value]) for name, value in fields]
 
 
 def tally_text(tally: dict) -> Text:
     line = Text(_("Uses "), style="bold")
     uses, limit = tally["uses"], tally["max_uses"]
     line.append(f"{uses}/{limit}", style="bold red" if uses > limit else "")
-    line.append(f" · used {tally['used']} · remaining ")
+    line.append(_(" · used {used} · remaining ").format(used=tally["used"]))
     remaining = str(tally["remaining"])
     line.append(
         f"{remaining} {tally.get('unit', '')}".strip(), style="bold red" if remaining.startswith("-") else "green"
@@ -147,7 +147,7 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             [
                 Row(
                     str(i),
-                    [stamp(e["at"]), safe(e["event"], "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])],
+                    [stamp(e["at"]), safe(word(e["event"]), "bold"), safe(e["actor"] or "-"), detail_text(e["detail"])],
                 )
                 for i, e in enumerate(view["events"])
             ]

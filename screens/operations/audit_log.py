@@ -49,7 +49,7 @@ class AuditLogScreen(DeskScreen):
                 )
                 for r in rows
             ],
-            note=f"search: {self.query_text}" if self.query_text else "newest first",
+            note=_("search: {text}").format(text=self.query_text) if self.query_text else _("newest first"),
         )
 
     def filter_changed(self, table: KeyedTable, text: str) -> None:

@@ -227,7 +227,7 @@ class DeskApp(App):
         if not raised:
             return
         if self.bell_on:
-            for _ in raised[:BELLS_MAX]:
+            for _alert in raised[:BELLS_MAX]:
                 self.call_from_thread(self.bell)
         shown = ", ".join(f"{a['code']} {a['subject']}" for a in raised[:URGENT_TOASTS_MAX])
         more = _(" and {n} more").format(n=len(raised) - URGENT_TOASTS_MAX) if len(raised) > URGENT_TOASTS_MAX else ""

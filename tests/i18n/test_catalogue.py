@@ -125,3 +125,29 @@ def test_no_string_is_marked_inside_an_f_string():
         if inside.search(line)
     ]
     assert found == []
+
+
+def test_no_function_rebinds_the_translation_function():
+    """`for _ in ...` or `a, _ = ...` in a function makes `_` a local there: a `_("...")` in the
+    same function then calls whatever was assigned (the desk's bell loop did)."""
+    import ast
+
+    found = []
+    for folder in ("ediops", "screens"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text("utf-8"))
+            if not any(isinstance(n, ast.ImportFrom) and n.module == "ediops.i18n" for n in ast.walk(tree)):
+                continue
+            for function in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                for node in ast.walk(function):
+                    targets = []
+                    if isinstance(node, (ast.For, ast.AsyncFor, ast.With)):
+                        targets = (
+                            [node.target] if not isinstance(node, ast.With) else [i.optional_vars for i in node.items]
+                        )
+                    elif isinstance(node, ast.Assign):
+                        targets = node.targets
+                    names = [n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)]
+                    if "_" in names:
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
