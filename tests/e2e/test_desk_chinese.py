@@ -37,9 +37,11 @@ def _store(tmp_path):
 
 
 def _desk(terminal, tmp_path, *options: str, width: int = 80, height: int = 24):
+    """A desk in Chinese because the login's locale says so (LANG=zh_CN.UTF-8, no --lang)."""
     path = _store(tmp_path)
     term = terminal(width=width, height=height)
-    term.start([str(ediops_bin()), "--db", str(path), "--now", NOW, "--lang", "zh", *options, "desk"], cwd=tmp_path)
+    term.env["LANG"] = "zh_CN.UTF-8"
+    term.start([str(ediops_bin()), "--db", str(path), "--now", NOW, *options, "desk"], cwd=tmp_path)
     term.wait_for("发证机构上报", "急证", "核对不符", "热线工单", timeout=30)
     return term, path
 
