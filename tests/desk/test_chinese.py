@@ -131,10 +131,12 @@ async def test_the_keys_panel_and_the_palette_speak_chinese(chinese_db, db_path,
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_snapshot_of_the_chinese_home_screen(snap_compare, chinese_db, db_path, tmp_path, size):
+@pytest.mark.parametrize("name", ["home", "urgent", "findings", "tickets"])
+def test_snapshot_of_the_chinese_desk(snap_compare, chinese_db, db_path, tmp_path, name, size):
     app = _app(db_path, _chinese_config(tmp_path), "zh")
 
     async def run_before(pilot):
         await settle(pilot, rounds=3)
+        await press_and_settle(pilot, *SCREENS[name])
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
