@@ -16,7 +16,7 @@ from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import stamp, word
 from ediops.screens.kit.rows import subject_text
 from ediops.screens.kit.safe import safe
-from ediops.screens.kit.marks import MarkedTable, bulk
+from ediops.screens.kit.marks import MarkedTable
 from ediops.screens.kit.widgets import KeyedTable, Row
 
 ALL = "*"
@@ -95,24 +95,6 @@ class FindingsScreen(DeskScreen):
 
     def selection(self) -> dict:
         return self.query_one("#findings", KeyedTable).selected_context()
-
-    def action_resolve(self) -> None:
-        table = self.query_one("#findings", MarkedTable)
-        if not table.marks:
-            super().action_resolve()
-            return
-        from ediops.licensing.actions import resolve_finding
-
-        bulk(
-            self,
-            table,
-            role="resolve",
-            title=_("Resolve findings"),
-            noun="finding",
-            apply=lambda db, key, context, note: resolve_finding(
-                db, int(key), note=note, roles=self.app.config.roles, actor=self.app.actor, now=self.app.clock.now()
-            ),
-        )
 
     def action_toggle_status(self) -> None:
         self.status = None if self.status else "open"

@@ -113,3 +113,45 @@ class HeaderLine(Static):
         self, now: datetime, status: dict, peers: dict, alerts: dict | None = None, store: str | None = None
     ) -> None:
         show_text(self, header_text(now, status, peers, alerts, store), layout=False)  # one line, full width
+
+
+def trouble_text(failing: list[dict], channels: list[dict], now: datetime) -> Text:
+    """What is down, in words, for the line under the header: each failing peer with since when
+    and the licences waiting on it (customs first), then each alert channel that fails or is
+    not set. Empty when all is well (the line then takes no room)."""
+    parts = []
+    for peer in failing:
+        part = Text.assemble((safe(peer["peer"]).plain, "bold red"), (" " + _("DOWN"), "bold red"))
+        part.append(" " + _("since {at}").format(at=_hhmm(peer["since"], now)))
+        if peer.get("waiting"):
+            waiting = ngettext("{n} licence waits", "{n} licences wait", peer["waiting"]).format(n=peer["waiting"])
+            part.append(": " + waiting, style="bold")
+        parts.append(part)
+    for channel in channels:
+        if channel["state"] == "failing":
+            parts.append(
+                Text.assemble(
+                    _("alert channel") + " ", (safe(channel["name"]).plain, "bold yellow"), " " + _("failing")
+                )
+                + Text(" " + _("since {at}").format(at=_hhmm(channel["at"], now)))
+            )
+        elif channel["state"] == "not set":
+            parts.append(
+                Text.assemble(_("alert channel") + " ", (safe(channel["name"]).plain, "yellow"), " " + _("not set"))
+            )
+    return Text(" · ").join(parts)
+
+
+def _hhmm(value, now: datetime) -> str:
+    """HH:MM on `now`'s day, else MM-DD HH:MM."""
+    at = _instant(value).astimezone(SHANGHAI)
+    return at.strftime("%H:%M" if at.date() == now.astimezone(SHANGHAI).date() else "%m-%d %H:%M")
+
+
+class TroubleLine(Static):
+    """The line under the header that names what is down; hidden while nothing is."""
+
+    def show(self, now: datetime, failing: list[dict], channels: list[dict]) -> None:
+        text = trouble_text(failing, channels, now)
+        self.display = bool(text.plain)
+        show_text(self, text)

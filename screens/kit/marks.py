@@ -1,6 +1,7 @@
 """Marks and bulk actions for every list (k9s, htop, mc): `space` marks or unmarks the row
-under the cursor, `*` marks every row the current filter shows (again: unmarks them), and
-the pane's subtitle counts the marked rows. Marks are kept by row key across filter and
+under the cursor and stays on it (so a key pressed once too often never skips a row), `*`
+marks every row the current filter shows (again: unmarks them); a marked row shows MARK_GLYPH
+in a column of its own, and the count of marked rows leads the pane's subtitle. Marks are kept by row key across filter and
 view changes, so an operator can mark under one filter, change it, and mark more.
 
 An action on marked rows (`bulk`) asks once for a reason, says how many rows it will touch,
@@ -31,18 +32,21 @@ from ediops.screens.kit.safe import join, safe
 from ediops.screens.kit.widgets import KeyedTable, Row
 
 MARK_STYLE = "bold white on dark_magenta"
+MARK_GLYPH = "*"  # ASCII: every terminal and --ascii draw it; the mark key `*` says the same
+MARK_COLUMN = ("mark", MARK_GLYPH, 1)
 
 
 class MarkedTable(KeyedTable):
-    """A KeyedTable whose rows can be marked; marked rows show in MARK_STYLE."""
+    """A KeyedTable whose rows can be marked; a marked row shows MARK_GLYPH in the first column
+    and its cells in MARK_STYLE (colour is a help, never the only sign)."""
 
     BINDINGS = [
         Binding("space", "toggle_mark", "Mark", show=False, id="marks.toggle"),
         Binding("asterisk", "mark_shown", "Mark shown", show=False, id="marks.shown"),
     ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, columns, *args, **kwargs):
+        super().__init__([MARK_COLUMN, *columns], *args, **kwargs)
         self.marks: dict[str, dict] = {}  # row key -> its context when last seen
 
     def show_rows(self, rows: list[Row], *, note: str = "") -> None:
@@ -52,10 +56,13 @@ class MarkedTable(KeyedTable):
         super().show_rows(rows, note=note)
 
     def visible_rows(self) -> list[Row]:
-        return [self._styled(r) if r.key in self.marks else r for r in super().visible_rows()]
+        return [self._styled(r) if r.key in self.marks else self._blank(r) for r in super().visible_rows()]
+
+    def _blank(self, row: Row) -> Row:
+        return Row(row.key, [Text(" "), *row.cells], row.context)
 
     def _styled(self, row: Row) -> Row:
-        cells = []
+        cells = [Text(MARK_GLYPH, style="bold")]
         for cell in row.cells:
             cell = cell.copy()
             cell.stylize(MARK_STYLE)
@@ -71,9 +78,7 @@ class MarkedTable(KeyedTable):
             return
         if self.marks.pop(key, None) is None:
             self.marks[key] = self._row_context.get(key, {})
-        self._apply()
-        if self.cursor_row < self.row_count - 1:
-            self.move_cursor(row=self.cursor_row + 1, animate=False)
+        self._apply()  # the cursor stays: the next row is one `down` away, never skipped
 
     def action_mark_shown(self) -> None:
         shown = self.shown_keys()

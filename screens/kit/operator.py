@@ -89,7 +89,25 @@ def set_window_paused(app, window: str, paused: bool) -> None:
 
 
 class OperatorActions:
-    """Mixed into desk screens: the item actions act on `self.selection()`."""
+    """Mixed into desk screens: the item actions act on the marked rows of the focused list,
+    with one reason for all (kit/marks.bulk), else on `self.selection()`."""
+
+    def marked_table(self):
+        from ediops.screens.kit.marks import MarkedTable  # marks imports this module
+
+        table = self.current_table()
+        return table if isinstance(table, MarkedTable) and table.marks else None
+
+    def one_row_only(self, what: str) -> None:
+        """Said when an action that acts on one row is asked while rows are marked."""
+        table = self.marked_table()
+        if table is not None:
+            self.app.notify(
+                _("{what} acts on the row under the cursor only; the {n} marked rows are unchanged").format(
+                    what=what, n=len(table.marks)
+                ),
+                severity="warning",
+            )
 
     def _selected(self, role_action: str, field: str, hint: str):
         if self.app.refuse(role_action):
@@ -99,34 +117,59 @@ class OperatorActions:
             self.app.notify(hint, severity="warning")
         return value
 
+    def _on_marked(self, role: str, title: str, noun: str, field: str, fn: Callable, word: str) -> bool:
+        """`fn(db, <field of each marked row>, <word>=reason, ...)` on every marked row; False
+        when no row is marked (the caller then acts on the selection)."""
+        table = self.marked_table()
+        if table is None:
+            return False
+        from ediops.screens.kit.marks import bulk
+
+        app = self.app
+
+        def apply(db, key, context, reason):
+            value = context.get(field)
+            if value is None:
+                raise EdiopsError(_("{key}: not a {noun}").format(key=key, noun=noun))
+            return fn(db, value, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **{word: reason})
+
+        bulk(self, table, role=role, title=title, noun=noun, apply=apply)
+        return True
+
     def action_forward(self) -> None:
+        forward = _scheduler().request_urgent_forward
+        if self._on_marked("forward", _("Forward to customs now"), "licence", "licence_no", forward, "reason"):
+            return
         licence = self._selected("forward", "licence_no", "select an urgent licence to forward")
-        if licence:
-            ask_then(
-                self.app,
-                _("Forward to customs now"),
-                _("licence {licence}").format(licence=licence),
-                lambda reason: perform(
-                    self.app,
-                    _("forward of {licence} requested").format(licence=licence),
-                    _scheduler().request_urgent_forward,
-                    licence,
-                    reason=reason,
-                ),
-                default="urgent licence: forward at once",
-            )
+        if not licence:
+            return
+        way = self.selection().get("way") or ""
+        retry = bool(self.selection().get("retry"))
+        done = _("retry of {licence} requested") if retry else _("forward of {licence} requested")
+        subject = _("licence {licence}").format(licence=licence)
+        ask_then(
+            self.app,
+            _("Try customs again now (same key)") if retry else _("Forward to customs now"),
+            f"{subject}: {way}" if way else subject,
+            lambda reason: perform(self.app, done.format(licence=licence), forward, licence, reason=reason),
+            default="customs did not answer: try again now" if retry else "urgent licence: forward at once",
+        )
 
     def action_phone(self) -> None:
+        phone = _actions().record_phone_confirmation
+        title = _("Phone confirmation with the issuer")
+        if self._on_marked("phone", title, "licence", "licence_no", phone, "note"):
+            return
         licence = self._selected("phone", "licence_no", "select a licence to record the phone call")
         if licence:
             ask_then(
                 self.app,
-                _("Phone confirmation with the issuer"),
+                title,
                 _("licence {licence}").format(licence=licence),
                 lambda note: perform(
                     self.app,
                     _("phone confirmation of {licence} recorded").format(licence=licence),
-                    _actions().record_phone_confirmation,
+                    phone,
                     licence,
                     note=note,
                 ),
@@ -134,31 +177,35 @@ class OperatorActions:
             )
 
     def action_escalate(self) -> None:
+        escalate = _actions().escalate
+        title = _("Escalate to the supervisor")
+        if self._on_marked("escalate", title, "licence", "licence_no", escalate, "reason"):
+            return
         licence = self._selected("escalate", "licence_no", "select a licence to escalate")
         if licence:
             ask_then(
                 self.app,
-                _("Escalate to the supervisor"),
+                title,
                 _("licence {licence}").format(licence=licence),
-                lambda reason: perform(
-                    self.app, f"licence {licence} escalated", _actions().escalate, licence, reason=reason
-                ),
+                lambda reason: perform(self.app, f"licence {licence} escalated", escalate, licence, reason=reason),
             )
 
     def action_resolve(self) -> None:
+        resolve = _actions().resolve_finding
+        if self._on_marked("resolve", _("Resolve findings"), "finding", "finding_id", resolve, "note"):
+            return
         finding = self._selected("resolve", "finding_id", "select a finding to resolve")
         if finding:
             ask_then(
                 self.app,
                 _("Resolve finding"),
                 _("finding {finding}").format(finding=finding),
-                lambda note: perform(
-                    self.app, f"finding {finding} resolved", _actions().resolve_finding, int(finding), note=note
-                ),
+                lambda note: perform(self.app, f"finding {finding} resolved", resolve, int(finding), note=note),
             )
 
     def action_new_ticket(self) -> None:
         if self.app.refuse("ticket"):
             return
+        self.one_row_only(_("a new ticket"))
         context = self.selection()
         self.app.open_ticket_form(licence_no=context.get("licence_no"), finding_id=context.get("finding_id"))

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from ediops.i18n import _
 from ediops import store
 from ediops.errors import EdiopsError
-from ediops.screens.kit.marks import MarkedTable, bulk
+from ediops.screens.kit.marks import bulk
 from ediops.screens.kit.operator import ask_then
 
 RESEND_BINDING = Binding("s", "resend", "Resend", show=False, id="desk.resend")  # listed by ?
@@ -37,10 +37,6 @@ def _send(db, app, command_ids: list[int]) -> str:
 
 class ResendActions:
     """Mixed into desk screens: `action_resend` on the selection, or on the marked rows."""
-
-    def marked_table(self) -> MarkedTable | None:
-        table = self.current_table()
-        return table if isinstance(table, MarkedTable) and table.marks else None
 
     def action_resend(self) -> None:
         app = self.app

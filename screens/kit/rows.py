@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.text import Text
 
 from ediops.i18n import N_, _
+from ediops.licensing.forward_state import REFUSED, WAITING, describe
 from ediops.screens.kit.cells import (
     word,
     PRIORITY_STYLE,
@@ -36,7 +37,7 @@ FEED_COLUMNS = [
 HOME_URGENT_COLUMNS = [
     Column("licence", N_("Licence"), 14),
     Column("left", N_("Deadline"), 14),
-    Column("state", N_("State"), 11),
+    Column("state", N_("State"), 12),
     Column("age", N_("Age"), 6, drop=2),
     Column("trader", N_("Trader"), 30, flex=True, drop=1),
 ]
@@ -52,13 +53,6 @@ TICKET_COLUMNS = [
     Column("category", N_("Category"), 14, flex=True, drop=2),
     Column("org", N_("Caller"), 30, flex=True, drop=1),
 ]
-URGENT_COLUMNS = [
-    ("licence", N_("Licence"), 12),
-    ("left", N_("Deadline"), 14),
-    ("state", N_("State"), 10),
-    ("age", N_("Age"), 6),
-    ("trader", N_("Trader"), 30),
-]  # the urgent queue's KeyedTable
 
 
 def feed_row(feed: dict, now: datetime) -> Row:
@@ -90,7 +84,12 @@ def urgent_row(row: dict) -> Row:
             Text(minutes_text(row["age_minutes"]), style=style),
             safe(row["trader_name"]),
         ],
-        {"licence_no": row["licence_no"], "issuer": row["issuer"]},
+        {
+            "licence_no": row["licence_no"],
+            "issuer": row["issuer"],
+            "way": describe(row["way"]),
+            "retry": row["way"]["state"] in (WAITING, REFUSED),
+        },
     )
 
 

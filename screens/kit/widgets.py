@@ -86,7 +86,7 @@ class KeyedRows:
         return ""
 
     def _subtitle(self, shown: int) -> None:
-        parts = [self._pane_note, self.status_note()]
+        parts = [self.status_note(), self._pane_note]  # the marked count first: never cut off
         if self.filter_text:  # first: what the operator is typing must not be cut off a narrow pane
             parts.insert(
                 0,

@@ -10,23 +10,30 @@ from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.cells import clock_time
-from ediops.screens.kit.rows import URGENT_COLUMNS, urgent_row
+from ediops.screens.kit.rows import urgent_row
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.marks import MarkedTable
 from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
 from ediops.screens.kit.widgets import KeyedTable, Row
 
-COLUMNS = (
-    URGENT_COLUMNS[:4]
-    + [("received", N_("Recvd"), 5), ("phoned", N_("Phoned by"), 10), ("escalated", N_("Escalated"), 10)]
-    + URGENT_COLUMNS[4:]
-)
+# 80 columns: the trader keeps what the rest leave (about 17 cells); the age is in Recvd
+COLUMNS = [
+    ("licence", N_("Licence"), 12),
+    ("left", N_("Deadline"), 12),
+    ("state", N_("State"), 12),
+    ("received", N_("Recvd"), 5),
+    ("who", N_("Phoned/esc"), 12),
+    ("trader", N_("Trader"), None),
+]
 
 
 def queue_row(item: dict) -> Row:
     base = urgent_row(item)
-    extra = [clock_time(item["received_at"]), safe(item.get("phoned_by") or "-"), safe(item.get("escalated_by") or "-")]
-    return Row(base.key, base.cells[:4] + extra + base.cells[4:], base.context)
+    licence, left, state, _age, trader = base.cells
+    who = [item.get("phoned_by") or "-"] + ([item["escalated_by"]] if item.get("escalated_by") else [])
+    return Row(
+        base.key, [licence, left, state, clock_time(item["received_at"]), safe("/".join(who)), trader], base.context
+    )
 
 
 class UrgentQueueScreen(ResendActions, DeskScreen):

@@ -1,6 +1,8 @@
 """Alerts (docs/alerts.md): open alerts, unacknowledged first, with their last notification and
 the channels as the scheduler leader sees them; acknowledge with a note (k), all alerts
-including closed ones (s). Opened from anywhere with `!`."""
+including closed ones (s). Opened from anywhere with `!`. Alerts that share a cause (customs
+down, an issuer's feed failing) are listed under a line naming it (ediops/views/alerts.py);
+marking that line and `k` acknowledges them all."""
 
 from __future__ import annotations
 
@@ -48,13 +50,31 @@ def last_notification(alert: dict) -> Text:
     return text
 
 
-def alert_row(alert: dict) -> Row:
+def cause_row(cause: dict, members: list[dict]) -> Row:
+    """The line a group of alerts stands under: what failed, since when, how many alerts."""
+    waiting = [a["id"] for a in members if a["status"] == "open"]
+    return Row(
+        f"cause:{cause['peer']}",
+        [
+            Text(">", style="bold red"),
+            join(safe(cause["peer"], "bold red"), Text(_("DOWN"), style="bold red")),
+            Text(_("{n} alerts").format(n=len(members)), style="bold"),
+            Text(_("{n} open").format(n=len(waiting)), style="bold red" if waiting else "dim"),
+            clock_time(cause["since"]),
+            Text(""),
+            safe(cause.get("error") or "", "dim"),
+        ],
+        {"cause": cause["peer"], "alert_ids": waiting},
+    )
+
+
+def alert_row(alert: dict, *, under: bool = False) -> Row:
     status = f"ack {alert['acknowledged_by']}" if alert["status"] == "acknowledged" else alert["status"]
     return Row(
         str(alert["id"]),
         [
             Text(str(alert["id"])),
-            safe(alert["code"], "bold"),
+            Text("  ").append_text(safe(alert["code"], "bold")) if under else safe(alert["code"], "bold"),
             subject(alert),
             safe(status, STATUS_STYLE[alert["status"]]),
             clock_time(alert["since"]),
@@ -116,15 +136,22 @@ class AlertsScreen(DeskScreen):
     def fetch(self, db, now):
         from ediops.alerts.actions import listing
         from ediops.store import alerts as store
+        from ediops.views.alerts import grouped
 
-        return listing(db, open_only=self.open_only, limit=LIMIT, extra=("since",)), store.channels(db)
+        alerts = listing(db, open_only=self.open_only, limit=LIMIT, extra=("since",))
+        return alerts, grouped(db, alerts), store.channels(db)
 
     def show(self, data) -> None:
-        alerts, channels = data
+        alerts, groups, channels = data
         show_text(self.query_one("#alert-channels", Static), channels_text(channels))  # wraps: 1-2 lines
         waiting = sum(a["status"] == "open" for a in alerts)
         label = _("{n} unacknowledged").format(n=waiting) + " · " + (_("open") if self.open_only else _("all"))
-        self.query_one("#alerts-table", KeyedTable).show_rows([alert_row(a) for a in alerts], note=label)
+        rows = []
+        for cause, members in groups:
+            if cause is not None:
+                rows.append(cause_row(cause, members))
+            rows += [alert_row(a, under=cause is not None) for a in members]
+        self.query_one("#alerts-table", KeyedTable).show_rows(rows, note=label)
 
     def selection(self) -> dict:
         return self.query_one("#alerts-table", KeyedTable).selected_context()
@@ -145,9 +172,10 @@ class AlertsScreen(DeskScreen):
                 role="alert-ack",
                 title=_("Acknowledge alerts"),
                 noun="alert",
-                apply=lambda db, key, context, note: acknowledge(
-                    db, context["alert_id"], note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now()
-                ),
+                apply=lambda db, key, context, note: [
+                    acknowledge(db, alert_id, note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now())
+                    for alert_id in context.get("alert_ids") or [context["alert_id"]]
+                ],
             )
             return
         if self.app.refuse("alert-ack"):

@@ -11,11 +11,11 @@ from textual.containers import Grid
 from ediops import store
 from ediops.store import health
 from ediops.store.alerts import counts as alert_counts
-from ediops.views import dashboard
+from ediops.views import alerts as alert_views, dashboard
 from ediops.clock import parse_instant
 from ediops.i18n import N_, _
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.header import HeaderLine
+from ediops.screens.kit.header import HeaderLine, TroubleLine
 from ediops.screens.kit.rows import (
     FEED_COLUMNS,
     FINDING_COLUMNS,
@@ -43,6 +43,7 @@ class HomeScreen(DeskScreen):
 
     def compose_body(self) -> ComposeResult:
         yield HeaderLine(id="header-line")
+        yield TroubleLine(id="trouble-line")
         with Grid(id="panes"):
             yield PaneTable(FEED_COLUMNS, kind="issuer", title=_("Issuer feeds"), id="feeds")
             yield PaneTable(HOME_URGENT_COLUMNS, kind="licence", title=_("Urgent licences"), id="urgent")
@@ -92,6 +93,7 @@ class HomeScreen(DeskScreen):
             "counts": dashboard.finding_counts(db),
             "tickets": dashboard.open_tickets(db, limit=100),
             "peers": dashboard.peer_reachability(db),
+            "channels": alert_views.channel_health(db),
             "alerts": alert_counts(db),
             "store": health.room(self.app.db_path),  # full or read-only: said, the rest still shown
         }
@@ -101,6 +103,7 @@ class HomeScreen(DeskScreen):
         now = data["now"]
         if "status" in data:
             self.query_one(HeaderLine).show(now, data["status"], data["peers"], data.get("alerts"), data.get("store"))
+        self.query_one(TroubleLine).show(now, data["peers"]["failing_peers"], data["channels"])
         feeds = data["feeds"]
         late = sum(f["status"] in ("late", "failing") for f in feeds)
         self.query_one("#feeds", PaneTable).show_rows(

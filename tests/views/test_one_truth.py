@@ -77,7 +77,9 @@ def _alert(db, alert_id: int, code: str, licence_no: str | None, issuer: str) ->
     )
 
 
-def test_alerts_of_one_customs_outage_are_grouped_under_it(db):
+def customs_outage(db) -> list[str]:
+    """Four urgent licences, three waiting on customs (down 19 minutes), each with an
+    URGENT_OVERDUE and an URGENT_AT_RISK alert; a FEED_LATE alert of issuer AB."""
     add_batch(db, "B1", "AA", kind="urgent", minutes_ago=20, count=4)
     numbers = [f"00-AA-00001{i}" for i in range(4)]
     for number in numbers:
@@ -94,6 +96,11 @@ def test_alerts_of_one_customs_outage_are_grouped_under_it(db):
             _alert(db, i + 1, "URGENT_OVERDUE", number, "AA")
             _alert(db, i + 11, "URGENT_AT_RISK", number, "AA")
         _alert(db, 99, "FEED_LATE", None, "AB")
+    return numbers
+
+
+def test_alerts_of_one_customs_outage_are_grouped_under_it(db):
+    numbers = customs_outage(db)
     listed = alerts_db.listing(db, open_only=True)
     groups = alert_views.grouped(db, listed)
     (cause, members), (alone_cause, alone) = groups

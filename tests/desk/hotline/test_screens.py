@@ -264,7 +264,7 @@ async def test_hostile_text_in_every_field_is_shown_harmlessly(db_path):
         await pilot.press("t")
         await pilot.pause(0.3)
         table = app.screen.query_one("#tickets", KeyedTable)
-        assert table.get_row(ticket_id)[5].plain.startswith("[bold red]x[")  # as typed, cut to its column
+        assert table.get_row(ticket_id)[6].plain.startswith("[bold red]x[")  # as typed (after the mark), cut
         app.push_screen(TicketDetailScreen(ticket_id))
         await pilot.pause(0.3)
         shown = plain(app, "#ticket-fields") + plain(app, "#ticket-notes")

@@ -89,7 +89,7 @@ async def test_bang_opens_the_alerts_and_k_acknowledges_with_a_note(alerts_db, m
         await press_and_settle(pilot, "exclamation_mark", "s")
         screen = second.screen
         table = screen.query_one("#alerts-table")
-        index = next(i for i in range(table.row_count) if table.get_row_at(i)[0].plain == str(alert_id))
+        index = table.get_row_index(str(alert_id))
         table.move_cursor(row=index)
         await press_and_settle(pilot, "k")
         await type_text(pilot, "me too")
@@ -135,7 +135,7 @@ async def test_escalating_an_urgent_licence_moves_its_alert_to_the_last_step(ale
         await press_and_settle(pilot, "exclamation_mark")
         screen = app.screen
         table = screen.query_one("#alerts-table")
-        index = next(i for i in range(table.row_count) if "00-AB-000011" in table.get_row_at(i)[2].plain)
+        index = next(i for i in range(table.row_count) if "00-AB-000011" in table.get_row_at(i)[3].plain)
         table.move_cursor(row=index)
         await press_and_settle(pilot, "e")
         await type_text(pilot, "customs gateway silent")

@@ -209,11 +209,11 @@ async def test_findings_screen_code_list_and_status_toggle(desk_db, make_app):
         codes.move_cursor(row=codes.get_row_index("URGENT_OVERDUE"))
         await press_and_settle(pilot, "enter")
         findings = app.screen.query_one("#findings", KeyedTable)
-        assert [findings.get_row(r.key)[1].plain for r in findings.ordered_rows] == ["URGENT_OVERDUE"]
+        assert [findings.get_row(r.key)[2].plain for r in findings.ordered_rows] == ["URGENT_OVERDUE"]
         codes.move_cursor(row=0)
         codes.focus()
         await press_and_settle(pilot, "enter", "s")
-        statuses = {findings.get_row(r.key)[3].plain for r in findings.ordered_rows}
+        statuses = {findings.get_row(r.key)[4].plain for r in findings.ordered_rows}
         assert statuses == {"open", "resolved"}
 
 
