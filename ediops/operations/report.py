@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from ediops.store import Database
 
 SHIFT_STARTS = ("08:00", "16:00", "00:00")
-SHIFT = timedelta(hours=8)  # the desk's step back until its screen moves to shift_of (issue 24)
 
 
 def _starts(config: Config) -> list[time]:

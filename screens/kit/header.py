@@ -121,7 +121,7 @@ def trouble_text(failing: list[dict], channels: list[dict], now: datetime) -> Te
     not set. Empty when all is well (the line then takes no room)."""
     parts = []
     for peer in failing:
-        part = Text.assemble((safe(peer["peer"]).plain, "bold red"), (" " + _("DOWN"), "bold red"))
+        part = Text.assemble((safe(peer_name(peer["peer"])).plain, "bold red"), (" " + _("DOWN"), "bold red"))
         part.append(" " + _("since {at}").format(at=_hhmm(peer["since"], now)))
         if peer.get("waiting"):
             waiting = ngettext("{n} licence waits", "{n} licences wait", peer["waiting"]).format(n=peer["waiting"])

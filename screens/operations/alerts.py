@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ediops.i18n import N_, _
 from ediops.screens.kit.base import DeskScreen
+from ediops.screens.kit.header import peer_name
 from ediops.screens.kit.cells import clock_time
 from ediops.screens.kit.operator import ask_then, perform
 from ediops.screens.kit.safe import join, safe
@@ -57,7 +58,7 @@ def cause_row(cause: dict, members: list[dict]) -> Row:
         f"cause:{cause['peer']}",
         [
             Text(">", style="bold red"),
-            join(safe(cause["peer"], "bold red"), Text(_("DOWN"), style="bold red")),
+            join(safe(peer_name(cause["peer"]), "bold red"), Text(_("DOWN"), style="bold red")),
             Text(_("{n} alerts").format(n=len(members)), style="bold"),
             Text(_("{n} open").format(n=len(waiting)), style="bold red" if waiting else "dim"),
             clock_time(cause["since"]),

@@ -1,5 +1,6 @@
 """The shift handover report on the desk (docs/operations.md): the same report as `ediops report`,
-for the officer handing over; `,` and `.` step back and forward one shift (8 hours)."""
+for the officer handing over, on the centre's shifts (settings shift_starts); `,` and `.`
+step back and forward one shift, both always in the footer (`.` dim on the running shift)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops.i18n import _
 from ediops.operations import report
 from ediops.screens.kit.base import DeskScreen
 from ediops.screens.kit.safe import safe
@@ -25,7 +25,7 @@ class ReportScreen(DeskScreen):
 
     def __init__(self):
         super().__init__()
-        self.shifts_back = 0  # 0: the 8 hours up to now; 1: the 8 hours before those...
+        self.shifts_back = 0  # 0: the shift running now, so far; 1: the whole shift before it...
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="report-title")
@@ -38,13 +38,11 @@ class ReportScreen(DeskScreen):
         return store.connect_reader(self.app.db_path)  # the report's queries need only execute
 
     def fetch(self, db, now):
-        end = now - self.shifts_back * report.SHIFT
-        return report.text(report.build(db, self.app.config, end=end))
+        return report.text(report.of_shift(db, self.app.config, now=now, back=self.shifts_back))
 
     def show(self, lines: list[str]) -> None:
         title, *body = lines
-        note = "" if self.shifts_back == 0 else _("  ({n} shift(s) back; . for later)").format(n=self.shifts_back)
-        self.query_one("#report-title", Static).update(safe(title + note, "bold"))
+        self.query_one("#report-title", Static).update(safe(title, "bold"))  # wraps, never clipped
         self.query_one("#report-body", Static).update(safe("\n".join(body), multiline=True))
 
     def action_shift(self, step: int) -> None:
@@ -53,5 +51,5 @@ class ReportScreen(DeskScreen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "shift" and parameters and parameters[0] > 0:
-            return self.shifts_back > 0
+            return True if self.shifts_back > 0 else None  # shown, dim: there is no later shift yet
         return super().check_action(action, parameters)

@@ -12,7 +12,7 @@ from ediops.views import dashboard
 from ediops.scheduling import windows
 from ediops.screens.kit import operator
 from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time, stamp, word
+from ediops.screens.kit.cells import clock_time, word
 from ediops.screens.kit.safe import safe
 from ediops.screens.kit.widgets import KeyedTable, Row
 
@@ -24,13 +24,19 @@ COLUMNS = [
     ("paused", N_("Paused"), 20),
     ("detail", N_("Detail"), 40),
 ]
-RUN_COLUMNS = [
+RUN_COLUMNS = [  # newest first by when each run started; "for": the scheduled time it ran for
+    ("started", N_("Started"), 8),
     ("window", N_("Window"), 15),
-    ("occurrence", N_("Occurrence"), 19),
-    ("holder", N_("Leader"), 14),
+    ("occurrence", N_("For"), 11),
+    ("holder", N_("Leader"), 16),
     ("outcome", N_("Outcome"), 8),
-    ("detail", N_("Detail"), 40),
+    ("detail", N_("Detail"), None),
 ]
+
+
+def occurrence_text(occurrence: str) -> Text:
+    """The scheduled run a run was for (MM-DD HH:MM), or who asked for it ("manual:12")."""
+    return clock_time(occurrence, "%m-%d %H:%M") if occurrence[:1].isdigit() else safe(occurrence)
 
 
 def outcome_text(outcome: str | None) -> Text:
@@ -83,8 +89,9 @@ class WindowsScreen(DeskScreen):
                 Row(
                     f"{r['window']}@{r['occurrence']}",
                     [
+                        clock_time(r["started_at"], "%H:%M:%S"),
                         safe(r["window"]),
-                        stamp(r["occurrence"]),
+                        occurrence_text(r["occurrence"]),
                         safe(r["holder"] or "-"),
                         outcome_text(r["outcome"]),
                         safe(r["detail"] or ""),

@@ -15,19 +15,25 @@ def _body(app) -> str:
     return str(app.screen.query_one("#report-body").render())
 
 
-async def test_shift_r_opens_the_report_of_the_last_eight_hours(desk_db, make_app):
+async def test_shift_r_opens_the_report_of_the_running_shift_and_steps_by_shifts(desk_db, make_app):
+    """The centre's shifts (08:00, 16:00, 00:00): at 18:00 the report is 16:00 so far, `,` the
+    day shift 08:00-16:00 whole; the title is never clipped at 80 columns and `.` is always in
+    the footer (issue 24, item 7: bd3460d showed a rolling 8 hours, clipped, without `.`)."""
     app = make_app()
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press_and_settle(pilot, "R")
         assert type(app.screen).__name__ == "ReportScreen"
-        expected = report.text(report.build(desk_db, config_mod.load(), end=NOW))
-        title = str(app.screen.query_one("#report-title").render())
-        assert title == expected[0] and _body(app) == "\n".join(expected[1:])
+        expected = report.text(report.of_shift(desk_db, config_mod.load(), now=NOW))
+        title = app.screen.query_one("#report-title")
+        assert str(title.render()) == expected[0] == "Shift report 2000-10-09 16:00 to 18:00 (so far; ends 00:00)"
+        assert title.region.width <= 80 and title.region.height >= 1
+        assert _body(app) == "\n".join(expected[1:])
         assert "Urgent licences:" in _body(app)
+        footer = str(app.screen.query_one("KeyBar").render())
+        assert ", Shift before" in footer and ". Shift after" in footer
         await press_and_settle(pilot, "comma")
-        earlier = report.text(report.build(desk_db, config_mod.load(), end=NOW - report.SHIFT))
-        assert str(app.screen.query_one("#report-title").render()).startswith(earlier[0])
+        assert str(title.render()) == "Shift report 2000-10-09 08:00 to 16:00"
         await press_and_settle(pilot, "full_stop", "escape")
         assert type(app.screen).__name__ != "ReportScreen"
 
