@@ -337,10 +337,9 @@ def declared_count(batch: dict) -> int | None:
 
 
 def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[str], list[dict]]:
-    """(issuer, business_date, licence_nos, bad_entries), or InputError naming what is wrong
-    with the summary itself. An entry that is not a licence number of the issuer is the
-    entry's fault, not the summary's (docs/faults.md): it comes back in `bad_entries`
-    ({position, licence_no, reasons, problems}) and the rest of the summary stands."""
+    """(issuer, business_date, licence_nos, bad_entries), or InputError for the summary itself. An
+    entry that is no licence number of the issuer is its own fault (docs/faults.md): it is in
+    `bad_entries` ({position, licence_no (None: unreadable), reasons, problems})."""
     if not isinstance(summary, dict):
         raise InputError(f"{where}: not a JSON object")
     if fault(summary):
@@ -362,16 +361,9 @@ def validate_summary(summary, where: str = "summary") -> tuple[str, str, list[st
         if match is not None and match.group(2) == issuer:
             good.append(number)
             continue
-        shown = repr(number)[:40]
-        reason = BAD_VALUE if match is None else ISSUER_MISMATCH
-        bad.append(
-            {
-                "position": position,
-                "licence_no": number if match is not None else None,
-                "reasons": [reason],
-                "problems": [f"licence_nos item {position}: {shown} is not a licence number of issuer {issuer}"],
-            }
-        )
+        problem = f"licence_nos item {position}: {repr(number)[:40]} is not a licence number of issuer {issuer}"
+        reasons = [BAD_VALUE if match is None else ISSUER_MISMATCH]
+        bad.append({"position": position, "licence_no": match and number, "reasons": reasons, "problems": [problem]})
     return issuer, business_date, list(dict.fromkeys(good)), bad
 
 
