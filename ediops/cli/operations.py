@@ -12,7 +12,7 @@ from ediops.cli import _instant
 from ediops.errors import InputError
 from ediops.operators import audit
 from ediops.text import clean
-from ediops.i18n import _
+from ediops.i18n import N_, _
 
 
 def _store_path(ctx) -> Path:
@@ -45,27 +45,37 @@ def _archive(ctx, args) -> int:
     settings, now = ctx.config.settings, ctx.clock.now()
     if args.dry_run:
         planned = archive.plan(ctx.db, settings, now=now)
-        ctx.out(f"dry run: licences whose valid_to and last write-off are on or before {planned['cutoff']}")
-        for y in planned["years"]:
-            kept = ", ".join(f"{y[k]} {k.replace('_', ' ')}" for k in archive.KEPT if y[k])
-            ctx.out(
-                f"  archive-{y['year']}.db: {y['movable']} would move of {y['due']} past retention"
-                + (f" (kept: {kept})" if kept else "")
+        ctx.out(
+            _("dry run: licences whose valid_to and last write-off are on or before {day}").format(
+                day=planned["cutoff"]
             )
+        )
+        for y in planned["years"]:
+            kept = ", ".join(f"{y[k]} {_(KEPT_WORDS[k])}" for k in archive.KEPT if y[k])
+            line = _("  archive-{year}.db: {movable} would move of {due} past retention").format(**y)
+            ctx.out(line + (_(" (kept: {kept})").format(kept=kept) if kept else ""))
         if not planned["years"]:
-            ctx.out("  nothing past retention")
+            ctx.out(_("  nothing past retention"))
         return 0
     done = archive.archive(ctx.db, _store_path(ctx), settings, roles=ctx.config.roles, actor=ctx.actor, now=now)
     for name, moved in done["years"].items():
         rows = ", ".join(f"{t} {n}" for t, n in moved["rows"].items() if n)
-        ctx.out(f"{name}: {moved['licences']} licence(s) moved ({rows})")
+        ctx.out(_("{file}: {n} licence(s) moved ({rows})").format(file=name, n=moved["licences"], rows=rows))
     if not done["years"]:
-        ctx.out(f"nothing to archive (cutoff {done['cutoff']})")
-    ctx.out(
-        f"{done['chunks']} chunk(s), longest write lock {done['longest_lock_ms']} ms"
-        + (f"; {done['dropped']} stale archive copies dropped" if done["dropped"] else "")
-    )
+        ctx.out(_("nothing to archive (cutoff {day})").format(day=done["cutoff"]))
+    line = _("{chunks} chunk(s), longest write lock {ms} ms").format(chunks=done["chunks"], ms=done["longest_lock_ms"])
+    dropped = _("; {n} stale archive copies dropped").format(n=done["dropped"]) if done["dropped"] else ""
+    ctx.out(line + dropped)
     return 0
+
+
+# Why a licence past retention stays, as `archive --dry-run` says it (keys: archive.KEPT).
+KEPT_WORDS = {
+    "held": N_("held"),
+    "open_finding": N_("open finding"),
+    "open_ticket": N_("open ticket"),
+    "unanswered_forward": N_("unanswered forward"),
+}
 
 
 def _check(ctx, args) -> int:

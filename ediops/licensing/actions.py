@@ -111,10 +111,12 @@ def _live(db: Database, licence_no: str) -> None:
     """Refuses a licence the store does not hold: archived (archives keep it for good), or unknown."""
     if licences_db.state(db, licence_no) is None:
         archived = archived_in(db, licence_no)
+        if archived is None:
+            raise EdiopsError(_("licence {licence_no} is not in the store").format(licence_no=licence_no))
         raise EdiopsError(
-            f"licence {licence_no} is archived ({archived.name}): an archived licence is kept for good, a hold changes nothing"
-            if archived
-            else f"licence {licence_no} is not in the store"
+            _(
+                "licence {licence_no} is archived ({file}): an archived licence is kept for good, a hold changes nothing"
+            ).format(licence_no=licence_no, file=archived.name)
         )
 
 
@@ -122,12 +124,16 @@ def _live(db: Database, licence_no: str) -> None:
 def place_hold(db: Database, licence_no: str, *, reason: str, actor: str, now: datetime) -> None:
     """A supervisor's legal hold: the licence is never archived while it stands (docs/retention.md)."""
     if not reason or not reason.strip():
-        raise EdiopsError("a legal hold needs a reason (--reason)")
+        raise EdiopsError(_("a legal hold needs a reason (--reason)"))
     at = iso(now)
     with store.write(db):
         _live(db, licence_no)
         if held := licences_db.hold_of(db, licence_no):
-            raise EdiopsError(f"licence {licence_no} is already on hold by {held['held_by']} since {held['held_at']}")
+            raise EdiopsError(
+                _("licence {licence_no} is already on hold by {by} since {at}").format(
+                    licence_no=licence_no, by=held["held_by"], at=held["held_at"]
+                )
+            )
         licences_db.set_hold(db, licence_no, at=at, actor=actor, reason=reason.strip())
         audit.record(db, "licence.hold", f"licence:{licence_no}", at=at, actor=actor, reason=reason.strip())
 
@@ -140,7 +146,7 @@ def release_hold(db: Database, licence_no: str, *, reason: str | None, actor: st
         _live(db, licence_no)
         held = licences_db.hold_of(db, licence_no)
         if held is None:
-            raise EdiopsError(f"licence {licence_no} is not on hold")
+            raise EdiopsError(_("licence {licence_no} is not on hold").format(licence_no=licence_no))
         licences_db.release_hold(db, licence_no)
         audit.record(
             db, "licence.release-hold", f"licence:{licence_no}", at=at, actor=actor, reason=reason, detail=held

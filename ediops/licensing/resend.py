@@ -68,8 +68,10 @@ def request_licences(
         for number in unknown:
             if archive := archived_in(db, number):
                 raise EdiopsError(
-                    f"licence {clean(number)} is archived ({archive.name}, docs/retention.md): "
-                    "an archived licence is not resent; nothing was resent"
+                    _(
+                        "licence {licence_no} is archived ({file}, docs/retention.md): an archived licence is not "
+                        "resent; nothing was resent"
+                    ).format(licence_no=clean(number), file=archive.name)
                 )
         if unknown:
             raise EdiopsError(

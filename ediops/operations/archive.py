@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Iterator
 from ediops import store
 from ediops.clock import iso
 from ediops.errors import EdiopsError
+from ediops.i18n import _
 from ediops.operators import audit
 from ediops.operators.roles import operator_action
 from ediops.store import licences as licences_db, maintenance
@@ -51,7 +52,7 @@ def _alone(db_path: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise EdiopsError("another `ediops archive` is running on this store") from None
+            raise EdiopsError(_("another `ediops archive` is running on this store")) from None
         yield
 
 

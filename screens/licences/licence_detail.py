@@ -137,9 +137,11 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             return
         lic = view["licence"]
         archived = (
-            Text(f"archived in {view['archived']} · read-only", style="bold yellow") if view["archived"] else None
+            Text(_("archived in {file} · read-only").format(file=view["archived"]), style="bold yellow")
+            if view["archived"]
+            else None
         )
-        held = Text("legal hold", style="bold") if view["legal_hold"] else None
+        held = Text(_("legal hold"), style="bold") if view["legal_hold"] else None
         parts = [safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"]), archived, held]
         show_text(head, join(*(p for p in parts if p is not None)))
         self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
