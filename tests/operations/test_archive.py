@@ -152,3 +152,12 @@ def test_check_reports_an_archive_left_half_done(cli, years, db_path):
     archive = db_path.parent / "archive-2000.db"
     assert _count(archive, "licences", NUMBERS[5]) == 1 and _count(db_path, "licences", NUMBERS[5]) == 0
     assert _count(archive, "licences", NUMBERS[3]) == 0 and _count(db_path, "licences", NUMBERS[3]) == 1
+
+
+def test_the_monthly_window_archives_as_the_command_does(cli, years, db_path):
+    """`ediops run archive` with no leader runs the window's work here (the leader's is the same)."""
+    result = cli("run", "archive", "--reason", "month end", now=LATER)
+    assert result.returncode == 0, result.stderr
+    assert "archived (cutoff 2001-06-02): archive-2000.db 3" in result.stdout
+    assert _count(db_path.parent / "archive-2000.db", "licences", NUMBERS[5]) == 1
+    assert _count(db_path, "licences", NUMBERS[5]) == 0
