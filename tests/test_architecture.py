@@ -173,3 +173,16 @@ def test_tests_are_foldered_by_what_they_test():
         and not any(p.stem == f"test_{m}" or p.stem.startswith(f"test_{m}_") for m in modules)
     ]
     assert loose == []
+
+
+def test_the_desk_imports_itself_relatively():
+    """Desk modules import each other relatively (`from ..kit.safe import safe`): to mypy and
+    import-linter the desk is the package `screens`, at run time `ediops.screens`, and only a
+    relative import is the same module to both (pyproject.toml: mypy, importlinter)."""
+    absolute = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "screens").rglob("*.py"))
+        for name in _imports(path)
+        if name.startswith("ediops.screens") or name.split(".")[0] == "screens"
+    ]
+    assert absolute == []

@@ -20,7 +20,7 @@ from ediops.text import clean
 from ediops.vocabulary import LICENCE_NO, TICKET_ACTIVE
 
 if TYPE_CHECKING:
-    from ediops.store import Database
+    from ediops.store import Database, Queryable
 
 ORG_KINDS = ("port-customs", "company", "issuer", "other")
 LIMITS = {"caller": 200, "phone": 40, "org": 200, "text": 4000, "note": 4000, "batch_id": 100, "assignee": 100}
@@ -299,7 +299,7 @@ def route_ticket(
     )
 
 
-def caller_for_phone(db: Database, phone: str) -> dict | None:
+def caller_for_phone(db: Queryable, phone: str) -> dict | None:
     """The caller, organisation and its kind of the latest ticket from a number starting with
     `phone`, so a returning caller is never typed twice."""
     return tickets_db.caller_for_phone(db, phone) if phone.strip() else None

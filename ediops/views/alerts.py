@@ -74,3 +74,10 @@ def channel_health(db: Queryable) -> list[dict]:
             }
         )
     return out
+
+
+# What the desk reads of the alerts themselves: the counts for the home pane, those raised
+# since an id (the desk's bell) and each channel's last delivery (the alerts screen).
+counts = alerts_db.counts
+new_since = alerts_db.new_since
+channels = alerts_db.channels

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ediops.licensing.forward_state import describe
 from ediops.licensing.licence import licence_view
-from ediops.store import feeds as feeds_db, tickets as tickets_db
+from ediops.store import feeds as feeds_db, licences as licences_db, tickets as tickets_db
 
 if TYPE_CHECKING:
     from ediops.store import Queryable
@@ -66,3 +66,8 @@ def _earlier(tickets: list[dict], ticket_id: str | None) -> int:
         return len(tickets)
     ids = [t["id"] for t in tickets]
     return ids.index(ticket_id) if ticket_id in ids else len(tickets)
+
+
+def corrections(db: Queryable, licence_no: str) -> list[dict]:
+    """The write-off corrections of a licence, for its statement (ediops.licensing.statement)."""
+    return licences_db.writeoff_corrections(db, licence_no)

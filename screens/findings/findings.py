@@ -12,12 +12,12 @@ from textual.widgets import DataTable
 
 from ediops.i18n import N_, _
 from ediops.views import dashboard
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp, word
-from ediops.screens.kit.rows import subject_text
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.marks import MarkedTable
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.base import DeskScreen
+from ..kit.cells import stamp, word
+from ..kit.rows import subject_text
+from ..kit.safe import safe
+from ..kit.marks import MarkedTable
+from ..kit.widgets import KeyedTable, Row
 
 ALL = "*"
 CODE_COLUMNS = [("code", N_("Code"), 23), ("n", N_("Open"), 4)]
@@ -87,7 +87,8 @@ class FindingsScreen(DeskScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "codes":
             event.stop()
-            self.code = event.data_table.selected_context().get("code")
+            codes = event.data_table
+            self.code = codes.selected_context().get("code") if isinstance(codes, KeyedTable) else None
             self.query_one("#findings", KeyedTable).focus()
             self.reload()
         else:

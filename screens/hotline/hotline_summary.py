@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from ediops.i18n import N_, _
 from ediops.hotline.summary import FIELDS, daily_summary
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.base import DeskScreen
+from ..kit.safe import safe
+from ..kit.widgets import KeyedTable, Row
 
 COUNT_COLUMNS = [(f, f.replace("_", " ").capitalize(), 12 if f == "category" else 8) for f in FIELDS]
 LATE_COLUMNS = [

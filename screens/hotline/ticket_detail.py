@@ -16,17 +16,17 @@ from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
 from ediops.views.licence_story import licence_story
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp, word
-from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.hotline.ticket_form import story_text
-from ediops.screens.kit.tickets import TICKET_BINDINGS, TicketActions
-from ediops.screens.kit.widgets import show_text
+from ..kit.base import DeskScreen
+from ..kit.cells import stamp, word
+from ..kit.resend import RESEND_BINDING, ResendActions
+from ..kit.safe import join, safe
+from ..hotline.ticket_form import story_text
+from ..kit.tickets import TICKET_BINDINGS, TicketActions
+from ..kit.widgets import show_text
 from ediops.vocabulary import TICKET_ACTIVE
 
 if TYPE_CHECKING:
-    pass
+    from ediops.hotline.settings import HotlineConfig
 
 
 def _field(label: str, *parts: Text) -> Text:
@@ -96,7 +96,7 @@ class TicketDetailScreen(ResendActions, TicketActions, DeskScreen):
         super().__init__()
         self.ticket_id = ticket_id
         self.ticket: dict = {}
-        self.settings = None
+        self.settings: HotlineConfig | None = None
 
     def compose_body(self) -> ComposeResult:
         self.settings = self.hotline_settings()

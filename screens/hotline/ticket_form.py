@@ -21,16 +21,18 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from ediops.i18n import _
-from ediops.screens.kit.cells import word
-from ediops.screens.kit.words import Localised
-from ediops import store
+from ..kit.cells import word
+from ..kit.words import Localised
+from ediops.views import connection
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.vocabulary import LICENCE_NO
 from ediops.errors import EdiopsError
 from ediops.views.licence_story import licence_story
 from ediops.text import clean
 from ediops.operators.roles import may
-from ediops.screens.kit.safe import join, safe
+from ..kit.safe import join, safe
+from ..kit.on_desk import OnDesk
+from ediops.hotline.settings import HotlineConfig
 
 
 def story_text(story: dict | None) -> Text:
@@ -106,7 +108,7 @@ class PhoneSuggester(Suggester):
         return clean(found["phone"]) if found else None
 
 
-class TicketFormScreen(Localised, Screen[str | None]):
+class TicketFormScreen(OnDesk, Localised, Screen[str | None]):
     """Logs a hotline call; dismisses with the new ticket id (None when cancelled)."""
 
     CSS_PATH = "ticket_form.tcss"
@@ -120,7 +122,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
         super().__init__()
         self.licence_no, self.finding_id = licence_no, finding_id
         self.paper_note = paper_note  # a paper check to note on the ticket once it is saved
-        self.settings = None
+        self.settings: HotlineConfig | None = None
         self._saving = False
         self._proposed = ""  # the note last proposed from a template: replaced until edited
 
@@ -209,7 +211,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
     def caller_for(self, phone: str) -> dict | None:
         """The latest caller from a number starting with `phone`, on a reader connection of
         its own (plain sqlite3: no migration check, closed after the one indexed query)."""
-        db = store.connect_reader(self.app.db_path)
+        db = connection.reader(self.app.db_path)
         try:
             return hotline.caller_for_phone(db, phone)
         finally:
@@ -223,7 +225,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
         note = self.query_one("#text", Input)
         if note.value and note.value != self._proposed:
             return
-        category = self.query_one("#category", Select).value
+        category = str(self.query_one("#category", Select).value)
         self._proposed = self.settings.categories[category].note_for(self._value("licence").upper() or None)
         note.value = self._proposed
 
@@ -238,7 +240,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
     @work(thread=True, exclusive=True, group="story")
     def _load_story(self, licence_no: str) -> None:
         """The licence's story, read in a worker as the operator types the number."""
-        db = store.connect_reader(self.app.db_path)
+        db = connection.reader(self.app.db_path)
         try:
             story = licence_story(db, licence_no, now=self.app.clock.now())
         finally:
@@ -257,7 +259,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "category":
-            self.query_one("#priority", Select).value = self.settings.categories[event.value].priority
+            self.query_one("#priority", Select).value = self.settings.categories[str(event.value)].priority
             self._propose()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -317,9 +319,9 @@ class TicketFormScreen(Localised, Screen[str | None]):
     @work(thread=True, group="save")
     def _save(self, fields: dict) -> None:
         """Logs the call on a connection of its own; the form closes once it is stored."""
-        db = store.connect(self.app.db_path, migrate=False)
+        db = connection.writer(self.app.db_path)
         try:
-            with store.write(db):  # the call and its paper check (a mismatch call) together
+            with connection.transaction(db):  # the call and its paper check (a mismatch call) together
                 ticket_id = hotline.open_ticket(db, **fields)
                 if self.paper_note:
                     hotline.add_note(
@@ -356,7 +358,7 @@ class TicketFormScreen(Localised, Screen[str | None]):
         if not LICENCE_NO.fullmatch(licence):
             self._status(Text(_("type the licence number first"), style="yellow"))
             return
-        from ediops.screens.licences.paper import PaperCheckScreen
+        from ..licences.paper import PaperCheckScreen
 
         def back(note: str | None) -> None:
             if note:

@@ -13,14 +13,14 @@ from textual.widgets import Input, Static
 from ediops.i18n import N_, _
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import PRIORITY_STYLE, clock_time, word
+from ..kit.base import DeskScreen
+from ..kit.cells import PRIORITY_STYLE, clock_time, word
 from ediops.text import pad
-from ediops.screens.hotline.hotline_summary import HotlineSummaryScreen
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.kit.tickets import TICKET_BINDINGS, TicketActions
-from ediops.screens.kit.marks import MarkedTable, bulk
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..hotline.hotline_summary import HotlineSummaryScreen
+from ..kit.safe import join, safe
+from ..kit.tickets import TICKET_BINDINGS, TicketActions
+from ..kit.marks import MarkedTable, bulk
+from ..kit.widgets import KeyedTable, Row
 from ediops.vocabulary import TICKET_ACTIVE
 
 VIEWS = ("active", "all", "open", "waiting", "resolved", "closed")

@@ -13,11 +13,11 @@ from textual.widgets import DataTable, Static
 
 from ediops.i18n import N_, _
 from ediops.inspection import view
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import BARS
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_month
-from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+from ..kit.base import DeskScreen
+from ..kit.cells import BARS
+from ..kit.safe import join, safe
+from ..inspection.inspection_cells import WHAT, share_bar, shift_month
+from ..kit.widgets import KeyedTable, Row, show_text
 
 BUREAU_COLUMNS = [
     ("bureau", N_("Bur"), 4),
@@ -174,7 +174,7 @@ class InspectionScreen(DeskScreen):
         context = event.data_table.selected_context() if isinstance(event.data_table, KeyedTable) else {}
         if context.get("enterprise"):
             event.prevent_default()
-            from ediops.screens.inspection.inspection_enterprise import InspectionEnterpriseScreen
+            from ..inspection.inspection_enterprise import InspectionEnterpriseScreen
 
             self.app.push_screen(InspectionEnterpriseScreen(context["enterprise"], context["month"]))
         elif context.get("ticket_id"):

@@ -12,11 +12,11 @@ from textual.widgets import Static
 from ediops.i18n import N_, _
 from ediops.inspection import view
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp, word
-from ediops.screens.inspection.inspection_cells import WHAT, share_bar, shift_month
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+from ..kit.base import DeskScreen
+from ..kit.cells import stamp, word
+from ..inspection.inspection_cells import WHAT, share_bar, shift_month
+from ..kit.safe import safe
+from ..kit.widgets import KeyedTable, Row, show_text
 
 FINDING_COLUMNS = [
     ("what", N_("What"), 10),

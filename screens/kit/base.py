@@ -4,12 +4,12 @@ handler through keyed table diffs; reloaded by the app when the store changes.""
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ediops.i18n import _
-from ediops.screens.kit.words import Localised
-from ediops.screens.kit.operator import OperatorActions
-from ediops.screens.kit.widgets import FilterBar, KeyedRows
+from ..kit.words import Localised
+from ..kit.operator import OperatorActions
+from ..kit.widgets import FilterBar, KeyedRows
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -17,14 +17,14 @@ from textual.screen import Screen
 from textual.types import NoActiveAppError
 from textual.worker import get_current_worker
 
-from ediops import store
-from ediops.screens.kit.keybar import KeyBar
-from ediops.screens.kit.pane import PaneTable
+from ediops.views import connection
+from ..kit.keybar import KeyBar
+from ..kit.pane import PaneTable
 
 if TYPE_CHECKING:  # not imported before the first frame (screens/kit/widgets.py)
     from textual.widgets import DataTable
 
-    from ediops.screens.kit.table import KeyedTable
+    from ..kit.table import KeyedTable
 
 
 class DeskScreen(Localised, OperatorActions, Screen):
@@ -79,8 +79,8 @@ class DeskScreen(Localised, OperatorActions, Screen):
 
     def open_store(self):
         """The worker's connection; a screen whose fetch needs only `execute` may return
-        `store.connect_reader` (no sqlite-utils to import before its first frame)."""
-        return store.connect(self.app.db_path, migrate=False)
+        `connection.reader` (no sqlite-utils to import before its first frame)."""
+        return connection.writer(self.app.db_path)
 
     def show(self, data: Any) -> None:
         raise NotImplementedError
@@ -114,9 +114,10 @@ class DeskScreen(Localised, OperatorActions, Screen):
         self.show(message.data)
 
     def current_table(self) -> KeyedTable | PaneTable | None:
-        if isinstance(self.focused, KeyedRows):  # a KeyedTable or a PaneTable
-            return self.focused
-        return next(iter(self.query("KeyedTable, PaneTable")), None)
+        focused = self.focused
+        if isinstance(focused, KeyedRows):  # a KeyedTable or a PaneTable
+            return cast("KeyedTable | PaneTable", focused)
+        return next((cast("KeyedTable | PaneTable", w) for w in self.query("KeyedTable, PaneTable")), None)
 
     def selection(self) -> dict:
         table = self.current_table()
@@ -134,7 +135,7 @@ class DeskScreen(Localised, OperatorActions, Screen):
         table.set_filter(text)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        from ediops.screens.kit.table import KeyedTable
+        from ..kit.table import KeyedTable
 
         if isinstance(event.data_table, KeyedTable):
             self.app.open_item(event.data_table.kind, event.data_table.selected_context())

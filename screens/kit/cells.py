@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.i18n import N_, _
-from ediops.screens.kit.safe import safe
+from ..kit.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
 ELLIPSIS = "…"  # one cell: what `cut` leaves where text was cut ("~" once --ascii asks for ASCII)

@@ -11,8 +11,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ediops.i18n import _
-from ediops.screens.kit.words import Localised
-from ediops.screens.kit.safe import safe
+from ..kit.words import Localised
+from ..kit.safe import safe
 
 
 class ReasonDialog(Localised, ModalScreen[str | None]):

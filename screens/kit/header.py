@@ -11,8 +11,8 @@ from textual.widgets import Static
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.i18n import N_, _, ngettext
 from ediops.views.dashboard import clock_minutes
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.widgets import show_text
+from ..kit.safe import safe
+from ..kit.widgets import show_text
 
 SEP = " │ "
 

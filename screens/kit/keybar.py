@@ -11,7 +11,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from ediops.screens.kit.widgets import show_text
+from ..kit.widgets import show_text
 
 FIRST = ("desk.quit", "desk.keys")  # binding ids shown before every other key
 GAP = "  "

@@ -24,12 +24,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ediops.i18n import _
-from ediops.screens.kit.words import Localised
-from ediops import store
+from ..kit.words import Localised
+from ediops.views import connection
 from ediops.errors import EdiopsError
-from ediops.screens.kit.operator import ask_then
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.operator import ask_then
+from ..kit.safe import join, safe
+from ..kit.widgets import KeyedTable, Row
 
 MARK_STYLE = "bold white on dark_magenta"
 MARK_GLYPH = "*"  # ASCII: every terminal and --ascii draw it; the mark key `*` says the same
@@ -175,7 +175,7 @@ def bulk(
 
     def run(reason: str) -> None:
         def work() -> None:
-            db = store.connect(app.db_path, migrate=False)
+            db = connection.writer(app.db_path)
             done, failed = [], []
             try:
                 for key, context in items:

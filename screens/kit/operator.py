@@ -4,12 +4,18 @@ runs the audited store action in a worker; the outcome (or who acted first) come
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ediops.i18n import _
-from ediops import store
+from ediops.views import connection
 from ediops.errors import EdiopsError
-from ediops.screens.kit.dialogs import ReasonDialog
+from ..kit.dialogs import ReasonDialog
+from ..kit.on_desk import OnDesk
+
+if TYPE_CHECKING:
+    from ..kit.marks import MarkedTable
+    from ..kit.pane import PaneTable
+    from ..kit.table import KeyedTable
 
 
 def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
@@ -17,7 +23,7 @@ def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
     the domain checks the role again (the desk's `refuse` only spares a dialog)."""
 
     def work() -> None:
-        db = store.connect(app.db_path, migrate=False)
+        db = connection.writer(app.db_path)
         try:
             fn(db, *args, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **kwargs)
         except (EdiopsError, sqlite3.Error) as exc:
@@ -35,10 +41,12 @@ def ask_then(
     app, title: str, subject: str, then: Callable[[str], None], *, default: str = "", required: bool = True
 ) -> None:
     """Asks for a reason, then calls `then(reason)` unless the operator cancelled."""
-    app.push_screen(
-        ReasonDialog(title, subject, default=default, required=required),
-        lambda reason: reason is not None and then(reason),
-    )
+
+    def answered(reason: str | None) -> None:
+        if reason is not None:
+            then(reason)
+
+    app.push_screen(ReasonDialog(title, subject, default=default, required=required), answered)
 
 
 def _scheduler():
@@ -88,12 +96,18 @@ def set_window_paused(app, window: str, paused: bool) -> None:
     )
 
 
-class OperatorActions:
+class OperatorActions(OnDesk):
     """Mixed into desk screens: the item actions act on the marked rows of the focused list,
     with one reason for all (kit/marks.bulk), else on `self.selection()`."""
 
-    def marked_table(self):
-        from ediops.screens.kit.marks import MarkedTable  # marks imports this module
+    if TYPE_CHECKING:
+
+        def selection(self) -> dict: ...
+
+        def current_table(self) -> KeyedTable | PaneTable | None: ...
+
+    def marked_table(self) -> MarkedTable | None:
+        from ..kit.marks import MarkedTable  # marks imports this module
 
         table = self.current_table()
         return table if isinstance(table, MarkedTable) and table.marks else None
@@ -123,7 +137,7 @@ class OperatorActions:
         table = self.marked_table()
         if table is None:
             return False
-        from ediops.screens.kit.marks import bulk
+        from ..kit.marks import bulk
 
         app = self.app
 

@@ -24,8 +24,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ediops.i18n import _
-from ediops.screens.kit.widgets import KeyedRows, Row, _same
-from ediops.screens.kit.cells import cut
+from ..kit.widgets import KeyedRows, Row, _same
+from ..kit.cells import cut
 
 
 @dataclass(frozen=True)

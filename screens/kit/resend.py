@@ -5,15 +5,23 @@ With rows marked, it resends each marked licence (one key each)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlite3
 
 from textual.binding import Binding
 
 from ediops.i18n import _
-from ediops import store
+from ediops.views import connection
 from ediops.errors import EdiopsError
-from ediops.screens.kit.marks import bulk
-from ediops.screens.kit.operator import ask_then
+from ..kit.marks import bulk
+from ..kit.operator import ask_then
+from ..kit.on_desk import OnDesk
+
+if TYPE_CHECKING:
+    from ..kit.marks import MarkedTable
+    from ..kit.pane import PaneTable
+    from ..kit.table import KeyedTable
 
 RESEND_BINDING = Binding("s", "resend", "Resend", show=False, id="desk.resend")  # listed by ?
 
@@ -35,8 +43,16 @@ def _send(db, app, command_ids: list[int]) -> str:
     return "; ".join(outcomes)
 
 
-class ResendActions:
+class ResendActions(OnDesk):
     """Mixed into desk screens: `action_resend` on the selection, or on the marked rows."""
+
+    if TYPE_CHECKING:
+
+        def selection(self) -> dict: ...
+
+        def current_table(self) -> KeyedTable | PaneTable | None: ...
+
+        def marked_table(self) -> MarkedTable | None: ...
 
     def action_resend(self) -> None:
         app = self.app
@@ -65,7 +81,7 @@ class ResendActions:
 
         def run(reason: str) -> None:
             def work() -> None:
-                db = store.connect(app.db_path, migrate=False)
+                db = connection.writer(app.db_path)
                 try:
                     command = _resend(db, app, [licence], reason, ticket)
                     app.call_from_thread(app.notify, f"resend of {licence} stored (new key)", title=_("Resend"))

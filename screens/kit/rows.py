@@ -8,7 +8,7 @@ from rich.text import Text
 
 from ediops.i18n import N_, _
 from ediops.licensing.forward_state import REFUSED, WAITING, describe
-from ediops.screens.kit.cells import (
+from ..kit.cells import (
     word,
     PRIORITY_STYLE,
     clock_time,
@@ -19,9 +19,9 @@ from ediops.screens.kit.cells import (
     sparkline,
     time_left,
 )
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.pane import Column
-from ediops.screens.kit.widgets import Row
+from ..kit.safe import safe
+from ..kit.pane import Column
+from ..kit.widgets import Row
 
 # Home panes (PaneTable): widths are the most a column takes; `flex` columns take what is left
 # and `drop` columns give way, 1 first, when a pane is narrow (80x24: 38 cells inside a pane).

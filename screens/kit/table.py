@@ -13,8 +13,8 @@ from textual._two_way_dict import TwoWayDict
 from textual.widgets import DataTable
 
 from ediops.i18n import _
-from ediops.screens.kit.cells import cut
-from ediops.screens.kit.widgets import KeyedRows, Row, _same
+from ..kit.cells import cut
+from ..kit.widgets import KeyedRows, Row, _same
 
 FLEX_MIN = 8  # the last column is never narrower than this (the table scrolls sideways then)
 
@@ -69,6 +69,9 @@ class KeyedTable(KeyedRows, DataTable):
         if not self.row_count:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def _show_subtitle(self, subtitle: Text) -> None:
+        self.border_subtitle = subtitle
 
     def _apply(self) -> None:
         self._fit()

@@ -7,20 +7,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-from ediops.screens.kit.cells import word
+from ..kit.cells import word
 from ediops.i18n import _
 from ediops.hotline import settings as hotline_settings, tickets as hotline
-from ediops.screens.kit.dialogs import ChoiceDialog
-from ediops.screens.kit.operator import ask_then, perform
-from ediops.screens.kit.safe import join, safe
+from ..kit.dialogs import ChoiceDialog
+from ..kit.on_desk import OnDesk
+from ..kit.operator import ask_then, perform
+from ..kit.safe import join, safe
 
 if TYPE_CHECKING:
     from ediops.hotline.settings import HotlineConfig
 
 
-TICKET_BINDINGS = [
+TICKET_BINDINGS: list[BindingType] = [
     Binding("a", "note", "Note", id="ticket.note"),
     Binding("g", "route", "Route", id="ticket.route"),
     Binding("w", "wait", "Wait on", id="ticket.wait"),
@@ -34,7 +35,7 @@ TICKET_BINDINGS = [
 ]
 
 
-class TicketActions:
+class TicketActions(OnDesk):
     """The keys of a ticket's life (TICKET_BINDINGS), acting on `selected_ticket()`; mixed into
     the list and the detail."""
 

@@ -16,12 +16,13 @@ from textual.widgets import Input, Static
 from ediops.i18n import _
 
 if TYPE_CHECKING:
-    from ediops.screens.kit.table import KeyedTable
+    from ..kit.pane import PaneTable
+    from ..kit.table import KeyedTable
 
 
 def __getattr__(name: str):
     if name == "KeyedTable":
-        from ediops.screens.kit.table import KeyedTable
+        from ..kit.table import KeyedTable
 
         return KeyedTable
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -97,8 +98,13 @@ class KeyedRows:
             self._shown_subtitle = subtitle
             self._show_subtitle(Text(subtitle))
 
-    def _show_subtitle(self, subtitle: Text) -> None:
-        self.border_subtitle = subtitle
+    if TYPE_CHECKING:
+
+        def _apply(self) -> None: ...
+
+        def selected_key(self) -> str | None: ...
+
+        def _show_subtitle(self, subtitle: Text) -> None: ...
 
 
 class FilterBar(Input):
@@ -107,7 +113,7 @@ class FilterBar(Input):
     BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
 
     class Applied(Message):
-        def __init__(self, table: KeyedTable, text: str, done: bool):
+        def __init__(self, table: KeyedTable | PaneTable, text: str, done: bool):
             super().__init__()
             self.table, self.text, self.done = table, text, done
 
@@ -118,9 +124,9 @@ class FilterBar(Input):
             classes="hidden",
         )
         self.cursor_blink = False
-        self.target: KeyedTable | None = None
+        self.target: KeyedTable | PaneTable | None = None
 
-    def open_for(self, table: KeyedTable) -> None:
+    def open_for(self, table: KeyedTable | PaneTable) -> None:
         self.target = table
         self.value = table.filter_text
         self._footer(shown=False)

@@ -31,7 +31,7 @@ class Localised:
         chosen = language()
         return {
             key: active._replace(binding=_translated(active.binding, chosen))
-            for key, active in super().active_bindings.items()  # type: ignore[misc]
+            for key, active in super().active_bindings.items()
         }
 
 

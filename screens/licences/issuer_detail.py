@@ -12,10 +12,10 @@ from textual.widgets import Static
 
 from ediops.i18n import N_, _
 from ediops.views import dashboard
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time, feed_status, sparkline, stamp
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+from ..kit.base import DeskScreen
+from ..kit.cells import clock_time, feed_status, sparkline, stamp
+from ..kit.safe import join, safe
+from ..kit.widgets import KeyedTable, Row, show_text
 
 BATCH_COLUMNS = [
     ("batch", N_("Batch"), 18),

@@ -11,12 +11,13 @@ from textual.binding import Binding
 
 from ediops.i18n import N_, _
 from ediops.views import dashboard
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time, word
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.marks import MarkedTable
-from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.base import DeskScreen
+from ..kit.cells import clock_time, word
+from ..kit.safe import safe
+from ..kit.marks import MarkedTable
+from ..kit.resend import RESEND_BINDING, ResendActions
+from ..kit.widgets import KeyedTable, Row
+from ..kit.pane import PaneTable
 
 PAGE = 100
 COLUMNS = [
@@ -110,7 +111,7 @@ class LicenceBrowserScreen(ResendActions, DeskScreen):
         self.request = (how, key)
         self.reload()
 
-    def filter_changed(self, table: KeyedTable, text: str) -> None:
+    def filter_changed(self, table: KeyedTable | PaneTable, text: str) -> None:
         """Searched in the store (a number prefix uses the primary key)."""
         self.query_text = text.strip()
         self.request = ("first", None)

@@ -13,11 +13,11 @@ from textual.widgets import Static
 
 from ediops.i18n import N_, _
 from ediops.licensing.licence import find_licence
-from ediops.screens.kit.cells import detail_text, stamp, word
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.kit.widgets import KeyedTable, Row, show_text
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
+from ..kit.cells import detail_text, stamp, word
+from ..kit.safe import join, safe
+from ..kit.widgets import KeyedTable, Row, show_text
+from ..kit.base import DeskScreen
+from ..kit.resend import RESEND_BINDING, ResendActions
 
 FIELD_COLUMNS = [("field", N_("Field"), 14), ("value", N_("Value"), 60)]
 EVENT_COLUMNS = [
@@ -211,12 +211,12 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             super().on_data_table_row_selected(event)
 
     def action_paper(self) -> None:
-        from ediops.screens.licences.paper import PaperCheckScreen
+        from ..licences.paper import PaperCheckScreen
 
         self.app.push_screen(PaperCheckScreen(self.licence_no, ticket_id=self.selection().get("ticket_id")))
 
     def action_statement(self) -> None:
-        from ediops.screens.licences.paper import StatementScreen
+        from ..licences.paper import StatementScreen
 
         self.app.push_screen(StatementScreen(self.licence_no))
 

@@ -17,12 +17,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from ediops.i18n import _
-from ediops.screens.kit.words import Localised
-from ediops import store
+from ..kit.words import Localised
+from ediops.views import connection
 from ediops.errors import EdiopsError
 from ediops.licensing import paper
-from ediops.screens.kit.safe import join, safe
+from ..kit.safe import join, safe
 from ediops.text import clean
+from ..kit.on_desk import OnDesk
 
 MARK = {
     True: Text(_("same"), style="bold green"),
@@ -42,7 +43,7 @@ def checks_text(checks: list[paper.Check]) -> Text:
     return Text("\n", end="").join(lines)
 
 
-class PaperCheckScreen(Localised, Screen[str | None]):
+class PaperCheckScreen(OnDesk, Localised, Screen[str | None]):
     """Dismisses with the note (None when cancelled or when the record cannot be read)."""
 
     CSS_PATH = "paper.tcss"
@@ -96,7 +97,7 @@ class PaperCheckScreen(Localised, Screen[str | None]):
         from ediops.licensing.licence import licence_view
 
         try:
-            db = store.connect(self.app.db_path, migrate=False)
+            db = connection.writer(self.app.db_path)
             try:
                 view = licence_view(db, self.licence_no, now=self.app.clock.now())
             finally:
@@ -167,7 +168,7 @@ class PaperCheckScreen(Localised, Screen[str | None]):
     def _save(self, note: str) -> None:
         from ediops.hotline import tickets
 
-        db = store.connect(self.app.db_path, migrate=False)
+        db = connection.writer(self.app.db_path)
         try:
             tickets.add_note(
                 db,
@@ -190,7 +191,7 @@ class PaperCheckScreen(Localised, Screen[str | None]):
         self.dismiss(None)
 
 
-class StatementScreen(Localised, Screen[None]):
+class StatementScreen(OnDesk, Localised, Screen[None]):
     """`ediops licence NO --statement` on the desk, to read out to an issuer (notice §7)."""
 
     CSS_PATH = "paper.tcss"
@@ -215,14 +216,14 @@ class StatementScreen(Localised, Screen[None]):
     def _read(self) -> None:
         from ediops.licensing.licence import licence_view
         from ediops.licensing.statement import statement_lines
-        from ediops.store.licences import writeoff_corrections
+        from ediops.views.licence_story import corrections
 
-        db = store.connect(self.app.db_path, migrate=False)
+        db = connection.writer(self.app.db_path)
         try:
             now = self.app.clock.now()
             view = licence_view(db, self.licence_no, now=now)
             lines = (
-                statement_lines(view, writeoff_corrections(db, self.licence_no), now=now)
+                statement_lines(view, corrections(db, self.licence_no), now=now)
                 if view
                 else [_("{no}: not known to the centre (never accepted)").format(no=self.licence_no)]
             )

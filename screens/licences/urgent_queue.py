@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 
 from ediops.i18n import N_, _
 from ediops.views import dashboard
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time
-from ediops.screens.kit.rows import urgent_row
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.marks import MarkedTable
-from ediops.screens.kit.resend import RESEND_BINDING, ResendActions
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.base import DeskScreen
+from ..kit.cells import clock_time
+from ..kit.rows import urgent_row
+from ..kit.safe import safe
+from ..kit.marks import MarkedTable
+from ..kit.resend import RESEND_BINDING, ResendActions
+from ..kit.widgets import KeyedTable, Row
 
 # 80 columns: the trader keeps what the rest leave (about 17 cells); the age is in Recvd
 COLUMNS = [

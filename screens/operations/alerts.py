@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ediops.i18n import N_, _
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.header import peer_name
-from ediops.screens.kit.cells import clock_time
-from ediops.screens.kit.operator import ask_then, perform
-from ediops.screens.kit.safe import join, safe
-from ediops.screens.kit.marks import MarkedTable, bulk
-from ediops.screens.kit.widgets import KeyedTable, Row, show_text
+from ..kit.base import DeskScreen
+from ..kit.header import peer_name
+from ..kit.cells import clock_time
+from ..kit.operator import ask_then, perform
+from ..kit.safe import join, safe
+from ..kit.marks import MarkedTable, bulk
+from ..kit.widgets import KeyedTable, Row, show_text
 
 COLUMNS = [  # 80 columns: the last notification keeps 20
     ("id", N_("Id"), 4),
@@ -136,11 +136,11 @@ class AlertsScreen(DeskScreen):
 
     def fetch(self, db, now):
         from ediops.alerts.actions import listing
-        from ediops.store import alerts as store
+        from ediops.views import alerts as alert_views
         from ediops.views.alerts import grouped
 
         alerts = listing(db, open_only=self.open_only, limit=LIMIT, extra=("since",))
-        return alerts, grouped(db, alerts), store.channels(db)
+        return alerts, grouped(db, alerts), alert_views.channels(db)
 
     def show(self, data) -> None:
         alerts, groups, channels = data

@@ -6,10 +6,11 @@ from textual.app import ComposeResult
 
 from ediops.i18n import N_, _
 from ediops.views import dashboard
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import stamp
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit.base import DeskScreen
+from ..kit.cells import stamp
+from ..kit.safe import safe
+from ..kit.pane import PaneTable
+from ..kit.widgets import KeyedTable, Row
 
 COLUMNS = [
     ("at", N_("At"), 19),
@@ -52,7 +53,7 @@ class AuditLogScreen(DeskScreen):
             note=_("search: {text}").format(text=self.query_text) if self.query_text else _("newest first"),
         )
 
-    def filter_changed(self, table: KeyedTable, text: str) -> None:
+    def filter_changed(self, table: KeyedTable | PaneTable, text: str) -> None:
         """Searched in the store, not only among the rows on screen."""
         self.query_text = text
         self.reload()

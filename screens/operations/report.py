@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ediops.operations import report
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.safe import safe
+from ..kit.base import DeskScreen
+from ..kit.safe import safe
 
 
 class ReportScreen(DeskScreen):
@@ -33,9 +33,9 @@ class ReportScreen(DeskScreen):
             yield Static(id="report-body")
 
     def open_store(self):
-        from ediops import store
+        from ediops.views import connection
 
-        return store.connect_reader(self.app.db_path)  # the report's queries need only execute
+        return connection.reader(self.app.db_path)  # the report's queries need only execute
 
     def fetch(self, db, now):
         return report.text(report.of_shift(db, self.app.config, now=now, back=self.shifts_back))

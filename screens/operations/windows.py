@@ -10,11 +10,11 @@ from textual.binding import Binding
 from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.scheduling import windows
-from ediops.screens.kit import operator
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.cells import clock_time, word
-from ediops.screens.kit.safe import safe
-from ediops.screens.kit.widgets import KeyedTable, Row
+from ..kit import operator
+from ..kit.base import DeskScreen
+from ..kit.cells import clock_time, word
+from ..kit.safe import safe
+from ..kit.widgets import KeyedTable, Row
 
 COLUMNS = [
     ("window", N_("Window"), 15),

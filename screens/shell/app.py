@@ -19,17 +19,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Select
 
-from ediops import store
+from ediops.views import connection
 from ediops.i18n import _
 from ediops.operators import audit
 from ediops.views import dashboard
 from ediops.clock import Clock
 from ediops.operators import roles
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.textual_words import TEXTUAL_WORDS
-from ediops.screens.shell.palette import DeskCommands
-from ediops.screens.kit.safe import plain
-from ediops.screens.shell.terminal import HangupDriver, write_crash_log
+from ..kit.base import DeskScreen
+from ..kit.textual_words import TEXTUAL_WORDS
+from ..shell.palette import DeskCommands
+from ..kit.safe import plain
+from ..shell.terminal import HangupDriver, write_crash_log
 
 # The desk refreshes when the store changes, at each clock minute (ages and countdowns are in
 # whole clock minutes) and every SLOW_REFRESH_SECONDS (a lease or a feed cutoff can pass with
@@ -100,8 +100,8 @@ class DeskApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.actor} ({self.role})"
-        self._watch = store.connect_reader(self.db_path)
-        self._version = store.data_version(self._watch)
+        self._watch = connection.reader(self.db_path)
+        self._version = connection.data_version(self._watch)
         self._last_refresh = time.monotonic()
         self._minute_shown = self._minute()
         self.set_interval(self.poll_seconds, self._poll)
@@ -116,7 +116,7 @@ class DeskApp(App):
 
     def _poll(self) -> None:
         """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
-        version = store.data_version(self._watch)
+        version = connection.data_version(self._watch)
         if (
             version != self._version
             or self._minute() != self._minute_shown
@@ -141,12 +141,12 @@ class DeskApp(App):
         if not self.stops_on_quit:
             self.exit()
             return
-        from ediops.screens.kit.dialogs import ConfirmDialog
+        from ..kit.dialogs import ConfirmDialog
 
         if not isinstance(self.screen, ConfirmDialog):
             self.push_screen(
                 ConfirmDialog(_("Quit the desk?"), self.stops_on_quit, yes=_("quit")),
-                lambda yes: yes and self.exit(),
+                lambda yes: self.exit() if yes else None,
             )
 
     async def action_quit_now(self) -> None:
@@ -184,7 +184,7 @@ class DeskApp(App):
 
     def _alerts(self) -> None:
         try:
-            db = store.connect_reader(self.db_path)
+            db = connection.reader(self.db_path)
             try:
                 marks = self._alert_marks or dashboard.alert_marks(db)
                 urgent = dashboard.new_urgent_since(db, marks[0])
@@ -212,12 +212,12 @@ class DeskApp(App):
 
     def _new_alerts(self, db) -> list[dict]:
         """Alerts raised since this desk last looked (none at its start: it rings for new ones)."""
-        from ediops.store import alerts as alert_store
+        from ediops.views import alerts as alert_views
 
         if self._alerts_seen is None:
-            self._alerts_seen = alert_store.counts(db)["latest_id"]
+            self._alerts_seen = alert_views.counts(db)["latest_id"]
             return []
-        raised = alert_store.new_since(db, self._alerts_seen)
+        raised = alert_views.new_since(db, self._alerts_seen)
         if raised:
             self._alerts_seen = raised[-1]["id"]
         return raised
@@ -275,7 +275,7 @@ class DeskApp(App):
             self.pop_screen()
 
     def action_open(self, name: str) -> None:
-        from ediops.screens.shell import registry
+        from ..shell import registry
 
         screen = registry.screen(name)
         if screen is not None:
@@ -284,7 +284,7 @@ class DeskApp(App):
             self.notify(_("the {name} screen is not installed yet").format(name=name), severity="warning")
 
     def open_item(self, kind: str, context: dict) -> None:
-        from ediops.screens.shell import registry
+        from ..shell import registry
 
         screen = registry.item_screen(kind, context)
         if screen is not None:
@@ -292,7 +292,7 @@ class DeskApp(App):
 
     def action_find(self, text: str = "") -> None:
         """The find box: any identifier the phone brings opens what it names."""
-        from ediops.screens.shell.find import FindScreen
+        from ..shell.find import FindScreen
 
         self.push_screen(FindScreen(text))
 
@@ -300,7 +300,7 @@ class DeskApp(App):
         self.open_item("licence", {"licence_no": licence_no})
 
     def open_browser(self, start: str) -> None:
-        from ediops.screens.licences.licence_browser import LicenceBrowserScreen
+        from ..licences.licence_browser import LicenceBrowserScreen
 
         self.push_screen(LicenceBrowserScreen(query=start))
 
@@ -313,7 +313,7 @@ class DeskApp(App):
     def open_ticket_form(
         self, licence_no: str | None = None, finding_id: int | None = None, paper_note: str | None = None
     ) -> None:
-        from ediops.screens.shell import registry
+        from ..shell import registry
 
         form = registry.ticket_form(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)
         if form is None:

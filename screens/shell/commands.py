@@ -7,16 +7,16 @@ LONG_RUNNING = {"desk", "demo"}
 
 
 def _run_desk(ctx, *, role: str | None = None, stops_on_quit: str | None = None) -> int:
-    from ediops import store
-    from ediops.screens.shell.app import DeskApp
+    from ediops.views import connection
+    from ..shell.app import DeskApp
 
-    path = ctx.db_path or store.default_path()
-    if not store.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
+    path = ctx.db_path or connection.default_path()
+    if not connection.is_migrated(path):  # migrate before the screen opens (checked without sqlite-utils)
         from ediops.cli import data_file_mode
 
-        store.connect(path, mode=data_file_mode(ctx.config.settings)).close()
+        connection.migrate(path, mode=data_file_mode(ctx.config.settings))
     from ediops.monitoring import logs
-    from ediops.screens.shell.terminal import crash_log_path
+    from ..shell.terminal import crash_log_path
 
     logs.setup(file=crash_log_path().with_name("desk.log"))  # JSON lines, as every process (docs/monitoring.md)
     app = DeskApp(

@@ -15,12 +15,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
+from textual.timer import Timer
 from textual.widgets.option_list import Option
 
 from ediops.i18n import _
-from ediops.screens.kit.words import Localised
-from ediops import store
-from ediops.screens.kit.safe import join, safe
+from ..kit.words import Localised
+from ediops.views import connection
+from ..kit.safe import join, safe
+from ..kit.on_desk import OnDesk
+from ..kit.widgets import KeyedTable
 
 DEBOUNCE_SECONDS = 0.2
 LIST_ROWS = 10
@@ -28,9 +31,9 @@ LIST_ROWS = 10
 
 def open_hit(app, hit) -> None:
     """Opens the screen a hit names."""
-    from ediops.screens.findings.findings import FindingsScreen
-    from ediops.screens.licences.licence_browser import LicenceBrowserScreen
-    from ediops.screens.hotline.ticket_list import TicketListScreen
+    from ..findings.findings import FindingsScreen
+    from ..licences.licence_browser import LicenceBrowserScreen
+    from ..hotline.ticket_list import TicketListScreen
 
     context = hit.context
     if hit.kind in ("licence",) or (hit.kind == "declaration" and context.get("licence_no")):
@@ -41,7 +44,7 @@ def open_hit(app, hit) -> None:
         screen = FindingsScreen()
         screen.status = None
         app.push_screen(screen)
-        app.call_after_refresh(lambda: screen.query_one("#findings").set_filter(hit.key))
+        app.call_after_refresh(lambda: screen.query_one("#findings", KeyedTable).set_filter(hit.key))
     elif hit.kind == "ticket":
         app.open_item("ticket", {"ticket_id": hit.key})
     elif hit.kind == "enterprise":
@@ -50,7 +53,7 @@ def open_hit(app, hit) -> None:
         app.push_screen(TicketListScreen(query=hit.key))
 
 
-class FindScreen(Localised, ModalScreen[None]):
+class FindScreen(OnDesk, Localised, ModalScreen[None]):
     CSS_PATH = "find.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="find.cancel"),
@@ -63,7 +66,7 @@ class FindScreen(Localised, ModalScreen[None]):
         self.hits: list = []
         self.hits_for: str | None = None  # the text the hits are for
         self.open_when_found = False
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="find"):
@@ -121,7 +124,7 @@ class FindScreen(Localised, ModalScreen[None]):
 
         issuers = [(i.code, i.display_name) for i in self.app.config.issuers]
         try:
-            db = store.connect_reader(self.app.db_path)
+            db = connection.reader(self.app.db_path)
             try:
                 hits = find(db, text, issuers=issuers)
             finally:

@@ -8,15 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 
-from ediops import store
-from ediops.store import health
-from ediops.store.alerts import counts as alert_counts
-from ediops.views import alerts as alert_views, dashboard
+from ediops.views import connection
+from ediops.views import alerts as alert_views
+from ediops.views import dashboard
 from ediops.clock import parse_instant
 from ediops.i18n import N_, _
-from ediops.screens.kit.base import DeskScreen
-from ediops.screens.kit.header import HeaderLine, TroubleLine
-from ediops.screens.kit.rows import (
+from ..kit.base import DeskScreen
+from ..kit.header import HeaderLine, TroubleLine
+from ..kit.rows import (
     FEED_COLUMNS,
     FINDING_COLUMNS,
     HOME_URGENT_COLUMNS,
@@ -26,7 +25,7 @@ from ediops.screens.kit.rows import (
     ticket_row,
     urgent_row,
 )
-from ediops.screens.kit.pane import PaneTable
+from ..kit.pane import PaneTable
 
 PANES = ("feeds", "urgent", "mismatches", "tickets")
 PANE_WORDS = (N_("Issuer feeds"), N_("Urgent licences"), N_("Mismatches"), N_("Hotline tickets"))  # keys 1-4
@@ -75,7 +74,7 @@ class HomeScreen(DeskScreen):
         self.query_one(f"#{name}", PaneTable).focus()
 
     def open_store(self):
-        return store.connect_reader(self.app.db_path)  # dashboard queries need only `execute`
+        return connection.reader(self.app.db_path)  # dashboard queries need only `execute`
 
     def fetch(self, db, now):
         return {**self.fetch_panes(db, now), "status": dashboard.scheduler_status(db, self.app.config, now=now)}
@@ -94,8 +93,8 @@ class HomeScreen(DeskScreen):
             "tickets": dashboard.open_tickets(db, limit=100),
             "peers": dashboard.peer_reachability(db),
             "channels": alert_views.channel_health(db),
-            "alerts": alert_counts(db),
-            "store": health.room(self.app.db_path),  # full or read-only: said, the rest still shown
+            "alerts": alert_views.counts(db),
+            "store": connection.room(self.app.db_path),  # full or read-only: said, the rest still shown
         }
 
     def show(self, data, *, rows: int | None = None) -> None:

@@ -7,14 +7,18 @@ import asyncio
 import re
 import sqlite3
 from functools import partial
+from typing import TYPE_CHECKING, Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ediops import store
+from ediops.views import connection
 from ediops.i18n import _
 from ediops.text import clean
-from ediops.screens.kit import operator
-from ediops.screens.kit.safe import safe
+from ..kit import operator
+from ..kit.safe import safe
+
+if TYPE_CHECKING:
+    from .app import DeskApp
 
 LICENCE_PREFIX = re.compile(r"^\d{2}(-[A-Za-z]{0,2}(-\d{0,6})?)?$")
 LICENCE_NO = re.compile(r"^\d{2}-[A-Z]{2}-\d{6}$")
@@ -23,9 +27,14 @@ LICENCE_NO = re.compile(r"^\d{2}-[A-Z]{2}-\d{6}$")
 class DeskCommands(Provider):
     """Commands built from the desk's state: its screens, configured issuers and windows."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> DeskApp: ...
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
-        commands = [
+        commands: list[tuple[str, str, Callable[[], object]]] = [
             (_("Urgent queue"), _("urgent licences, oldest first"), partial(app.action_open, "urgent")),
             (_("Findings"), _("open findings by code"), partial(app.action_open, "findings")),
             (_("Windows"), _("transmission windows: run, pause, resume"), partial(app.action_open, "windows")),
@@ -81,7 +90,7 @@ class DeskCommands(Provider):
             return []
         from ediops.views.find import find
 
-        db = store.connect_reader(self.app.db_path)
+        db = connection.reader(self.app.db_path)
         try:
             return find(db, text, issuers=[(i.code, i.display_name) for i in self.app.config.issuers], limit=3)
         except sqlite3.Error:
@@ -118,7 +127,7 @@ class DeskCommands(Provider):
         # The find box's hits last, and only for what could be an identifier (a command's name has
         # spaces and no digit): the store is read in a thread, the commands above are not kept waiting.
         if " " not in text or any(c.isdigit() for c in text):
-            from ediops.screens.shell.find import open_hit  # the find box's module: not before the first frame
+            from ..shell.find import open_hit  # the find box's module: not before the first frame
 
             for hit in await asyncio.to_thread(self._found, text):
                 yield Hit(

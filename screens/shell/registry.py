@@ -76,6 +76,6 @@ def item_screen(kind: str, context: dict) -> Screen | None:
 
 
 def ticket_form(*, licence_no: str | None, finding_id: int | None, paper_note: str | None = None) -> Screen:
-    from ediops.screens.hotline.ticket_form import TicketFormScreen
+    from ..hotline.ticket_form import TicketFormScreen
 
     return TicketFormScreen(licence_no=licence_no, finding_id=finding_id, paper_note=paper_note)

@@ -19,8 +19,8 @@ from pathlib import Path
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
-from ediops.screens.kit.words import to_ascii
-from ediops.screens.shell.wire import Compactor
+from ..kit.words import to_ascii
+from ..shell.wire import Compactor
 from ediops.secrets import redact
 
 
@@ -59,7 +59,7 @@ class HangupDriver(LinuxDriver):
                     except OSError:  # EIO: the pseudo-terminal was hung up
                         data = b""
                     if not data:
-                        self._app.call_later(self._app.hang_up)
+                        self._app.call_later(getattr(self._app, "hang_up"))  # the DeskApp's
                         return
                     for event in parser.feed(decode(data)):
                         self.process_message(event)
