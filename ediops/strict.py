@@ -167,13 +167,3 @@ def loads(text: str | bytes):
     if found[0] or _SURROGATE_ESCAPE.search(text) or _deep(text):
         value = _mark(value, 0)
     return value
-
-
-def strict_loads(text: str | bytes):
-    """`loads`, and a fault anywhere is an InputError too: for answers with no records to
-    reject one by one (customs' answer, a control message)."""
-    value = loads(text)
-    problem = fault(value)
-    if problem:
-        raise InputError(f"not usable JSON: {problem}")
-    return value

@@ -29,9 +29,7 @@ def licence_prefix(text: str) -> str | None:
 
 
 # Tickets (docs/commands.md): still to be worked on while open or waiting.
-TICKET_STATES = ("open", "waiting", "resolved", "closed")
 TICKET_ACTIVE = ("open", "waiting")
-TICKET_PRIORITIES = ("urgent", "high", "normal", "low")  # most urgent first: the desk's order
 
 # Findings (docs/findings.md): open until the cause goes away or an operator resolves it.
 FINDING_OPEN = "open"
