@@ -25,7 +25,7 @@ from ediops.errors import InputError
 from ediops.store.findings import clear_cause, raise_cause, sync
 from ediops.vocabulary import Cause
 from ediops.store import inspection as inspection_db, tickets as tickets_db
-from ediops.strict import fault
+from ediops.strict_json import fault
 
 if TYPE_CHECKING:
     from ediops.config import Config

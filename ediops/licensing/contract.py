@@ -16,7 +16,7 @@ from ediops.errors import InputError
 from ediops.licensing.files import load_records as load_records  # files of records are read here too
 from ediops.text import content_hash, dumps
 from ediops.vocabulary import LICENCE_NO, exact
-from ediops.strict import fault, own_fault
+from ediops.strict_json import fault, own_fault
 
 # docs/wire.md rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"

@@ -15,7 +15,7 @@ from ediops.licensing.contract import MAX_TEXT_CHARS
 from ediops.licensing.licence import add_event, add_events
 from ediops.monitoring import events
 from ediops.store import forwards as forwards_db, licences as licences_db
-from ediops.strict import fault
+from ediops.strict_json import fault
 
 if TYPE_CHECKING:
     from ediops.store import Database

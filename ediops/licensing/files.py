@@ -1,6 +1,6 @@
 """Records from files (docs/commands.md, docs/safeguards.md): a JSON object, a JSON array or JSON Lines, each
 record with where it stood (line or array item), so a bad file is refused naming the place.
-Every file goes through the one strict parser (ediops/strict.py)."""
+Every file goes through the one strict parser (ediops/strict_json.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ediops.i18n import _
 from ediops.errors import InputError
-from ediops.strict import NotJSON, loads
+from ediops.strict_json import NotJSON, loads
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # settings: max_file_bytes
 

@@ -25,7 +25,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, stop
 
 from ediops.config import Peer
 from ediops.errors import EdiopsError, InputError
-from ediops import strict
+from ediops import strict_json
 from ediops.monitoring import events
 from ediops.secrets import redact
 from ediops.text import clean
@@ -228,7 +228,7 @@ class PeerClient:
         except httpx.InvalidURL as exc:
             raise fail(f"bad url: {exc}", transient=False) from None
         try:
-            return strict.loads(body)
+            return strict_json.loads(body)
         except InputError as exc:
             raise fail(f"answer is not valid JSON ({exc})", transient=False) from None
 

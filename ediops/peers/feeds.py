@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from ediops.licensing import findings, rules
 from ediops.licensing.contract import BAD_VALUE, MAX_ID_CHARS
-from ediops.strict import fault
+from ediops.strict_json import fault
 from ediops.config import Issuer
 from ediops.peers import acks
 from ediops.licensing.ingest import ingest_batch, ingest_summary

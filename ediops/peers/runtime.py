@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ediops.clock import Clock, iso, parse_instant
 from ediops.config import Config
-from ediops.strict import fault, own_fault
+from ediops.strict_json import fault, own_fault
 from ediops.peers.client import PeerClient, PeerError
 from ediops.secrets import redact
 from ediops.store import feeds as feeds_db, write

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from ediops import store
-from ediops import strict
+from ediops import strict_json
 from ediops.licensing import contract
 from ediops.errors import InputError
 from tests.support.records import batch, licence
@@ -69,8 +69,8 @@ def test_a_quantity_has_at_most_15_digits_before_the_point():
     ],
 )
 def test_each_fault_of_section_15_is_marked(text, fault):
-    value = strict.loads(text)
-    assert fault in strict.fault(value)
+    value = strict_json.loads(text)
+    assert fault in strict_json.fault(value)
     json.loads(json.dumps(value, allow_nan=False))  # what is kept of it is plain, storable JSON
 
 
@@ -84,12 +84,12 @@ def test_each_fault_of_section_15_is_marked(text, fault):
     ],
 )
 def test_what_is_fine_stays_fine(text):
-    assert strict.fault(strict.loads(text)) is None
+    assert strict_json.fault(strict_json.loads(text)) is None
 
 
 def test_nesting_too_deep_to_parse_is_one_clear_error():
     with pytest.raises(InputError, match="nested deeper than 64"):
-        strict.loads("[" * 100_000 + "]" * 100_000)  # was RecursionError
+        strict_json.loads("[" * 100_000 + "]" * 100_000)  # was RecursionError
 
 
 def test_a_fault_costs_only_its_record(cli, tmp_path, db_path):

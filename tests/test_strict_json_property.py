@@ -18,7 +18,7 @@ from ediops import store
 from ediops.clock import parse_instant
 from ediops.errors import InputError
 from ediops.inspection.reports import validate_report
-from ediops import strict
+from ediops import strict_json
 from ediops.licensing import contract
 from ediops.licensing.customs_answers import _parse as customs_answer
 from ediops.licensing.ingest import ingest_batch, ingest_summary
@@ -100,7 +100,7 @@ def db():
 )
 def test_nothing_but_the_contracts_rejections_comes_out(db, value, duplicate, deep, issuer):
     try:
-        parsed = strict.loads(_text(value, duplicate, deep))
+        parsed = strict_json.loads(_text(value, duplicate, deep))
     except InputError:
         return  # not JSON at all (or too deep to parse): one clear line
     for item in [
@@ -160,7 +160,7 @@ def test_a_batch_with_any_one_field_made_hostile_is_acknowledged_or_refused(db, 
     target = {"batch": body, "record": body["records"][0]}.get(where) or body["records"][0][where]
     target[field] = value
     try:
-        batch_value = strict.loads(json.dumps(body))
+        batch_value = strict_json.loads(json.dumps(body))
         ack = ingest_batch(db, CONFIG, batch_value, now=NOW, source="file property")
     except InputError:
         return
