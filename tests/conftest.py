@@ -43,6 +43,15 @@ def db(db_path):
     database.close()
 
 
+@pytest.fixture
+def desk_db(db):
+    """The store the desk's tests and the views' tests read: tests/desk/fixtures.py's day."""
+    from tests.desk.fixtures import populate
+
+    populate(db)
+    return db
+
+
 class Cli:
     """Runs the real `ediops` command (python main.py) on a temporary data file."""
 

@@ -6,13 +6,7 @@ import pytest
 
 from ediops import config as config_mod
 from ediops.clock import Clock
-from tests.desk.fixtures import NOW, populate
-
-
-@pytest.fixture
-def desk_db(db):
-    populate(db)
-    return db
+from tests.desk.fixtures import NOW
 
 
 @pytest.fixture
