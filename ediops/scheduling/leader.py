@@ -35,7 +35,7 @@ from ediops.peers import resends
 from ediops.peers.customs import forward_licence
 from ediops.peers.runtime import Engine, client_for
 from ediops.scheduling.polling import FeedPollers
-from ediops.scheduling.work import WORK
+from ediops.scheduling.jobs import WORK
 from ediops.store import health, scheduling as scheduling_db, write
 from ediops.store.maintenance import database_path
 
