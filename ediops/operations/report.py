@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 
 from ediops.clock import SHANGHAI, centre_time, iso
 from ediops.i18n import _, language, when
-from ediops.store import views as views_db
+from ediops.store import reads as reads_db
 
 if TYPE_CHECKING:
     from ediops.config import Config
@@ -55,9 +55,9 @@ def build(
     if start is None:
         start, shift_end = shift_of(config, end)
     a, b = iso(start), iso(end)
-    urgent = views_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
+    urgent = reads_db.shift_urgent(db, a, b, float(config.settings.get("urgent_deadline_minutes", 15)))
     minutes = [max(0.0, m) for m in urgent.pop("minutes")]  # a clock stepped back: no negative wait
-    runs = views_db.shift_window_runs(db, a, b)
+    runs = reads_db.shift_window_runs(db, a, b)
     return {
         "from": a,
         "to": b,
@@ -68,11 +68,11 @@ def build(
             "max_minutes": round(max(minutes), 1) if minutes else None,
         },
         "feeds": {
-            "late": views_db.shift_finding_issuers(db, "FEED_LATE", a, b),
-            "failing": views_db.shift_finding_issuers(db, "FEED_UNREACHABLE", a, b),
+            "late": reads_db.shift_finding_issuers(db, "FEED_LATE", a, b),
+            "failing": reads_db.shift_finding_issuers(db, "FEED_UNREACHABLE", a, b),
         },
-        "findings": views_db.shift_findings(db, a, b),
-        "tickets": views_db.shift_tickets(db, a, b),
+        "findings": reads_db.shift_findings(db, a, b),
+        "tickets": reads_db.shift_tickets(db, a, b),
         "windows": {
             "runs": [{k: r[k] for k in ("window", "occurrence", "outcome")} for r in runs],
             "failed": [
@@ -81,8 +81,8 @@ def build(
                 if r["outcome"] == "failed"
             ],
         },
-        "alerts": views_db.shift_alerts(db, a, b),
-        "operator_actions": views_db.shift_operator_actions(db, a, b),
+        "alerts": reads_db.shift_alerts(db, a, b),
+        "operator_actions": reads_db.shift_operator_actions(db, a, b),
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ediops.store import alerts as alerts_db, forwards as forwards_db, views as views_db
+from ediops.store import alerts as alerts_db, forwards as forwards_db, reads as reads_db
 
 if TYPE_CHECKING:
     from ediops.store import Queryable
@@ -18,7 +18,7 @@ def causes(db: Queryable, alerts: list[dict]) -> dict[str, dict]:
     peer -> {peer, since, error, alerts (how many)}. An alert's cause is customs when its
     licence waits on customs while customs is failing; an issuer's feed when the alert names
     that issuer and the feed is failing."""
-    failing = {r["peer"]: r for r in views_db.peers(db) if r["failing_since"]}
+    failing = {r["peer"]: r for r in reads_db.peers(db) if r["failing_since"]}
     waiting = (
         forwards_db.waiting_among(db, sorted({a["licence_no"] for a in alerts if a.get("licence_no")}))
         if "customs" in failing

@@ -15,7 +15,7 @@ from ediops.store import (
     findings as findings_db,
     scheduling as scheduling_db,
     tickets as tickets_db,
-    views as views_db,
+    reads as reads_db,
 )
 from ediops.licensing.forward_state import forward_state, short_state
 from ediops.store import forwards as forwards_db
@@ -50,12 +50,12 @@ def issuer_feeds(db: Queryable, config: Config, *, now: datetime) -> list[dict]:
     yet / on time) and licences accepted per hour today."""
     today = now.astimezone(SHANGHAI).date().isoformat()
     day_start, day_end = _day_bounds(now)
-    batches = {r["issuer"]: r for r in views_db.batches_of_day(db, today)}
+    batches = {r["issuer"]: r for r in reads_db.batches_of_day(db, today)}
     hourly: dict[str, list[int]] = {}
-    for r in views_db.hourly_licences(db, day_start, day_end):
+    for r in reads_db.hourly_licences(db, day_start, day_end):
         hourly.setdefault(r["issuer"], [0] * 24)[r["hour"]] = r["n"]
-    last_seen = views_db.last_batches(db)
-    health = views_db.issuer_health(db)
+    last_seen = reads_db.last_batches(db)
+    health = reads_db.issuer_health(db)
     rows = []
     for issuer in config.issuers:
         b = batches.get(issuer.code) or {}
@@ -99,7 +99,7 @@ def urgent_licences(db: Queryable, *, now: datetime, deadline_minutes: float, li
     clock minutes left before the deadline (0: due this minute; negative: overdue) and
     `overdue`, what the urgent pane and queue count."""
     day_start, _ = _day_bounds(now)
-    rows = views_db.urgent_in_flight(db, settled_since=day_start, limit=limit)
+    rows = reads_db.urgent_in_flight(db, settled_since=day_start, limit=limit)
     deadline = timedelta(minutes=deadline_minutes)
     for row in rows:
         received = parse_instant(row["received_at"])
@@ -144,7 +144,7 @@ def open_tickets(db: Queryable, *, limit: int = 100) -> list[dict]:
 def peer_reachability(db: Queryable) -> dict:
     """How many peers answered at their last call, and which are failing: each with since when
     and how many licences wait on it (customs: those under an unanswered key)."""
-    rows = views_db.peers(db)
+    rows = reads_db.peers(db)
     failing = [
         {
             "peer": r["peer"],
@@ -165,8 +165,8 @@ def issuer_detail(db: Queryable, config: Config, code: str, *, now: datetime, li
     return {
         "issuer": code,
         "feed": feed,
-        "batches": views_db.issuer_batches(db, code, limit=limit),
-        "rejections": views_db.issuer_rejections(db, code, limit=limit),
+        "batches": reads_db.issuer_batches(db, code, limit=limit),
+        "rejections": reads_db.issuer_rejections(db, code, limit=limit),
         "findings": findings_db.find(
             db,
             fields=("id", "code", "subject", "opened_at"),
@@ -178,8 +178,8 @@ def issuer_detail(db: Queryable, config: Config, code: str, *, now: datetime, li
     }
 
 
-licence_page = views_db.licence_page  # the browser's keyset pages, as the store reads them
-licence_total = views_db.licence_total
+licence_page = reads_db.licence_page  # the browser's keyset pages, as the store reads them
+licence_total = reads_db.licence_total
 
 
 def audit_page(db: Queryable, *, query: str = "", before_id: int | None = None, limit: int = 200) -> list[dict]:
@@ -189,7 +189,7 @@ def audit_page(db: Queryable, *, query: str = "", before_id: int | None = None, 
 
 def new_urgent_since(db: Queryable, last_seen: str | None) -> list[dict]:
     """Urgent licences received after `last_seen` (an ISO instant), for the desk's toasts."""
-    return views_db.urgent_since(db, last_seen or "")
+    return reads_db.urgent_since(db, last_seen or "")
 
 
 def failed_runs_since(db: Queryable, last_seen: str | None) -> list[dict]:
@@ -199,7 +199,7 @@ def failed_runs_since(db: Queryable, last_seen: str | None) -> list[dict]:
 
 def alert_marks(db: Queryable) -> tuple[str, str]:
     """Where the toasts start: the newest urgent licence and the newest finished window run."""
-    return views_db.last_urgent(db) or "", scheduling_db.last_finished(db) or ""
+    return reads_db.last_urgent(db) or "", scheduling_db.last_finished(db) or ""
 
 
 def scheduler_status(db: Queryable, config: Config, *, now: datetime) -> dict:

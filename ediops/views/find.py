@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ediops.store import licences as licences_db, views
+from ediops.store import licences as licences_db, reads
 from ediops.store.maintenance import database_path
 from ediops.vocabulary import SERIAL, licence_prefix
 
@@ -48,24 +48,24 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
     for start in dict.fromkeys((typed, upper)):
         hits += [
             Hit("batch", b, f"batch {b} · issuer {issuer} · {day}", {"batch_id": b, "issuer": issuer})
-            for b, issuer, day in views.batches_from(db, start, limit)
+            for b, issuer, day in reads.batches_from(db, start, limit)
         ]
         hits += [
             Hit(
                 "declaration",
                 d,
                 f"declaration {d} · licence {n} · customs {port}",
-                {"declaration_no": d, "licence_no": n if n and views.licence_known(db, n) else None},
+                {"declaration_no": d, "licence_no": n if n and reads.licence_known(db, n) else None},
             )
-            for d, n, port in views.declarations_from(db, start, limit)
+            for d, n, port in reads.declarations_from(db, start, limit)
         ]
         hits += [
             Hit("enterprise", code, f"enterprise {code} · {name}", {"enterprise": code})
-            for code, name in views.traders_from(db, start, limit)
+            for code, name in reads.traders_from(db, start, limit)
         ]
     hits += [
         Hit("ticket", t, f"ticket {t} · {caller} ({org})", {"ticket_id": t})
-        for t, caller, org in views.tickets_from(db, upper, limit)
+        for t, caller, org in reads.tickets_from(db, upper, limit)
     ]
     hits += [
         Hit("issuer", code, f"issuer {code} · {name}", {"issuer": code})
@@ -75,7 +75,7 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
     if _PHONE.fullmatch(typed):
         hits += [
             Hit("phone", p, f"phone {p} · {caller} · {n} ticket(s)", {"phone": p})
-            for p, caller, n in views.phones_from(db, typed, limit)
+            for p, caller, n in reads.phones_from(db, typed, limit)
         ]
     unique = sorted(dict.fromkeys(hits), key=lambda h: (h.exact_for != typed.casefold(), KINDS.index(h.kind), h.key))
     seen = {(h.kind, h.key) for h in unique}
@@ -86,14 +86,14 @@ def _licences(db, typed: str, issuers: list[tuple[str, str]], limit: int) -> lis
     """Licences a caller's words name: a number or its start with or without dashes, in any
     case; a serial alone (341002) in every year held and every issuer."""
     prefix = licence_prefix(typed)
-    found = views.licences_from(db, prefix, limit) if prefix else []
+    found = reads.licences_from(db, prefix, limit) if prefix else []
     serial = typed.strip()
-    years = views.licence_years(db) if SERIAL.fullmatch(serial) else None
+    years = reads.licence_years(db) if SERIAL.fullmatch(serial) else None
     if years:
         numbers = [
             f"{year:02d}-{code}-{serial}" for year in range(int(years[0]), int(years[1]) + 1) for code, _ in issuers
         ]
-        found += views.licences_numbered(db, numbers)[:limit]
+        found += reads.licences_numbered(db, numbers)[:limit]
     return found
 
 
@@ -106,11 +106,11 @@ def _rank(text: str):
 
 def _named(db, text: str, issuers: list[tuple[str, str]], limit: int) -> list[Hit]:
     """Enterprises, tickets and issuers whose names hold `text`, best first, `limit` of each."""
-    text = text.replace(views.SEPARATOR, "")
+    text = text.replace(reads.SEPARATOR, "")
     if len(text) < 2:
         return []
     rank = _rank(text)
-    found = views.names_starting(db, text, limit) + views.names_containing(db, text, max(limit * 4, 32))
+    found = reads.names_starting(db, text, limit) + reads.names_containing(db, text, max(limit * 4, 32))
     found.sort(key=lambda row: rank(row[2]))
     enterprises: dict[str, str] = {}
     tickets: dict[str, str] = {}
@@ -118,7 +118,7 @@ def _named(db, text: str, issuers: list[tuple[str, str]], limit: int) -> list[Hi
         chosen = enterprises if kind in ("trader", "party") else tickets
         if len(chosen) < limit:
             chosen.setdefault(code, name)
-    labels = {t: (caller, org) for t, caller, org in views.tickets_by_id(db, list(tickets))}
+    labels = {t: (caller, org) for t, caller, org in reads.tickets_by_id(db, list(tickets))}
     hits = [
         Hit("enterprise", code, f"enterprise {code} · {name}", {"enterprise": code, "name": name})
         for code, name in enterprises.items()

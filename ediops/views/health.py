@@ -18,7 +18,7 @@ from ediops.clock import iso, parse_instant
 from ediops.errors import EdiopsError
 from ediops.monitoring import heartbeat, settings as monitoring
 from ediops.scheduling import windows
-from ediops.store import scheduling as scheduling_db, views as views_db
+from ediops.store import scheduling as scheduling_db, reads as reads_db
 from ediops.views import dashboard
 
 if TYPE_CHECKING:
@@ -141,8 +141,8 @@ def _feeds(health: Health, db: Queryable, config: Config, *, now: datetime) -> N
 def _urgent(health: Health, db: Queryable, config: Config, *, now: datetime) -> None:
     deadline = float(config.settings.get("urgent_deadline_minutes", 15))
     warn = float(config.settings.get("urgent_warn_minutes", 5))
-    overdue = views_db.urgent_received_before(db, iso(now - timedelta(minutes=deadline)))
-    at_risk = views_db.urgent_received_before(db, iso(now - timedelta(minutes=deadline - warn))) - overdue
+    overdue = reads_db.urgent_received_before(db, iso(now - timedelta(minutes=deadline)))
+    at_risk = reads_db.urgent_received_before(db, iso(now - timedelta(minutes=deadline - warn))) - overdue
     if overdue:
         health.add(
             "urgent", "critical", f"{overdue} urgent licences overdue (not accepted by customs in {deadline:g} min)"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 from ediops import store
 from ediops.clock import SHANGHAI, parse_instant
 from ediops.monitoring import events, heartbeat, server, settings as monitoring
-from ediops.store import findings as findings_db, scheduling as scheduling_db, views as views_db
+from ediops.store import findings as findings_db, scheduling as scheduling_db, reads as reads_db
 from ediops.store.maintenance import database_path
 from ediops.views import health as health_mod
 from ediops.vocabulary import WINDOWS
@@ -75,7 +75,7 @@ class StoreCollector(_Base):
     def _store(self, db, Gauge) -> Iterator:
         now = self.clock.now()
         issuers = [i.code for i in self.config.issuers]
-        last = views_db.last_batches(db)
+        last = reads_db.last_batches(db)
         family = Gauge(
             "ediops_feed_last_batch_timestamp_seconds",
             "When the issuer's last batch came (0: never).",
@@ -93,7 +93,7 @@ class StoreCollector(_Base):
             hour, minute = issuer.cutoff.split(":")  # HH:MM, as config check holds it
             family.add_metric([issuer.code], midnight + 3600 * int(hour) + 60 * int(minute))
         yield family
-        counts = views_db.monitor_counts(db)
+        counts = reads_db.monitor_counts(db)
         yield Gauge("ediops_urgent_waiting", "Urgent licences customs has not accepted yet.", counts["urgent_waiting"])
         yield Gauge("ediops_forward_backlog", "Licences customs has not answered yet.", counts["forward_backlog"])
         yield Gauge("ediops_alerts_open", "Alerts open and not acknowledged.", counts["alerts_open"])

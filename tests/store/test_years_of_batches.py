@@ -4,11 +4,11 @@ issuer's last batch is found by index lookups, never by reading every batch ever
 from __future__ import annotations
 
 from ediops import store
-from ediops.store import views
+from ediops.store import reads
 
 
 def test_last_batches_reads_by_index_and_answers_as_before(db):
-    assert views.last_batches(db) == {}
+    assert reads.last_batches(db) == {}
     with store.write(db):
         db.conn.executemany(
             "INSERT INTO batches (batch_id, issuer, business_date, kind, record_count, received_count, "
@@ -26,6 +26,6 @@ def test_last_batches_reads_by_index_and_answers_as_before(db):
             ],
         )
     grouped = {r[0]: r[1] for r in db.execute("SELECT issuer, max(received_at) FROM batches GROUP BY issuer")}
-    assert views.last_batches(db) == grouped == {i: "2004-01-20T10:00:00+08:00" for i in ("AA", "AB", "ZZ")}
-    plan = " | ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + views._LAST_BATCHES))
+    assert reads.last_batches(db) == grouped == {i: "2004-01-20T10:00:00+08:00" for i in ("AA", "AB", "ZZ")}
+    plan = " | ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + reads._LAST_BATCHES))
     assert "SCAN batches" not in plan and "SEARCH b USING COVERING INDEX batches_issuer_received (issuer=?)" in plan

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from ediops import config as config_mod
 from ediops.views import dashboard
-from tests.desk.conftest import desk_db  # noqa: F401  (a fixture: the desk's populated store)
 from tests.desk.fixtures import NOW
 
 

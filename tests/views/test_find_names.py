@@ -14,7 +14,7 @@ from ediops.hotline import settings as hotline_settings
 from ediops.hotline.tickets import open_ticket
 from ediops.licensing.ingest import ingest_batch
 from ediops.store import tickets as tickets_db
-from ediops.store import views as views_db
+from ediops.store import reads as reads_db
 from ediops.views.find import exact, find
 from tests.conftest import ANYONE
 from tests.support.records import NOW, batch, licence
@@ -106,11 +106,11 @@ def test_the_very_name_and_those_it_begins_come_first(db):
 
 def test_an_enterprise_found_by_name_lists_the_licences_it_holds_or_is_party_to(named):
     db, _ = named
-    assert [r["licence_no"] for r in views_db.licence_page(db, enterprise="3702930001")] == [
+    assert [r["licence_no"] for r in reads_db.licence_page(db, enterprise="3702930001")] == [
         "00-AA-000001",
         "00-AA-000002",
     ]
-    assert [r["licence_no"] for r in views_db.licence_page(db, enterprise="1100000009")] == ["00-AA-000003"]
+    assert [r["licence_no"] for r in reads_db.licence_page(db, enterprise="1100000009")] == ["00-AA-000003"]
 
 
 def test_a_store_of_the_previous_release_is_indexed_when_migrated(tmp_path):

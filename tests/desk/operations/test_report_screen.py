@@ -7,7 +7,7 @@ import pytest
 
 from ediops import config as config_mod
 from ediops.operations import report
-from tests.desk.conftest import desk_db, make_app, press_and_settle, settle  # noqa: F401  (fixtures)
+from tests.desk.conftest import make_app, press_and_settle, settle  # noqa: F401  (fixtures)
 from tests.desk.fixtures import NOW
 
 
