@@ -8,6 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ediops.i18n import _
 from ediops import store
 from ediops.errors import EdiopsError
 from ediops.text import clean
@@ -22,7 +23,7 @@ def _health(ctx, args) -> int:
     path = Path(ctx.db_path) if ctx.db_path else store.default_path()
     try:
         if not store.is_migrated(path):  # never creates a store: a monitor only looks
-            raise EdiopsError(f"no ediops store at {path}")
+            raise EdiopsError(_("no ediops store at {path}").format(path=path))
         verdict = health.check(
             path, ctx.config, now=ctx.clock.now(), last_pass=heartbeat.read(heartbeat.path_for(path))
         )

@@ -12,7 +12,7 @@ from ediops.cli import _instant
 from ediops.errors import InputError
 from ediops.operators import audit
 from ediops.text import clean
-from ediops.i18n import N_, _
+from ediops.i18n import N_, _, when
 
 
 def _store_path(ctx) -> Path:
@@ -138,7 +138,8 @@ def _replicate(ctx, args) -> int:
 
     path = _store_path(ctx)
     url = replica.shown(replica.replica_url(ctx.config.settings))
-    print(f"ediops replicate: {path} to {url} (Litestream; stop with SIGTERM)", file=sys.stderr, flush=True)
+    said = _("{path} to {url} (Litestream; stop with SIGTERM)").format(path=path, url=url)
+    print(f"ediops replicate: {said}", file=sys.stderr, flush=True)
     return replica.replicate(ctx.config.settings, path)
 
 
@@ -150,9 +151,11 @@ def _replica_status(ctx, args) -> int:
     if args.json:
         print(json_line(status))
     else:
-        state = "healthy" if status["healthy"] else "LAGGING"
+        state = _("healthy") if status["healthy"] else _("LAGGING")
         ctx.out(
-            f"{status['url']}: {state}, last replicated {status['last_replicated_at']}, lag {status['lag_seconds']} s"
+            _("{url}: {state}, last replicated {at}, lag {lag} s").format(
+                url=status["url"], state=state, at=when(status["last_replicated_at"]), lag=status["lag_seconds"]
+            )
         )
     return 0
 
@@ -161,7 +164,11 @@ def _restore(ctx, args) -> int:
     from ediops.operations import replica
 
     last = replica.restore(ctx.config.settings, args.source, args.dest)
-    ctx.out(f"restored {replica.shown(args.source)} to {args.dest}: check ok; last transaction {last}")
+    ctx.out(
+        _("restored {source} to {dest}: check ok; last transaction {last}").format(
+            source=replica.shown(args.source), dest=args.dest, last=last
+        )
+    )
     return 0
 
 

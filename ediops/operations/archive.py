@@ -17,10 +17,10 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
+from ediops.i18n import _
 from ediops import store
 from ediops.clock import iso
 from ediops.errors import EdiopsError
-from ediops.i18n import _
 from ediops.operators import audit
 from ediops.operators.roles import operator_action
 from ediops.store import licences as licences_db, maintenance

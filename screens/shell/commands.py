@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ediops.i18n import _
+
 LONG_RUNNING = {"desk", "demo"}
 
 
@@ -51,21 +53,23 @@ def register(sub, common) -> None:
     sub.add_parser(
         "desk",
         parents=[common],
-        help="the terminal desk (one per operator, e.g. over SSH)",
-        description="The operations desk. Keys: ? shows them all; q quits.",
+        help=_("the terminal desk (one per operator, e.g. over SSH)"),
+        description=_("The operations desk. Keys: ? shows them all; q quits."),
     ).set_defaults(func=desk)
     demo_parser = sub.add_parser(
         "demo",
         parents=[common],
-        help="simulated peers, a scheduler leader and the desk on a fresh data file",
-        description="Starts simulated peers on loopback and a scheduler leader, runs the desk, "
-        "and stops all it started on exit (the desk asks before it quits).",
+        help=_("simulated peers, a scheduler leader and the desk on a fresh data file"),
+        description=_(
+            "Starts simulated peers on loopback and a scheduler leader, runs the desk, "
+            "and stops all it started on exit (the desk asks before it quits)."
+        ),
     )
     demo_parser.add_argument(
         "--fault",
         action="append",
         default=[],
         metavar="SWITCH",
-        help="a simulator fault besides the demo's own, e.g. down=customs (see `ediops simulate --help`)",
+        help=_("a simulator fault besides the demo's own, e.g. down=customs (see `ediops simulate --help`)"),
     )
     demo_parser.set_defaults(func=demo)
