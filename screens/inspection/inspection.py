@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from ediops.i18n import N_, _
-from ediops.inspection import view
+from ediops.views import inspection as inspection_view
 from ..kit.base import DeskScreen
 from ..kit.cells import BARS
 from ..kit.safe import join, safe
@@ -142,13 +142,13 @@ class InspectionScreen(DeskScreen):
         super().on_mount()
 
     def fetch(self, db, now):
-        month = self.month or view.month_of(now)
-        configured = view.configured_bureaus(self.app.config)
+        month = self.month or inspection_view.month_of(now)
+        configured = inspection_view.configured_bureaus(self.app.config)
         return {
             "month": month,
-            "bureaus": view.bureau_month(db, month, configured=configured),
-            "findings": view.findings_of_month(db, month),
-            "tickets": view.overdue_vendor_tickets(db, self.app.config, now=now),
+            "bureaus": inspection_view.bureau_month(db, month, configured=configured),
+            "findings": inspection_view.findings_of_month(db, month),
+            "tickets": inspection_view.overdue_vendor_tickets(db, self.app.config, now=now),
         }
 
     def show(self, data) -> None:
@@ -167,7 +167,7 @@ class InspectionScreen(DeskScreen):
         )
 
     def action_month(self, step: int) -> None:
-        self.month = shift_month(self.month or view.month_of(self.app.clock.now()), step)
+        self.month = shift_month(self.month or inspection_view.month_of(self.app.clock.now()), step)
         self.reload()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

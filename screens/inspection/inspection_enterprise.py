@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ediops.i18n import N_, _
-from ediops.inspection import view
+from ediops.views import inspection as inspection_view
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ..kit.base import DeskScreen
 from ..kit.cells import stamp, word
@@ -124,7 +124,7 @@ class InspectionEnterpriseScreen(DeskScreen):
         super().on_mount()
 
     def fetch(self, db, now):
-        return view.enterprise_month(db, self.enterprise, self.month)
+        return inspection_view.enterprise_month(db, self.enterprise, self.month)
 
     def show(self, month) -> None:
         summary = self.query_one("#enterprise-summary", Static)

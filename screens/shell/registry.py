@@ -8,7 +8,7 @@ from typing import Callable
 
 from textual.screen import Screen
 
-from ediops.inspection.view import ENTERPRISE_CODES as INSPECTION_CODES
+from ediops.views.inspection import ENTERPRISE_CODES as INSPECTION_CODES
 
 # name -> (module under ediops.screens, class): the screens the desk opens by name.
 SCREENS: dict[str, tuple[str, str]] = {

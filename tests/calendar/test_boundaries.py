@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from ediops.clock import parse_instant
-from ediops.inspection.view import month_of
+from ediops.views.inspection import month_of
 from tests.calendar.pinned import INSTANTS
 from tests.support.records import batch, licence
 

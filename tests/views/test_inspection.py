@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ediops.inspection import reports as inspection, view
+from ediops.inspection import reports as inspection
+from ediops.views import inspection as view
 
-from .reports import ENT, NOW, certificate, declaration, report
+from tests.inspection.reports import ENT, NOW, certificate, declaration, report
 
 
 def _load(db):
