@@ -1,7 +1,7 @@
 """Widgets shared by the desk's screens: the row model of the keyed tables and the filter bar.
 KeyedTable itself (screens/kit/table.py) is imported from here too, but only when asked for, as
 textual.widgets loads its widgets: its base, DataTable, costs ~12 ms to import and the home
-screen, the desk's first frame, has none (bench/NOTES.md, desk first frame)."""
+screen, the desk's first frame, has none (bench/NOTES.md, "Names and the first frame")."""
 
 from __future__ import annotations
 

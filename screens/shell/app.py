@@ -41,7 +41,7 @@ class DeskApp(App):
     TITLE = "ediops desk"
     # The home screen's stylesheet is read with the App's: a screen's own CSS_PATH makes
     # Textual parse every stylesheet again as the screen is first shown, here before the
-    # first frame (bench/NOTES.md, desk first frame). Other screens keep their own.
+    # first frame (bench/NOTES.md, "Names and the first frame"). Other screens keep their own.
     CSS_PATH = ["app.tcss", "home.tcss"]
     COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {"home": lambda: __import__("ediops.screens.shell.home", fromlist=["HomeScreen"]).HomeScreen()}

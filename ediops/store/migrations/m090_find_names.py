@@ -20,7 +20,7 @@ SPREAD_CHARS = 96
 def spread(value: str) -> str:
     """SQL for `value` spread (its characters joined by SEPARATOR), in the index's own form.
     Cut into lengths of 16 so a name of 26 characters costs 32 `substr`s, not 96 (three
-    times faster to write: bench/NOTES.md, find)."""
+    times faster to write: bench/NOTES.md, "Names and the first frame")."""
     cases = []
     for upto in range(16, SPREAD_CHARS + 1, 16):
         chars = f" || '{SEPARATOR}' || ".join(f"substr({value}, {i}, 1)" for i in range(1, upto + 1))
