@@ -78,6 +78,12 @@ def test_toy_run_produces_every_field(tmp_path):
         "urgent.p95_s",
         "urgent.ratio",
         "find.name_lookup_ms_p95",
+        "years.dashboard_p95_ratio",
+        "years.first_frame_ratio",
+        "years.backup_s_ratio",
+        "years.archived_lookup_ms_p95",
+        "replica.lag_p95_s",
+        "replica.ingest_ratio",
     }
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "scale `toy`" in report and "Machine:" in report
