@@ -1,10 +1,10 @@
 """Outside text is data: this is the one place that makes it safe to show (docs/input.md).
 
-Stored text stays exactly as received; only what is shown passes through `clean`."""
+Stored text stays exactly as received (`dumps`, the store's JSON); only what is shown passes
+through `clean`, and JSON for a terminal or a script through `json_line`."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -49,11 +49,6 @@ def dumps(value: object) -> str:
     """JSON for the store: keeps non-ASCII as is, so stored text is exactly what was received.
     One encoder for the process (json.dumps builds one per call: ingest dumps every record)."""
     return _ENCODER.encode(value)
-
-
-def content_hash(value: object) -> str:
-    """The SHA-256 of a value's store JSON: equal content, equal hash, whatever its key order."""
-    return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
 
 
 def json_line(value: object) -> str:

@@ -6,6 +6,7 @@ cannot be acknowledged at all, is an `InputError`."""
 
 from __future__ import annotations
 
+import hashlib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -14,9 +15,16 @@ from decimal import Decimal, InvalidOperation
 
 from ediops.errors import InputError
 from ediops.licensing.files import load_records as load_records  # files of records are read here too
-from ediops.text import content_hash, dumps
+from ediops.text import dumps
 from ediops.vocabulary import LICENCE_NO, exact
 from ediops.strict_json import fault, own_fault
+
+
+def content_hash(value: object) -> str:
+    """The SHA-256 of a record's store JSON (text.dumps: sorted keys): equal content, equal
+    hash, whatever the key order the peer sent; it tells an identical resend from a conflict."""
+    return hashlib.sha256(dumps(value).encode("utf-8")).hexdigest()
+
 
 # docs/wire.md rejection reasons, in the order they are reported.
 MISSING_FIELD = "MISSING_FIELD"
