@@ -18,7 +18,7 @@ from textual.types import NoActiveAppError
 from textual.worker import get_current_worker
 
 from ediops.views import connection
-from ..kit.keybar import KeyBar
+from ..kit.keybar import KeyBar, rank
 from ..kit.pane import PaneTable
 
 if TYPE_CHECKING:  # not imported before the first frame (screens/kit/widgets.py)
@@ -142,6 +142,18 @@ class DeskScreen(Localised, OperatorActions, Screen):
 
     def on_pane_table_selected(self, event: PaneTable.Selected) -> None:
         self.app.open_item(event.table.kind, event.table.selected_context())
+
+    @property
+    def active_bindings(self):
+        """The screen's own keys first, then its item actions, then the focused list's keys,
+        then the desk's navigation: the order `?` lists them in (and the footer's)."""
+        found = super().active_bindings
+
+        def order(item):
+            node, binding = item[1].node, item[1].binding
+            return (0 if node is self else 2 if node is self.app else 1, rank(binding.id))
+
+        return dict(sorted(found.items(), key=order))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "back":

@@ -1,5 +1,6 @@
-"""The desk's footer: one line of keys, Quit and Keys first so a narrow terminal (80x24) cuts
-the screen's own keys, never the way out or the way to the full list (`?`).
+"""The desk's footer: one line of keys that leads with the screen's own actions, then the item
+actions (forward, phone...), then the rest; `?` Keys and `q` Quit stand at its end and are
+never cut: a narrow terminal (80x24) cuts the keys before them, with an ellipsis.
 
 Why not Textual's Footer: it builds a widget per key and rebuilds them all at every focus
 change, before the first frame too (bench/NOTES.md); this is one Static redrawn only when its
@@ -12,9 +13,24 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..kit.widgets import show_text
+from ..kit.cells import cut
 
-FIRST = ("desk.quit", "desk.keys")  # binding ids shown before every other key
+PINNED = ("desk.keys", "desk.quit")  # binding ids at the end of the line, never cut
+ITEM_ACTIONS = ("desk.forward", "desk.phone", "desk.escalate", "desk.resolve", "desk.new_ticket")
+OWN = ("desk.resend",)  # shared by a few screens, but where it is, it is the hotline's first key
+SHARED = ("desk.", "marks.", "filter.")  # ids of keys every screen has: after the screen's own
 GAP = "  "
+
+
+def rank(binding_id: str | None) -> int:
+    """0: the screen's own action; 1: an item action; 2: any other key; 3: pinned at the end."""
+    if binding_id in PINNED:
+        return 3
+    if binding_id in ITEM_ACTIONS:
+        return 1
+    if binding_id in OWN or (binding_id and not binding_id.startswith(SHARED)):
+        return 0
+    return 2
 
 
 def key_text(entries: list[tuple[str, str, bool]], key_style: Style | str = "bold") -> Text:
@@ -57,19 +73,29 @@ class KeyBar(Static):
         if screen is self.screen:
             self.call_after_refresh(self.draw)
 
-    def entries(self) -> list[tuple[str, str, bool]]:
+    def entries(self) -> list[tuple[str, str, bool, bool]]:
+        """(key, description, enabled, pinned at the end) of every key shown, in order."""
         shown = [(b, enabled) for (_, b, enabled, _) in self.screen.active_bindings.values() if b.show]
-        order = {binding_id: i for i, binding_id in enumerate(FIRST)}
-        shown.sort(key=lambda item: order.get(item[0].id, len(order)))  # stable: the rest keep their order
+        shown.sort(key=lambda item: (rank(item[0].id), PINNED.index(item[0].id) if item[0].id in PINNED else 0))
         seen, entries = set(), []
         for binding, enabled in shown:
             if binding.action in seen:  # two keys for one action: the first is enough here
                 continue
             seen.add(binding.action)
-            entries.append((self.app.get_key_display(binding), binding.description, enabled))
+            entries.append((self.app.get_key_display(binding), binding.description, enabled, binding.id in PINNED))
         return entries
+
+    def on_resize(self) -> None:
+        self.draw()
 
     def draw(self) -> None:
         if not self.is_attached or self.parent is None:  # its screen closed before this ran
             return
-        show_text(self, key_text(self.entries(), self.get_component_rich_style("key-bar--key")), layout=False)
+        style = self.get_component_rich_style("key-bar--key")
+        entries = self.entries()
+        lead = key_text([e[:3] for e in entries if not e[3]], style)
+        end = key_text([e[:3] for e in entries if e[3]], style)
+        room = self.content_region.width - end.cell_len - len(GAP)
+        if self.content_region.width and lead.cell_len > room:
+            lead = cut(lead, max(0, room))
+        show_text(self, Text(GAP, end="").join(t for t in (lead, end) if t), layout=False)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ..kit.pane import PaneTable
     from ..kit.table import KeyedTable
 
-RESEND_BINDING = Binding("s", "resend", "Resend", show=False, id="desk.resend")  # listed by ?
+RESEND_BINDING = Binding("s", "resend", "Resend", id="desk.resend")
 
 
 def _resend(db, app, numbers: list[str], reason: str, ticket_id: str | None) -> int:

@@ -108,8 +108,8 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
     CSS_PATH = "licence_detail.tcss"
     BINDINGS = [
         RESEND_BINDING,
-        Binding("c", "paper", "Paper check", show=False, id="licence.paper"),
-        Binding("d", "statement", "Statement", show=False, id="licence.statement"),
+        Binding("c", "paper", "Paper check", id="licence.paper"),
+        Binding("d", "statement", "Statement", id="licence.statement"),
     ]
 
     def __init__(self, licence_no: str):

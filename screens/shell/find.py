@@ -146,9 +146,7 @@ class FindScreen(OnDesk, Localised, ModalScreen[None]):
         options.display = bool(hits)
         if hits:
             options.highlighted = 0
-            self._status(
-                Text(_("{hits} match(es) · enter opens the first · down: pick").format(hits=len(hits)), style="dim")
-            )
+            self._status(Text(self._matches_note(text, hits), style="dim"))
         elif text.strip():
             self._status(join(Text(_("nothing known as"), style="bold red"), safe(text.strip(), "bold")))
         if self.open_when_found:
@@ -158,10 +156,24 @@ class FindScreen(OnDesk, Localised, ModalScreen[None]):
     def _status(self, text: Text) -> None:
         self.query_one("#find-status", Static).update(text)
 
-    def _open_best(self) -> None:
+    def _matches_note(self, text: str, hits: list) -> str:
         from ediops.views.find import exact
 
-        hit = exact(self.hits, self.hits_for or "") or (self.hits[0] if self.hits else None)
+        if exact(hits, text):
+            return _("{hits} match(es) · enter opens {key} · down: pick").format(
+                hits=len(hits), key=exact(hits, text).key
+            )
+        return _("{hits} matches · down, then enter: pick one").format(hits=len(hits))
+
+    def _open_best(self) -> None:
+        """Opens what the entry names exactly, or the only match; several: the operator picks."""
+        from ediops.views.find import exact
+
+        hit = exact(self.hits, self.hits_for or "")
+        if hit is None and self.hits:
+            self._status(Text(self._matches_note(self.hits_for or "", self.hits), style="bold yellow"))
+            self.action_to_list()
+            return
         if hit is None:
             self._status(join(Text(_("nothing known as"), style="bold red"), safe(self.hits_for or "", "bold")))
             self.app.notify(
