@@ -149,7 +149,7 @@ class PeerClient:
             with attempt:
                 try:
                     async with asyncio.timeout_at(end):
-                        answer = await self._once(peer, method, path, **kw)
+                        answer = await self._attempt(peer, method, path, **kw)
                 except TimeoutError:
                     events.peer_request(peer.name, "timeout")
                     raise PeerError(
@@ -174,7 +174,11 @@ class PeerClient:
 
         return check
 
-    async def _once(self, peer: Peer, method: str, path: str, *, params=None, content=None, key=None, missing_ok=False):
+    async def _attempt(
+        self, peer: Peer, method: str, path: str, *, params=None, content=None, key=None, missing_ok=False
+    ):
+        """One attempt of a call: the request with its token and key, the answer read within the
+        size bound and checked (status, content type, JSON); `_retrying` retries it within the deadline."""
         try:
             token = peer.token()
         except InputError as exc:
