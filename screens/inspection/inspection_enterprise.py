@@ -148,13 +148,15 @@ class InspectionEnterpriseScreen(DeskScreen):
         findings, declarations, certificates = tables
         findings.show_rows(
             [finding_row(f) for f in month["findings"]],
-            note=f"{sum(f['status'] == 'open' for f in month['findings'])} open",
+            note=_("{n} open").format(n=sum(f["status"] == "open" for f in month["findings"])),
         )
         declarations.show_rows(
-            [declaration_row(i, d) for i, d in enumerate(month["declarations"])], note=f"{month['batches']} batches"
+            [declaration_row(i, d) for i, d in enumerate(month["declarations"])],
+            note=_("{n} batches").format(n=month["batches"]),
         )
         certificates.show_rows(
-            [certificate_row(c) for c in month["certificates"]], note=f"{month['applications']} applications"
+            [certificate_row(c) for c in month["certificates"]],
+            note=_("{n} applications").format(n=month["applications"]),
         )
 
     def action_month(self, step: int) -> None:
