@@ -113,7 +113,9 @@ class TicketDetailScreen(ResendActions, TicketActions, DeskScreen):
             ticket = hotline.get_ticket(db, self.ticket_id)
         except EdiopsError as exc:
             return {"error": str(exc)}
-        story = licence_story(db, ticket["licence_no"], now=now) if ticket["licence_no"] else None
+        story = (
+            licence_story(db, ticket["licence_no"], now=now, ticket_id=ticket["id"]) if ticket["licence_no"] else None
+        )
         return {"ticket": ticket, "story": story, "now": now}
 
     def show(self, data: dict) -> None:

@@ -20,7 +20,7 @@ from textual import work
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from ediops.i18n import _
+from ediops.i18n import N_, _
 from ..kit.cells import word
 from ..kit.words import Localised
 from ediops.views import connection
@@ -92,6 +92,7 @@ def _hhmm(value: str | None) -> str:
     return value[5:16].replace("T", " ") if value else "?"
 
 
+REQUIRED = {"phone": N_("Phone"), "caller": N_("Caller"), "org": N_("Org name"), "text": N_("Note")}  # form order
 ENTER_NEXT = {"phone": "caller", "caller": "org", "org": "licence", "licence": "text"}
 
 
@@ -132,9 +133,9 @@ class TicketFormScreen(OnDesk, Localised, Screen[str | None]):
         with Vertical(id="form"):
             yield Static(self._title(), id="form-title")
             with Horizontal(classes="row"):
-                yield Label(_("Phone"), classes="label")
+                yield Label(_("Phone") + " *", classes="label")
                 yield Input(id="phone", compact=True, max_length=40, suggester=PhoneSuggester(self))
-                yield Label(_("Caller"), classes="label")
+                yield Label(_("Caller") + " *", classes="label")
                 yield Input(id="caller", compact=True, max_length=200)
             with Horizontal(classes="row"):
                 yield Label(_("Org"), classes="label")
@@ -145,6 +146,7 @@ class TicketFormScreen(OnDesk, Localised, Screen[str | None]):
                     allow_blank=False,
                     value="port-customs",
                 )
+                yield Label(_("Org name") + " *", classes="label", id="org-label")
                 yield Input(id="org", compact=True, max_length=200, placeholder=_("name or customs/enterprise code"))
             with Horizontal(classes="row"):
                 yield Label(_("Category"), classes="label")
@@ -176,7 +178,7 @@ class TicketFormScreen(OnDesk, Localised, Screen[str | None]):
                 yield Static(self._link(), id="link")
             yield Static(story_text(None), id="story")
             with Horizontal(classes="row"):
-                yield Label(_("Note"), classes="label")
+                yield Label(_("Note") + " *", classes="label")
                 yield Input(id="text", compact=True, max_length=4000)
             yield Static(
                 Text(
@@ -296,6 +298,11 @@ class TicketFormScreen(OnDesk, Localised, Screen[str | None]):
             self._status(Text(_("your role cannot log tickets (read-only)"), style="bold red"))
             return
         if self._saving:  # a second ctrl+s while the first is being stored logs nothing more
+            return
+        missing = next((field for field in REQUIRED if not self._value(field).strip()), None)
+        if missing is not None:  # named as the form labels it, and the focus goes there
+            self._status(Text(_("{field} is required").format(field=_(REQUIRED[missing])), style="bold red"))
+            self.query_one(f"#{missing}", Input).focus()
             return
         self._saving = True
         self._save(

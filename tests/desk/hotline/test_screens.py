@@ -168,7 +168,7 @@ async def test_save_refuses_bad_input_on_the_form_and_creates_nothing(db_path):
         await pilot.press("n", *"12345", "ctrl+s")
         await settled(pilot)
         assert isinstance(app.screen, TicketFormScreen)
-        assert "caller is empty" in plain(app, "#form-status")
+        assert "Caller is required" in plain(app, "#form-status")  # as the form labels it
     assert hotline.list_tickets(store.connect(db_path)) == []
 
 
