@@ -61,5 +61,6 @@ CATALOGUE := ediops/i18n/locale
 catalogue: $(STAMP)
 	$(BIN)/pybabel -q extract --no-location --sort-output -k N_ -k Binding:3 -o $(CATALOGUE)/ediops.pot ediops screens
 	$(BIN)/pybabel -q update -w 120 --no-fuzzy-matching --ignore-obsolete -i $(CATALOGUE)/ediops.pot -d $(CATALOGUE) -D ediops -l zh
+	sed -i '/^"POT-Creation-Date: /d' $(CATALOGUE)/zh/LC_MESSAGES/ediops.po  # no date churn: two branches merge
 	$(BIN)/pybabel compile --statistics -d $(CATALOGUE) -D ediops -l zh
 	rm $(CATALOGUE)/ediops.pot
