@@ -21,7 +21,7 @@ from tests.e2e.test_desk_ssh import PANE_TITLES
 
 pytestmark = pytest.mark.e2e
 
-QUEUE_ROW = re.compile(r"^│\d{2}-[A-Z]{2}-\d{6} ", re.M)
+QUEUE_ROW = re.compile(r"^│[ *] \d{2}-[A-Z]{2}-\d{6} ", re.M)  # after the mark column
 PHONE_DIALOG = re.compile(r"Phone confirmation with the issuer.*?licence (\d{2}-[A-Z]{2}-\d{6})", re.S)
 GONE_WITHIN = 15  # seconds
 
