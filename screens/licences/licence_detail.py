@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ediops.i18n import N_, _
+from ediops.licensing.forward_state import REFUSED, WAITING, describe
 from ediops.licensing.licence import find_licence
 from ..kit.cells import detail_text, stamp, word
 from ..kit.safe import join, safe
@@ -55,7 +56,8 @@ def _pair(code, name) -> Text:
     return join(safe(code, "bold"), safe(name)) if code or name else Text("-", style="dim")
 
 
-def field_rows(lic: dict) -> list[Row]:
+def field_rows(lic: dict, way: str | None = None) -> list[Row]:
+    """`way`: the licence's way to customs in words (waiting for customs, attempt 3, next try...)."""
     fields = [
         (N_("Licence"), safe(lic["licence_no"], "bold")),
         (N_("Issuer"), safe(lic["issuer"])),
@@ -75,7 +77,7 @@ def field_rows(lic: dict) -> list[Row]:
         (N_("Urgent"), Text(_("yes"), style="bold red") if lic["urgent"] else Text(_("no"))),
         (N_("Remarks"), safe(lic["remarks"] or "-")),
         (N_("Agents"), safe(", ".join(map(str, lic["agents"])) or "-")),
-        (N_("State"), safe(word(lic["state"]), "bold")),
+        (N_("State"), safe(way or word(lic["state"]), "bold")),
         (N_("Received"), stamp(lic["received_at"])),
         (N_("Phoned"), join(stamp(lic["phoned_at"]), safe(lic["phoned_by"] or ""))),
         (N_("Escalated"), join(stamp(lic["escalated_at"]), safe(lic["escalated_by"] or ""))),
@@ -115,6 +117,7 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
     def __init__(self, licence_no: str):
         super().__init__()
         self.licence_no = licence_no
+        self.way: dict = {}  # its way to customs in words, and whether f is a retry (set when shown)
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="licence-body"):
@@ -142,9 +145,11 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
             else None
         )
         held = Text(_("legal hold"), style="bold") if view["legal_hold"] else None
-        parts = [safe(lic["licence_no"], "bold"), safe(lic["state"]), safe(lic["trader_name"]), archived, held]
+        way = describe(view["way"]) if view.get("way") else None
+        self.way = {"way": way, "retry": view["way"]["state"] in (WAITING, REFUSED)} if way else {}
+        parts = [safe(lic["licence_no"], "bold"), safe(way or lic["state"]), safe(lic["trader_name"]), archived, held]
         show_text(head, join(*(p for p in parts if p is not None)))
-        self.query_one("#fields", KeyedTable).show_rows(field_rows(lic))
+        self.query_one("#fields", KeyedTable).show_rows(field_rows(lic, way))
         self.query_one("#events", KeyedTable).show_rows(
             [
                 Row(
@@ -223,4 +228,4 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
     def selection(self) -> dict:
         """This licence, plus the finding or ticket under the cursor when one of those is focused."""
         context = super().selection() if self.focused and self.focused.id in ("findings", "tickets") else {}
-        return {**context, "licence_no": self.licence_no}
+        return {**context, "licence_no": self.licence_no, **self.way}

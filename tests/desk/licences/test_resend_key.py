@@ -234,7 +234,7 @@ async def test_port_customs_has_no_data_check_resend_log_in_keystrokes(desk_db, 
         await press_and_settle(pilot, "enter")
         await settle(pilot, 3)
         assert isinstance(app.screen, LicenceDetailScreen) and app.screen.licence_no == "00-AA-000003"
-        assert "accepted" in str(app.screen.query_one("#licence-head").render())
+        assert "at customs" in str(app.screen.query_one("#licence-head").render())
         await press_and_settle(pilot, "n")
         assert isinstance(app.screen, TicketFormScreen) and app.screen.query_one("#licence").value == "00-AA-000003"
         await _type(pilot, "010-1234")
