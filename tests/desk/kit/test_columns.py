@@ -101,3 +101,18 @@ async def test_no_two_columns_touch_at_80x24(long_db, make_app, name, keys):
         assert tables, f"{name}: no table shown"
         problems = [p for table in tables if table.display for p in _touching(table)]
         assert not problems, "\n".join(problems)
+
+
+async def test_enter_on_an_audit_row_shows_its_reason_whole(long_db, make_app):
+    """A long reason: its column shows the start, `enter` the whole of it, wrapped (bd3460d:
+    `fee c` and enter did nothing)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go(pilot, ["a"])
+        table = app.screen.query_one("#audit", KeyedTable)
+        table.focus()
+        table.move_cursor(row=0)
+        await go(pilot, ["enter"])
+        shown = str(app.screen.query_one("#audit-row").render())
+        assert LONG.strip()[-40:] in " ".join(shown.split())
