@@ -17,6 +17,7 @@ from ..kit.cells import clock_time, stamp
 from ..kit.safe import join, safe
 from ..kit.pane import PaneTable
 from ..kit.widgets import KeyedTable, Row
+from ..kit.words import Localised
 
 COLUMNS = [  # 80 columns: the reason keeps about 20 cells; enter shows it whole
     ("at", N_("At"), 11),
@@ -27,7 +28,7 @@ COLUMNS = [  # 80 columns: the reason keeps about 20 cells; enter shows it whole
 ]
 
 
-class AuditRowDialog(ModalScreen[None]):
+class AuditRowDialog(Localised, ModalScreen[None]):
     """One audit row whole: who, when, what, on what, and the reason wrapped."""
 
     DEFAULT_CSS = """
