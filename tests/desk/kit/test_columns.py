@@ -1,4 +1,4 @@
-"""Columns never collide (issue 24, item 6): every screen at 80x24, fed hostile and long values
+"""Columns never collide (issue 24, item 6): every screen at 80x24, 100x30, 120x40 and 160x50, fed hostile and long values
 (markup, controls, wide Chinese names, long hosts, reasons and details), renders at least one
 blank cell between every two columns of every table; cells are cut by display width with an
 ellipsis (kit/cells.cut)."""
@@ -90,10 +90,11 @@ def _touching(table) -> list[str]:
 SCREENS = [*TORTURE_SCREENS, ("alerts", ["exclamation_mark"]), ("inspection", ["i"]), (":wide", [":00-AB-000013"])]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name,keys", SCREENS, ids=[s[0] for s in SCREENS])
-async def test_no_two_columns_touch_at_80x24(long_db, make_app, name, keys):
+async def test_no_two_columns_touch(long_db, make_app, name, keys, size):
     app = make_app(role="supervisor")
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await go(pilot, keys)
         await settle(pilot)
