@@ -201,7 +201,9 @@ class OperatorActions(OnDesk):
                 self.app,
                 title,
                 _("licence {licence}").format(licence=licence),
-                lambda reason: perform(self.app, f"licence {licence} escalated", escalate, licence, reason=reason),
+                lambda reason: perform(
+                    self.app, _("licence {licence} escalated").format(licence=licence), escalate, licence, reason=reason
+                ),
             )
 
     def action_resolve(self) -> None:
