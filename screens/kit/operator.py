@@ -216,7 +216,9 @@ class OperatorActions(OnDesk):
                 self.app,
                 _("Resolve finding"),
                 _("finding {finding}").format(finding=finding),
-                lambda note: perform(self.app, f"finding {finding} resolved", resolve, int(finding), note=note),
+                lambda note: perform(
+                    self.app, _("finding {finding} resolved").format(finding=finding), resolve, int(finding), note=note
+                ),
             )
 
     def action_new_ticket(self) -> None:

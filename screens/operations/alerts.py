@@ -194,5 +194,7 @@ class AlertsScreen(DeskScreen):
             _("alert {id}: {code} {subject}").format(
                 id=alert_id, code=alert.get("code"), subject=alert.get("licence_no") or alert.get("issuer") or ""
             ),
-            lambda note: perform(self.app, f"alert {alert_id} acknowledged", acknowledge, alert_id, note=note),
+            lambda note: perform(
+                self.app, _("alert {alert_id} acknowledged").format(alert_id=alert_id), acknowledge, alert_id, note=note
+            ),
         )
