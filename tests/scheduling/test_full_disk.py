@@ -14,11 +14,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ediops import config as config_mod, store
+from ediops import config as config_mod
 from ediops.clock import Clock, parse_instant
 from ediops.scheduling import lease
 from ediops.scheduling.leader import Leader
 from tests.support.harness import wait_until
+from tests.support.recovery import assert_resumed_once, count
 from tests.support import tmpfs
 from tests.support.records import batch, licence
 
@@ -30,14 +31,6 @@ EVENING = "2000-10-09T23:00:00+08:00"
 def small_disk(tmp_path):
     with tmpfs.small_disk(tmp_path / "disk") as where:
         yield where
-
-
-def _count(path, sql: str) -> int:
-    db = store.connect(path, migrate=False)
-    try:
-        return db.execute(sql).fetchone()[0]
-    finally:
-        db.close()
 
 
 def _fault(small_disk: Path, kind: str):
@@ -72,25 +65,10 @@ def test_daemon_holds_a_store_that_cannot_write_and_resumes_after(world, small_d
     assert sim.stats()["customs"]["licences"] == 0  # nothing forwarded of what could not be stored
 
     mend()
-    daemon.wait_for("writable again", timeout=90)
-    wait_until(
-        lambda: _count(world.db_path, "SELECT count(*) FROM licences") > 0
-        and _count(world.db_path, "SELECT count(*) FROM licences WHERE state IN ('received', 'forwarded')") == 0
-        and not sim.stats()["issuers"]["unacked"],
-        timeout=90,
-        what="everything acknowledged and forwarded once the store could write",
-    )
-    log = daemon.output()
-    assert log.count("cannot write") == 1 and log.count("writable again") == 1, log[-3000:]
-    assert "Traceback" not in log
-    stats = sim.stats(detail=True)
-    assert stats["customs"]["licences_under_several_keys"] == []
-    assert stats["ministry"]["records_under_several_keys"] == 0
-    assert stats["customs"]["licences"] == _count(world.db_path, "SELECT count(*) FROM licences")
-    assert stats["issuers"]["batches_acked"] == stats["issuers"]["batches_published"]
-    assert _count(world.db_path, "SELECT count(*) FROM licences WHERE licence_no = '00-AA-900001'") == 0
+    assert_resumed_once(daemon, world, sim, "everything acknowledged and forwarded once the store could write")
+    assert count(world.db_path, "SELECT count(*) FROM licences WHERE licence_no = '00-AA-900001'") == 0
     assert (
-        _count(
+        count(
             world.db_path,
             "SELECT count(*) FROM alerts a JOIN alert_notifications n ON n.alert_id = a.id "
             "WHERE a.code = 'STORE_UNWRITABLE' AND a.status = 'closed' AND n.status = 'sent' AND n.channel = 'duty'",
@@ -111,7 +89,7 @@ def test_a_command_on_a_read_only_file_system_exits_1_with_one_line(world, small
         assert str(world.db_path) in result.stderr and "the file system is read-only" in result.stderr
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
-    assert _count(world.db_path, "SELECT count(*) FROM licences") == 1
+    assert count(world.db_path, "SELECT count(*) FROM licences") == 1
 
 
 def _write(path: Path, value) -> Path:
