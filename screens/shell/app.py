@@ -5,6 +5,7 @@ navigation, toasts, and the terminal's hang-up and crash handling."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import sqlite3
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rich.text import Text
+from textual._context import active_app
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.binding import Binding
@@ -37,6 +39,18 @@ from ..shell.terminal import HangupDriver, write_crash_log
 SLOW_REFRESH_SECONDS = 10.0
 
 
+def _home() -> Screen:
+    """The home screen, the desk's first. Marked as styled with the stylesheet as it stands
+    (private: `_css_update_count`; textual is pinned): Textual parsed it for this theme a moment
+    before, and would parse and apply every rule again as a mode's first screen is shown, ~5% of
+    the first frame's instructions (bench/NOTES.md). A theme change still restyles every screen."""
+    from ..shell.home import HomeScreen
+
+    screen = HomeScreen()
+    screen._css_update_count = active_app.get()._css_update_count
+    return screen
+
+
 class DeskApp(App):
     TITLE = "ediops desk"
     # The home screen's stylesheet is read with the App's: a screen's own CSS_PATH makes
@@ -44,7 +58,7 @@ class DeskApp(App):
     # first frame (bench/NOTES.md, "Names and the first frame"). Other screens keep their own.
     CSS_PATH = ["app.tcss", "home.tcss"]
     COMMANDS = App.COMMANDS | {DeskCommands}
-    MODES = {"home": lambda: __import__("ediops.screens.shell.home", fromlist=["HomeScreen"]).HomeScreen()}
+    MODES = {"home": lambda: _home()}
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="desk.quit"),
@@ -105,11 +119,21 @@ class DeskApp(App):
         self._last_refresh = time.monotonic()
         self._minute_shown = self._minute()
         self.set_interval(self.poll_seconds, self._poll)
-        self.call_after_refresh(self._check_alerts)  # its thread would slow the first frame
+        self.call_after_refresh(self._started)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(signum, self.hang_up)
+
+    def _started(self) -> None:
+        """The first frame is composed. What the start allocated (modules, stylesheets, widgets)
+        lives as long as the desk: `gc.freeze` takes it out of every later collection, and the
+        collector, held off by `ediops desk` until now (commands.py), resumes. Then the alerts'
+        thread, which would have raced the first frame."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        self._check_alerts()
 
     def on_unmount(self) -> None:
         self._watch.close()

@@ -3,12 +3,25 @@
 
 from __future__ import annotations
 
+import gc
+
 from ediops.i18n import _
 
 LONG_RUNNING = {"desk", "demo"}
 
 
 def _run_desk(ctx, *, role: str | None = None, stops_on_quit: str | None = None) -> int:
+    # No collection until the first frame is composed (DeskApp._started): each pass walked every
+    # object Textual's import and the home screen had made, 45-57 ms of the first frame's
+    # 0.34-0.41 s (bench/NOTES.md, "Names and the first frame").
+    gc.disable()
+    try:
+        return _desk(ctx, role=role, stops_on_quit=stops_on_quit)
+    finally:
+        gc.enable()  # whatever happened before the first frame
+
+
+def _desk(ctx, *, role: str | None, stops_on_quit: str | None) -> int:
     from ediops.views import connection
     from ..shell.app import DeskApp
 

@@ -49,6 +49,14 @@ class HomeScreen(DeskScreen):
             yield PaneTable(FINDING_COLUMNS, kind="finding", title=_("Mismatches"), id="mismatches")
             yield PaneTable(TICKET_COLUMNS, kind="ticket", title=_("Hotline tickets"), id="tickets")
 
+    def _compositor_refresh(self) -> None:
+        """Not while the app is still starting (its batch; private, textual is pinned): Textual
+        would render the whole screen there and drop the frame (`App._display` writes nothing in
+        a batch), ~4% of the first frame's instructions. The refresh after the batch draws every
+        region still dirty (bench/NOTES.md)."""
+        if not self.app._batch_count:
+            super()._compositor_refresh()
+
     def load_first(self) -> None:
         """The panes are read here, before the first frame (a few ms at 10^6 licences), so the
         desk opens with them filled; the worker's full fetch (the header's window times need
