@@ -7,15 +7,17 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from ediops.i18n import _
 from ediops.errors import InputError
 
 # The repository's config/ installs as the package ediops.defaults (pyproject.toml), so an
-# installed program finds its bundled files wherever pip put them.
-BUNDLED = resources.files("ediops.defaults")
+# installed program finds its bundled files wherever pip put them: a folder, as setuptools
+# installs it (`importlib.resources` would import zipfile for it, ~3 ms before the desk's first
+# frame; bench/NOTES.md).
+BUNDLED = Path(find_spec("ediops.defaults").submodule_search_locations[0])
 
 
 def read_toml(name: str, config_dir: str | Path | None = None) -> dict:

@@ -113,7 +113,6 @@ class DeskApp(App):
     # -- start, refresh, leave -------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.actor} ({self.role})"
         self._watch = connection.reader(self.db_path)
         self._version = connection.data_version(self._watch)
         self._last_refresh = time.monotonic()
