@@ -88,11 +88,11 @@ class DeskScreen(Localised, OperatorActions, Screen):
     def _fetch_worker(self) -> None:
         self.run_worker(self._fetch, thread=True, exclusive=True, group="fetch")
 
-    def read(self, fetch=None) -> Any:
-        """`fetch(db, now)` (default: the screen's) on a connection of its own, closed after."""
+    def read(self) -> Any:
+        """The screen's `fetch(db, now)` on a connection of its own, closed after."""
         db = self.open_store()
         try:
-            return (fetch or self.fetch)(db, self.app.clock.now())
+            return self.fetch(db, self.app.clock.now())
         finally:
             db.close()
 

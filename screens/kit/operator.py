@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Callable
 from ediops.i18n import _
 from ediops.views import connection
 from ediops.errors import EdiopsError
-from ..kit.dialogs import ReasonDialog
 from ..kit.on_desk import OnDesk
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def ask_then(
     def answered(reason: str | None) -> None:
         if reason is not None:
             then(reason)
+
+    from ..kit.dialogs import ReasonDialog  # imported as it is first asked for, not before the first frame
 
     app.push_screen(ReasonDialog(title, subject, default=default, required=required), answered)
 

@@ -16,7 +16,7 @@ from typing import Iterable
 from rich.text import Text
 from textual._context import active_app
 from textual.app import App, SystemCommand
-from textual.command import CommandPalette
+from textual.command import CommandPalette, Provider
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Select
@@ -29,7 +29,6 @@ from ediops.clock import Clock
 from ediops.operators import roles
 from ..kit.base import DeskScreen
 from ..kit.textual_words import TEXTUAL_WORDS
-from ..shell.palette import DeskCommands
 from ..kit.safe import plain
 from ..shell.terminal import HangupDriver, write_crash_log
 
@@ -51,13 +50,20 @@ def _home() -> Screen:
     return screen
 
 
+def _desk_commands() -> type[Provider]:
+    """The palette's own commands, imported as it first opens, not before the first frame."""
+    from ..shell.palette import DeskCommands
+
+    return DeskCommands
+
+
 class DeskApp(App):
     TITLE = "ediops desk"
     # The home screen's stylesheet is read with the App's: a screen's own CSS_PATH makes
     # Textual parse every stylesheet again as the screen is first shown, here before the
     # first frame (bench/NOTES.md, "Names and the first frame"). Other screens keep their own.
     CSS_PATH = ["app.tcss", "home.tcss"]
-    COMMANDS = App.COMMANDS | {DeskCommands}
+    COMMANDS = App.COMMANDS | {_desk_commands}
     MODES = {"home": lambda: _home()}
     DEFAULT_MODE = "home"
     BINDINGS = [
@@ -104,6 +110,7 @@ class DeskApp(App):
         self.role = roles.role_for(self.config.roles, self.actor)
         self.poll_seconds = poll_seconds
         self._version: int | None = None
+        self._reader: sqlite3.Connection | None = None
         self._last_refresh = 0.0
         self._minute_shown: datetime | None = None
         self._alert_marks: tuple[str, str] | None = None
@@ -112,9 +119,18 @@ class DeskApp(App):
 
     # -- start, refresh, leave -------------------------------------------------------------
 
+    @property
+    def reader(self) -> sqlite3.Connection:
+        """The main thread's connection: the poll's `data_version` and the home screen's first
+        read share it (each connection reads the schema, ~2.5 ms before the first frame). The
+        version is taken as it opens, before any read: a commit after it is seen at the poll."""
+        if self._reader is None:
+            self._reader = connection.reader(self.db_path)
+            self._version = connection.data_version(self._reader)
+        return self._reader
+
     def on_mount(self) -> None:
-        self._watch = connection.reader(self.db_path)
-        self._version = connection.data_version(self._watch)
+        self.reader  # opened by the home screen's first read, or here
         self._last_refresh = time.monotonic()
         self._minute_shown = self._minute()
         self.set_interval(self.poll_seconds, self._poll)
@@ -135,11 +151,12 @@ class DeskApp(App):
         self._check_alerts()
 
     def on_unmount(self) -> None:
-        self._watch.close()
+        if self._reader is not None:
+            self._reader.close()
 
     def _poll(self) -> None:
         """PRAGMA data_version changes when another connection commits (about 5 us a call)."""
-        version = connection.data_version(self._watch)
+        version = connection.data_version(self.reader)
         if (
             version != self._version
             or self._minute() != self._minute_shown

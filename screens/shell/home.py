@@ -63,7 +63,7 @@ class HomeScreen(DeskScreen):
         APScheduler, ~30 ms to import) runs once that frame is drawn, not alongside it.
         bench/NOTES.md: desk first frame."""
         try:
-            data = self.read(self.fetch_panes)
+            data = self.fetch_panes(self.app.reader, self.app.clock.now())
         except sqlite3.Error:
             pass  # the worker's fetch tells the operator
         else:

@@ -78,7 +78,7 @@ async def test_the_desk_holds_no_read_transaction(desk_db, db_path, make_app):
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        assert not app._watch.in_transaction  # a plain sqlite3 reader (store.connect_reader)
+        assert not app.reader.in_transaction  # a plain sqlite3 reader (store.connect_reader)
         other = store.connect(db_path)
         with store.write(other):
             other.execute("UPDATE licences SET trader_name = 'X' WHERE licence_no = '00-AA-000001'")
