@@ -1,7 +1,8 @@
 """The first frame's cost in CPU instructions, which the machine's load does not change: the
 bare app and the desk (English, Chinese) each run under valgrind's callgrind in tmux, from
-process start until their first frame is drawn (then they exit). Wall-clock ratios on this
-shared machine move by 0.5 between runs at load 10; instruction counts by under 0.1%.
+process start until their first frame is written to the terminal (then they exit). Wall-clock
+ratios on this shared machine move by 0.5 between runs at load 10; instruction counts by under
+0.1%.
 
     python -m bench.frame_cost [--db STORE]   (the quick scale store by default; ~1 min an app)
 
@@ -22,26 +23,54 @@ from pathlib import Path
 from bench import records
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run in the measured process: the app exits once its first frame is on the terminal.
-BARE = """
-import sys
+# Run in the measured process: it exits once Textual's driver has written its first whole screen
+# (more than FRAME_CHARS characters) to the terminal. Not at `call_after_refresh`: that runs
+# before the first frame is rendered. The driver's module is patched as it is imported, so the
+# app imports everything in its own order (the desk holds off the collector from its command on).
+FIRST_FRAME = """
+import importlib.abc, importlib.util, os, sys
+
+class FirstFrame(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "textual.drivers.linux_driver":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+
+        def exec_module(module):
+            run(module)
+            write = module.LinuxDriver.write
+
+            def first(driver, data):
+                write(driver, data)
+                if len(data) > 1000:
+                    os._exit(0)
+
+            module.LinuxDriver.write = first
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, FirstFrame())
+"""
+BARE = (
+    FIRST_FRAME
+    + """
 sys.path.insert(0, {bench!r})
 from bare_app import BareApp
 
-class FirstFrame(BareApp):
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
-
-FirstFrame().run()
+BareApp().run()
 """
-DESK = """
-import sys
-from ediops.screens.shell import home
+)
+DESK = (
+    FIRST_FRAME
+    + """
 from ediops.__main__ import main
 
-home.HomeScreen._opened = lambda screen: screen.app.exit()  # called once the first frame is drawn
-sys.exit(main({argv!r}))
+main({argv!r})
 """
+)
 
 
 def instructions(code: str, scratch: Path, name: str) -> int:

@@ -375,7 +375,16 @@ class DeskApp(App):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
+            from ..shell.palette import DeskPalette
+
+            self.push_screen(DeskPalette())
+
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (it copies in a field): Textual's own hint, in the desk's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(_("Press {key} to quit the desk").format(key=key), title=_("Do you want to quit?"))
+                return
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         self.notify(_("screenshots are disabled on the desk"), severity="warning")

@@ -15,7 +15,7 @@ from ediops import config as config_mod
 from ediops import i18n, store
 from ediops.clock import Clock
 from ediops.vocabulary import WINDOWS
-from tests.desk.conftest import press_and_settle, settle
+from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW, populate
 
 SIZES = [(80, 24), (100, 30)]
@@ -128,6 +128,22 @@ async def test_the_keys_panel_and_the_palette_speak_chinese(chinese_db, db_path,
         palette = "\n".join(screen_lines(app))
     assert "退出" in keys and "下一栏" in keys and "Focus" not in keys
     assert "搜索命令" in palette and "急证队列" in palette
+
+
+async def test_the_palettes_no_match_line_and_the_ctrl_c_hint_speak_chinese(chinese_db, db_path, tmp_path):
+    """The two lines Textual itself writes in English: a search that matches nothing, and the
+    hint ctrl+c gives (it does not quit)."""
+    app = _app(db_path, _chinese_config(tmp_path), "zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, rounds=3)
+        await press_and_settle(pilot, "ctrl+c")
+        hint = "\n".join(messages(app))
+        await press_and_settle(pilot, "ctrl+p", *"zzqx")  # no command, licence or name has these
+        await pilot.pause(0.8)  # the palette says so after 0.5 s
+        await settle(pilot)
+        palette = "\n".join(screen_lines(app))
+    assert hint == "要退出吗？: 按 q 退出值班台"
+    assert "没有匹配的命令" in palette and "No matches" not in palette
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
