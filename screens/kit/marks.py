@@ -23,7 +23,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ediops.i18n import _
+from ediops.i18n import _, ngettext
 from ..kit.words import Localised
 from ediops.views import connection
 from ediops.errors import EdiopsError
@@ -154,6 +154,20 @@ class BulkReport(Localised, ModalScreen[None]):
         self.dismiss(None)
 
 
+def counted(noun: str, n: int) -> str:
+    """`n` of what a bulk action acts on, in the desk's language ("3 alerts", "3 条告警")."""
+    words = {
+        "alert": ngettext("{n} alert", "{n} alerts", n),
+        "finding": ngettext("{n} finding", "{n} findings", n),
+        "licence": ngettext("{n} licence", "{n} licences", n),
+        "ticket": ngettext("{n} ticket", "{n} tickets", n),
+    }
+    return words[noun].format(n=n)
+
+
+Expand = Callable[[str, dict], list[tuple[str, dict]]]
+
+
 def bulk(
     screen,
     table: MarkedTable,
@@ -163,22 +177,31 @@ def bulk(
     noun: str,
     apply: Callable[[object, str, dict, str], object],
     after: Callable[[object, list[str]], None] | None = None,
+    expand: Expand | None = None,
 ) -> None:
     """Asks once, then `apply(db, key, context, reason)` for each marked row in a worker; the
     store action inside `apply` checks and audits. `after(db, done_keys)` runs last, in the
-    worker (a resend's sending)."""
+    worker (a resend's sending). `expand(key, context)`: the items a marked row stands for (an
+    alert group line: its open alerts), each acted on once however often it is marked, and
+    counted as what it is; the row is unmarked once all of them are done."""
     app = screen.app
     if app.refuse(role):
         return
-    items = table.marked()
-    count = f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
+    items: dict[str, dict] = {}
+    stands_for: dict[str, list[str]] = {}  # marked row -> the items it stands for
+    for row, context in table.marked():
+        parts = expand(row, context) if expand else [(row, context)]
+        stands_for[row] = [key for key, _context in parts]
+        for key, part in parts:
+            items.setdefault(key, part)
+    count = counted(noun, len(items))
 
     def run(reason: str) -> None:
         def work() -> None:
             db = connection.writer(app.db_path)
             done, failed = [], []
             try:
-                for key, context in items:
+                for key, context in items.items():
                     try:
                         apply(db, key, context, reason)
                     except Exception as exc:  # reported with its row: a bulk action never stops half-way
@@ -189,15 +212,16 @@ def bulk(
                     after(db, done)
             finally:
                 db.close()
-            app.call_from_thread(_report, app, table, BulkOutcome(f"{title}: {count}", done, failed))
+            rows_done = [row for row, parts in stands_for.items() if set(parts) <= set(done)]
+            app.call_from_thread(_report, app, table, BulkOutcome(f"{title}: {count}", done, failed), rows_done)
 
         app.run_worker(work, thread=True, group="bulk", exit_on_error=True)
 
     ask_then(app, title, _("{n} marked: each gets this reason (audited one by one)").format(n=count), run)
 
 
-def _report(app, table: MarkedTable, outcome: BulkOutcome) -> None:
-    table.unmark(outcome.done)
+def _report(app, table: MarkedTable, outcome: BulkOutcome, rows_done: list[str]) -> None:
+    table.unmark(rows_done)
     total = len(outcome.done) + len(outcome.failed)
     message = _("{n} of {total} done").format(n=len(outcome.done), total=total)
     message += _("; {n} not done").format(n=len(outcome.failed)) if outcome.failed else ""

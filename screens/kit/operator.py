@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
-from ediops.i18n import _
+from ediops.i18n import N_, _
 from ediops.views import connection
 from ediops.errors import EdiopsError
 from ..kit.on_desk import OnDesk
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from ..kit.marks import MarkedTable
     from ..kit.pane import PaneTable
     from ..kit.table import KeyedTable
+
+
+# A marked row an item key cannot act on (no licence, no finding under it), in the bulk report.
+NOT_ONE = {"licence": N_("{key}: not a licence"), "finding": N_("{key}: not a finding")}
 
 
 def perform(app, done: str, fn: Callable, *args, **kwargs) -> None:
@@ -145,7 +149,7 @@ class OperatorActions(OnDesk):
         def apply(db, key, context, reason):
             value = context.get(field)
             if value is None:
-                raise EdiopsError(_("{key}: not a {noun}").format(key=key, noun=noun))
+                raise EdiopsError(_(NOT_ONE[noun]).format(key=key))
             return fn(db, value, roles=app.config.roles, actor=app.actor, now=app.clock.now(), **{word: reason})
 
         bulk(self, table, role=role, title=title, noun=noun, apply=apply)

@@ -69,6 +69,13 @@ def cause_row(cause: dict, members: list[dict]) -> Row:
     )
 
 
+def _members(key: str, context: dict) -> list[tuple[str, dict]]:
+    """A marked group line stands for its open alerts (keyed as their own lines are)."""
+    if "alert_ids" in context:
+        return [(str(alert_id), {"alert_id": alert_id}) for alert_id in context["alert_ids"]]
+    return [(key, context)]
+
+
 def alert_row(alert: dict, *, under: bool = False) -> Row:
     status = f"ack {alert['acknowledged_by']}" if alert["status"] == "acknowledged" else alert["status"]
     return Row(
@@ -173,10 +180,10 @@ class AlertsScreen(DeskScreen):
                 role="alert-ack",
                 title=_("Acknowledge alerts"),
                 noun="alert",
-                apply=lambda db, key, context, note: [
-                    acknowledge(db, alert_id, note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now())
-                    for alert_id in context.get("alert_ids") or [context["alert_id"]]
-                ],
+                apply=lambda db, key, context, note: acknowledge(
+                    db, context["alert_id"], note=note, roles=app.config.roles, actor=app.actor, now=app.clock.now()
+                ),
+                expand=_members,
             )
             return
         if self.app.refuse("alert-ack"):
