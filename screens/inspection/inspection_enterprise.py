@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ediops.i18n import N_, _
+from ediops.i18n import N_, _, ngettext
 from ediops.views import inspection as inspection_view
+from ediops.views.inspection import channel_word
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ..kit.base import DeskScreen
 from ..kit.cells import stamp, word
@@ -46,13 +47,16 @@ def summary_text(month: dict) -> Text:
     text.append(safe(month["enterprise"], "bold"))
     text.append(" ")
     text.append(safe(month["name"]))
-    text.append(f" · {month['month']} · {'agent (代理报检)' if month['agent'] else 'self-declaring'}\n")
-    text.append(f"declared {month['batches']} batches ")
+    kind = _("agent (代理报检)") if month["agent"] else _("self-declaring")
+    text.append(f" · {month['month']} · {kind}\n")
+    n = month["batches"]
+    text.append(ngettext("declared {n} batch ", "declared {n} batches ", n).format(n=n))
     text.append(share_bar(month["edecl_share"]))
-    text.append(" electronic · " + ", ".join(f"{ch} {n}" for ch, n in month["by_channel"].items()) + "\n")
-    text.append(f"CO applications {month['applications']} ")
+    channels = ", ".join(f"{channel_word(ch)} {n}" for ch, n in month["by_channel"].items())
+    text.append(" " + _("electronic") + " · " + channels + "\n")
+    text.append(_("CO applications {n} ").format(n=month["applications"]))
     text.append(share_bar(month["evisa_share"]))
-    text.append(" e-visa · platform fees charged ")
+    text.append(" " + _("e-visa") + " · " + _("platform fees charged") + " ")
     text.append(month["fees"], style="yellow" if month["fees"] not in ("0", "0.00") and not month["agent"] else "")
     return text
 
@@ -64,9 +68,9 @@ def declaration_row(i: int, d: dict) -> Row:
         [
             Text(d["business_date"]),
             safe(d["bureau"]),
-            safe(d["channel"], style),
+            safe(channel_word(d["channel"]), style),
             Text(str(d["batches"])),
-            Text(_("yes") if d["agent"] else "no"),
+            Text(_("yes") if d["agent"] else _("no")),
             safe(d["platform_fee"]),
         ],
     )
@@ -78,7 +82,7 @@ def certificate_row(c: dict) -> Row:
         [
             safe(c["certificate_no"]),
             safe(c["bureau"]),
-            safe(c["channel"], "yellow" if c["channel"] == "paper" else ""),
+            safe(channel_word(c["channel"]), "yellow" if c["channel"] == "paper" else ""),
             stamp(c["submitted_at"]),
             stamp(c["issued_at"]),
         ],

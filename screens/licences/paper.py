@@ -76,11 +76,11 @@ class PaperCheckScreen(OnDesk, Localised, Screen[str | None]):
                         yield field
             yield Static(Text(_("reading the electronic record…"), style="dim"), id="paper-checks")
             target = (
-                f"ticket {self.ticket_id}"
+                _("ticket {ticket}").format(ticket=self.ticket_id)
                 if self.ticket_id
-                else "the new ticket"
+                else _("the new ticket")
                 if self.for_form
-                else "a new mismatch ticket"
+                else _("a new mismatch ticket")
             )
             yield Static(
                 Text(_("ctrl+s: note the differences on {target} · escape: cancel").format(target=target), style="dim"),

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ediops.i18n import N_, _
 from ..kit.base import DeskScreen
 from ..kit.header import peer_name
-from ..kit.cells import clock_time
+from ..kit.cells import clock_time, word
 from ..kit.operator import ask_then, perform
 from ..kit.safe import join, safe
 from ..kit.marks import MarkedTable, bulk
@@ -77,7 +77,11 @@ def _members(key: str, context: dict) -> list[tuple[str, dict]]:
 
 
 def alert_row(alert: dict, *, under: bool = False) -> Row:
-    status = f"ack {alert['acknowledged_by']}" if alert["status"] == "acknowledged" else alert["status"]
+    status = (
+        _("ack {who}").format(who=alert["acknowledged_by"])
+        if alert["status"] == "acknowledged"
+        else word(alert["status"])
+    )
     return Row(
         str(alert["id"]),
         [

@@ -122,3 +122,28 @@ async def test_enter_on_an_inspection_finding_in_the_findings_screen_opens_the_e
         await settle(pilot)
         assert isinstance(app.screen, InspectionEnterpriseScreen)
         assert (app.screen.enterprise, app.screen.month) == (ENT, "2002-06")  # newest first
+
+
+async def test_the_2002_notice_screens_in_chinese_show_no_english_but_the_enterprises_names(db_path, tmp_path):
+    """Why a finding holds, the channels, the month's summary: in the notice's words (直通式,
+    预录入, 自理报检, 平台费用); left in English only the enterprises' own names (data)."""
+    from ediops import i18n
+    from tests.desk.test_chinese import english_words, screen_lines
+
+    populate(db_path)
+    i18n.use("zh")
+    try:
+        app = make_app(db_path, tmp_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            app.push_screen(InspectionScreen())
+            await settle(pilot)
+            month = screen_lines(app)
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            enterprise = screen_lines(app)
+    finally:
+        i18n.use("en")
+    names = {"Ningbo", "Textiles", "Cixi", "Bearings"}  # as the bureaus reported them
+    assert [w for w in english_words(month + enterprise) if w not in names] == []
+    assert any("非电子报检：手工受理 2" in line for line in month)
+    assert any("自理报检" in line for line in enterprise) and any("直通式" in line for line in enterprise)
