@@ -78,7 +78,7 @@ def request_window_run(app, window: str) -> None:
         lambda reason: perform(
             app, _("run of {window} requested").format(window=window), _scheduler().request_run, window, reason=reason
         ),
-        default="operator request",
+        default=_("operator request"),
         required=True,
     )
 
@@ -159,7 +159,7 @@ class OperatorActions(OnDesk):
         forward = _scheduler().request_urgent_forward
         if self._on_marked("forward", _("Forward to customs now"), "licence", "licence_no", forward, "reason"):
             return
-        licence = self._selected("forward", "licence_no", "select an urgent licence to forward")
+        licence = self._selected("forward", "licence_no", _("select an urgent licence to forward"))
         if not licence:
             return
         way = self.selection().get("way") or ""
@@ -171,7 +171,7 @@ class OperatorActions(OnDesk):
             _("Try customs again now (same key)") if retry else _("Forward to customs now"),
             f"{subject}: {way}" if way else subject,
             lambda reason: perform(self.app, done.format(licence=licence), forward, licence, reason=reason),
-            default="customs did not answer: try again now" if retry else "urgent licence: forward at once",
+            default=_("customs did not answer: try again now") if retry else _("urgent licence: forward at once"),
         )
 
     def action_phone(self) -> None:
@@ -179,7 +179,7 @@ class OperatorActions(OnDesk):
         title = _("Phone confirmation with the issuer")
         if self._on_marked("phone", title, "licence", "licence_no", phone, "note"):
             return
-        licence = self._selected("phone", "licence_no", "select a licence to record the phone call")
+        licence = self._selected("phone", "licence_no", _("select a licence to record the phone call"))
         if licence:
             ask_then(
                 self.app,
@@ -200,7 +200,7 @@ class OperatorActions(OnDesk):
         title = _("Escalate to the supervisor")
         if self._on_marked("escalate", title, "licence", "licence_no", escalate, "reason"):
             return
-        licence = self._selected("escalate", "licence_no", "select a licence to escalate")
+        licence = self._selected("escalate", "licence_no", _("select a licence to escalate"))
         if licence:
             ask_then(
                 self.app,
@@ -215,7 +215,7 @@ class OperatorActions(OnDesk):
         resolve = _actions().resolve_finding
         if self._on_marked("resolve", _("Resolve findings"), "finding", "finding_id", resolve, "note"):
             return
-        finding = self._selected("resolve", "finding_id", "select a finding to resolve")
+        finding = self._selected("resolve", "finding_id", _("select a finding to resolve"))
         if finding:
             ask_then(
                 self.app,

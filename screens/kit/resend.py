@@ -103,5 +103,5 @@ class ResendActions(OnDesk):
             _("licence {licence}").format(licence=licence)
             + (_(" · ticket {ticket} (linked; its notes get the answer)").format(ticket=ticket) if ticket else ""),
             run,
-            default="port customs has no electronic data",
+            default=_("port customs has no electronic data"),
         )
