@@ -95,10 +95,20 @@ def stamp(value: str | None) -> Text:
     return clock_time(value, "%Y-%m-%d %H:%M:%S")
 
 
+# The names a stored detail's fields go by, in the chosen language (the stored keys stay).
+DETAIL_KEYS = frozenset(
+    (
+        *(N_("batch_id"), N_("note"), N_("reason"), N_("error"), N_("licence_no"), N_("state"), N_("way")),
+        *(N_("priority"), N_("category"), N_("outcome"), N_("deadline"), N_("total"), N_("declaration_no")),
+        N_("quantity"),
+    )
+)
+
+
 def detail_text(detail) -> Text:
     """A stored detail (JSON object, list or text) as one readable line of safe text."""
     if isinstance(detail, dict):
-        return safe(", ".join(f"{k}: {v}" for k, v in detail.items()))
+        return safe(", ".join(f"{_(k) if k in DETAIL_KEYS else k}: {v}" for k, v in detail.items()))
     if isinstance(detail, list):
         return safe(", ".join(map(str, detail)))
     return safe(detail or "")

@@ -171,7 +171,7 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
                         safe(f"{r['quantity']} {r['unit']}"),
                         safe(r["released_on"]),
                         safe(r["operating_unit_code"]),
-                        safe(r["status"]),
+                        safe(word(r["status"])),
                     ],
                 )
                 for r in view["releases"]
@@ -184,7 +184,7 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
                     [
                         Text(str(f["id"])),
                         safe(f["code"], "bold"),
-                        safe(f["status"]),
+                        safe(word(f["status"])),
                         stamp(f["opened_at"]),
                         safe(f["note"]) if f["note"] else detail_text(f["detail"]),
                     ],
@@ -199,9 +199,9 @@ class LicenceDetailScreen(ResendActions, DeskScreen):
                     str(t["id"]),
                     [
                         safe(t["id"]),
-                        safe(t["status"]),
-                        safe(t["priority"]),
-                        safe(t["category"]),
+                        safe(word(t["status"])),
+                        safe(word(t["priority"])),
+                        safe(word(t["category"])),
                         safe(f"{t['caller']} ({t['org']})"),
                     ],
                     {"ticket_id": t["id"], "licence_no": self.licence_no},

@@ -108,24 +108,27 @@ def channels_text(channels: list[dict]) -> Text:
     if not channels:
         return Text(_("channels: not yet reported by a scheduler leader"), style="dim")
     line = Text(_("channels: "))
+    parts: list[Text] = []
     unset = [c for c in channels if not c["configured"]]
     if unset:
-        line.append("NOT SET ", style="bold red")
-        line.append(safe(", ".join(c["name"] for c in unset), "bold red"))
-        line.append(" (")
-        line.append(safe("; ".join((c["problem"] or "").split(": ", 1)[-1] for c in unset)))
-        line.append(")")
+        part = Text(end="")
+        part.append(_("NOT SET") + " ", style="bold red")
+        part.append_text(safe(", ".join(c["name"] for c in unset), "bold red"))
+        part.append(" (")
+        part.append(safe("; ".join((c["problem"] or "").split(": ", 1)[-1] for c in unset)))
+        part.append(")")
+        parts.append(part)
     for channel in channels:
         if not channel["configured"]:
             continue
-        line.append(" · " if len(line) > len("channels: ") else "")
         if channel["last_error_at"] and (channel["last_sent_at"] or "") < channel["last_error_at"]:
-            line.append(safe(channel["name"], "yellow"))
-            line.append(" failing since ", style="yellow")
-            line.append(clock_time(channel["last_error_at"]))
+            part = safe(channel["name"], "yellow")
+            part.append(" " + _("failing since {at}").format(at=clock_time(channel["last_error_at"]).plain), "yellow")
         else:
-            line.append(safe(channel["name"], "green"))
-            line.append(" ok", style="green")
+            part = safe(channel["name"], "green")
+            part.append(" " + _("ok"), style="green")
+        parts.append(part)
+    line.append_text(Text(" · ").join(parts))
     return line
 
 

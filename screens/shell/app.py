@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 from rich.text import Text
-from textual._context import active_app
 from textual.app import App, SystemCommand
-from textual.command import CommandPalette, Provider
+from textual.command import CommandPalette
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Select
@@ -30,6 +29,7 @@ from ediops.operators import roles
 from ..kit.base import DeskScreen
 from ..kit.textual_words import TEXTUAL_WORDS
 from ..kit.safe import plain
+from ..shell import start
 from ..shell.terminal import HangupDriver, write_crash_log
 
 # The desk refreshes when the store changes, at each clock minute (ages and countdowns are in
@@ -38,33 +38,14 @@ from ..shell.terminal import HangupDriver, write_crash_log
 SLOW_REFRESH_SECONDS = 10.0
 
 
-def _home() -> Screen:
-    """The home screen, the desk's first. Marked as styled with the stylesheet as it stands
-    (private: `_css_update_count`; textual is pinned): Textual parsed it for this theme a moment
-    before, and would parse and apply every rule again as a mode's first screen is shown, ~5% of
-    the first frame's instructions (bench/NOTES.md). A theme change still restyles every screen."""
-    from ..shell.home import HomeScreen
-
-    screen = HomeScreen()
-    screen._css_update_count = active_app.get()._css_update_count
-    return screen
-
-
-def _desk_commands() -> type[Provider]:
-    """The palette's own commands, imported as it first opens, not before the first frame."""
-    from ..shell.palette import DeskCommands
-
-    return DeskCommands
-
-
 class DeskApp(App):
     TITLE = "ediops desk"
     # The home screen's stylesheet is read with the App's: a screen's own CSS_PATH makes
     # Textual parse every stylesheet again as the screen is first shown, here before the
     # first frame (bench/NOTES.md, "Names and the first frame"). Other screens keep their own.
     CSS_PATH = ["app.tcss", "home.tcss"]
-    COMMANDS = App.COMMANDS | {_desk_commands}
-    MODES = {"home": lambda: _home()}
+    COMMANDS = App.COMMANDS | {start.desk_commands}
+    MODES = {"home": start.home_screen}
     DEFAULT_MODE = "home"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="desk.quit"),

@@ -19,7 +19,16 @@ from tests.desk.conftest import messages, press_and_settle, settle
 from tests.desk.fixtures import NOW, populate
 
 SIZES = [(80, 24), (100, 30)]
-SCREENS = {"home": [], "urgent": ["u"], "findings": ["m"], "tickets": ["t"], "windows": ["w"], "alerts": ["!"]}
+SCREENS = {
+    "home": [],
+    "urgent": ["u"],
+    "findings": ["m"],
+    "tickets": ["t"],
+    "windows": ["w"],
+    "alerts": ["!"],
+    "licence": ["2", "enter"],  # the urgent pane's first licence: its fields, story, findings
+    "ticket": ["t", "enter"],
+}
 LONG_NAME = "青岛海鸥食品进出口有限公司（山东省青岛市崂山区株洲路一百八十七号）"
 HOSTILE = "[红]海鸥[/红]\x1b[31m红\u202e字\x07"
 # ASCII words a Chinese desk may show: key names, the operators' and hosts' own names (data),
@@ -49,7 +58,9 @@ def chinese_db(db):
     with store.write(db):
         db.execute("UPDATE licences SET trader_name = ?", [LONG_NAME])
         db.execute("UPDATE licences SET trader_name = ? WHERE licence_no = '00-AB-000011'", [HOSTILE])
-        db.execute("UPDATE tickets SET caller = '王小明', org = ?", [LONG_NAME])
+        db.execute("UPDATE licences SET commodity_name = '玉米', trade_mode = '一般贸易'")
+        db.execute('UPDATE findings SET detail = \'{"note": "测试数据"}\'')
+        db.execute("UPDATE tickets SET caller = '王小明', org = ?, text = '来电询问'", [LONG_NAME])
         db.execute("UPDATE window_runs SET detail = '海关暂时无法连接'")
         db.execute("UPDATE peer_health SET last_error = '连接被拒绝' WHERE last_error IS NOT NULL")
     return db
