@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from ..kit.cells import word
-from ediops.i18n import _
+from ediops.i18n import _, word
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ..kit.dialogs import ChoiceDialog
 from ..kit.on_desk import OnDesk
