@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from ediops.i18n import _, language, word
+from ediops.i18n import _, language
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
 from ediops.text import json_line, pad
@@ -33,7 +33,7 @@ def _list(ctx, args) -> int:
     for r in rows:
         ack = f"{r['acknowledged_by']} {_when(r['acknowledged_at'])}" if r["acknowledged_by"] else "-"
         ctx.out(
-            f"{r['id']:>5} {r['code']:<20} {r['subject']:<26} {pad(word(r['status']), 12)} {pad(_when(r['opened_at']), 11)} "
+            f"{r['id']:>5} {r['code']:<20} {r['subject']:<26} {r['status']:<12} {pad(_when(r['opened_at']), 11)} "
             f"{r['steps_sent']:>5} {ack}"
         )
     return 0

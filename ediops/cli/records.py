@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ediops.i18n import _, day, when, word
+from ediops.i18n import _, day, when
 from ediops.licensing.statement import direction
 from ediops.licensing.titles import title
 from ediops import store
@@ -25,7 +25,7 @@ from ediops.licensing.writeoffs import apply_writeoffs
 from ediops.errors import EdiopsError, InputError
 from ediops.clock import iso
 from ediops.licensing.forward_state import describe
-from ediops.text import clean, json_line, pad
+from ediops.text import clean, json_line
 
 if TYPE_CHECKING:
     from ediops.store import Database
@@ -124,7 +124,7 @@ def _findings(ctx, args) -> int:
     for row in rows:
         detail = "" if row["detail"] is None else json.dumps(row["detail"], ensure_ascii=False)
         ctx.out(
-            f"{row['id']:>5}  {pad(word(row['status']), 8)}  {row['code']:<24}  {title(row['code'])}  {clean(row['subject'])}  {clean(detail)}"
+            f"{row['id']:>5}  {row['status']:<8}  {row['code']:<24}  {title(row['code'])}  {clean(row['subject'])}  {clean(detail)}"
         )
     return 0
 
@@ -226,13 +226,13 @@ def licence_text(view: dict) -> list[str]:
             customs=r["customs_code"],
             day=day(r["released_on"]),
             unit_code=r["operating_unit_code"],
-            status=word(r["status"]),
+            status=r["status"],
         )
         for r in view["releases"]
     ] or none
     lines.append(_("Lifecycle:"))
     lines += [
-        f"  {when(e['at'])}  {word(e['event'])}  {e['actor'] or ''}  "
+        f"  {when(e['at'])}  {e['event']}  {e['actor'] or ''}  "
         f"{'' if e['detail'] is None else json.dumps(e['detail'], ensure_ascii=False)}"
         for e in view["events"]
     ]
@@ -250,12 +250,10 @@ def licence_text(view: dict) -> list[str]:
     ] or none
     lines.append(_("Findings:"))
     lines += [
-        f"  #{f['id']}  {word(f['status'])}  {f['code']}  {title(f['code'])}  {f['subject']}" for f in view["findings"]
+        f"  #{f['id']}  {f['status']}  {f['code']}  {title(f['code'])}  {f['subject']}" for f in view["findings"]
     ] or none
     lines.append(_("Tickets:"))
-    lines += [
-        f"  {t['id']}  {word(t['status'])}  {word(t['category'])}  {t['caller']}" for t in view["tickets"]
-    ] or none
+    lines += [f"  {t['id']}  {t['status']}  {t['category']}  {t['caller']}" for t in view["tickets"]] or none
     return lines
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from ediops.i18n import N_, _, day, when, word
+from ediops.i18n import N_, _, day, when
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ediops.hotline.summary import FIELDS, daily_summary, summary_csv
 from ediops.text import clean, json_line
@@ -45,9 +45,9 @@ def _new(ctx, args) -> int:
 def _line(ticket: dict) -> str:
     cells = (
         ticket["id"],
-        word(ticket["status"]),
-        word(ticket["priority"]),
-        word(ticket["category"]),
+        ticket["status"],
+        ticket["priority"],
+        ticket["category"],
         ticket["licence_no"] or "-",
         ticket["caller"],
         ticket["org"],
@@ -112,7 +112,7 @@ def _show(ctx, args) -> int:
 
 
 def _changed(ticket: dict) -> int:
-    print(f"{ticket['id']} {word(ticket['status'])}")
+    print(f"{ticket['id']} {ticket['status']}")
     return 0
 
 
@@ -176,7 +176,7 @@ def _route(ctx, args) -> int:
     print(
         _("{id} {status} routed to {contact}: {name} {phone}").format(
             id=ticket["id"],
-            status=word(ticket["status"]),
+            status=ticket["status"],
             contact=contact.id,
             name=clean(contact.name),
             phone=clean(contact.phone),

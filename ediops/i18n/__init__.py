@@ -92,26 +92,3 @@ def day(value: date | str | None) -> str:
         return "-"
     d = date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return f"{d.year}年{d.month}月{d.day}日" if _language == "zh" else d.isoformat()
-
-
-# The words of states, statuses, priorities, categories and events: stored and printed in
-# machine output as they are (codes), shown on the desk and in command text in the chosen
-# language (docs/languages.md).
-STATE_WORDS = frozenset(
-    (
-        *(N_("failing"), N_("late"), N_("no batch yet"), N_("on time"), N_("done")),
-        *(N_("urgent"), N_("high"), N_("normal"), N_("low")),
-        *(N_("open"), N_("waiting"), N_("resolved"), N_("closed"), N_("acknowledged"), N_("cancelled"), N_("active")),
-        *(N_("not-received"), N_("mismatch"), N_("writeoff"), N_("return"), N_("software"), N_("other")),
-        *(N_("ok"), N_("failed"), N_("partial"), N_("skipped"), N_("running"), N_("paused"), N_("active"), N_("all")),
-        *(N_("received"), N_("forwarded"), N_("accepted"), N_("rejected"), N_("import"), N_("export")),
-        *(N_("port-customs"), N_("company"), N_("issuer"), N_("licence-bureau"), N_("customs"), N_("software-vendor")),
-        *(N_("phoned"), N_("escalated"), N_("forward_requested"), N_("forward_retry"), N_("customs_accepted")),
-        *(N_("customs_rejected"), N_("resend_requested"), N_("resent"), N_("released"), N_("amended")),
-    )
-)
-
-
-def word(value: str) -> str:
-    """A state, status, priority, category or event in the chosen language (a value it does not know as is)."""
-    return _(value) if value in STATE_WORDS else value

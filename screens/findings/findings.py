@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ..kit.base import DeskScreen
-from ..kit.cells import stamp
+from ..kit.cells import stamp, word
 from ..kit.rows import subject_text
 from ..kit.safe import safe
 from ..kit.marks import MarkedTable

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops.i18n import _, word
+from ediops.i18n import _
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from ediops.errors import EdiopsError
 from ediops.views.licence_story import licence_story
 from ..kit.base import DeskScreen
-from ..kit.cells import stamp
+from ..kit.cells import stamp, word
 from ..kit.resend import RESEND_BINDING, ResendActions
 from ..kit.safe import join, safe
 from ..hotline.ticket_form import story_text

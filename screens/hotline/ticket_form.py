@@ -20,7 +20,8 @@ from textual import work
 from textual.widgets import Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
+from ..kit.cells import word
 from ..kit.words import Localised
 from ediops.views import connection
 from ediops.hotline import settings as hotline_settings, tickets as hotline

@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ediops.hotline import tickets as hotline
 from ediops.clock import parse_instant
 from ..kit.base import DeskScreen
-from ..kit.cells import PRIORITY_STYLE, clock_time
+from ..kit.cells import PRIORITY_STYLE, clock_time, word
 from ediops.text import pad
 from ..hotline.hotline_summary import HotlineSummaryScreen
 from ..kit.safe import join, safe

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ediops.i18n import N_, _, ngettext, word
+from ediops.i18n import N_, _, ngettext
 from ediops.views import inspection as inspection_view
 from ediops.views.inspection import channel_word
 from ediops.inspection.rules import ELECTRONIC_CHANNELS
 from ..kit.base import DeskScreen
-from ..kit.cells import stamp
+from ..kit.cells import stamp, word
 from ..inspection.inspection_cells import WHAT, share_bar, shift_month
 from ..kit.safe import safe
 from ..kit.widgets import KeyedTable, Row, show_text

@@ -10,7 +10,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.text import Text
 
 from ediops.clock import SHANGHAI, parse_instant
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ..kit.safe import safe
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -18,6 +18,28 @@ ELLIPSIS = "…"  # one cell: what `cut` leaves where text was cut ("~" once --a
 STATUS_STYLE = {"failing": "bold red", "late": "yellow", "no batch yet": "dim", "on time": "green"}
 PRIORITY_STYLE = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
 WARN_MINUTES = 5
+
+
+# The words of states, statuses, priorities and categories the desk shows: stored and printed
+# in machine output as they are, shown on the desk in the chosen language (docs/languages.md).
+STATE_WORDS = frozenset(
+    (
+        *(N_("failing"), N_("late"), N_("no batch yet"), N_("on time"), N_("done")),
+        *(N_("urgent"), N_("high"), N_("normal"), N_("low")),
+        *(N_("open"), N_("waiting"), N_("resolved"), N_("closed"), N_("acknowledged"), N_("cancelled"), N_("active")),
+        *(N_("not-received"), N_("mismatch"), N_("writeoff"), N_("return"), N_("software"), N_("other")),
+        *(N_("ok"), N_("failed"), N_("partial"), N_("skipped"), N_("running"), N_("paused"), N_("active"), N_("all")),
+        *(N_("received"), N_("forwarded"), N_("accepted"), N_("rejected"), N_("import"), N_("export")),
+        *(N_("port-customs"), N_("company"), N_("issuer"), N_("licence-bureau"), N_("customs"), N_("software-vendor")),
+        *(N_("phoned"), N_("escalated"), N_("forward_requested"), N_("forward_retry"), N_("customs_accepted")),
+        *(N_("customs_rejected"), N_("resend_requested"), N_("resent"), N_("released"), N_("amended")),
+    )
+)
+
+
+def word(value: str) -> str:
+    """A state, status, priority or category in the chosen language (a value it does not know as is)."""
+    return _(value) if value in STATE_WORDS else value
 
 
 def feed_status(feed: dict) -> Text:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
-from ediops.i18n import _, word
+from ..kit.cells import word
+from ediops.i18n import _
 from ediops.hotline import settings as hotline_settings, tickets as hotline
 from ..kit.dialogs import ChoiceDialog
 from ..kit.on_desk import OnDesk

@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ..kit.base import DeskScreen
-from ..kit.cells import clock_time
+from ..kit.cells import clock_time, word
 from ..kit.safe import safe
 from ..kit.marks import MarkedTable
 from ..kit.resend import RESEND_BINDING, ResendActions

@@ -11,10 +11,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ediops.licensing.forward_state import REFUSED, WAITING, describe
 from ediops.licensing.licence import find_licence
-from ..kit.cells import detail_text, stamp
+from ..kit.cells import detail_text, stamp, word
 from ..kit.safe import join, safe
 from ..kit.widgets import KeyedTable, Row, show_text
 from ..kit.base import DeskScreen

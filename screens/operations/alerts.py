@@ -11,10 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ..kit.base import DeskScreen
 from ..kit.header import peer_name
-from ..kit.cells import clock_time
+from ..kit.cells import clock_time, word
 from ..kit.operator import ask_then, perform
 from ..kit.safe import join, safe
 from ..kit.marks import MarkedTable, bulk

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from ediops.i18n import N_, _, word
+from ediops.i18n import N_, _
 from ediops.views import dashboard
 from ediops.scheduling import windows
 from ..kit import operator
 from ..kit.base import DeskScreen
-from ..kit.cells import clock_time
+from ..kit.cells import clock_time, word
 from ..kit.safe import safe
 from ..kit.widgets import KeyedTable, Row
 

@@ -154,19 +154,6 @@ def test_the_errors_the_report_and_the_statement_are_chinese_under_zh(cli, files
     assert "for a return or exchange" in english and "放行" not in english
 
 
-def test_states_in_command_text_are_words_under_zh_and_codes_in_json(cli, files):
-    """The findings, a licence and the tickets as text: states, categories and events in words
-    (未结, 已收到, 退证); the same rows as JSON keep the codes (open, received, return)."""
-    _loaded(cli, files, "en")
-    findings = cli("--lang", "zh", "findings").stdout
-    licence = cli("--lang", "zh", "licence", "00-AA-000001").stdout
-    tickets = cli("--lang", "zh", "ticket", "list").stdout
-    assert "未结" in findings and "open" not in findings
-    assert "已收到" in licence and "received" not in licence
-    assert "未结" in tickets and "退证" in tickets and "return" not in tickets
-    assert '"status": "open"' in cli("--lang", "zh", "findings", "--json").stdout
-
-
 def test_the_locale_chooses_chinese_and_the_setting_outranks_it(cli, files, tmp_path):
     said = cli("licence", "99-ZZ-000000", env={"LANG": "zh_CN.UTF-8"}).stderr
     assert "中心没有这份许可证" in said
