@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ediops.i18n import _
 from ediops.store import licences as licences_db, reads
 from ediops.store.maintenance import database_path
 from ediops.vocabulary import SERIAL, licence_prefix
@@ -37,44 +38,54 @@ def find(db, text: str, *, issuers: list[tuple[str, str]], limit: int = 8) -> li
         return []
     upper = typed.upper()
     hits: list[Hit] = [
-        Hit("licence", n, f"licence {n} · {name}", {"licence_no": n})
+        Hit("licence", n, _("licence {n} · {name}").format(n=n, name=name), {"licence_no": n})
         for n, name in _licences(db, typed, issuers, limit)
     ]
     if (prefix := licence_prefix(typed)) and len(hits) < limit:  # docs/retention.md: still found, read-only
         hits += [
-            Hit("licence", n, f"licence {n} · {name} · archived", {"licence_no": n, "archived": True})
+            Hit(
+                "licence",
+                n,
+                _("licence {n} · {name} · archived").format(n=n, name=name),
+                {"licence_no": n, "archived": True},
+            )
             for n, name in licences_db.archived_from(database_path(db), prefix, limit - len(hits))
         ]
     for start in dict.fromkeys((typed, upper)):
         hits += [
-            Hit("batch", b, f"batch {b} · issuer {issuer} · {day}", {"batch_id": b, "issuer": issuer})
+            Hit(
+                "batch",
+                b,
+                _("batch {b} · issuer {issuer} · {day}").format(b=b, issuer=issuer, day=day),
+                {"batch_id": b, "issuer": issuer},
+            )
             for b, issuer, day in reads.batches_from(db, start, limit)
         ]
         hits += [
             Hit(
                 "declaration",
                 d,
-                f"declaration {d} · licence {n} · customs {port}",
+                _("declaration {d} · licence {n} · customs {port}").format(d=d, n=n, port=port),
                 {"declaration_no": d, "licence_no": n if n and reads.licence_known(db, n) else None},
             )
             for d, n, port in reads.declarations_from(db, start, limit)
         ]
         hits += [
-            Hit("enterprise", code, f"enterprise {code} · {name}", {"enterprise": code})
+            Hit("enterprise", code, _("enterprise {code} · {name}").format(code=code, name=name), {"enterprise": code})
             for code, name in reads.traders_from(db, start, limit)
         ]
     hits += [
-        Hit("ticket", t, f"ticket {t} · {caller} ({org})", {"ticket_id": t})
+        Hit("ticket", t, _("ticket {t} · {caller} ({org})").format(t=t, caller=caller, org=org), {"ticket_id": t})
         for t, caller, org in reads.tickets_from(db, upper, limit)
     ]
     hits += [
-        Hit("issuer", code, f"issuer {code} · {name}", {"issuer": code})
+        Hit("issuer", code, _("issuer {code} · {name}").format(code=code, name=name), {"issuer": code})
         for code, name in issuers
         if code.startswith(upper)
     ][:limit]
     if _PHONE.fullmatch(typed):
         hits += [
-            Hit("phone", p, f"phone {p} · {caller} · {n} ticket(s)", {"phone": p})
+            Hit("phone", p, _("phone {p} · {caller} · {n} ticket(s)").format(p=p, caller=caller, n=n), {"phone": p})
             for p, caller, n in reads.phones_from(db, typed, limit)
         ]
     unique = sorted(dict.fromkeys(hits), key=lambda h: (h.exact_for != typed.casefold(), KINDS.index(h.kind), h.key))
@@ -120,17 +131,27 @@ def _named(db, text: str, issuers: list[tuple[str, str]], limit: int) -> list[Hi
             chosen.setdefault(code, name)
     labels = {t: (caller, org) for t, caller, org in reads.tickets_by_id(db, list(tickets))}
     hits = [
-        Hit("enterprise", code, f"enterprise {code} · {name}", {"enterprise": code, "name": name})
+        Hit(
+            "enterprise",
+            code,
+            _("enterprise {code} · {name}").format(code=code, name=name),
+            {"enterprise": code, "name": name},
+        )
         for code, name in enterprises.items()
     ]
     hits += [
-        Hit("ticket", t, f"ticket {t} · {labels[t][0]} ({labels[t][1]})", {"ticket_id": t, "name": name})
+        Hit(
+            "ticket",
+            t,
+            _("ticket {t} · {caller} ({org})").format(t=t, caller=labels[t][0], org=labels[t][1]),
+            {"ticket_id": t, "name": name},
+        )
         for t, name in tickets.items()
         if t in labels
     ]
     folded = text.casefold()
     hits += [
-        Hit("issuer", code, f"issuer {code} · {name}", {"issuer": code, "name": name})
+        Hit("issuer", code, _("issuer {code} · {name}").format(code=code, name=name), {"issuer": code, "name": name})
         for code, name in issuers
         if folded in name.casefold()
     ][:limit]

@@ -149,3 +149,20 @@ async def test_the_palette_finds_a_name_too(desk_db, make_app):
         await settle(pilot)
         hits = [h async for h in DeskCommands(app.screen).search("海鸥")]
         assert any("enterprise 4403120001 · 青岛海鸥食品进出口有限公司" in str(h.match_display) for h in hits)
+
+
+def test_what_the_find_lists_says_its_kinds_in_the_chosen_language(desk_db):
+    """The find box's lines (an enterprise, a licence, a ticket) in Chinese: 企业, 许可证, 工单."""
+    from ediops import i18n
+
+    _seagull(desk_db)
+    i18n.use("zh")
+    try:
+        by_name = [h.label for h in find(desk_db, "海鸥", issuers=[])]
+        by_number = [h.label for h in find(desk_db, "00-AA-000077", issuers=[])]
+        by_ticket = [h.label for h in find(desk_db, "T-000001", issuers=[])]
+    finally:
+        i18n.use("en")
+    assert by_name[0].startswith("企业 ") and "青岛海鸥食品进出口有限公司" in by_name[0]
+    assert not any(label.startswith(("enterprise", "licence", "ticket")) for label in by_name + by_number + by_ticket)
+    assert by_number[0].startswith("许可证 00-AA-000077") and by_ticket[0].startswith("工单 T-000001")
