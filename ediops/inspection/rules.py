@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 from ediops.clock import parse_instant
+from ediops.i18n import N_
 from ediops.vocabulary import TICKET_ACTIVE, Cause
 
 EDECL_REQUIRED = "EDECL_REQUIRED"
@@ -26,9 +27,9 @@ INSPECTION_CODES = (
 )
 # 二(二): direct client software, the browser mode and the self-service kiosk are electronic;
 # pre-entry by a third party and paper accepted by hand are not.
-ELECTRONIC_CHANNELS = frozenset({"direct", "browser", "kiosk"})
-DECLARATION_CHANNELS = ELECTRONIC_CHANNELS | {"pre_entry", "manual"}
-CERTIFICATE_CHANNELS = frozenset({"electronic", "paper"})
+ELECTRONIC_CHANNELS = frozenset({N_("direct"), N_("browser"), N_("kiosk")})  # N_: the desk names them
+DECLARATION_CHANNELS = ELECTRONIC_CHANNELS | {N_("pre_entry"), N_("manual")}
+CERTIFICATE_CHANNELS = frozenset({N_("electronic"), N_("paper")})
 MONTHLY_THRESHOLD = 5  # 二: 月申报量5批以上
 VENDOR_SERVICE_HOURS = 24  # 四: 提供24小时服务
 

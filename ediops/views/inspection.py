@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ediops.clock import SHANGHAI
-from ediops.i18n import N_, _, ngettext
+from ediops.i18n import _, ngettext
 from ediops.inspection import rules
 from ediops.inspection.reports import approved_vendors
 from ediops.store import findings as findings_db, inspection as inspection_db, tickets as tickets_db
@@ -89,21 +89,11 @@ def _empty(bureau: str) -> dict:
     }
 
 
-# The channels of the 2002 notice (docs/glossary.md) as the desk names them; the codes stay codes.
-CHANNEL_WORDS = {
-    "direct": N_("direct"),
-    "browser": N_("browser"),
-    "kiosk": N_("kiosk"),
-    "pre_entry": N_("pre_entry"),
-    "manual": N_("manual"),
-    "electronic": N_("electronic"),
-    "paper": N_("paper"),
-}
-
-
 def channel_word(channel: str) -> str:
-    """A declaration's or certificate's channel in the chosen language (an unknown one as is)."""
-    return _(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
+    """A declaration's or certificate's channel (docs/glossary.md) in the chosen language; the
+    stored codes stay codes, an unknown one is shown as is."""
+    known = channel in rules.DECLARATION_CHANNELS or channel in rules.CERTIFICATE_CHANNELS
+    return _(channel) if known else channel
 
 
 def summary_of(code: str, detail: dict) -> str:
